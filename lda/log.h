@@ -1,0 +1,39 @@
+/*
+ * log.h -- graded diagnostics (after Postfix msg(3)).
+ *
+ * msg_info: a fact worth logging.  msg_warn: something is wrong, go on.
+ * msg_fatal: the environment is broken; msg_panic: weir's own bug.  In an
+ * LDA both fatal and panic exit 75 (EX_TEMPFAIL) so the MTA keeps the
+ * message; they print the one "4.3.0 ..." line the MTA shows.
+ *
+ * Where lines go is set once by log_open(): syslog (facility mail), an
+ * optional log file (~/.weir/log), and stderr only for interactive commands
+ * or -v.  During a delivery stderr is reserved for the single final status
+ * line, because Postfix reads an enhanced status code at the start of the
+ * output.
+ */
+#ifndef WEIR_LOG_H
+#define WEIR_LOG_H
+
+#include <stdarg.h>
+
+enum log_dest {
+    LOG_DEST_SYSLOG = 1,
+    LOG_DEST_STDERR = 2,
+    LOG_DEST_FILE = 4
+};
+
+/* Configure destinations; file may be NULL.  Safe to call again. */
+void log_open(const char *ident, int dests, const char *file);
+void log_close(void);
+
+void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void msg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void msg_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Hook run by msg_fatal/msg_panic before exiting (e.g. remove a temp
+ * file).  One hook; NULL clears it. */
+void log_set_cleanup(void (*fn)(void));
+
+#endif

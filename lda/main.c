@@ -1,0 +1,196 @@
+/*
+ * main.c -- weir's command line: delivery (the default) and the reserved
+ * subcommands.
+ *
+ * Delivery: start-up hygiene, read the message (lda/message.c), work out
+ * the envelope, deliver, and map the final struct status to one exit code
+ * (sysexits.h) and one stderr line that starts with the RFC 3463 code.
+ * This is the only place a status becomes an exit code.
+ *
+ * SECURITY: -d USER is honoured only for root or for the invoking user
+ * themself; the switch (supplementary groups, gid, uid, verified) happens
+ * before any file the user controls is opened.
+ */
+#include "config.h"
+#include "delivery.h"
+#include "dynload.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+static void
+usage(FILE *fp)
+{
+    fprintf(fp,
+"usage: weir [-v] [-f sender] [-a recipient] [-d user] < message\n"
+"       weir --version | --help\n"
+"\n"
+"Deliver one message from standard input for the invoking user (or USER\n"
+"with -d, when run by root).  See weir(1).\n"
+"\n"
+"  -f sender     envelope sender (default: the From_ line, Return-Path,\n"
+"                then $SENDER)\n"
+"  -a recipient  envelope recipient (default: $RECIPIENT, then the user)\n"
+"  -d user       deliver for USER (root only)\n"
+"  -v            also write log lines to standard error\n"
+"\n"
+"Reserved subcommands (see weir(1)): test, check, dump, compile.\n");
+}
+
+static void
+version(void)
+{
+    struct status st;
+
+    printf("weir %s\n", PACKAGE_VERSION);
+    for (const char *const *n = dynload_names; *n; n++) {
+        const struct weir_module *m = dynload_module(*n, &st);
+
+        if (m)
+            printf("  module %-8s %s\n", *n, m->lib_version());
+        else
+            printf("  module %-8s unavailable: %s\n", *n, st.text);
+    }
+}
+
+/* fds 0, 1 and 2 must be open, so no file weir opens becomes one of them. */
+static void
+ensure_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+            if (nfd != fd)
+                _exit(EX_TEMPFAIL);
+        }
+    }
+}
+
+/* The exit code for a final status; the table is here and nowhere else. */
+static int
+status_exit(const struct status *st)
+{
+    if (st->cls == STATUS_OK)
+        return EX_OK;
+    if (st->cls == STATUS_TEMP)
+        return EX_TEMPFAIL;
+    if (strncmp(st->code, "5.3.4", 5) == 0)
+        return EX_DATAERR;
+    if (strncmp(st->code, "5.7.", 4) == 0)
+        return EX_NOPERM;
+    return EX_UNAVAILABLE;
+}
+
+static int
+switch_user(const char *user, struct status *st)
+{
+    struct passwd *pw;
+
+    errno = 0;
+    pw = getpwnam(user);
+    if (pw == NULL) {
+        status_set(st, errno ? "4.3.0" : "5.1.1", "-d %s: no such user", user);
+        return -1;
+    }
+    if (getuid() != 0) {
+        if (pw->pw_uid == getuid())
+            return 0;
+        status_set(st, "5.7.1", "-d %s: only root may deliver for another user", user);
+        return -1;
+    }
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0) {
+        status_errno(st, "4.3.0", errno, "-d %s: cannot switch to the user", user);
+        return -1;
+    }
+    if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+        getgid() != pw->pw_gid || getegid() != pw->pw_gid || setuid(0) == 0) {
+        status_set(st, "4.3.0", "-d %s: privileges were not fully dropped", user);
+        return -1;
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    struct delivery d;
+    struct status st;
+    const char *user = NULL;
+    int c, verbose = 0, rc;
+
+    ensure_std_fds();
+    umask(077);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);       /* EFBIG is reported, not a signal death */
+
+    if (argc > 1 && (strcmp(argv[1], "test") == 0 || strcmp(argv[1], "check") == 0 ||
+                     strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "compile") == 0)) {
+        fprintf(stderr, "weir: '%s' is reserved and not part of this build yet\n", argv[1]);
+        return EX_USAGE;
+    }
+
+    delivery_init(&d);
+    while ((c = getopt_long(argc, argv, "+f:a:d:vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            d.sender_arg = optarg;
+            break;
+        case 'a':
+            d.recipient_arg = optarg;
+            break;
+        case 'd':
+            user = optarg;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EX_OK;
+        case 'V':
+            version();
+            return EX_OK;
+        default:
+            usage(stderr);
+            return EX_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "weir: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return EX_USAGE;
+    }
+    log_open("weir", LOG_DEST_SYSLOG | (verbose ? LOG_DEST_STDERR : 0), NULL);
+
+    if (user && switch_user(user, &st) < 0) {
+        msg_warn("%s", st.text);
+        fprintf(stderr, "%s %s\n", st.code, st.text);
+        return st.code[0] == '5' ? EX_NOPERM : EX_TEMPFAIL;
+    }
+
+    rc = delivery_run(&d, 0, &st);
+    (void)rc;
+    if (st.cls != STATUS_OK)
+        fprintf(stderr, "%s weir: %s\n", st.code, st.text);
+    delivery_free(&d);
+    return status_exit(&st);
+}

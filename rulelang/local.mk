@@ -1,0 +1,1 @@
+## rulelang/: lexer, parser, compiler, verifier, VM (see the rule-language issue).

@@ -1,0 +1,42 @@
+# tests/lib.sh -- shared helpers for weir's shell integration tests (TAP).
+# Source it; it makes a private scratch directory $T (removed at exit),
+# a HOME inside it, and provides ok/is/done_testing.
+
+set -u
+: "${WEIR:?WEIR must name the weir binary (run through make check)}"
+: "${TESTDATA:?TESTDATA must name testdata/}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/weir-test.XXXXXX")
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+HOME="$T/home"; export HOME
+mkdir -p "$HOME"
+unset SENDER RECIPIENT EXTENSION
+_n=0
+_failed=0
+
+ok() {   # ok CONDITION-EXIT-STATUS DESCRIPTION   (use: cmd; ok $? "desc")
+    _n=$((_n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
+}
+
+is() {   # is GOT WANT DESCRIPTION
+    _n=$((_n + 1))
+    if [ "$1" = "$2" ]; then echo "ok $_n - $3"
+    else
+        echo "not ok $_n - $3"; _failed=$((_failed + 1))
+        printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+    fi
+}
+
+skip() { # skip REASON
+    _n=$((_n + 1)); echo "ok $_n # SKIP $1"
+}
+
+done_testing() {
+    echo "1..$_n"
+    [ "$_failed" -eq 0 ]
+}
+
+# count_files DIR: number of regular files directly in DIR
+count_files() {
+    find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l | tr -d ' '
+}

@@ -1,0 +1,28 @@
+## tests/: unit tests (C) and integration tests (sh), all speaking TAP.
+
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	WEIR='$(abs_top_builddir)/weir'; export WEIR; \
+	WEIR_MODULEDIR='$(abs_top_builddir)/.libs'; export WEIR_MODULEDIR; \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	TESTDATA='$(abs_top_srcdir)/testdata'; export TESTDATA;
+
+check_PROGRAMS += tests/unit/test_message tests/unit/test_maildir
+tests_unit_test_message_SOURCES = tests/unit/test_message.c tests/tap.h
+tests_unit_test_message_LDADD = $(WEIR_CORE_LIBS)
+tests_unit_test_maildir_SOURCES = tests/unit/test_maildir.c tests/tap.h
+tests_unit_test_maildir_LDADD = $(WEIR_CORE_LIBS)
+
+TESTS += tests/unit/test_message tests/unit/test_maildir \
+	tests/integration/intake.sh \
+	tests/integration/maildir.sh \
+	tests/integration/bigmessage.sh \
+	tests/integration/cli.sh
+
+EXTRA_DIST += tests/lib.sh tests/integration/intake.sh tests/integration/maildir.sh \
+	tests/integration/bigmessage.sh tests/integration/cli.sh \
+	testdata
