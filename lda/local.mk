@@ -9,13 +9,15 @@ libweir_a_SOURCES = \
 	lda/message.c lda/message.h \
 	lda/maildir.c lda/maildir.h \
 	lda/dynload.c lda/dynload.h \
-	lda/delivery.c lda/delivery.h
+	lda/delivery.c lda/delivery.h \
+	lda/priv.c lda/priv.h \
+	rulelang/actions.c rulelang/actions.h
 
 ## Light libraries are linked directly; heavy ones only into modules.
 WEIR_CORE_LIBS = libweir.a $(PCRE2_LIBS) $(YAML_LIBS) $(CARES_LIBS) $(LIBS)
 
 bin_PROGRAMS += weir
-weir_SOURCES = lda/main.c
+weir_SOURCES = lda/main.c lda/commands.h lda/cmd_reserved.c
 weir_LDADD = $(WEIR_CORE_LIBS)
 
 ## Private modules, dlopen()ed on demand (lda/dynload.h).

@@ -12,9 +12,11 @@
  * before any file the user controls is opened.
  */
 #include "config.h"
+#include "commands.h"
 #include "delivery.h"
 #include "dynload.h"
 #include "log.h"
+#include "priv.h"
 #include "util.h"
 
 #include <errno.h>
@@ -138,14 +140,25 @@ main(int argc, char **argv)
     int c, verbose = 0, rc;
 
     ensure_std_fds();
+    priv_init();
     umask(077);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);       /* EFBIG is reported, not a signal death */
 
-    if (argc > 1 && (strcmp(argv[1], "test") == 0 || strcmp(argv[1], "check") == 0 ||
-                     strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "compile") == 0)) {
-        fprintf(stderr, "weir: '%s' is reserved and not part of this build yet\n", argv[1]);
-        return EX_USAGE;
+    if (argc > 1) {
+        static const struct {
+            const char *name;
+            int (*fn)(int, char **);
+        } sub[] = {
+            { "test", cmd_test }, { "check", cmd_check },
+            { "dump", cmd_dump }, { "compile", cmd_compile },
+        };
+
+        for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
+            if (strcmp(argv[1], sub[i].name) == 0) {
+                log_open("weir", LOG_DEST_STDERR, NULL);
+                return sub[i].fn(argc - 1, argv + 1);
+            }
     }
 
     delivery_init(&d);
