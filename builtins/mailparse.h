@@ -39,8 +39,8 @@ int mp_field_is(const struct mp_field *f, const char *name);
 
 /* Unfold: remove the line breaks of folding (RFC 5322 2.2.3), keep the
  * white space after them, trim leading and trailing white space.
- * NUL bytes become U+FFFD's UTF-8 form is NOT used: they are replaced by
- * a space so results are C strings.  Allocated. */
+ * NUL bytes are replaced by a space so results are C strings.
+ * Allocated. */
 char *mp_unfold(const char *raw, size_t len);
 
 /* Decode RFC 2047 encoded-words (B and Q, any charset iconv knows, RFC

@@ -41,6 +41,11 @@ enum action_kind {
 #define ACT_F_FINAL   0x04u  /* chosen by the system ruleset as final: the
                                 user's rules cannot undo it */
 #define ACT_F_SYSTEM  0x08u  /* chosen by the system ruleset */
+#define ACT_F_TAINTED 0x10u  /* `target` contains text interpolated from the
+                                message or envelope (captures, header values,
+                                $EXTENSION...): lda/ must confine a tainted
+                                folder to the mail root and refuse unsafe
+                                names (falling back to the default mailbox) */
 
 struct action {
     enum action_kind kind;
