@@ -26,3 +26,5 @@ tests_unit_test_mailparse_LDADD = $(WEIR_CORE_LIBS)
 tests_builtins_test_mailparse_corpus_SOURCES = tests/builtins/test_mailparse_corpus.c tests/tap.h
 tests_builtins_test_mailparse_corpus_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_mailparse tests/builtins/test_mailparse_corpus
+TESTS += tests/builtins/fuzz_smoke.sh
+EXTRA_DIST += tests/builtins/fuzz_smoke.sh

@@ -80,7 +80,10 @@ push(struct lexed *lx, enum tok_type t, int ws, int own, size_t off, size_t len)
 static const char *
 tok_text(const struct lexed *lx, const struct tok *k)
 {
-    return (k->own ? lx->arena.data : lx->src) + k->off;
+    if (!k->own)
+        return lx->src + k->off;
+    /* Only empty strings ("" or ()) so far: the arena is not allocated. */
+    return lx->arena.data ? lx->arena.data + k->off : "";
 }
 
 /* Scan a bracketed construct starting at s[i] (the opening character):
@@ -359,16 +362,32 @@ has_word(const struct lexed *lx, size_t a, size_t b)
     return 0;
 }
 
-/* Add an address: local part [la, lb), domain [da, db), display (taken). */
+/* Add an address: local part [la, lb), domain [da, db), display (taken).
+ * Dropped when the local part has no word, or local part and domain are
+ * both empty (a lone ""). */
 static void
 emit(struct alist *out, const struct lexed *lx, char *display,
      size_t la, size_t lb, size_t da, size_t db)
 {
-    struct buf raw = BUF_INIT, clean = BUF_INIT;
+    struct buf raw = BUF_INIT, local = BUF_INIT, domain = BUF_INIT;
     struct mp_address *a;
     size_t k;
 
     if (!has_word(lx, la, lb)) {
+        free(display);
+        return;
+    }
+    join_parts(lx, la, lb, &raw);
+    mp_utf8_add(&local, raw.data ? raw.data : "", raw.len);
+    buf_reset(&raw);
+    join_parts(lx, da, db, &raw);
+    for (k = 0; k < raw.len; k++)
+        raw.data[k] = (char)mp_lower((unsigned char)raw.data[k]);
+    mp_utf8_add(&domain, raw.data ? raw.data : "", raw.len);
+    buf_free(&raw);
+    if (local.len == 0 && domain.len == 0) {
+        buf_free(&local);
+        buf_free(&domain);
         free(display);
         return;
     }
@@ -378,16 +397,8 @@ emit(struct alist *out, const struct lexed *lx, char *display,
     }
     a = &out->a[out->n++];
     a->display = display ? display : xstrdup("");
-    join_parts(lx, la, lb, &raw);
-    mp_utf8_add(&clean, raw.data ? raw.data : "", raw.len);
-    a->local = buf_steal(&clean);
-    buf_reset(&raw);
-    join_parts(lx, da, db, &raw);
-    for (k = 0; k < raw.len; k++)
-        raw.data[k] = (char)mp_lower((unsigned char)raw.data[k]);
-    mp_utf8_add(&clean, raw.data ? raw.data : "", raw.len);
-    a->domain = buf_steal(&clean);
-    buf_free(&raw);
+    a->local = buf_steal(&local);
+    a->domain = buf_steal(&domain);
 }
 
 /* After an address ending before index k: words up to the next ',' or

@@ -311,6 +311,11 @@ test_address(void)
         "addr: RFC 5322 A.6.3 obsolete white space");
     adr("\"\"@x", "||x", "addr: empty quoted local part");
     adr("<<a@b>>", "|a|b", "addr: doubled brackets");
+    adr("\"\", x@y", "|x|y", "addr: lone empty quoted string dropped");
+    /* fuzz_address finding: an empty quoted string before the arena
+     * held anything took an offset from a NULL pointer (UBSan) */
+    adr("\"\" <js@x.orsg\276, a@b, c@:d", "|js|x.orsg\xc2\xbe ;; |a|b ;; |d|",
+        "addr: fuzz case: empty display quote first");
     adr(":::;;;<<<>>>@@@...,,,", "", "addr: only specials");
     adr("\"a\r\nb\"@x", "|a  b|x", "addr: CR LF in a quoted local part become spaces");
 }
