@@ -625,6 +625,7 @@ rl_compile(const char *path, const char *source, size_t len,
         free(c.ncaps[i]);
     free(c.ncaps);
     rl_front_free(&f);
+    rl_diags_sort(diags);
     if (diags == &local)
         rl_diags_free(&local);
     if (errs) {

@@ -141,6 +141,32 @@ rl_diag_format(const struct rl_diag *d, struct buf *out)
         buf_printf(out, "%*s = help: %s\n", w, "", d->help);
 }
 
+/* Order: files in order of first mention, then line, then column; stable
+ * (parse and compile diagnostics of one file interleave by position). */
+void
+rl_diags_sort(struct rl_diags *d)
+{
+    for (size_t i = 1; i < d->n; i++) {
+        struct rl_diag x = d->v[i];
+        size_t fx = 0, j = i;
+
+        while (fx < i && strcmp(d->v[fx].file, x.file) != 0)
+            fx++;
+        while (j > 0) {
+            const struct rl_diag *y = &d->v[j - 1];
+            size_t fy = 0;
+            while (strcmp(d->v[fy].file, y->file) != 0)
+                fy++;
+            if (fy < fx || (fy == fx && (y->line < x.line ||
+                (y->line == x.line && y->col <= x.col))))
+                break;
+            d->v[j] = d->v[j - 1];
+            j--;
+        }
+        d->v[j] = x;
+    }
+}
+
 void
 rl_diags_format(const struct rl_diags *d, struct buf *out)
 {

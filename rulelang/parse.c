@@ -34,6 +34,7 @@ struct token {
     int line, col, end_col;
     int nl_before;              /* first token on its line */
     char *text;                 /* IDENT name; BAD description */
+    const char *help;           /* BAD: a likely fix, or NULL */
     struct ast_str *str;        /* STRING / REGEX (owned until taken) */
     double num;
     int rel;                    /* T_REL: enum rl_rel */
@@ -48,6 +49,7 @@ struct parser {
     size_t len, pos;
     int line, col;              /* of pos */
     struct token tok;
+    int prev_line, prev_end_col;    /* end of the previous token */
     int depth;                  /* include depth */
     int nest;
     int in_rule;
@@ -122,24 +124,27 @@ diag_at(struct parser *p, enum rl_severity sev, int line, int col, int end_col,
 static size_t
 edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b), prev[32], cur[32];
+    /* Damerau-Levenshtein (optimal string alignment), case-blind */
+    size_t la = strlen(a), lb = strlen(b), d[32][32];
 
     if (la >= 31 || lb >= 31)
         return 99;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            size_t c = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
-                                      tolower((unsigned char)b[j - 1]));
-            if (prev[j] + 1 < c) c = prev[j] + 1;
-            if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
-            cur[j] = c;
+            int ai = tolower((unsigned char)a[i - 1]), bj = tolower((unsigned char)b[j - 1]);
+            size_t c = d[i - 1][j - 1] + (ai != bj);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ai == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == bj && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
         }
-        memcpy(prev, cur, sizeof cur);
-    }
-    return prev[lb];
+    return d[la][lb];
 }
 
 /* "did you mean 'x'?" into buf (returns buf), or NULL. */
@@ -268,10 +273,11 @@ tok_clear(struct token *t)
 }
 
 static void
-bad(struct parser *p, const char *what)
+bad(struct parser *p, const char *what, const char *help)
 {
     p->tok.t = T_BAD;
     p->tok.text = xstrdup(what);
+    p->tok.help = help;
 }
 
 static int
@@ -296,7 +302,7 @@ lex_string(struct parser *p)
 
         if (c < 0 || c == '\n') {
             p->tok.end_col = p->tok.col + 1;
-            bad(p, "unterminated string");
+            bad(p, "unterminated string", "close it with \" on the same line (write \\n for a line break)");
             return;
         }
         if (c == '"') {
@@ -320,7 +326,7 @@ lex_string(struct parser *p)
                         p->tok.line = p->line;
                         p->tok.col = p->col;
                         p->tok.end_col = p->col + 4;
-                        bad(p, "\\x00: strings cannot contain NUL bytes");
+                        bad(p, "\\x00: strings cannot contain NUL bytes", NULL);
                         return;
                     }
                     adv(p); adv(p);
@@ -331,7 +337,7 @@ lex_string(struct parser *p)
                 p->tok.line = p->line;
                 p->tok.col = p->col;
                 p->tok.end_col = p->col + 2;
-                bad(p, "unknown escape sequence in string");
+                bad(p, "unknown escape sequence in string", "escapes are \\n \\t \\r \\\\ \\\" \\$ and \\xHH");
                 return;
             }
             adv(p); adv(p);
@@ -350,7 +356,7 @@ lex_string(struct parser *p)
                 p->tok.line = p->line;
                 p->tok.col = col;
                 p->tok.end_col = p->col;
-                bad(p, "'${' without a closing '}'");
+                bad(p, "'${' without a closing '}'", "write ${name}, or \\$ for a dollar sign");
                 return;
             }
             size_t nl = p->pos - st;
@@ -362,7 +368,7 @@ lex_string(struct parser *p)
                 p->tok.line = p->line;
                 p->tok.col = col;
                 p->tok.end_col = p->col + 1;
-                bad(p, "bad name in '${...}'");
+                bad(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
                 return;
             }
             add_part(s, RL_TP_VAR, p->s + st, nl, col);
@@ -374,7 +380,7 @@ lex_string(struct parser *p)
             p->tok.line = p->line;
             p->tok.col = p->col;
             p->tok.end_col = p->col + 1;
-            bad(p, "NUL byte in string");
+            bad(p, "NUL byte in string", NULL);
             return;
         }
         add_part(s, RL_TP_LIT, &ch, 1, 0);
@@ -395,12 +401,12 @@ lex_regex(struct parser *p)
         if (c < 0 || c == '\n') {
             buf_free(&b);
             p->tok.end_col = p->tok.col + 1;
-            bad(p, "unterminated regex");
+            bad(p, "unterminated regex", "close it with / on the same line; write \\/ for a slash inside");
             return;
         }
         if (c == 0) {
             buf_free(&b);
-            bad(p, "NUL byte in regex");
+            bad(p, "NUL byte in regex", NULL);
             return;
         }
         if (c == '/')
@@ -432,7 +438,7 @@ lex_regex(struct parser *p)
             p->tok.line = p->line;
             p->tok.col = p->col;
             p->tok.end_col = p->col + 1;
-            bad(p, "unknown regex flag");
+            bad(p, "unknown regex flag", "flags are i (ignore case), m (multi-line), s (dot matches newline), x (extended)");
             return;
         }
         s->reflags |= fl;
@@ -455,7 +461,7 @@ lex_number(struct parser *p)
     while (isdigit(peekc(p, 0)) || peekc(p, 0) == '.')
         adv(p);
     if (p->pos - st >= sizeof tmp) {
-        bad(p, "number too long");
+        bad(p, "number too long", NULL);
         p->tok.end_col = p->col;
         return;
     }
@@ -466,7 +472,7 @@ lex_number(struct parser *p)
     v = strtod(tmp, &end);
     if (*end || errno || strcmp(tmp, "-") == 0) {
         p->tok.end_col = p->col;
-        bad(p, "malformed number");
+        bad(p, "malformed number", NULL);
         return;
     }
     switch (peekc(p, 0)) {
@@ -480,11 +486,11 @@ lex_number(struct parser *p)
         while (isalnum(peekc(p, 0)))
             adv(p);
         p->tok.end_col = p->col;
-        bad(p, "unknown size suffix (use k, M or G)");
+        bad(p, "unknown size suffix", "sizes take k, M or G suffixes: 100k, 5M");
         return;
     }
     if (!(v <= MAX_NUM && v >= -MAX_NUM)) {
-        bad(p, "number too large");
+        bad(p, "number too large", NULL);
         return;
     }
     p->tok.t = T_NUMBER;
@@ -496,6 +502,10 @@ next(struct parser *p)
 {
     int c, nl = 0;
 
+    if (p->tok.line) {
+        p->prev_line = p->tok.line;
+        p->prev_end_col = p->tok.end_col;
+    }
     tok_clear(&p->tok);
     for (;;) {
         c = peekc(p, 0);
@@ -558,15 +568,19 @@ next(struct parser *p)
             return;
         }
         if (c == '=') { p->tok.t = T_ASSIGN; return; }
-        if (c == '!') { bad(p, "unexpected '!' (write 'not' or '!=')"); return; }
+        if (c == '!') { bad(p, "unexpected '!'", "write 'not' to negate a test, '!=' to compare numbers"); return; }
         p->tok.t = T_REL;
         p->tok.rel = c == '>' ? RL_REL_GT : RL_REL_LT;
         return;
     case '\'':
-        bad(p, "strings are written in double quotes");
+        bad(p, "strings are written in double quotes", "write \"...\"");
+        return;
+    case '&': case '|':
+        bad(p, c == '&' ? "unexpected '&'" : "unexpected '|'",
+            "write 'and' / 'or' to combine tests");
         return;
     default:
-        bad(p, "unexpected character");
+        bad(p, "unexpected character", NULL);
         return;
     }
 }
@@ -606,7 +620,11 @@ static void
 unexpected(struct parser *p, const char *expected, const char *help)
 {
     if (p->tok.t == T_BAD)
-        err_tok(p, help, "%s", p->tok.text);
+        err_tok(p, p->tok.help, "%s", p->tok.text);
+    else if ((p->tok.nl_before || p->tok.t == T_EOF) && p->prev_line > 0)
+        /* nothing more on the line: point just after its last token */
+        diag_at(p, RL_SEV_ERROR, p->prev_line, p->prev_end_col, p->prev_end_col + 1,
+                help, "expected %s at the end of the line", expected);
     else if (p->tok.t == T_IDENT)
         err_tok(p, help, "expected %s, found '%s'", expected, p->tok.text);
     else
@@ -618,22 +636,21 @@ unexpected(struct parser *p, const char *expected, const char *help)
 static void
 sync_line(struct parser *p)
 {
-    int open = 0;
+    int open = 0, moved = 0;
 
-    do {
-        if (p->tok.t == T_LBRACE)
-            open++;
-        else if (p->tok.t == T_RBRACE && open > 0)
-            open--;
-        next(p);
-    } while (p->tok.t != T_EOF && !p->tok.nl_before);
-    /* a block opened on the bad line: skip it whole */
-    while (open > 0 && p->tok.t != T_EOF) {
+    for (;;) {
+        if (p->tok.t == T_EOF)
+            break;
+        if (p->tok.t == T_RBRACE && open == 0)
+            break;              /* it closes an enclosing block */
+        if (moved && p->tok.nl_before && open == 0)
+            break;
         if (p->tok.t == T_LBRACE)
             open++;
         else if (p->tok.t == T_RBRACE)
             open--;
         next(p);
+        moved = 1;
     }
 }
 

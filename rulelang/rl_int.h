@@ -119,4 +119,6 @@ void rl_diag_add(struct rl_diags *d, enum rl_severity sev, const char *file,
                  const char *help, const char *fmt, ...)
     __attribute__((format(printf, 10, 11)));
 
+void rl_diags_sort(struct rl_diags *d);
+
 #endif

@@ -22,7 +22,6 @@
 #include "mailparse.h"
 
 #include <ctype.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +29,7 @@
 #include <strings.h>
 
 #define NCAPS (RL_MAX_CAPTURE + 1)
+#define RL_TRACE_VALUE_MAX 120  /* bytes of a tested value shown in a trace */
 
 struct val {
     char *s;
@@ -345,6 +345,92 @@ memcasemem(const char *h, size_t hn, const char *n, size_t nn)
     return NULL;
 }
 
+/* Length of the UTF-8 sequence starting at s (1 for invalid bytes). */
+static size_t
+u8len(const unsigned char *s, size_t n)
+{
+    size_t l = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
+               (*s & 0xf8) == 0xf0 ? 4 : 1;
+
+    if (l > n)
+        return 1;
+    for (size_t i = 1; i < l; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 1;
+    return l;
+}
+
+/* Shell-style wildcard match: '*' any text, '?' one character (UTF-8
+ * aware), [abc] [a-z] [!x] sets of ASCII characters, '\' quotes; ASCII
+ * case is ignored.  Iterative with one backtrack point: linear-ish, no
+ * recursion on hostile patterns. */
+static int
+glob_match(const char *pat, const char *s, size_t n)
+{
+    const char *p = pat, *star = NULL;
+    size_t i = 0, star_i = 0;
+
+    while (i < n) {
+        if (*p == '*') {
+            star = ++p;
+            star_i = i;
+            continue;
+        }
+        if (*p == '?') {
+            p++;
+            i += u8len((const unsigned char *)s + i, n - i);
+            continue;
+        }
+        if (*p == '[') {
+            const char *q = p + 1;
+            int neg = 0, hit = 0;
+            int c = tolower((unsigned char)s[i]);
+            if (*q == '!' || *q == '^') {
+                neg = 1;
+                q++;
+            }
+            do {
+                int lo = tolower((unsigned char)*q), hi = lo;
+                if (*q == 0)
+                    break;
+                if (q[1] == '-' && q[2] && q[2] != ']') {
+                    hi = tolower((unsigned char)q[2]);
+                    q += 2;
+                }
+                if (c >= lo && c <= hi)
+                    hit = 1;
+                q++;
+            } while (*q && *q != ']');
+            if (*q == ']' && hit != neg) {
+                p = q + 1;
+                i++;
+                continue;
+            }
+            if (*q != ']' && tolower((unsigned char)*p) == c) { /* no closing ']': literal */
+                p++;
+                i++;
+                continue;
+            }
+        } else {
+            const char *pc = p;
+            if (*pc == '\\' && pc[1])
+                pc++;
+            if (*pc && tolower((unsigned char)*pc) == tolower((unsigned char)s[i])) {
+                p = pc + 1;
+                i++;
+                continue;
+            }
+        }
+        if (star == NULL)
+            return 0;
+        p = star;
+        i = ++star_i;
+    }
+    while (*p == '*')
+        p++;
+    return *p == 0;
+}
+
 /* Compare value (len bytes) with the operand; 1 true, 0 false. */
 static int
 compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
@@ -357,12 +443,8 @@ compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
         return strlen(opnd) == len && strncasecmp(val, opnd, len) == 0;
     case RL_CMP_CONTAINS:
         return memcasemem(val, len, opnd, strlen(opnd)) != NULL;
-    case RL_CMP_GLOB: {
-        char *z = xstrndup(val, len);
-        int r = fnmatch(opnd, z, FNM_CASEFOLD) == 0;
-        free(z);
-        return r;
-    }
+    case RL_CMP_GLOB:
+        return glob_match(opnd, val, len);
     case RL_CMP_MATCHES: {
         char err[128];
         pcre2_code *re = rl_regex((struct rl_const *)&v->p->k[k], err, sizeof err);
@@ -412,7 +494,10 @@ try_value(struct tctx *t, const char *s, size_t len)
 {
     if (t->v->trace) {
         free(t->last);
-        t->last = xstrndup(s, len);
+        if (len > RL_TRACE_VALUE_MAX)
+            t->last = xasprintf("%.*s...", RL_TRACE_VALUE_MAX, s);
+        else
+            t->last = xstrndup(s, len);
     }
     if (compare(t->v, t->cmp, s, len, t->k, t->opnd, t->pc)) {
         t->result = 1;
@@ -601,8 +686,11 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
             t.last = xstrdup(num);
         } else {
             buf_printf(&tx, " %s", rl_cmp_names[in->b]);
-            if (in->b == RL_CMP_MATCHES)
-                buf_printf(&ob, "/%s/", v->p->k[in->d].s);
+            if (in->b == RL_CMP_MATCHES) {
+                uint32_t f = v->p->k[in->d].flags;
+                buf_printf(&ob, "/%s/%s%s%s%s", v->p->k[in->d].s, f & RL_RE_I ? "i" : "",
+                           f & RL_RE_M ? "m" : "", f & RL_RE_S ? "s" : "", f & RL_RE_X ? "x" : "");
+            }
             else if (in->b != RL_CMP_EXISTS)
                 buf_adds(&ob, opnd.data);
         }
@@ -684,10 +772,11 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         const struct action *added = actions_add(v->out, &a);
         struct rl_trace_event ev = { .kind = RL_TR_ACTION, .action = added };
         trace_ev(v, pc, &ev);
-        vlog(v, RL_LOG_INFO, "rules: %s:%d:%s%s%s %s%s%s%s", file ? file : "?", a.line,
-             v->rule ? " rule " : "", v->rule ? v->rule : "", v->shadow ? " (shadow, not done)" : "",
-             actions_kind_name(a.kind), a.target || a.name ? " " : "",
-             a.target ? a.target : a.name ? a.name : "", "");
+        const char *what = a.target ? a.target : a.name ? a.name : a.text;
+        vlog(v, RL_LOG_INFO, "rules: %s:%d:%s%s%s %s%s%s", file ? file : "?", a.line,
+             v->rule ? " rule " : "", v->rule ? v->rule : "",
+             v->shadow ? " (shadow: logged, not done)" : "",
+             actions_kind_name(a.kind), what ? " " : "", what ? what : "");
     }
     if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
