@@ -14,3 +14,7 @@ tests_rulelang_rl_run_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh
 EXTRA_DIST += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh \
 	tests/rulelang/errors tests/rulelang/dump tests/rulelang/vm
+check_PROGRAMS += tests/rulelang/test_bytecode
+tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c $(RL_TEST_MP)
+tests_rulelang_test_bytecode_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/rulelang/test_bytecode
