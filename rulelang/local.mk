@@ -11,8 +11,10 @@ RL_TEST_MP = tests/rulelang/mp_double.c
 check_PROGRAMS += tests/rulelang/rl_run
 tests_rulelang_rl_run_SOURCES = tests/rulelang/rl_run.c $(RL_TEST_MP)
 tests_rulelang_rl_run_LDADD = $(WEIR_CORE_LIBS)
-TESTS += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh
+TESTS += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh \
+	tests/rulelang/manpage.sh
 EXTRA_DIST += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh \
+	tests/rulelang/manpage.sh \
 	tests/rulelang/errors tests/rulelang/dump tests/rulelang/vm
 check_PROGRAMS += tests/rulelang/test_bytecode
 tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c $(RL_TEST_MP)
