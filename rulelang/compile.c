@@ -67,6 +67,9 @@ rl_regex_options(uint32_t flags)
     return o;
 }
 
+/* Regexes are compiled without JIT: bench/run.sh measures JIT compile at
+ * ~10 us per pattern against ~0.3 us per interpreted match, and a delivery
+ * (one process per message) matches each pattern about once. */
 pcre2_code *
 rl_regex(struct rl_const *k, char *err, size_t errlen)
 {

@@ -20,3 +20,10 @@ check_PROGRAMS += tests/rulelang/test_bytecode
 tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c $(RL_TEST_MP)
 tests_rulelang_test_bytecode_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/rulelang/test_bytecode
+## bench/: rule-language benchmark (bench/run.sh), built on demand by
+## `make bench/rl_bench`; not part of make check.
+EXTRA_PROGRAMS = bench/rl_bench
+bench_rl_bench_SOURCES = bench/rl_bench.c $(RL_TEST_MP)
+bench_rl_bench_LDADD = $(WEIR_CORE_LIBS)
+CLEANFILES += bench/rl_bench
+EXTRA_DIST += bench/run.sh bench/gen-rules.sh

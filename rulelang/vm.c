@@ -41,6 +41,13 @@ struct shared {                 /* carried from the system to the user run */
     int hdr_edited;
 };
 
+struct fcache {
+    char *unfolded, *decoded;
+    struct mp_address *addr;
+    size_t naddr;
+    int addr_ok;
+};
+
 struct vm {
     const struct rl_program *p;
     struct rl_msg *msg;
@@ -61,6 +68,7 @@ struct vm {
     long reply_days;
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
+    struct fcache *fc;          /* per field of hp: values computed once */
     struct rl_bi_env bi;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
@@ -203,6 +211,7 @@ hdr_parsed(struct vm *v)
         size_t n;
         hdr_view(v, &p, &n);
         mp_header_parse(p, n, &v->hp);
+        v->fc = xcalloc(v->hp.n ? v->hp.n : 1, sizeof *v->fc);
         v->hp_ok = 1;
     }
     return &v->hp;
@@ -211,8 +220,17 @@ hdr_parsed(struct vm *v)
 static void
 hdr_invalidate(struct vm *v)
 {
-    if (v->hp_ok)
+    if (v->hp_ok) {
+        for (size_t i = 0; i < v->hp.n; i++) {
+            free(v->fc[i].unfolded);
+            free(v->fc[i].decoded);
+            if (v->fc[i].addr_ok)
+                mp_address_list_free(v->fc[i].addr, v->fc[i].naddr);
+        }
+        free(v->fc);
+        v->fc = NULL;
         mp_header_free(&v->hp);
+    }
     v->hp_ok = 0;
     memset(&v->hp, 0, sizeof v->hp);
 }
@@ -334,14 +352,32 @@ set_caps(struct vm *v, pcre2_code *re, const char *s, int rc, size_t pc)
     }
 }
 
+/* ASCII-case-blind search of n (NUL-free) in h (any bytes): memchr to
+ * each candidate first byte, then compare the rest. */
 static const char *
 memcasemem(const char *h, size_t hn, const char *n, size_t nn)
 {
+    const char *p = h, *end;
+    int lo, up;
+
     if (nn == 0)
         return h;
-    for (size_t i = 0; i + nn <= hn; i++)
-        if (strncasecmp(h + i, n, nn) == 0)
-            return h + i;
+    if (nn > hn)
+        return NULL;
+    end = h + (hn - nn + 1);
+    lo = tolower((unsigned char)n[0]);
+    up = toupper((unsigned char)n[0]);
+    while (p < end) {
+        const char *a = memchr(p, lo, (size_t)(end - p));
+        const char *b = up != lo ? memchr(p, up, (size_t)((a ? a : end) - p)) : NULL;
+        const char *q = b ? b : a;
+
+        if (q == NULL)
+            return NULL;
+        if (strncasecmp(q + 1, n + 1, nn - 1) == 0)
+            return q;
+        p = q + 1;
+    }
     return NULL;
 }
 
@@ -603,17 +639,15 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         tname = "header";
         for (size_t i = 0; i < h->n && !t.result; i++) {
             const struct mp_field *f = &h->f[i];
-            char *u, *dv;
+            struct fcache *c = &v->fc[i];
             if (!mp_field_is(f, name.data))
                 continue;
-            u = mp_unfold(f->raw, f->raw_len);
-            if (in->a == 0) {
-                dv = mp_decode_2047(u);
-                free(u);
-                u = dv;
-            }
+            if (c->unfolded == NULL)
+                c->unfolded = mp_unfold(f->raw, f->raw_len);
+            if (in->a == 0 && c->decoded == NULL)
+                c->decoded = mp_decode_2047(c->unfolded);
+            const char *u = in->a == 0 ? c->decoded : c->unfolded;
             try_value(&t, u, strlen(u));
-            free(u);
         }
         break;
     }
@@ -624,17 +658,17 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         tname = "address";
         for (size_t i = 0; i < h->n && !t.result; i++) {
             const struct mp_field *f = &h->f[i];
-            struct mp_address *al = NULL;
-            size_t na;
-            char *u;
+            struct fcache *c = &v->fc[i];
             if (!mp_field_is(f, name.data))
                 continue;
-            u = mp_unfold(f->raw, f->raw_len);
-            na = mp_address_parse_list(u, &al);
-            for (size_t j = 0; j < na && !t.result; j++)
-                addr_part(&al[j], in->a, &t);
-            mp_address_list_free(al, na);
-            free(u);
+            if (c->unfolded == NULL)
+                c->unfolded = mp_unfold(f->raw, f->raw_len);
+            if (!c->addr_ok) {
+                c->naddr = mp_address_parse_list(c->unfolded, &c->addr);
+                c->addr_ok = 1;
+            }
+            for (size_t j = 0; j < c->naddr && !t.result; j++)
+                addr_part(&c->addr[j], in->a, &t);
         }
         break;
     }
