@@ -363,9 +363,11 @@ rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
     nsrcs = get32(&r);
     p = xcalloc(1, sizeof *p);
     p->uses = get32(&r);
-    /* every element takes at least 1-4 bytes: bound counts by what is left */
+    /* bound every count by the bytes left (instruction 18, constant >= 5,
+     * name >= 4), so a hostile header cannot make us allocate much more
+     * than the image itself */
     if (ncode == 0 || ncode > RL_MAX_CODE || ncode > (len - r.pos) / INSN_SIZE ||
-        nk > RL_MAX_CONST || nk > len - r.pos || nvars > RL_MAX_VARS ||
+        nk > RL_MAX_CONST || nk > (len - r.pos) / 5 || nvars > RL_MAX_VARS ||
         nvars > (len - r.pos) / 4 || nsrcs == 0 || nsrcs > RL_MAX_SRCS ||
         nsrcs > (len - r.pos) / 4) {
         fail(&r, "counts out of range");

@@ -310,6 +310,24 @@ clear_caps(struct vm *v)
 }
 
 static void
+trace_caps(struct vm *v, size_t pc)
+{
+    for (int i = 1; i < NCAPS; i++)
+        if (v->cap[i]) {
+            char nm[4];
+            struct rl_trace_event ev = { .kind = RL_TR_CAPTURE, .name = nm,
+                                         .value = v->cap[i] };
+            snprintf(nm, sizeof nm, "%d", i);
+            trace_ev(v, pc, &ev);
+        }
+    for (size_t i = 0; i < v->nncap; i++) {
+        struct rl_trace_event ev = { .kind = RL_TR_CAPTURE, .name = v->ncap_name[i],
+                                     .value = v->ncap_val[i] };
+        trace_ev(v, pc, &ev);
+    }
+}
+
+static void
 set_caps(struct vm *v, pcre2_code *re, const char *s, int rc, size_t pc)
 {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(v->md);
@@ -334,21 +352,6 @@ set_caps(struct vm *v, pcre2_code *re, const char *s, int rc, size_t pc)
         v->ncap_val[v->nncap] = g < (unsigned)rc && ov[2 * g] != PCRE2_UNSET ?
             xstrndup(s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]) : xstrdup("");
         v->nncap++;
-    }
-    if (v->trace) {
-        for (int i = 1; i < NCAPS; i++)
-            if (v->cap[i]) {
-                char nm[4];
-                struct rl_trace_event ev = { .kind = RL_TR_CAPTURE, .name = nm,
-                                             .value = v->cap[i] };
-                snprintf(nm, sizeof nm, "%d", i);
-                trace_ev(v, pc, &ev);
-            }
-        for (size_t i = 0; i < v->nncap; i++) {
-            struct rl_trace_event ev = { .kind = RL_TR_CAPTURE, .name = v->ncap_name[i],
-                                         .value = v->ncap_val[i] };
-            trace_ev(v, pc, &ev);
-        }
     }
 }
 
@@ -732,6 +735,9 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         ev.value = t.last;
         ev.operand = ob.data;
         trace_ev(v, pc, &ev);
+        if (t.result && in->b == RL_CMP_MATCHES && in->op != RL_OP_SIZE &&
+            in->op != RL_OP_SCORE_IS)
+            trace_caps(v, pc);
         buf_free(&tx);
         buf_free(&ob);
     }
