@@ -74,8 +74,9 @@
  *     literals [..] and the specials . @ , ; : < >.  An unterminated
  *     quote, comment or domain literal is not one: its opening character
  *     is skipped like any stray special.
- *   - An address ends at ',' or ';'.  "phrase:" opens a group: the group
- *     name is dropped and its members are returned in place (flattened).
+ *   - An address ends at ',' or ';'.  A ':' before any '<' opens a group:
+ *     everything before it (the group name) is dropped and the members are
+ *     returned in place (flattened); the ';' closing it ends an address.
  *   - name-addr: the phrase before '<' is the display name, even when it
  *     holds an unquoted '@' ("support@bank.example <x@evil.example>" is
  *     x@evil.example, display "support@bank.example"); inside the
@@ -98,7 +99,9 @@
  *   - Local part: unquoted ("a b"@x -> a b), case kept.  Domain: ASCII
  *     letters lower-cased, a domain literal kept with its brackets, IDN
  *     (UTF-8 or xn--) left as is.  Both are made valid UTF-8 like raw
- *     text.  An address without a local part (e.g. "<>") is dropped.
+ *     text (CR and LF become spaces).  An address without a local part
+ *     (e.g. "<>", "@x") or with empty local part and domain (a lone "")
+ *     is dropped.
  *   - mp_local_split: the detail starts after the FIRST separator
  *     ("a+b+c" -> "a", "b+c"; "a+" -> "a", "").
  * ---------------------------------------------------------------------

@@ -28,10 +28,9 @@
 
 /* Longest charset name taken (the longest IANA names are ~45). */
 #define MP_CHARSET_MAX 64
-/* Distinct charsets passed to iconv_open() per decoded value. */
+/* Distinct charsets passed to iconv_open() per decoded value (each
+ * converter stays open until the value is done). */
 #define MP_ICONV_OPEN_MAX 8
-/* Open converters kept per decoded value. */
-#define MP_ICONV_CACHE 4
 /* iconv output chunk. */
 #define MP_ICONV_CHUNK 1024
 
@@ -48,9 +47,8 @@ struct cs_cache {
 };
 
 struct decoder {
-    struct cs_cache cache[MP_ICONV_CACHE];
-    size_t ncache, next_evict;
-    unsigned opens;                 /* iconv_open() calls so far */
+    struct cs_cache cache[MP_ICONV_OPEN_MAX];
+    size_t ncache;                  /* = iconv_open() calls so far */
 };
 
 /* One encoded-word, as found in the input. */
@@ -269,17 +267,9 @@ charset_kind(struct decoder *d, const char *cs, size_t n, iconv_t *cd)
             return CS_ICONV;
         }
     }
-    if (d->opens >= MP_ICONV_OPEN_MAX)
+    if (d->ncache >= MP_ICONV_OPEN_MAX)
         return CS_UNKNOWN;
-    d->opens++;
-    if (d->ncache < MP_ICONV_CACHE)
-        c = &d->cache[d->ncache++];
-    else {
-        c = &d->cache[d->next_evict];
-        d->next_evict = (d->next_evict + 1) % MP_ICONV_CACHE;
-        if (c->cd != (iconv_t)-1)
-            iconv_close(c->cd);
-    }
+    c = &d->cache[d->ncache++];
     strcpy(c->name, name);              /* fits: name <= MP_CHARSET_MAX */
     c->cd = iconv_open("UTF-8", name);
     if (c->cd == (iconv_t)-1)
@@ -345,7 +335,7 @@ flush(struct decoder *d, const char *cs, size_t cs_len, struct buf *bytes,
         return;
     switch (charset_kind(d, cs, cs_len, &cd)) {
     case CS_RAW:
-    case CS_UNKNOWN:    /* only when the converter cache was exhausted */
+    case CS_UNKNOWN:    /* not reached: usable_ew() opened it */
         mp_utf8_add(out, bytes->data, bytes->len);
         break;
     case CS_LATIN1:
