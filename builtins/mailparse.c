@@ -44,7 +44,8 @@
  *     chunk may be followed by another); in Q text "_" is a space and
  *     "=XX" a byte (hex digits in either case); a "=" not followed by two
  *     hex digits stays "=".
- *   - White space between two encoded-words is dropped.  Adjacent words in
+ *   - White space (also CR/LF, when the value was not unfolded) between
+ *     two encoded-words is dropped.  Adjacent words in
  *     the same charset are decoded as one byte string, so a character
  *     split across two words comes out whole (and ISO-2022-JP shift
  *     state carries over).
@@ -56,8 +57,9 @@
  *     declared set, as mail clients do: GB2312 and GBK -> GB18030,
  *     Shift_JIS -> CP932, KS_C_5601-1987 and EUC-KR -> CP949,
  *     ISO-8859-8-I -> ISO-8859-8, ISO-2022-JP -> ISO-2022-JP-3 (its
- *     superset with half-width katakana).  A byte sequence invalid in its
- *     charset becomes U+FFFD.
+ *     superset with half-width katakana).  UTF-16 and UTF-32 are
+ *     big-endian unless a byte order mark says otherwise (the mark is
+ *     dropped).  A byte sequence invalid in its charset becomes U+FFFD.
  *   - Kept literally: malformed encoded-words, unknown charsets, charset
  *     names longer than MP_CHARSET_MAX or containing characters outside
  *     letters, digits and !#$%&'+^_`{}~.-, and encoded-words beyond the
