@@ -1,29 +1,64 @@
 ## fuzz/: libFuzzer targets, built by `make fuzz` when clang is available.
-## They compile the rule language's sources themselves with clang and
-## -fsanitize=fuzzer,address,undefined (libweir.a is gcc-built, without
-## coverage).  FUZZ_MP: the mailparse implementation the VM links; the
-## test double until branch `builtins` is merged, then builtins/mailparse.c.
-EXTRA_DIST += fuzz/README.md fuzz/fuzz_parser.c fuzz/fuzz_loader.c tests/rulelang/fuzz.sh
-TESTS += tests/rulelang/fuzz.sh
+EXTRA_DIST += fuzz/README.md
 
-FUZZ_MP = tests/rulelang/mp_double.c
-FUZZ_SRC = rulelang/diag.c rulelang/parse.c rulelang/compile.c \
-	rulelang/bytecode.c rulelang/vm.c rulelang/actions.c \
-	builtins/registry.c builtins/bi_body.c builtins/bi_attachment.c \
-	builtins/bi_dnsbl.c builtins/bi_rhsbl.c builtins/bi_mismatch.c \
-	builtins/bi_duplicate.c lda/util.c lda/log.c lda/status.c $(FUZZ_MP)
-FUZZ_CFLAGS = -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined \
-	-I$(top_builddir) $(AM_CPPFLAGS) $(PCRE2_CFLAGS)
+## Each target is one fuzz/*.c file linked with the sources it exercises,
+## all compiled by clang with libFuzzer + ASan + UBSan (never by $(CC), so
+## they are independent of --enable-sanitizers).  To add one: append it
+## to FUZZ_PROGS and EXTRA_DIST and give it a link rule inside the
+## HAVE_LIBFUZZER block.  Seeds live in testdata/fuzz/<name>/.
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS)
+FUZZ_PROGS = fuzz/fuzz_header fuzz/fuzz_address
+EXTRA_DIST += fuzz/fuzz_header.c fuzz/fuzz_address.c
+CLEANFILES += $(FUZZ_PROGS)
 
-.PHONY: fuzz
-if HAVE_CLANG
-fuzz: fuzz/fuzz_parser fuzz/fuzz_loader
-fuzz/fuzz_parser fuzz/fuzz_loader: %: $(top_srcdir)/%.c $(FUZZ_SRC:%=$(top_srcdir)/%) config.h
-	@mkdir -p fuzz
-	$(AM_V_CC)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c \
-		$(FUZZ_SRC:%=$(top_srcdir)/%) $(PCRE2_LIBS)
-CLEANFILES += fuzz/fuzz_parser fuzz/fuzz_loader
+## builtins/mailparse.h and what it needs (xmalloc, msg_fatal).
+FUZZ_MAILPARSE_SRC = $(top_srcdir)/builtins/mailparse.c \
+	$(top_srcdir)/builtins/mp_2047.c $(top_srcdir)/builtins/mp_address.c \
+	$(top_srcdir)/lda/util.c $(top_srcdir)/lda/log.c
+FUZZ_MAILPARSE_DEPS = $(FUZZ_MAILPARSE_SRC) $(top_srcdir)/builtins/mailparse.h \
+	$(top_srcdir)/builtins/mp_internal.h $(top_srcdir)/lda/util.h \
+	$(top_srcdir)/lda/log.h config.h
+
+if HAVE_LIBFUZZER
+fuzz: $(FUZZ_PROGS)
+
+fuzz/fuzz_header: $(top_srcdir)/fuzz/fuzz_header.c $(FUZZ_MAILPARSE_DEPS)
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_header.c $(FUZZ_MAILPARSE_SRC)
+
+fuzz/fuzz_address: $(top_srcdir)/fuzz/fuzz_address.c $(FUZZ_MAILPARSE_DEPS)
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_address.c $(FUZZ_MAILPARSE_SRC)
+
+## make check runs each target briefly (tests/builtins/fuzz_smoke.sh).
+tests/builtins/fuzz_smoke.log: $(FUZZ_PROGS)
 else
 fuzz:
-	@echo "make fuzz: clang is needed (configure did not find it)"; exit 1
+	@echo "make fuzz: needs clang with its libFuzzer runtime (Debian: clang libclang-rt-14-dev); install it and re-run configure" >&2; exit 1
+endif
+.PHONY: fuzz
+
+## The rule language: fuzz_parser (rule text -> rl_compile, verifier
+## round trip) and fuzz_loader (bytes -> rl_load, round trip, run).
+FUZZ_RL_SRC = $(top_srcdir)/rulelang/diag.c $(top_srcdir)/rulelang/parse.c \
+	$(top_srcdir)/rulelang/compile.c $(top_srcdir)/rulelang/bytecode.c \
+	$(top_srcdir)/rulelang/vm.c $(top_srcdir)/rulelang/actions.c \
+	$(top_srcdir)/builtins/registry.c $(top_srcdir)/builtins/bi_body.c \
+	$(top_srcdir)/builtins/bi_attachment.c $(top_srcdir)/builtins/bi_dnsbl.c \
+	$(top_srcdir)/builtins/bi_rhsbl.c $(top_srcdir)/builtins/bi_mismatch.c \
+	$(top_srcdir)/builtins/bi_duplicate.c $(top_srcdir)/lda/status.c
+FUZZ_RL_DEPS = $(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_DEPS) $(top_srcdir)/rulelang/rl.h \
+	$(top_srcdir)/rulelang/rl_int.h $(top_srcdir)/rulelang/ast.h \
+	$(top_srcdir)/rulelang/opcodes.def $(top_srcdir)/builtins/registry.h
+EXTRA_DIST += fuzz/fuzz_parser.c fuzz/fuzz_loader.c tests/rulelang/fuzz.sh
+TESTS += tests/rulelang/fuzz.sh
+if HAVE_LIBFUZZER
+FUZZ_PROGS += fuzz/fuzz_parser fuzz/fuzz_loader
+fuzz: fuzz/fuzz_parser fuzz/fuzz_loader
+fuzz/fuzz_parser fuzz/fuzz_loader: %: $(top_srcdir)/%.c $(FUZZ_RL_DEPS)
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) $(PCRE2_CFLAGS) -o $@ $(top_srcdir)/$@.c \
+		$(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_SRC) $(PCRE2_LIBS)
+tests/rulelang/fuzz.log: fuzz/fuzz_parser fuzz/fuzz_loader
 endif

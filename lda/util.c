@@ -116,6 +116,7 @@ buf_reserve(struct buf *b, size_t extra)
         cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
+    b->data[b->len] = '\0';        /* a fresh buffer is "" too */
 }
 
 void

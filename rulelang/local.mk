@@ -5,11 +5,9 @@ libweir_a_SOURCES += rulelang/rl.h rulelang/rl_int.h rulelang/ast.h \
 	lda/rulecache.c lda/rulecache.h
 EXTRA_DIST += rulelang/opcodes.def
 
-## Tests.  tests/rulelang/mp_double.c is a test double of
-## builtins/mailparse.h until branch `builtins` is merged: then drop it here.
-RL_TEST_MP = tests/rulelang/mp_double.c
+## Tests.
 check_PROGRAMS += tests/rulelang/rl_run
-tests_rulelang_rl_run_SOURCES = tests/rulelang/rl_run.c $(RL_TEST_MP)
+tests_rulelang_rl_run_SOURCES = tests/rulelang/rl_run.c
 tests_rulelang_rl_run_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh \
 	tests/rulelang/manpage.sh
@@ -17,13 +15,13 @@ EXTRA_DIST += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.
 	tests/rulelang/manpage.sh \
 	tests/rulelang/errors tests/rulelang/dump tests/rulelang/vm
 check_PROGRAMS += tests/rulelang/test_bytecode
-tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c $(RL_TEST_MP)
+tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c
 tests_rulelang_test_bytecode_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/rulelang/test_bytecode
 ## bench/: rule-language benchmark (bench/run.sh), built on demand by
 ## `make bench/rl_bench`; not part of make check.
 EXTRA_PROGRAMS = bench/rl_bench
-bench_rl_bench_SOURCES = bench/rl_bench.c $(RL_TEST_MP)
+bench_rl_bench_SOURCES = bench/rl_bench.c
 bench_rl_bench_LDADD = $(WEIR_CORE_LIBS)
 CLEANFILES += bench/rl_bench
 EXTRA_DIST += bench/run.sh bench/gen-rules.sh

@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #define NCAPS (RL_MAX_CAPTURE + 1)
+#define RL_MAX_REPLY_DAYS 36500 /* reply days beyond this are this */
 #define RL_TRACE_VALUE_MAX 120  /* bytes of a tested value shown in a trace */
 
 struct val {
@@ -934,7 +935,13 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
                 reply_from = xstrdup(tmp.data);
             }
             v.reply_from = reply_from;
-            v.reply_days = in->d == RL_NONE ? 0 : (long)p->k[in->d].num;
+            v.reply_days = 0;
+            if (in->d != RL_NONE) {
+                /* bytecode is untrusted: clamp before converting */
+                double dd = p->k[in->d].num;
+                v.reply_days = dd >= 0 && dd <= RL_MAX_REPLY_DAYS ? (long)dd :
+                               dd > RL_MAX_REPLY_DAYS ? RL_MAX_REPLY_DAYS : 0;
+            }
             break;
         case RL_OP_ACTION:
             if (do_action(&v, in, pc, st) < 0) {

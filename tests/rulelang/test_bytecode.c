@@ -152,6 +152,25 @@ main(void)
     ok(rl_load(img.data, img.len, NULL, &q, &st) < 0, "a bad magic is refused: %s", st.text);
     img.data[0] = 'W';
 
+    /* fuzz_loader finding: a reply "days" number too large for a long
+     * (3.6e24) came from a corrupt image that verifies; the VM clamps it */
+    {
+        int hit = 0;
+        for (size_t i = 0; i < img.len - 8; i++) {
+            double three = 3, big = 3.62678e+24;
+            if (memcmp(img.data + i, &three, 8) == 0) {
+                memcpy(img.data + i, &big, 8);
+                hit = 1;
+            }
+        }
+        ok(hit && rl_load(img.data, img.len, NULL, &q, &st) == 0,
+           "an image with reply days 3.6e24 verifies (it is a valid number)");
+        if (q) {
+            ok(run_ok(q), "and runs without undefined behaviour (days clamped)");
+            rl_program_free(q);
+        }
+    }
+
     /* ---- cache files ---- */
     char tmpl[] = "/tmp/weir-bc-XXXXXX";
     char *dir = mkdtemp(tmpl);
