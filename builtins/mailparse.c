@@ -44,7 +44,8 @@
  *     chunk may be followed by another); in Q text "_" is a space and
  *     "=XX" a byte (hex digits in either case); a "=" not followed by two
  *     hex digits stays "=".
- *   - White space between two encoded-words is dropped.  Adjacent words in
+ *   - White space (also CR/LF, when the value was not unfolded) between
+ *     two encoded-words is dropped.  Adjacent words in
  *     the same charset are decoded as one byte string, so a character
  *     split across two words comes out whole (and ISO-2022-JP shift
  *     state carries over).
@@ -56,8 +57,9 @@
  *     declared set, as mail clients do: GB2312 and GBK -> GB18030,
  *     Shift_JIS -> CP932, KS_C_5601-1987 and EUC-KR -> CP949,
  *     ISO-8859-8-I -> ISO-8859-8, ISO-2022-JP -> ISO-2022-JP-3 (its
- *     superset with half-width katakana).  A byte sequence invalid in its
- *     charset becomes U+FFFD.
+ *     superset with half-width katakana).  UTF-16 and UTF-32 are
+ *     big-endian unless a byte order mark says otherwise (the mark is
+ *     dropped).  A byte sequence invalid in its charset becomes U+FFFD.
  *   - Kept literally: malformed encoded-words, unknown charsets, charset
  *     names longer than MP_CHARSET_MAX or containing characters outside
  *     letters, digits and !#$%&'+^_`{}~.-, and encoded-words beyond the
@@ -74,8 +76,9 @@
  *     literals [..] and the specials . @ , ; : < >.  An unterminated
  *     quote, comment or domain literal is not one: its opening character
  *     is skipped like any stray special.
- *   - An address ends at ',' or ';'.  "phrase:" opens a group: the group
- *     name is dropped and its members are returned in place (flattened).
+ *   - An address ends at ',' or ';'.  A ':' before any '<' opens a group:
+ *     everything before it (the group name) is dropped and the members are
+ *     returned in place (flattened); the ';' closing it ends an address.
  *   - name-addr: the phrase before '<' is the display name, even when it
  *     holds an unquoted '@' ("support@bank.example <x@evil.example>" is
  *     x@evil.example, display "support@bank.example"); inside the
@@ -98,7 +101,9 @@
  *   - Local part: unquoted ("a b"@x -> a b), case kept.  Domain: ASCII
  *     letters lower-cased, a domain literal kept with its brackets, IDN
  *     (UTF-8 or xn--) left as is.  Both are made valid UTF-8 like raw
- *     text.  An address without a local part (e.g. "<>") is dropped.
+ *     text (CR and LF become spaces).  An address without a local part
+ *     (e.g. "<>", "@x") or with empty local part and domain (a lone "")
+ *     is dropped.
  *   - mp_local_split: the detail starts after the FIRST separator
  *     ("a+b+c" -> "a", "b+c"; "a+" -> "a", "").
  * ---------------------------------------------------------------------

@@ -39,15 +39,18 @@ int mp_field_is(const struct mp_field *f, const char *name);
 
 /* Unfold: remove the line breaks of folding (RFC 5322 2.2.3), keep the
  * white space after them, trim leading and trailing white space.
- * NUL bytes are replaced by a space so results are C strings.
- * Allocated. */
+ * NUL bytes (and a lone CR) are replaced by a space so results are C
+ * strings.  Allocated.  The exact rules: NORMALISATION RULES at the top
+ * of builtins/mailparse.c. */
 char *mp_unfold(const char *raw, size_t len);
 
 /* Decode RFC 2047 encoded-words (B and Q, any charset iconv knows, RFC
  * 2231 language suffix ignored) in an unfolded value to UTF-8.  White
  * space between adjacent encoded-words is dropped.  Malformed or unknown
  * encoded-words are kept literally.  Raw 8-bit bytes that are not valid
- * UTF-8 are taken as Latin-1.  Allocated. */
+ * UTF-8 are taken as Latin-1.  NUL, CR and LF in the result become a
+ * space (no header injection through "=0D=0A").  The result is always
+ * valid UTF-8.  Allocated. */
 char *mp_decode_2047(const char *s);
 
 struct mp_address {
@@ -60,16 +63,20 @@ struct mp_address {
  * name-addr and addr-spec, groups (flattened), comments (dropped; a
  * comment after a bare addr-spec becomes the display name when there is
  * none), quoted strings, obsolete routes (@a,@b:) and missing angle
- * brackets tolerated.  Garbage between addresses is skipped.  Returns the
- * number of addresses; *out is allocated (NULL when 0). */
+ * brackets tolerated.  Garbage between addresses is skipped, and so is an
+ * address without a local part ("<>").  All parts are valid UTF-8 (8-bit
+ * bytes that are not are taken as Latin-1).  Returns the number of
+ * addresses; *out is allocated (NULL when 0). */
 size_t mp_address_parse_list(const char *value, struct mp_address **out);
 void mp_address_list_free(struct mp_address *a, size_t n);
 
-/* "local@domain" of an address (allocated); just local when no domain. */
+/* "local@domain" of an address (allocated); just local when no domain.
+ * The local part is not re-quoted. */
 char *mp_address_spec(const struct mp_address *a);
 
 /* Split a local part at the first separator character (e.g. '+'):
- * user and detail (both allocated; detail NULL when there is none). */
+ * user and detail (both allocated; detail NULL when there is none, ""
+ * for "user+"; sep '\0' never splits). */
 void mp_local_split(const char *local, char sep, char **user, char **detail);
 
 #endif

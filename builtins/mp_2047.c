@@ -28,10 +28,9 @@
 
 /* Longest charset name taken (the longest IANA names are ~45). */
 #define MP_CHARSET_MAX 64
-/* Distinct charsets passed to iconv_open() per decoded value. */
+/* Distinct charsets passed to iconv_open() per decoded value (each
+ * converter stays open until the value is done). */
 #define MP_ICONV_OPEN_MAX 8
-/* Open converters kept per decoded value. */
-#define MP_ICONV_CACHE 4
 /* iconv output chunk. */
 #define MP_ICONV_CHUNK 1024
 
@@ -48,9 +47,8 @@ struct cs_cache {
 };
 
 struct decoder {
-    struct cs_cache cache[MP_ICONV_CACHE];
-    size_t ncache, next_evict;
-    unsigned opens;                 /* iconv_open() calls so far */
+    struct cs_cache cache[MP_ICONV_OPEN_MAX];
+    size_t ncache;                  /* = iconv_open() calls so far */
 };
 
 /* One encoded-word, as found in the input. */
@@ -269,17 +267,9 @@ charset_kind(struct decoder *d, const char *cs, size_t n, iconv_t *cd)
             return CS_ICONV;
         }
     }
-    if (d->opens >= MP_ICONV_OPEN_MAX)
+    if (d->ncache >= MP_ICONV_OPEN_MAX)
         return CS_UNKNOWN;
-    d->opens++;
-    if (d->ncache < MP_ICONV_CACHE)
-        c = &d->cache[d->ncache++];
-    else {
-        c = &d->cache[d->next_evict];
-        d->next_evict = (d->next_evict + 1) % MP_ICONV_CACHE;
-        if (c->cd != (iconv_t)-1)
-            iconv_close(c->cd);
-    }
+    c = &d->cache[d->ncache++];
     strcpy(c->name, name);              /* fits: name <= MP_CHARSET_MAX */
     c->cd = iconv_open("UTF-8", name);
     if (c->cd == (iconv_t)-1)
@@ -333,24 +323,73 @@ convert_iconv(iconv_t cd, const char *p, size_t n, struct buf *out)
         mp_utf8_add(out, chunk, (size_t)(o - chunk));
 }
 
+static int
+same_charset(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i;
+
+    if (an != bn)
+        return 0;
+    for (i = 0; i < an; i++)
+        if (mp_lower((unsigned char)a[i]) != mp_lower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
+
+/* UTF-16 and UTF-32 without a byte order mark are big-endian (RFC 2781),
+ * whatever iconv assumes; with one, the mark is dropped.  Returns the
+ * charset to use instead (or NULL) and the bytes to skip. */
+static const char *
+bom_charset(const char *cs, size_t n, const unsigned char *b, size_t len, size_t *skip)
+{
+    *skip = 0;
+    if (same_charset(cs, n, "utf-16", 6)) {
+        if (len >= 2 && b[0] == 0xfe && b[1] == 0xff)
+            *skip = 2;
+        else if (len >= 2 && b[0] == 0xff && b[1] == 0xfe) {
+            *skip = 2;
+            return "utf-16le";
+        }
+        return "utf-16be";
+    }
+    if (same_charset(cs, n, "utf-32", 6)) {
+        if (len >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0xfe && b[3] == 0xff)
+            *skip = 4;
+        else if (len >= 4 && b[0] == 0xff && b[1] == 0xfe && b[2] == 0 && b[3] == 0) {
+            *skip = 4;
+            return "utf-32le";
+        }
+        return "utf-32be";
+    }
+    return NULL;
+}
+
 /* Convert the pending bytes of one run of same-charset words. */
 static void
 flush(struct decoder *d, const char *cs, size_t cs_len, struct buf *bytes,
       struct buf *out)
 {
     iconv_t cd = (iconv_t)-1;
-    size_t i;
+    const unsigned char *p = (const unsigned char *)(bytes->len ? bytes->data : "");
+    size_t i, len = bytes->len, skip;
+    const char *alt;
 
     if (cs == NULL)
         return;
+    if ((alt = bom_charset(cs, cs_len, p, len, &skip)) != NULL) {
+        cs = alt;
+        cs_len = strlen(alt);
+    }
+    p += skip;
+    len -= skip;
     switch (charset_kind(d, cs, cs_len, &cd)) {
     case CS_RAW:
-    case CS_UNKNOWN:    /* only when the converter cache was exhausted */
-        mp_utf8_add(out, bytes->data, bytes->len);
+    case CS_UNKNOWN:    /* only if the converter budget ran out just now */
+        mp_utf8_add(out, (const char *)p, len);
         break;
     case CS_LATIN1:
-        for (i = 0; i < bytes->len; i++) {
-            unsigned char c = (unsigned char)bytes->data[i];
+        for (i = 0; i < len; i++) {
+            unsigned char c = p[i];
 
             if (c == 0 || c == '\r' || c == '\n')
                 buf_addc(out, ' ');
@@ -363,23 +402,10 @@ flush(struct decoder *d, const char *cs, size_t cs_len, struct buf *bytes,
         }
         break;
     case CS_ICONV:
-        convert_iconv(cd, bytes->data, bytes->len, out);
+        convert_iconv(cd, (const char *)p, len, out);
         break;
     }
     buf_reset(bytes);
-}
-
-static int
-same_charset(const char *a, size_t an, const char *b, size_t bn)
-{
-    size_t i;
-
-    if (an != bn)
-        return 0;
-    for (i = 0; i < an; i++)
-        if (mp_lower((unsigned char)a[i]) != mp_lower((unsigned char)b[i]))
-            return 0;
-    return 1;
 }
 
 /* An encoded-word at s[i] that can be decoded (known charset). */
@@ -426,7 +452,7 @@ mp_decode_2047(const char *s)
             ew_bytes(&ew, &bytes);
             i = ew.end;
             /* White space up to another usable encoded-word is dropped. */
-            if (i < n && mp_is_wsp((unsigned char)s[i])) {
+            if (i < n && (mp_is_wsp((unsigned char)s[i]) || s[i] == '\r' || s[i] == '\n')) {
                 size_t j = i;
                 struct ew next;
 

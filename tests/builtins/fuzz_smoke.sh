@@ -17,8 +17,9 @@ for t in header address; do
     # copy, never in the source tree.
     mkdir -p "$T/$t"
     cp "$TESTDATA/fuzz/$t"/* "$T/$t/"
-    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$T/$t-" "$T/$t" >"$T/$t.log" 2>&1
+    set -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$T/$t-"
+    [ -f "$TESTDATA/fuzz/$t.dict" ] && set -- "$@" -dict="$TESTDATA/fuzz/$t.dict"
+    "$bin" "$@" "$T/$t" >"$T/$t.log" 2>&1
     rc=$?
     [ $rc -eq 0 ] || sed 's/^/# /' "$T/$t.log" | tail -40
     ok $rc "fuzz_$t: ${secs}s from $(count_files "$TESTDATA/fuzz/$t") seeds without a finding"

@@ -204,6 +204,14 @@ test_2047(void)
     dec("\xf0\x9f\x98\x80 ok", "\xf0\x9f\x98\x80 ok", "2047: 4-byte UTF-8 kept");
     dec("\xe2\x82", "\xc3\xa2\xc2\x82", "2047: truncated UTF-8 at the end as Latin-1");
     dec("=?=?=?utf-8?q?a?=", "=?=?a", "2047: junk before a word");
+    dec("=?utf-8?q?a?=\r\n =?utf-8?q?b?=", "ab", "2047: folding between words (not unfolded) dropped");
+    dec("=?utf-16?b?AGEAYg==?=", "ab", "2047: UTF-16 without BOM (big-endian)");
+    dec("=?utf-16?b?//5hAGIA?=", "ab", "2047: UTF-16 with a little-endian BOM");
+    dec("=?UTF-16?b?/v8AYQBi?=", "ab", "2047: UTF-16 with a big-endian BOM");
+    dec("=?utf-32?b?AAAAYQ==?=", "a", "2047: UTF-32 without BOM (big-endian)");
+    dec("=?GBK?B?xOO6ww==?= =?cp936?B?xOO6ww==?=", "\xe4\xbd\xa0\xe5\xa5\xbd\xe4\xbd\xa0\xe5\xa5\xbd",
+        "2047: GBK and CP936 (as GB18030)");
+    dec("=?NONE?B?VEVTVA=?=", "=?NONE?B?VEVTVA=?=", "2047: bogus charset from the corpus kept");
 
     /* The converter budget: only MP_ICONV_OPEN_MAX charsets per value. */
     for (i = 2; i <= 10; i++)
@@ -317,6 +325,13 @@ test_address(void)
     adr("\"\" <js@x.orsg\276, a@b, c@:d", "|js|x.orsg\xc2\xbe ;; |a|b ;; |d|",
         "addr: fuzz case: empty display quote first");
     adr(":::;;;<<<>>>@@@...,,,", "", "addr: only specials");
+    adr("=?utf-8?q?a=40b.com_=3Cx=40y=3E?= <evil@z>", "a@b.com <x@y>|evil|z",
+        "addr: structure is parsed before decoding (encoded '<' '@' stay display)");
+    adr("(mailbox in US-ASCII)", "", "addr: only a comment");
+    adr("Moderator-Address <moderator>", "Moderator-Address|moderator|", "addr: name-addr without domain");
+    adr("a@b,\r\n c@d", "|a|b ;; |c|d", "addr: CRLF (not unfolded) is white space");
+    adr("<evil@x> bank@bank.example", "|evil|x ;; |bank|bank.example",
+        "addr: addr-spec after a name-addr without comma");
     adr("\"a\r\nb\"@x", "|a  b|x", "addr: CR LF in a quoted local part become spaces");
 }
 
