@@ -1,2 +1,10 @@
 ## lda/tester.mk -- `weir test`, the dry-run tester.
 ## Sources go into libweir.a with `libweir_a_SOURCES +=`; tests with `TESTS +=`.
+
+libweir_a_SOURCES += lda/mboxsplit.c lda/mboxsplit.h
+
+check_PROGRAMS += tests/tester/test_mboxsplit
+tests_tester_test_mboxsplit_SOURCES = tests/tester/test_mboxsplit.c tests/tap.h
+tests_tester_test_mboxsplit_LDADD = $(WEIR_CORE_LIBS)
+
+TESTS += tests/tester/test_mboxsplit
