@@ -1,7 +1,10 @@
-## lda/tester.mk -- `weir test`, the dry-run tester.
+## lda/tester.mk -- `weir test`, the dry-run tester (weir-test(1)).
 ## Sources go into libweir.a with `libweir_a_SOURCES +=`; tests with `TESTS +=`.
 
-libweir_a_SOURCES += lda/mboxsplit.c lda/mboxsplit.h
+libweir_a_SOURCES += lda/mboxsplit.c lda/mboxsplit.h \
+	lda/tester.c lda/tester.h \
+	lda/suite.c lda/suite.h
+weir_SOURCES += lda/cmd_test.c
 
 check_PROGRAMS += tests/tester/test_mboxsplit
 tests_tester_test_mboxsplit_SOURCES = tests/tester/test_mboxsplit.c tests/tap.h
