@@ -115,9 +115,14 @@ run_buffer(struct inputs *in, const char *name, const char *data, size_t len)
         run_one(in, name, data, len, NULL);
         return;
     }
+    /* an mbox of one message is labelled like a message file; otherwise
+     * each message by the line of its From_ line */
     mbox_reader_init(&r, data, len, in->quoting);
     while (mbox_next(&r, &msg, &from_line, &lineno)) {
-        label = xasprintf("%s:%zu", name, lineno);
+        if (lineno == 1 && r.off >= r.len)
+            label = xstrdup(name);
+        else
+            label = xasprintf("%s:%zu", name, lineno);
         run_one(in, label, msg.data ? msg.data : "", msg.len, from_line);
         free(label);
         free(from_line);
