@@ -28,7 +28,7 @@
 
 struct loader {
     const char *path;
-    char *dir;                  /* directory of the suite file */
+    char *dir;                  /* directory of the suite file, NULL: cwd */
     yaml_document_t *doc;
     struct buf *errors;
     size_t nerrors;
@@ -142,7 +142,7 @@ want_strings(struct loader *ld, const yaml_node_t *n, const char *key, char ***v
 static char *
 resolve(struct loader *ld, const char *p)
 {
-    return p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", ld->dir, p);
+    return p[0] == '/' || ld->dir == NULL ? xstrdup(p) : xasprintf("%s/%s", ld->dir, p);
 }
 
 /* Iterate over the pairs of a mapping node; it names the cursor (nested
@@ -522,9 +522,8 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
     ld.path = path;
     ld.errors = errors;
     slash = strrchr(path, '/');
-    ld.dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-    if (slash == path)
-        ld.dir[0] = '/', ld.dir[1] = '\0';
+    /* names in the suite are relative to its directory */
+    ld.dir = slash == path ? xstrdup("/") : slash ? xstrndup(path, (size_t)(slash - path)) : NULL;
 
     if (!yaml_parser_initialize(&parser))
         msg_fatal("out of memory (libyaml)");

@@ -192,12 +192,13 @@ compile_file(struct tester *t, const char *path, struct status *st)
     struct rl_program *p;
     char err[STATUS_TEXT_MAX];
 
-    if (!tester_have_rulelang()) {
-        status_set(st, "4.3.0", "%s: the rule language is not part of this build", path);
-        return NULL;
-    }
     if (read_rule_file(path, &src, err, sizeof err) < 0) {
         status_set(st, "4.3.0", "%s", err);
+        buf_free(&src);
+        return NULL;
+    }
+    if (!tester_have_rulelang()) {
+        status_set(st, "4.3.0", "%s: the rule language is not part of this build", path);
         buf_free(&src);
         return NULL;
     }

@@ -11,5 +11,5 @@ tests_tester_test_mboxsplit_SOURCES = tests/tester/test_mboxsplit.c tests/tap.h
 tests_tester_test_mboxsplit_LDADD = $(WEIR_CORE_LIBS)
 
 TESTS += tests/tester/test_mboxsplit
-TESTS += tests/tester/cli.sh
-EXTRA_DIST += tests/tester/cli.sh
+TESTS += tests/tester/cli.sh tests/tester/suite.sh
+EXTRA_DIST += tests/tester/cli.sh tests/tester/suite.sh
