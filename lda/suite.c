@@ -634,11 +634,14 @@ action_match(const struct tester *t, const struct suite_action *w, const struct 
     if (field_match(w->target, a->target))
         return 1;
     if (a->kind == ACT_FILE && a->target) {
-        /* the folder as written, or as delivery would resolve it */
+        /* the same folder once both are resolved as delivery would
+         * (".Junk/", "~/.Junk/" and "/home/u/.Junk/" are one folder) */
         char *f = tester_resolve_folder(t->home, a->target);
-        int m = strcmp(f, w->target) == 0;
+        char *g = tester_resolve_folder(t->home, w->target);
+        int m = strcmp(f, g) == 0;
 
         free(f);
+        free(g);
         return m;
     }
     return 0;

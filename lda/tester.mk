@@ -13,3 +13,10 @@ tests_tester_test_mboxsplit_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/tester/test_mboxsplit
 TESTS += tests/tester/cli.sh tests/tester/suite.sh
 EXTRA_DIST += tests/tester/cli.sh tests/tester/suite.sh
+
+## The tester's reports with rules that choose actions, on a test double
+## of the rulelang API (tests/tester/fake_rl.c, never linked into weir).
+check_PROGRAMS += tests/tester/test_tester
+tests_tester_test_tester_SOURCES = tests/tester/test_tester.c tests/tester/fake_rl.c tests/tap.h
+tests_tester_test_tester_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/tester/test_tester
