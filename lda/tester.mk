@@ -20,3 +20,6 @@ check_PROGRAMS += tests/tester/test_tester
 tests_tester_test_tester_SOURCES = tests/tester/test_tester.c tests/tester/fake_rl.c tests/tap.h
 tests_tester_test_tester_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/tester/test_tester
+
+## Benchmark (not run by make check): bench/tester/README.md.
+EXTRA_DIST += bench/tester/README.md bench/tester/run.sh bench/tester/render_weir.py
