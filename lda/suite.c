@@ -760,7 +760,7 @@ check_case(const struct tester *t, const struct suite_case *c, const struct test
     }
     if (c->no_reply) {
         for (size_t i = 0; i < al->n; i++)
-            if (al->v[i].kind == ACT_REPLY && !(al->v[i].flags & ACT_F_SHADOW)) {
+            if (al->v[i].kind == ACT_REPLY && !tester_reply_suppressed(t, r, &al->v[i])) {
                 buf_adds(d, "  no reply:\n    - (no reply)\n");
                 show_actual(d, &al->v[i]);
                 fail = 1;

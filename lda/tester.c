@@ -28,6 +28,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -620,6 +621,22 @@ summary_add(struct tester *t, const char *dest, const char *label)
     r->count++;
 }
 
+const char *
+tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
+                        const struct action *a)
+{
+    if (a->kind != ACT_REPLY)
+        return NULL;
+    if (a->flags & ACT_F_SHADOW)
+        return "the rule is in shadow mode";
+    if (res->sender == NULL || res->sender[0] == '\0')
+        return "the envelope sender is empty";
+    for (size_t i = 0; t->fixture && i < t->fixture->nreplied; i++)
+        if (strcasecmp(t->fixture->replied[i], res->sender) == 0)
+            return "already replied to this sender (state fixture)";
+    return NULL;
+}
+
 static const char *
 flag_names(unsigned f, char *tmp, size_t n)
 {
@@ -696,8 +713,10 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         }
         buf_printf(b, " [%s%s]\n", where(a, w, sizeof w), flag_names(a->flags, fl, sizeof fl));
         if (a->kind == ACT_REPLY) {
-            if (res->sender[0] == '\0')
-                buf_adds(b, "    (suppressed: the envelope sender is empty)\n");
+            const char *why = tester_reply_suppressed(t, res, a);
+
+            if (why)
+                buf_printf(b, "    (suppressed: %s)\n", why);
             add_block(b, "    | ", a->text);
         }
     }
@@ -748,8 +767,8 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         json_kv(b, "flags", flag_names(a->flags, fl, sizeof fl)[0] ? fl + 1 : "");
         json_kv(b, "file", a->file);
         buf_printf(b, ",\"line\":%d", a->line);
-        if (a->kind == ACT_REPLY && res->sender[0] == '\0')
-            json_kv(b, "suppressed", "the envelope sender is empty");
+        if (a->kind == ACT_REPLY && tester_reply_suppressed(t, res, a))
+            json_kv(b, "suppressed", tester_reply_suppressed(t, res, a));
         buf_adds(b, "}\n");
     }
     buf_printf(b, "{\"event\":\"result\",\"index\":%zu", t->nmessages);

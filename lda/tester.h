@@ -112,6 +112,12 @@ int tester_message(struct tester *t, const char *label, const char *data,
                    struct tester_result *res);
 void tester_result_free(struct tester_result *res);
 
+/* Why a reply action would not be sent (null sender, reply-once state in
+ * the fixture, shadow mode), or NULL when it would be. */
+const char *tester_reply_suppressed(const struct tester *t,
+                                    const struct tester_result *res,
+                                    const struct action *a);
+
 /* The summary table (text) or event (JSON) over all messages run. */
 void tester_summary(struct tester *t);
 

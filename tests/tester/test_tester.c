@@ -267,6 +267,57 @@ suite_actions(void)
     free(path);
 }
 
+/* no_reply passes when the reply would be suppressed by the reply-once
+ * state of the fixture, and fails (showing the reply) otherwise. */
+static void
+suite_reply(void)
+{
+    struct suite s;
+    struct buf errors = BUF_INIT;
+    struct tester_opts o;
+    struct status st;
+    char *path, *out, *want;
+    size_t len;
+    FILE *f;
+
+    free(put("r.rules", "reply Away | I am away.\n"));
+    path = put("r.yaml",
+        "rules: r.rules\n"
+        "cases:\n"
+        "  - name: already replied\n"
+        "    message: \"Subject: x\\n\\nb\\n\"\n"
+        "    envelope: { from: x@example.org }\n"
+        "    fixtures: { state: { replied: [ X@example.org ] } }\n"
+        "    expect: { no_reply: true, actions: [ { reply: \"I am away.\" } ] }\n"
+        "  - name: not yet replied\n"
+        "    message: \"Subject: x\\n\\nb\\n\"\n"
+        "    envelope: { from: y@example.org }\n"
+        "    fixtures: { state: { replied: [ x@example.org ] } }\n"
+        "    expect: { no_reply: true }\n");
+    if (suite_load(path, &s, &errors) != 0) {
+        printf("# %s", errors.data);
+        ok(0, "reply suite loads");
+        return;
+    }
+    memset(&o, 0, sizeof o);
+    o.format = TESTER_TEXT;
+    f = open_memstream(&out, &len);
+    suite_run(&s, &o, f, &st);
+    fclose(f);
+    want = xasprintf("ok 1 - already replied\n"
+                     "FAIL 2 - not yet replied (%s:8)\n"
+                     "  no reply:\n"
+                     "    - (no reply)\n"
+                     "    + reply \"I am away.\"  (%s/r.rules:1)\n"
+                     "2 cases: 1 passed, 1 failed\n", path, dir);
+    is_str(out, want, "no_reply honours the reply-once state fixture");
+    free(want);
+    free(out);
+    suite_free(&s);
+    buf_free(&errors);
+    free(path);
+}
+
 static void
 helpers(void)
 {
@@ -315,6 +366,7 @@ main(void)
     load_errors();
     summary();
     suite_actions();
+    suite_reply();
     helpers();
     {
         char *cmd = xasprintf("rm -rf '%s'", dir);
