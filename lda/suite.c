@@ -516,6 +516,7 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
     if (read_file(path, &text, err, sizeof err) < 0) {
         buf_printf(errors, "%s: %s\n", path, err);
         buf_free(&text);
+        suite_free(s);
         return -1;
     }
     memset(&ld, 0, sizeof ld);
@@ -538,6 +539,7 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
         yaml_parser_delete(&parser);
         buf_free(&text);
         free(ld.dir);
+        suite_free(s);
         return -1;
     }
     ld.doc = &doc;
@@ -579,7 +581,11 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
     yaml_parser_delete(&parser);
     buf_free(&text);
     free(ld.dir);
-    return ld.nerrors ? -1 : 0;
+    if (ld.nerrors) {
+        suite_free(s);
+        return -1;
+    }
+    return 0;
 }
 
 static void

@@ -58,6 +58,7 @@ struct suite {
     size_t ncases;
 };
 
+/* 0, or -1 with the problems in *errors and *s already freed. */
 int suite_load(const char *path, struct suite *s, struct buf *errors);
 void suite_free(struct suite *s);
 

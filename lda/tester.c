@@ -536,8 +536,15 @@ decide(struct tester *t, struct tester_result *res)
     char w[512];
 
     if (!res->ran) {
-        res->verdict = xasprintf("deferred (exit 75): %s", res->error.text);
-        res->destination = xstrdup("deferred: rules not run");
+        /* as delivery would end: a permanent intake failure (5.3.4, too
+         * large) bounces, anything else keeps the message in the queue */
+        if (res->error.cls == STATUS_PERM) {
+            res->verdict = xasprintf("bounced (%s): %s", res->error.code, res->error.text);
+            res->destination = xstrdup("bounced");
+        } else {
+            res->verdict = xasprintf("deferred (exit 75): %s", res->error.text);
+            res->destination = xstrdup("deferred: rules not run");
+        }
         return;
     }
     for (size_t i = 0; i < al->n; i++) {

@@ -141,6 +141,8 @@ if command -v strace > /dev/null 2>&1 && strace -f -qq -o /dev/null true 2> /dev
     asuser=
     [ "$(id -u)" = 0 ] && asuser="setpriv --reuid=nobody --regid=nogroup --clear-groups"
     # shellcheck disable=SC2086
+    # LeakSanitizer cannot run under ptrace: leaks are checked elsewhere
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
     PATH="$T/bin:$PATH" strace -f -qq -o "$T/strace" \
         -e trace=open,openat,creat,execve,socket,connect,unlink,unlinkat,rename,renameat,renameat2,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,chown,fchownat \
         $asuser "$WEIR" test -q "$T/corpus.mbox" > /dev/null 2>&1
