@@ -14,9 +14,9 @@
  * program is run (the rl_host has no filter callback, so `filter` is only
  * recorded), no mail is sent, no database or mailbox is opened.
  *
- * The rule language (rulelang/) is referenced weakly until it is part of
- * every build: without it, a run with no rule files is an implicit keep
- * and a run that needs rules reports that the rule language is missing.
+ * Until the rule VM links into weir (see the pragmas below), a run with no
+ * rule files is an implicit keep and a run that needs rules reports that
+ * the rule language is missing.
  */
 #include "config.h"
 #include "tester.h"
@@ -33,7 +33,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Until rulelang/ links into every build (see the module header). */
+/* rl_run_chain lives in rulelang/vm.o, which links only once branch
+ * `builtins` (builtins/mailparse.c) is merged.  Until then the rule
+ * language is referenced weakly, so weir builds and `weir test` says the
+ * rule language is missing instead of failing to link.  At that merge,
+ * delete these pragmas and tester_have_rulelang(): the references become
+ * normal ones. */
 #pragma weak rl_compile
 #pragma weak rl_program_free
 #pragma weak rl_diags_init
@@ -336,9 +341,69 @@ tester_resolve_folder(const char *home, const char *target)
 {
     if (target[0] == '~' && (target[1] == '/' || target[1] == '\0'))
         return xasprintf("%s%s", home, target + 1);
-    if (target[0] == '/')
+    if (target[0] == '/' || target[0] == '~')
         return xstrdup(target);
-    return xasprintf("%s/%s", home, target);
+    if (strcmp(tester_folder_type(target), "Maildir") == 0)
+        return xasprintf("%s/" TESTER_MAILDIR_ROOT "/%s", home, target);
+    return xasprintf("%s/" TESTER_MAIL_ROOT "/%s", home, target);
+}
+
+const char *
+tester_folder_refused(const char *target, unsigned flags)
+{
+    const char *rest = target, *p;
+    size_t n;
+
+    for (p = target; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "a control character in the folder name";
+    if (target[0] == '~' && target[1] != '\0' && target[1] != '/')
+        return "~user folders are refused";
+    if (!(flags & ACT_F_TAINTED))
+        return NULL;            /* the rule author's own name */
+    if (strncmp(target, "~/" TESTER_MAILDIR_ROOT "/", strlen(TESTER_MAILDIR_ROOT) + 3) == 0)
+        rest = target + strlen(TESTER_MAILDIR_ROOT) + 3;
+    else if (strncmp(target, "~/" TESTER_MAIL_ROOT "/", strlen(TESTER_MAIL_ROOT) + 3) == 0)
+        rest = target + strlen(TESTER_MAIL_ROOT) + 3;
+    else if (target[0] == '/' || target[0] == '~')
+        return "a name taken from the message must stay inside a mail root";
+    if (strlen(rest) > TESTER_FOLDER_REST_MAX)
+        return "the folder name is too long";
+    n = strlen(rest);
+    if (n >= 2 && strcmp(rest + n - 2, "/.") == 0)
+        n -= 2;                 /* MH marker */
+    else if (n && rest[n - 1] == '/')
+        n -= 1;                 /* Maildir marker */
+    if (n == 0)
+        return NULL;            /* the root itself */
+    for (size_t i = 0; i <= n;) {
+        const char *c = rest + i;
+        const char *e = memchr(c, '/', n - i);
+        size_t len = e ? (size_t)(e - c) : n - i;
+
+        if (len == 0)
+            return "an empty path component";
+        if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+            return "a name taken from the message must stay inside a mail root";
+        if (len == 3 && (memcmp(c, "cur", 3) == 0 || memcmp(c, "new", 3) == 0 ||
+                         memcmp(c, "tmp", 3) == 0))
+            return "cur, new and tmp are Maildir's own directories";
+        if (len > TESTER_FOLDER_COMPONENT_MAX)
+            return "a path component is too long";
+        i += len + 1;
+    }
+    return NULL;
+}
+
+/* Where a file action would really go: its folder, or the default
+ * mailbox (with *why) when delivery would refuse the name. */
+static char *
+file_folder(const struct tester *t, const struct action *a, const char **why)
+{
+    *why = tester_folder_refused(a->target ? a->target : "", a->flags);
+    if (*why)
+        return xstrdup(t->default_mailbox);
+    return tester_resolve_folder(t->home, a->target ? a->target : "");
 }
 
 const char *
@@ -359,10 +424,32 @@ tester_folder_type(const char *target)
 
 struct run_ctx {
     struct tester *t;
+    int print;                  /* the report is printed */
     const struct message *m;
     struct buf body;            /* a spooled message's body */
     struct buf line;            /* output being built */
 };
+
+/* s with newlines, tabs, other controls and (when quotes) '"' escaped,
+ * so a value shows on one line. */
+static void
+add_quoted(struct buf *b, const char *s, int quotes)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '\n')
+            buf_adds(b, "\\n");
+        else if (c == '\t')
+            buf_adds(b, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            buf_printf(b, "\\x%02x", c);
+        else if (quotes && c == '"')
+            buf_adds(b, "\\\"");
+        else
+            buf_addc(b, c);
+    }
+}
 
 static int
 get_body(void *ctx, const char **body, size_t *len)
@@ -395,13 +482,19 @@ host_log(void *ctx, enum rl_log_level level, const char *text)
 {
     struct run_ctx *rc = ctx;
 
+    /* what a delivery would log: warnings always, the rest with --trace */
+    if (!rc->print || (level != RL_LOG_WARN && !rc->t->opts.trace))
+        return;
     if (rc->t->opts.format == TESTER_JSON) {
         buf_adds(&rc->line, "{\"event\":\"log\"");
         json_kv(&rc->line, "level", level == RL_LOG_WARN ? "warning" : "info");
         json_kv(&rc->line, "text", text);
         buf_adds(&rc->line, "}\n");
-    } else
-        buf_printf(&rc->line, "  log%s: %s\n", level == RL_LOG_WARN ? " (warning)" : "", text);
+    } else {
+        buf_printf(&rc->line, "  log%s: ", level == RL_LOG_WARN ? " (warning)" : "");
+        add_quoted(&rc->line, text, 0);
+        buf_addc(&rc->line, '\n');
+    }
     emit(rc->t, &rc->line);
 }
 
@@ -437,8 +530,11 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             buf_printf(b, ",\"result\":%s", ev->result ? "true" : "false");
         if (ev->kind == RL_TR_SCORE)
             buf_printf(b, ",\"points\":%g", ev->points);
-        if (ev->action)
+        if (ev->action) {
             json_kv(b, "action", actions_kind_name(ev->action->kind));
+            if (ev->action->target)
+                json_kv(b, "target", ev->action->target);
+        }
         buf_adds(b, "}\n");
     } else {
         buf_printf(b, "  trace %s:%d: ", ev->file ? ev->file : "?", ev->line);
@@ -449,18 +545,29 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             break;
         case RL_TR_TEST:
             buf_printf(b, "%s", ev->test ? ev->test : "test");
-            if (ev->operand)
-                buf_printf(b, " \"%s\"", ev->operand);
-            buf_printf(b, " on \"%s\" -> %s", ev->value ? ev->value : "",
-                       ev->result ? "true" : "false");
+            if (ev->operand) {
+                buf_adds(b, " \"");
+                add_quoted(b, ev->operand, 1);
+                buf_addc(b, '"');
+            }
+            buf_adds(b, " on \"");
+            add_quoted(b, ev->value, 1);
+            buf_printf(b, "\" -> %s", ev->result ? "true" : "false");
             break;
         case RL_TR_CAPTURE:
         case RL_TR_SET:
-            buf_printf(b, "%s %s = \"%s\"", kind, ev->name ? ev->name : "?",
-                       ev->value ? ev->value : "");
+            buf_printf(b, "%s %s = \"", kind, ev->name ? ev->name : "?");
+            add_quoted(b, ev->value, 1);
+            buf_addc(b, '"');
             break;
         case RL_TR_ACTION:
             buf_printf(b, "action %s", ev->action ? actions_kind_name(ev->action->kind) : "?");
+            if (ev->action && ev->action->target) {
+                buf_addc(b, ' ');
+                add_quoted(b, ev->action->target, 0);
+            }
+            if (ev->action && ev->action->name)
+                buf_printf(b, " %s", ev->action->name);
             break;
         case RL_TR_SCORE:
             buf_printf(b, "score %+g \"%s\"", ev->points, ev->value ? ev->value : "");
@@ -532,7 +639,9 @@ static void
 decide(struct tester *t, struct tester_result *res)
 {
     const struct action_list *al = &res->al;
+    const struct action *drop = NULL;   /* discard or fakebounce */
     struct buf v = BUF_INIT, dest = BUF_INIT;
+    size_t ndeliver = 0;
     char w[512];
 
     if (!res->ran) {
@@ -567,43 +676,58 @@ decide(struct tester *t, struct tester_result *res)
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct action *a = &al->v[i];
+        const char *why;
         char *f;
 
         if (a->flags & ACT_F_SHADOW)
             continue;
         switch (a->kind) {
         case ACT_FILE:
-            f = tester_resolve_folder(t->home, a->target ? a->target : "");
-            buf_printf(&v, "%s%s (%s)", v.len ? ", " : "delivered to ", f,
-                       where(a, w, sizeof w));
+            f = file_folder(t, a, &why);
+            buf_printf(&v, "%sdelivered to %s (%s%s%s)", v.len ? ", " : "", f,
+                       where(a, w, sizeof w), why ? "; refused name: " : "", why ? why : "");
             buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
             free(f);
+            ndeliver++;
             break;
         case ACT_FORWARD:
             buf_printf(&v, "%sforwarded to %s (%s)", v.len ? ", " : "",
                        a->target ? a->target : "", where(a, w, sizeof w));
             buf_printf(&dest, "%sforward %s", dest.len ? ", " : "", a->target ? a->target : "");
+            ndeliver++;
             break;
         case ACT_PIPE:
             buf_printf(&v, "%spiped to %s (%s)", v.len ? ", " : "",
                        a->target ? a->target : "", where(a, w, sizeof w));
             buf_printf(&dest, "%spipe %s", dest.len ? ", " : "", a->target ? a->target : "");
+            ndeliver++;
             break;
         case ACT_DISCARD:
-            buf_printf(&v, "%sdropped by discard (%s)", v.len ? ", " : "", where(a, w, sizeof w));
-            buf_printf(&dest, "%sdiscarded", dest.len ? ", " : "");
+            if (drop == NULL)
+                drop = a;
             break;
         case ACT_FAKEBOUNCE:
-            buf_printf(&v, "%sdropped by fakebounce (%s)", v.len ? ", " : "", where(a, w, sizeof w));
-            buf_printf(&dest, "%sfakebounced", dest.len ? ", " : "");
+            if (drop == NULL || drop->kind != ACT_FAKEBOUNCE)
+                drop = a;
             break;
         default:
             break;
         }
     }
     if (res->keep) {
-        buf_printf(&v, "%s%s (implicit keep)", v.len ? ", " : "delivered to ", t->default_mailbox);
+        buf_printf(&v, "%sdelivered to %s (implicit keep)", v.len ? ", " : "", t->default_mailbox);
         buf_printf(&dest, "%s%s", dest.len ? ", " : "", t->default_mailbox);
+        ndeliver++;
+    }
+    if (drop && drop->kind == ACT_FAKEBOUNCE)
+        buf_printf(&v, "%sfake bounce to <%s> (%s)", v.len ? ", " : "", res->sender,
+                   where(drop, w, sizeof w));
+    if (drop && ndeliver == 0) {
+        buf_reset(&v);
+        buf_printf(&v, "dropped by %s (%s)", actions_kind_name(drop->kind), where(drop, w, sizeof w));
+        if (drop->kind == ACT_FAKEBOUNCE)
+            buf_printf(&v, ", fake bounce to <%s>", res->sender);
+        buf_adds(&dest, drop->kind == ACT_FAKEBOUNCE ? "fakebounced" : "discarded");
     }
     res->verdict = buf_steal(&v);
     res->destination = buf_steal(&dest);
@@ -689,13 +813,17 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct action *a = &al->v[i];
+        const char *why;
         char *f;
 
         buf_printf(b, "  action: %s", actions_kind_name(a->kind));
         switch (a->kind) {
         case ACT_FILE:
-            f = tester_resolve_folder(t->home, a->target ? a->target : "");
-            buf_printf(b, " %s (%s)", f, tester_folder_type(f));
+            f = file_folder(t, a, &why);
+            if (why)
+                buf_printf(b, " %s refused (%s): %s instead", a->target ? a->target : "", why, f);
+            else
+                buf_printf(b, " %s (%s)", f, tester_folder_type(f));
             free(f);
             break;
         case ACT_HEADER_ADD:
@@ -720,19 +848,20 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         }
         buf_printf(b, " [%s%s]\n", where(a, w, sizeof w), flag_names(a->flags, fl, sizeof fl));
         if (a->kind == ACT_REPLY) {
-            const char *why = tester_reply_suppressed(t, res, a);
-
-            if (why)
+            if ((why = tester_reply_suppressed(t, res, a)) != NULL)
                 buf_printf(b, "    (suppressed: %s)\n", why);
             add_block(b, "    | ", a->text);
         }
     }
     buf_printf(b, "  implicit keep: %s\n", res->keep ? "yes" : "no");
     buf_printf(b, "  score: %g", al->score);
-    for (size_t i = 0; i < al->nreasons; i++)
-        buf_printf(b, "%s%+g \"%s\" (%s:%d)", i ? ", " : " (",
-                   al->reasons[i].points, al->reasons[i].reason ? al->reasons[i].reason : "",
-                   al->reasons[i].rule ? al->reasons[i].rule : "line", al->reasons[i].line);
+    for (size_t i = 0; i < al->nreasons; i++) {
+        buf_printf(b, "%s%+g \"%s\" (", i ? ", " : " (", al->reasons[i].points,
+                   al->reasons[i].reason ? al->reasons[i].reason : "");
+        if (al->reasons[i].rule)
+            buf_printf(b, "rule %s, ", al->reasons[i].rule);
+        buf_printf(b, "line %d)", al->reasons[i].line);
+    }
     buf_adds(b, al->nreasons ? ")\n" : "\n");
     buf_printf(b, "  dns: %s\n", t->fixture && t->fixture->ndns ? "from the fixture" :
                t->opts.dns ? "real lookups allowed (--dns)" : "not looked up");
@@ -760,11 +889,14 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, "{\"event\":\"action\",\"index\":%zu", t->nmessages);
         json_kv(b, "kind", actions_kind_name(a->kind));
         json_kv(b, "target", a->target);
-        if (a->kind == ACT_FILE && a->target) {
-            char *f = tester_resolve_folder(t->home, a->target);
+        if (a->kind == ACT_FILE) {
+            const char *why;
+            char *f = file_folder(t, a, &why);
 
             json_kv(b, "folder", f);
             json_kv(b, "folder_type", tester_folder_type(f));
+            if (why)
+                json_kv(b, "refused", why);
             free(f);
         }
         json_kv(b, "text", a->text);
@@ -816,6 +948,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
     memset(&rc, 0, sizeof rc);
     rc.t = t;
     rc.m = &m;
+    rc.print = print;
     t->nmessages++;
 
     /* intake, exactly as a delivery does it, from an anonymous memfd */

@@ -121,9 +121,22 @@ const char *tester_reply_suppressed(const struct tester *t,
 /* The summary table (text) or event (JSON) over all messages run. */
 void tester_summary(struct tester *t);
 
-/* Resolve a folder target as delivery does ("~/x" and "x" relative to
- * home); allocated. */
+/* Folder names as delivery resolves them (weir(1), DELIVERY): "~/" is
+ * the home; relative Maildir names ("x/") are under ~/Maildir, relative
+ * mbox and MH names under ~/Mail.  The configured roots are the lead's to
+ * wire in when lda/config.c is merged. */
+#define TESTER_MAILDIR_ROOT          "Maildir"
+#define TESTER_MAIL_ROOT             "Mail"
+#define TESTER_FOLDER_COMPONENT_MAX  255
+#define TESTER_FOLDER_REST_MAX       512
+
+/* The path a file target names (allocated). */
 char *tester_resolve_folder(const char *home, const char *target);
+/* Why delivery would refuse a file target (control characters, ~user;
+ * for ACT_F_TAINTED names: leaving the mail roots, empty, ".", "..",
+ * cur/new/tmp or over-long components), or NULL.  A refused folder means
+ * the message goes to the default mailbox instead. */
+const char *tester_folder_refused(const char *target, unsigned flags);
 /* "Maildir", "MH" or "mbox" by the trailing-slash rule. */
 const char *tester_folder_type(const char *target);
 

@@ -66,14 +66,14 @@ reports(void)
         "message 1: m1\n"
         "  envelope: from <a@example.org> to <%s>\n"
         "  subject: cheap pills\n"
-        "  action: file %s/.Junk/ (Maildir) [%s/rules:1]\n"
+        "  action: file %s/Maildir/.Junk/ (Maildir) [%s/rules:1]\n"
         "  action: reply to <a@example.org> subject \"Away\" days 7 [%s/rules:3]\n"
         "    | I am away.\n"
         "  action: header add X-Weir: junk [%s/rules:5]\n"
         "  implicit keep: no\n"
-        "  score: 5 (+5 \"sounds like spam\" (line:2))\n"
+        "  score: 5 (+5 \"sounds like spam\" (line 2))\n"
         "  dns: not looked up\n"
-        "  verdict: delivered to %s/.Junk/ (%s/rules:1)\n",
+        "  verdict: delivered to %s/Maildir/.Junk/ (%s/rules:1)\n",
         r.recipient, getenv("HOME"), dir, dir, dir, getenv("HOME"), dir);
     is_str(out, want, "text report: actions, reply text, header edit, score, verdict");
     ok(!r.keep && r.ran, "no implicit keep after file");
@@ -120,7 +120,7 @@ reports(void)
     o.format = TESTER_JSON;
     run("file .Junk/\n", msg1, &o, &out, &r);
     want = xasprintf("{\"event\":\"action\",\"index\":1,\"kind\":\"file\",\"target\":\".Junk/\","
-                     "\"folder\":\"%s/.Junk/\",\"folder_type\":\"Maildir\",\"text\":null,"
+                     "\"folder\":\"%s/Maildir/.Junk/\",\"folder_type\":\"Maildir\",\"text\":null,"
                      "\"name\":null,\"subject\":null,\"days\":0,\"flags\":\"\",\"file\":\"%s/rules\","
                      "\"line\":1}\n", getenv("HOME"), dir);
     ok(strstr(out, want) != NULL, "json: a typed action event");
@@ -184,17 +184,24 @@ summary(void)
     tester_summary(&t);
     tester_free(&t);
     fclose(f);
-    want = xasprintf("m1: delivered to %1$s/.Junk/ (%2$s:2)\n"
-                     "m2: delivered to %1$s/Maildir/ (implicit keep)\n"
-                     "m3: delivered to %1$s/.Junk/ (%2$s:2)\n"
-                     "m4: delivered to %1$s/.Junk/ (%2$s:2)\n"
-                     "m5: delivered to %1$s/.Junk/ (%2$s:2)\n"
-                     "\nsummary: 5 messages\n"
-                     "%3$-*4$s %5$7s  examples\n"
-                     "%1$s/.Junk/%6$*7$s       4  m1, m3, m4\n"
-                     "%1$s/Maildir/       1  m2\n",
-                     getenv("HOME"), rp, "destination", (int)strlen(getenv("HOME")) + 9,
-                     "count", "", 2);
+    {
+        const char *h = getenv("HOME");
+        int wd = (int)strlen(h) + (int)strlen("/Maildir/.Junk/");
+        char *junk = xasprintf("%s/Maildir/.Junk/", h), *inbox = xasprintf("%s/Maildir/", h);
+
+        want = xasprintf("m1: delivered to %1$s (%2$s:2)\n"
+                         "m2: delivered to %3$s (implicit keep)\n"
+                         "m3: delivered to %1$s (%2$s:2)\n"
+                         "m4: delivered to %1$s (%2$s:2)\n"
+                         "m5: delivered to %1$s (%2$s:2)\n"
+                         "\nsummary: 5 messages\n"
+                         "%4$-*5$s   count  examples\n"
+                         "%1$-*5$s       4  m1, m3, m4\n"
+                         "%3$-*5$s       1  m2\n",
+                         junk, rp, inbox, "destination", wd);
+        free(junk);
+        free(inbox);
+    }
     is_str(out, want, "-q verdicts and the summary table (count, three examples)");
     free(want);
     free(out);
@@ -226,7 +233,7 @@ suite_actions(void)
         "  - name: resolved folder matches too\n"
         "    message: \"Subject: junk\\n\\nb\\n\"\n"
         "    expect:\n"
-        "      actions_include: [ { file: \"~/.Junk/\" } ]\n"
+        "      actions_include: [ { file: \"~/Maildir/.Junk/\" } ]\n"
         "  - name: wrong folder and order\n"
         "    message: \"Subject: junk\\n\\nb\\n\"\n"
         "    expect:\n"
@@ -333,10 +340,25 @@ helpers(void)
         char *f1 = tester_resolve_folder("/home/u", "~/Mail/x"), *f2 = tester_resolve_folder("/home/u", ".Junk/");
 
         is_str(f1, "/home/u/Mail/x", "~ is the home");
-        is_str(f2, "/home/u/.Junk/", "relative to the home");
+        is_str(f2, "/home/u/Maildir/.Junk/", "a relative Maildir is under ~/Maildir");
         free(f1);
         free(f2);
     }
+    {
+        char *f3 = tester_resolve_folder("/home/u", "in/.");
+
+        is_str(f3, "/home/u/Mail/in/.", "a relative MH folder is under ~/Mail");
+        free(f3);
+    }
+    ok(tester_folder_refused("/var/mail/u", 0) == NULL, "an author's absolute mbox is accepted");
+    ok(tester_folder_refused("/var/mail/u", ACT_F_TAINTED) != NULL, "a tainted absolute name is refused");
+    ok(tester_folder_refused("~/Maildir/.lists.wine/", ACT_F_TAINTED) == NULL,
+       "a tainted name inside ~/Maildir is accepted");
+    ok(tester_folder_refused(".lists/../../x/", ACT_F_TAINTED) != NULL, "a tainted .. is refused");
+    ok(tester_folder_refused("~/Maildir/.a/cur/", ACT_F_TAINTED) != NULL, "a tainted cur is refused");
+    ok(tester_folder_refused(".a//b/", ACT_F_TAINTED) != NULL, "a tainted empty component is refused");
+    ok(tester_folder_refused("~bob/Maildir/", 0) != NULL, "~user is refused");
+    ok(tester_folder_refused("x\ny/", 0) != NULL, "a control character is refused");
     tester_json_str(&b, "a\"b\\c\n\x01");
     is_str(b.data, "\"a\\\"b\\\\c\\n\\u0001\"", "JSON string escaping");
     buf_free(&b);
