@@ -65,16 +65,23 @@ after_empty_line(const char *data, size_t off)
     return data[off - 2] == '\r' && (off == 2 || data[off - 3] == '\n');
 }
 
-/* Offset of the next From_ line at or after off (at a line start), or len. */
+/* Offset of the next From_ line at or after off (at a line start), or len.
+ * Only lines that start with "From " are looked at (memmem finds them). */
 static size_t
 find_from(const char *data, size_t len, size_t off)
 {
+    if (off == 0 && len >= FROM_PREFIX_LEN && mbox_is_from_line(data, line_len(data, len, 0)))
+        return 0;
     while (off < len) {
-        size_t ll = line_len(data, len, off);
+        const char *hit = memmem(data + off, len - off, "\n" FROM_PREFIX, FROM_PREFIX_LEN + 1);
+        size_t at;
 
-        if (after_empty_line(data, off) && mbox_is_from_line(data + off, ll))
-            return off;
-        off += ll + 1;
+        if (hit == NULL)
+            break;
+        at = (size_t)(hit - data) + 1;
+        if (after_empty_line(data, at) && mbox_is_from_line(data + at, line_len(data, len, at)))
+            return at;
+        off = at;
     }
     return len;
 }
@@ -166,14 +173,20 @@ mbox_next(struct mbox_reader *r, struct buf *msg, char **from_line, size_t *line
     if (lineno)
         *lineno = r->lineno;
 
+    /* copy, dropping the quoting '>' of the lines that have one: only
+     * lines that start with '>' need a look (memmem finds them) */
     buf_reset(msg);
+    buf_reserve(msg, end - body);
     for (size_t off = body; off < end;) {
-        size_t ll = line_len(r->data, end, off);
-        size_t skip = quoted(r->data + off, ll, r->quoting) ? 1 : 0;
-        size_t take = ll + (off + ll < end);
+        const char *hit;
+        size_t stop;
 
-        buf_add(msg, r->data + off + skip, take - skip);
-        off += take;
+        if (r->data[off] == '>' && quoted(r->data + off, line_len(r->data, end, off), r->quoting))
+            off++;
+        hit = r->quoting == MBOX_RAW ? NULL : memmem(r->data + off, end - off, "\n>", 2);
+        stop = hit ? (size_t)(hit - r->data) + 1 : end;
+        buf_add(msg, r->data + off, stop - off);
+        off = stop;
     }
     r->lineno += count_lines(r->data + start, next - start);
     r->off = next;
