@@ -108,7 +108,8 @@ pm_rate=$(awk -v n="$pm_n" -v s="$pm_s" 'BEGIN { print n / s }')
 printf '\nweir test vs procmail, %s messages (%s), median of %s rounds\n' "$N" \
     "$(du -sh "$WORK/corpus.mbox" | cut -f1) mbox" "$ROUNDS"
 printf '%-40s %8s %10s %8s %12s\n' tool "wall s" messages/s "CPU s" "msgs/CPU s"
-printf '%-40s %8.3f %10.0f %8.3f %12.0f\n' "weir test, one process, ${rules:+41 rules}${rules:-NO rules}" \
+if [ -n "$rules" ]; then label="weir test, one process, 41 rules"; else label="weir test, one process, NO rules"; fi
+printf '%-40s %8.3f %10.0f %8.3f %12.0f\n' "$label" \
     "$weir_s" "$weir_rate" "$weir_cpu" "$(awk -v n="$weir_n" -v c="$weir_cpu" 'BEGIN { print n / c }')"
 printf '%-40s %8.3f %10.0f %8.3f %12.0f\n' "procmail -m, one process per message" \
     "$pm_s" "$pm_rate" "$pm_cpu" "$(awk -v n="$pm_n" -v c="$pm_cpu" 'BEGIN { print n / c }')"
