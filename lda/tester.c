@@ -106,6 +106,32 @@ tester_fixture_dns(const struct tester_fixture *fx, const char *name)
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
+/* Length of the valid UTF-8 sequence at s (2..4), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    size_t n;
+    unsigned long cp;
+
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
 void
 tester_json_str(struct buf *b, const char *s)
 {
@@ -115,6 +141,18 @@ tester_json_str(struct buf *b, const char *s)
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
 
+        if (c >= 0x80) {
+            /* JSON is UTF-8: raw 8-bit header bytes that are not become
+             * U+FFFD, so every line stays valid JSON */
+            size_t n = utf8_len((const unsigned char *)s);
+
+            if (n) {
+                buf_add(b, s, n);
+                s += n - 1;
+            } else
+                buf_adds(b, "\\ufffd");
+            continue;
+        }
         switch (c) {
         case '"': buf_adds(b, "\\\""); break;
         case '\\': buf_adds(b, "\\\\"); break;

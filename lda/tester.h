@@ -140,7 +140,8 @@ const char *tester_folder_refused(const char *target, unsigned flags);
 /* "Maildir", "MH" or "mbox" by the trailing-slash rule. */
 const char *tester_folder_type(const char *target);
 
-/* Append s as a JSON string (quotes included). */
+/* Append s as a JSON string (quotes included; bytes that are not UTF-8
+ * become \ufffd). */
 void tester_json_str(struct buf *b, const char *s);
 
 /* Whether the rule language is linked into this build. */

@@ -137,6 +137,18 @@ cmp -s "$T/before" "$T/after"
 ok $? "no file under HOME created, changed or removed"
 [ ! -e "$T/sendmail-ran" ]
 ok $? "the fake sendmail never ran"
+wt --format json "$T/corpus.mbox" > "$T/corpus.json" 2>&1
+if command -v python3 > /dev/null 2>&1; then
+    python3 -c 'import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    json.loads(line); n += 1
+print(n)' "$T/corpus.json" > "$T/n" 2> "$T/err"
+    is "$(cat "$T/n")" "$((2 * ncorpus + 1))" "json over the corpus: every line is valid UTF-8 JSON"
+    sed 's/^/# /' "$T/err" | tail -3
+else
+    skip "python3 not installed: JSON not validated"
+fi
 if command -v strace > /dev/null 2>&1 && strace -f -qq -o /dev/null true 2> /dev/null; then
     asuser=
     [ "$(id -u)" = 0 ] && asuser="setpriv --reuid=nobody --regid=nogroup --clear-groups"

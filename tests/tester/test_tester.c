@@ -362,6 +362,10 @@ helpers(void)
     tester_json_str(&b, "a\"b\\c\n\x01");
     is_str(b.data, "\"a\\\"b\\\\c\\n\\u0001\"", "JSON string escaping");
     buf_free(&b);
+    tester_json_str(&b, "caf\xc3\xa9 \xe9t\xe9 \xed\xa0\x80");
+    is_str(b.data, "\"caf\xc3\xa9 \\ufffdt\\ufffd \\ufffd\\ufffd\\ufffd\"",
+           "JSON: UTF-8 kept, Latin-1 bytes and surrogates become U+FFFD");
+    buf_free(&b);
     memset(&fx, 0, sizeof fx);
     memset(d, 0, sizeof d);
     d[0].name = (char *)"2.0.0.127.zen.example";
