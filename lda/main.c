@@ -48,7 +48,7 @@ usage(FILE *fp)
 "  -d user       deliver for USER (root only)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Reserved subcommands (see weir(1)): test, check, dump, compile.\n");
+"Subcommands (see weir(1)): test, check, dump, compile.\n");
 }
 
 static void
