@@ -33,20 +33,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* rl_run_chain lives in rulelang/vm.o, which links only once branch
- * `builtins` (builtins/mailparse.c) is merged.  Until then the rule
- * language is referenced weakly, so weir builds and `weir test` says the
- * rule language is missing instead of failing to link.  At that merge,
- * delete these pragmas and tester_have_rulelang(): the references become
- * normal ones. */
-#pragma weak rl_compile
-#pragma weak rl_program_free
-#pragma weak rl_diags_init
-#pragma weak rl_diags_free
-#pragma weak rl_diags_format
-#pragma weak rl_run_chain
-#pragma weak rl_limits_default
-
 #define SUMMARY_EXAMPLES   3            /* example messages per row */
 #define RULE_FILE_MAX      (4u * 1024 * 1024)
 #define SUBJECT_SHOW_MAX   200
@@ -56,12 +42,6 @@ struct tester_summary_row {
     size_t count;
     char *examples[SUMMARY_EXAMPLES];
 };
-
-int
-tester_have_rulelang(void)
-{
-    return rl_compile != NULL && rl_run_chain != NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
@@ -238,11 +218,6 @@ compile_file(struct tester *t, const char *path, struct status *st)
 
     if (read_rule_file(path, &src, err, sizeof err) < 0) {
         status_set(st, "4.3.0", "%s", err);
-        buf_free(&src);
-        return NULL;
-    }
-    if (!tester_have_rulelang()) {
-        status_set(st, "4.3.0", "%s: the rule language is not part of this build", path);
         buf_free(&src);
         return NULL;
     }

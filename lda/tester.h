@@ -144,7 +144,5 @@ const char *tester_folder_type(const char *target);
  * become \ufffd). */
 void tester_json_str(struct buf *b, const char *s);
 
-/* Whether the rule language is linked into this build. */
-int tester_have_rulelang(void);
 
 #endif

@@ -24,14 +24,6 @@ TESTS += tests/tester/test_tester
 ## Benchmark (not run by make check): bench/tester/README.md.
 EXTRA_DIST += bench/tester/README.md bench/tester/run.sh bench/tester/render_weir.py
 
-## `weir test` with the real rule VM (tests/tester/weir_test_vm.c: a test
-## harness until branch `builtins` lets the VM link into weir).  It links
-## rulelang's mailparse test double $(RL_TEST_MP) (rulelang/local.mk) while
-## that exists; at the builtins merge, vm.sh switches to $(WEIR) and the
-## harness goes.
-check_PROGRAMS += tests/tester/weir_test_vm
-tests_tester_weir_test_vm_SOURCES = tests/tester/weir_test_vm.c lda/cmd_test.c \
-	$(RL_TEST_MP)
-tests_tester_weir_test_vm_LDADD = $(WEIR_CORE_LIBS)
+## `weir test` with the real rule VM.
 TESTS += tests/tester/vm.sh
 EXTRA_DIST += tests/tester/vm.sh

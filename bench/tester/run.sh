@@ -6,8 +6,6 @@
 # for each and the ratio (target: weir test >= 20x procmail).
 #
 # usage: WEIR=/path/to/build/weir bench/tester/run.sh [-n N] [-r ROUNDS] [-w WORKDIR]
-#    or: WEIR_TEST=/path/to/build/tests/tester/weir_test_vm bench/tester/run.sh ...
-#        (the test harness with the rule VM, until the VM links into weir)
 # Needs python3, gcc, procmail (apt-get install procmail).  As root, both
 # tools run as nobody.  Not part of `make check`.
 set -eu
@@ -16,8 +14,7 @@ N=2000 ROUNDS=3 WORK=/tmp/weir-bench-tester
 while getopts n:r:w: o; do
     case $o in n) N=$OPTARG ;; r) ROUNDS=$OPTARG ;; w) WORK=$OPTARG ;; *) exit 64 ;; esac
 done
-if [ -n "${WEIR_TEST:-}" ]; then TESTER=$WEIR_TEST
-else : "${WEIR:?set WEIR to the weir binary (or WEIR_TEST)}"; TESTER="$WEIR test"; fi
+: "${WEIR:?set WEIR to the weir binary}"; TESTER="$WEIR test"
 ANCHORS=${ANCHORS:-}
 for a in "$HERE/../../../shared/bench-anchors" "$HERE/../../../../shared/bench-anchors"; do
     [ -z "$ANCHORS" ] && [ -d "$a" ] && ANCHORS=$(cd "$a" && pwd)

@@ -5,12 +5,8 @@
 # tainted folder name refused as delivery would, and side-effect freedom
 # with rules that reply, forward, fake-bounce, pipe and filter over the
 # whole corpus (HOME unchanged, a fake sendmail never run, strace).
-#
-# The binary is tests/tester/weir_test_vm (weir's cmd_test with the VM
-# linked; see its header) until the VM links into weir itself.
 . "$top_srcdir/tests/lib.sh"
 
-WT=$top_builddir/tests/tester/weir_test_vm
 chmod 755 "$T"
 cp -r "$TESTDATA/tester" "$T/s"
 chmod -R a+rX "$T/s"
@@ -19,7 +15,7 @@ if [ "$(id -u)" = 0 ]; then
 else
     AS=; me=$(id -un)
 fi
-wt() { (cd "$T/s/vm" && HOME=$HOME $AS "$WT" "$@"); }
+wt() { (cd "$T/s/vm" && HOME=$HOME $AS "$WEIR" test "$@"); }
 
 wt --suite lists.yaml > "$T/out" 2>&1
 is $? 0 "lists.rules: its suite passes"
@@ -42,8 +38,8 @@ is $? 0 "--trace: exit 0"
 cat > "$T/want" <<EOT
 message 1: ../msg/list.eml (trace)
   trace lists.rules:2: set mail = "~/Maildir"
-  trace lists.rules:4: capture 1 = "wine-announce"
   trace lists.rules:4: header "List-Id" matches "/<([a-z0-9._-]+)\.winehq\.com>/i" on "Wine Announcements <wine-announce.winehq.com>" -> true
+  trace lists.rules:4: capture 1 = "wine-announce"
   trace lists.rules:5: action file ~/Maildir/.lists.wine-announce/
   log: rules: lists.rules:5: file ~/Maildir/.lists.wine-announce/
   trace lists.rules:6: stop
@@ -115,7 +111,7 @@ if command -v strace > /dev/null 2>&1 && strace -f -qq -o /dev/null true 2> /dev
     (cd "$T/s/vm" && ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
         PATH="$T/bin:$PATH" HOME=$HOME strace -f -qq -o "$T/strace" \
         -e trace=open,openat,creat,execve,socket,connect,unlink,unlinkat,rename,renameat,renameat2,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,chown,fchownat \
-        $AS "$WT" -q -r sidefx.rules "$T/corpus.mbox" > /dev/null 2>&1)
+        $AS "$WEIR" test -q -r sidefx.rules "$T/corpus.mbox" > /dev/null 2>&1)
     is $? 0 "under strace: exit 0"
     grep -q 'sidefx.rules", O_RDONLY' "$T/strace"
     ok $? "strace saw the rules read (the trace is real)"
@@ -123,7 +119,7 @@ if command -v strace > /dev/null 2>&1 && strace -f -qq -o /dev/null true 2> /dev
     is "$(wc -l < "$T/writes" | tr -d ' ')" 0 "strace: no file opened for writing"
     grep -E '(unlink|rename|mkdir|link|symlink|truncate|chmod|chown)[a-z0-9]*\(' "$T/strace" | grep -v ' = -1 ' > "$T/fsops"
     is "$(wc -l < "$T/fsops" | tr -d ' ')" 0 "strace: no file created, renamed, removed or changed"
-    grep 'execve(' "$T/strace" | grep ' = 0$' | grep -v "execve(\"$WT\"" |
+    grep 'execve(' "$T/strace" | grep ' = 0$' | grep -v "execve(\"$WEIR\"" |
         grep -v 'execve("[^"]*/setpriv"' > "$T/execs"
     is "$(wc -l < "$T/execs" | tr -d ' ')" 0 "strace: no program run"
     grep -E 'socket\((AF_INET|AF_INET6|PF_INET)' "$T/strace" > "$T/socks"
