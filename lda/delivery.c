@@ -10,8 +10,10 @@
  */
 #include "config.h"
 #include "delivery.h"
+#include "actions.h"
+#include "commit.h"
+#include "lock.h"
 #include "log.h"
-#include "maildir.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,6 +28,13 @@ delivery_init(struct delivery *d)
     memset(d, 0, sizeof *d);
     d->msg.fd = -1;
     message_limits_default(&d->limits);
+    d->maildir_root = DELIVERY_MAILDIR_ROOT;
+    d->mail_root = DELIVERY_MAIL_ROOT;
+    d->spool_dir = DELIVERY_SPOOL_DIR;
+    d->append_dir = DELIVERY_APPEND_DIR;
+    d->sendmail = DELIVERY_SENDMAIL;
+    d->lock_wait_sec = LOCK_WAIT_SEC_DEFAULT;
+    d->lock_stale_sec = DOTLOCK_STALE_SEC_DEFAULT;
 }
 
 void
@@ -105,10 +114,8 @@ find_envelope(struct delivery *d)
 }
 
 int
-delivery_run(struct delivery *d, int fd, struct status *st)
+delivery_prepare(struct delivery *d, int fd, struct status *st)
 {
-    char *msgid;
-
     status_ok(st);
     if (find_user(d, st) < 0)
         return -1;
@@ -117,18 +124,22 @@ delivery_run(struct delivery *d, int fd, struct status *st)
         return -1;
     }
     find_envelope(d);
-    d->default_mailbox = xasprintf("%s/Maildir", d->home);
-
-    /* No rules yet: implicit keep into the default mailbox. */
-    if (maildir_deliver(d->default_mailbox, &d->msg, &d->delivered_to, st) < 0) {
-        msg_warn("from=<%s> to=<%s> size=%zu status=deferred (%s %s)", d->sender,
-                 d->recipient, d->msg.len, st->code, st->text);
-        return -1;
-    }
-    msgid = message_header_first(&d->msg, "Message-ID");
-    msg_info("from=<%s> to=<%s> message-id=%s size=%zu action=keep folder=%s/ file=%s",
-             d->sender, d->recipient, msgid ? msgid : "-", d->msg.len,
-             d->default_mailbox, d->delivered_to);
-    free(msgid);
+    if (d->default_mailbox == NULL)
+        d->default_mailbox = xstrdup(DELIVERY_DEFAULT_MAILBOX);
     return 0;
+}
+
+int
+delivery_run(struct delivery *d, int fd, struct status *st)
+{
+    struct action_list none;
+    int rc;
+
+    if (delivery_prepare(d, fd, st) < 0)
+        return -1;
+    /* No rules yet: implicit keep into the default mailbox. */
+    actions_init(&none);
+    rc = commit_run(d, &none, st);
+    actions_free(&none);
+    return rc;
 }
