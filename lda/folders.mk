@@ -29,6 +29,7 @@ DELIVERY_SH_TESTS = \
 	tests/delivery/mboxrd.sh \
 	tests/delivery/full.sh \
 	tests/delivery/kill.sh \
+	tests/delivery/spool.sh \
 	tests/delivery/concurrent.sh
 TESTS += tests/delivery/test_folder tests/delivery/test_mbox $(DELIVERY_SH_TESTS)
 EXTRA_DIST += $(DELIVERY_SH_TESTS) tests/delivery/lib-delivery.sh

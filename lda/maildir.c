@@ -5,6 +5,11 @@
  * name with '/' and ':' encoded as \057 and \072 (Courier/Dovecot
  * convention).  A collision (O_EXCL or link EEXIST) takes a new name.
  *
+ * maildir_deliver() is maildir_prepare() (write and fsync tmp/<unique>)
+ * followed by maildir_commit() (link into new/, remove the tmp name, fsync
+ * new/); lda/commit.c calls the two steps separately so that a message
+ * filed into several folders can be taken back everywhere.
+ *
  * SECURITY: tmp/ files are opened O_CREAT|O_EXCL|O_NOFOLLOW mode 0600, so
  * a planted symlink or existing file is never written through.  The caller
  * decides which directory is allowed (path safety lives with the folder

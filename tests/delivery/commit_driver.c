@@ -8,6 +8,7 @@
  *
  * usage: commit_driver [-v] [-f sender] [-D default-mailbox] [-W lock-wait]
  *                      [-R maildir-root] [-M mail-root] [-A append-dir]
+ *                      [-S spool-dir]
  *                      ACTION...
  * ACTION: file:T copy:T tfile:T tcopy:T (t = tainted) shadow:T discard
  *         bounce:TEXT defer:TEXT fakebounce reply:TEXT pipe:CMD
@@ -104,7 +105,7 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);
     delivery_init(&d);
-    while ((c = getopt(argc, argv, "+vf:D:W:R:M:A:")) != -1) {
+    while ((c = getopt(argc, argv, "+vf:D:W:R:M:A:S:")) != -1) {
         switch (c) {
         case 'v': verbose = 1; break;
         case 'f': d.sender_arg = optarg; break;
@@ -113,6 +114,7 @@ main(int argc, char **argv)
         case 'R': d.maildir_root = optarg; break;
         case 'M': d.mail_root = optarg; break;
         case 'A': d.append_dir = optarg; break;
+        case 'S': d.spool_dir = optarg; break;
         default:
             fprintf(stderr, "commit_driver: bad option\n");
             return EX_USAGE;
