@@ -12,11 +12,13 @@ libweir_a_SOURCES += \
 ## A test-only driver: runs commit_run() with an action list built from its
 ## arguments, as weir will once the rule VM produces the list.
 check_PROGRAMS += tests/delivery/commit_driver tests/delivery/mboxsplit \
-	tests/delivery/killer tests/delivery/test_folder tests/delivery/test_mbox
+	tests/delivery/killer tests/delivery/holdlock \
+	tests/delivery/test_folder tests/delivery/test_mbox
 tests_delivery_commit_driver_SOURCES = tests/delivery/commit_driver.c
 tests_delivery_commit_driver_LDADD = $(WEIR_CORE_LIBS)
 tests_delivery_mboxsplit_SOURCES = tests/delivery/mboxsplit.c
 tests_delivery_killer_SOURCES = tests/delivery/killer.c
+tests_delivery_holdlock_SOURCES = tests/delivery/holdlock.c
 tests_delivery_test_folder_SOURCES = tests/delivery/test_folder.c tests/tap.h
 tests_delivery_test_folder_LDADD = $(WEIR_CORE_LIBS)
 tests_delivery_test_mbox_SOURCES = tests/delivery/test_mbox.c tests/tap.h
@@ -30,6 +32,7 @@ DELIVERY_SH_TESTS = \
 	tests/delivery/full.sh \
 	tests/delivery/kill.sh \
 	tests/delivery/spool.sh \
+	tests/delivery/lock.sh \
 	tests/delivery/concurrent.sh
 TESTS += tests/delivery/test_folder tests/delivery/test_mbox $(DELIVERY_SH_TESTS)
 EXTRA_DIST += $(DELIVERY_SH_TESTS) tests/delivery/lib-delivery.sh

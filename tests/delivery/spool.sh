@@ -39,5 +39,6 @@ is "$(stat -c %U:%G "$S/nobody")" "nobody:mail" "spool mbox ownership unchanged"
 # The group is raised only for the dotlock: a Maildir target is created
 # with the user's own group, not mail.
 asnobody "$T/driver-sgid" -S "$S" file:"$U/home/md/" < "$U/msg"
+is "$?" 0 "setgid mail: Maildir target, exit 0"
 is "$(stat -c %G "$U/home/md/new/"*)" nogroup "setgid mail: other files get the user's group"
 done_testing
