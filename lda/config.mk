@@ -1,2 +1,12 @@
-## lda/config.mk -- configuration (weir.yaml), privileges, rule loading.
-## Sources go into libweir.a with `libweir_a_SOURCES +=`; tests with `TESTS +=`.
+## lda/config.mk -- configuration (weir.yaml), privileges, children,
+## rule-file trust.  Sources go into libweir.a; tests into TESTS.
+
+AM_CPPFLAGS += -DWEIR_MAIL_GROUP='"$(WEIR_MAIL_GROUP)"'
+
+libweir_a_SOURCES += lda/child.c lda/child.h
+
+check_PROGRAMS += tests/unit/test_child
+tests_unit_test_child_SOURCES = tests/unit/test_child.c tests/tap.h
+tests_unit_test_child_LDADD = $(WEIR_CORE_LIBS)
+
+TESTS += tests/unit/test_child

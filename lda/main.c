@@ -67,20 +67,6 @@ version(void)
     }
 }
 
-/* fds 0, 1 and 2 must be open, so no file weir opens becomes one of them. */
-static void
-ensure_std_fds(void)
-{
-    for (int fd = 0; fd <= 2; fd++) {
-        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
-            int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
-
-            if (nfd != fd)
-                _exit(EX_TEMPFAIL);
-        }
-    }
-}
-
 /* The exit code for a final status; the table is here and nowhere else. */
 static int
 status_exit(const struct status *st)
@@ -96,36 +82,6 @@ status_exit(const struct status *st)
     return EX_UNAVAILABLE;
 }
 
-static int
-switch_user(const char *user, struct status *st)
-{
-    struct passwd *pw;
-
-    errno = 0;
-    pw = getpwnam(user);
-    if (pw == NULL) {
-        status_set(st, errno ? "4.3.0" : "5.1.1", "-d %s: no such user", user);
-        return -1;
-    }
-    if (getuid() != 0) {
-        if (pw->pw_uid == getuid())
-            return 0;
-        status_set(st, "5.7.1", "-d %s: only root may deliver for another user", user);
-        return -1;
-    }
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-        setuid(pw->pw_uid) != 0) {
-        status_errno(st, "4.3.0", errno, "-d %s: cannot switch to the user", user);
-        return -1;
-    }
-    if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
-        getgid() != pw->pw_gid || getegid() != pw->pw_gid || setuid(0) == 0) {
-        status_set(st, "4.3.0", "-d %s: privileges were not fully dropped", user);
-        return -1;
-    }
-    return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -139,9 +95,7 @@ main(int argc, char **argv)
     const char *user = NULL;
     int c, verbose = 0, rc;
 
-    ensure_std_fds();
-    priv_init();
-    umask(077);
+    priv_startup();         /* fds 0-2, gid drop, environment, umask 077 */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);       /* EFBIG is reported, not a signal death */
 
@@ -194,7 +148,7 @@ main(int argc, char **argv)
     }
     log_open("weir", LOG_DEST_SYSLOG | (verbose ? LOG_DEST_STDERR : 0), NULL);
 
-    if (user && switch_user(user, &st) < 0) {
+    if (user && priv_switch_user(user, &st) < 0) {
         msg_warn("%s", st.text);
         fprintf(stderr, "%s %s\n", st.code, st.text);
         return st.code[0] == '5' ? EX_NOPERM : EX_TEMPFAIL;
