@@ -10,3 +10,5 @@ tests_unit_test_child_SOURCES = tests/unit/test_child.c tests/tap.h
 tests_unit_test_child_LDADD = $(WEIR_CORE_LIBS)
 
 TESTS += tests/unit/test_child
+libweir_a_SOURCES += lda/config.c lda/weir_config.h
+libweir_a_SOURCES += lda/trust.c lda/trust.h

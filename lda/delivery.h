@@ -12,12 +12,16 @@
 
 #include "message.h"
 #include "status.h"
+#include "weir_config.h"
 
 struct delivery {
     /* inputs */
     const char *sender_arg;         /* -f */
     const char *recipient_arg;      /* -a */
     struct intake_limits limits;
+    struct weir_config *cfg;        /* system config; user overrides are
+                                       loaded into it (NULL: defaults) */
+    int log_dests;                  /* log_open() destinations from main */
     /* worked out */
     struct message msg;
     char *sender;                   /* envelope sender, "" for <> */
