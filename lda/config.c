@@ -451,18 +451,36 @@ parse_bool(const char *s, int *out)
     return -1;
 }
 
+/* A limit as a person would write it: 4G, 64k, 30s, 500ms. */
 static void
-describe_range(char *out, size_t outlen, const struct key *k)
+human(char *out, size_t outlen, const struct key *k, unsigned long long v)
 {
     int r;
 
-    if (k->type == K_SIZE)
-        r = snprintf(out, outlen, "%llu to %llu bytes", k->min, k->max);
+    if (k->type == K_SIZE && v && v % GB == 0)
+        r = snprintf(out, outlen, "%lluG", v / GB);
+    else if (k->type == K_SIZE && v && v % MB == 0)
+        r = snprintf(out, outlen, "%lluM", v / MB);
+    else if (k->type == K_SIZE && v && v % KB == 0)
+        r = snprintf(out, outlen, "%lluk", v / KB);
+    else if (k->type == K_MS && v % MS_S == 0)
+        r = snprintf(out, outlen, "%llus", v / MS_S);
     else if (k->type == K_MS)
-        r = snprintf(out, outlen, "%llums to %llums", k->min, k->max);
+        r = snprintf(out, outlen, "%llums", v);
     else
-        r = snprintf(out, outlen, "%llu to %llu", k->min, k->max);
+        r = snprintf(out, outlen, "%llu", v);
     if (r < 0)
+        out[0] = '\0';
+}
+
+static void
+describe_range(char *out, size_t outlen, const struct key *k)
+{
+    char lo[32], hi[32];
+
+    human(lo, sizeof lo, k, k->min);
+    human(hi, sizeof hi, k, k->max);
+    if (snprintf(out, outlen, "%s to %s", lo, hi) < 0)
         out[0] = '\0';
 }
 

@@ -12,3 +12,6 @@ tests_unit_test_child_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_child
 libweir_a_SOURCES += lda/config.c lda/weir_config.h
 libweir_a_SOURCES += lda/trust.c lda/trust.h
+
+TESTS += tests/config/config.sh
+EXTRA_DIST += tests/config/config.sh tests/config/bad rulesets/weir.yaml.example
