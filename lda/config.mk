@@ -15,3 +15,10 @@ libweir_a_SOURCES += lda/trust.c lda/trust.h
 
 TESTS += tests/config/config.sh
 EXTRA_DIST += tests/config/config.sh tests/config/bad rulesets/weir.yaml.example
+
+check_PROGRAMS += tests/unit/test_priv tests/unit/test_trust
+tests_unit_test_priv_SOURCES = tests/unit/test_priv.c tests/tap.h
+tests_unit_test_priv_LDADD = $(WEIR_CORE_LIBS)
+tests_unit_test_trust_SOURCES = tests/unit/test_trust.c tests/tap.h
+tests_unit_test_trust_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/unit/test_priv tests/unit/test_trust
