@@ -22,3 +22,5 @@ tests_unit_test_priv_LDADD = $(WEIR_CORE_LIBS)
 tests_unit_test_trust_SOURCES = tests/unit/test_trust.c tests/tap.h
 tests_unit_test_trust_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_priv tests/unit/test_trust
+TESTS += tests/privileges/privileges.sh
+EXTRA_DIST += tests/privileges/privileges.sh
