@@ -24,3 +24,5 @@ tests_unit_test_trust_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_priv tests/unit/test_trust
 TESTS += tests/privileges/privileges.sh
 EXTRA_DIST += tests/privileges/privileges.sh
+
+weir_SOURCES += lda/san_options.c

@@ -212,10 +212,14 @@ priv_env_sanitize(void)
             keep[n++] = xstrdup(*e);
     if (clearenv() != 0)
         msg_fatal("cannot clear the environment");
-    /* putenv() keeps the strings: they live as long as the process. */
-    for (size_t i = 0; i < n; i++)
-        if (putenv(keep[i]) != 0)
+    for (size_t i = 0; i < n; i++) {
+        char *eq = strchr(keep[i], '=');
+
+        *eq = '\0';
+        if (setenv(keep[i], eq + 1, 1) != 0)
             msg_fatal("cannot set the environment: %m");
+        free(keep[i]);
+    }
     if (setenv("PATH", PRIV_SAFE_PATH, 1) != 0)
         msg_fatal("cannot set PATH: %m");
 }
