@@ -124,6 +124,7 @@ static const struct key logging_keys[] = {
 
 static const struct key keys[] = {
     { "default_mailbox", K_PATH, F(default_mailbox), 0, NULL, KEY_USER, 0, 0 },
+    { "maildir_root", K_PATH, F(maildir_root), 0, NULL, 0, 0, 0 },
     { "mail_root", K_PATH, F(mail_root), 0, NULL, 0, 0, 0 },
     { "system_rules", K_ABSPATH, F(system_rules), 0, NULL, 0, 0, 0 },
     { "system_cache_dir", K_ABSPATH, F(system_cache_dir), 0, NULL, 0, 0, 0 },
@@ -133,8 +134,12 @@ static const struct key keys[] = {
     { "state_dir", K_PATH, F(state_dir), 0, NULL, 0, 0, 0 },
     { "hold_file", K_PATH, F(hold_file), 0, NULL, 0, 0, 0 },
     { "spool_dir", K_ABSPATH, F(spool_dir), 0, NULL, 0, 0, 0 },
+    { "append_dir", K_PATH, F(append_dir), 0, NULL, 0, 0, 0 },
+    { "temp_dir", K_ABSPATH, F(temp_dir), 0, NULL, 0, 0, 0 },
     { "sendmail", K_ABSPATH, F(sendmail), 0, NULL, 0, 0, 0 },
     { "child_timeout", K_MS, F(child_timeout_ms), 0, NULL, 0, 1 * MS_S, MS_H },
+    { "lock_wait", K_MS, F(lock_wait_ms), 0, NULL, 0, 1 * MS_S, 900 * MS_S },
+    { "lock_stale", K_MS, F(lock_stale_ms), 0, NULL, 0, 10 * MS_S, MS_H },
     { "dns", K_MAP, 0, 0, dns_keys, 0, 0, 0 },
     { "trusted_relays", K_NETLIST, F(trusted_relays), F(ntrusted_relays), NULL, 0, 0, 0 },
     { "limits", K_MAP, 0, 0, limit_keys, 0, 0, 0 },
@@ -155,6 +160,7 @@ config_defaults(struct weir_config *c)
 {
     memset(c, 0, sizeof *c);
     c->default_mailbox = xstrdup(CONFIG_DEFAULT_MAILBOX);
+    c->maildir_root = xstrdup(CONFIG_DEFAULT_MAILDIR_ROOT);
     c->mail_root = xstrdup(CONFIG_DEFAULT_MAIL_ROOT);
     c->system_rules = xstrdup(WEIR_SYSCONFDIR "/system.rules");
     c->system_cache_dir = xstrdup(CONFIG_DEFAULT_SYSTEM_CACHE);
@@ -163,9 +169,13 @@ config_defaults(struct weir_config *c)
     c->user_config = xstrdup(CONFIG_DEFAULT_USER_CONFIG);
     c->state_dir = xstrdup(CONFIG_DEFAULT_STATE_DIR);
     c->hold_file = xstrdup(CONFIG_DEFAULT_HOLD_FILE);
-    c->spool_dir = xstrdup(INTAKE_SPOOL_DIR_DEFAULT);
+    c->spool_dir = xstrdup(CONFIG_DEFAULT_SPOOL_DIR);
+    c->append_dir = xstrdup(CONFIG_DEFAULT_APPEND_DIR);
+    c->temp_dir = xstrdup(INTAKE_SPOOL_DIR_DEFAULT);
     c->sendmail = xstrdup(CONFIG_DEFAULT_SENDMAIL);
     c->child_timeout_ms = CONFIG_DEFAULT_CHILD_TIMEOUT_MS;
+    c->lock_wait_ms = CONFIG_DEFAULT_LOCK_WAIT_MS;
+    c->lock_stale_ms = CONFIG_DEFAULT_LOCK_STALE_MS;
     c->dns.timeout_ms = CONFIG_DEFAULT_DNS_TIMEOUT_MS;
     c->dns.budget_ms = CONFIG_DEFAULT_DNS_BUDGET_MS;
     c->limits.message_size = INTAKE_SIZE_MAX_DEFAULT;

@@ -26,3 +26,7 @@ TESTS += tests/privileges/privileges.sh
 EXTRA_DIST += tests/privileges/privileges.sh
 
 weir_SOURCES += lda/san_options.c
+check_PROGRAMS += tests/unit/test_config
+tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/tap.h
+tests_unit_test_config_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/unit/test_config

@@ -131,7 +131,7 @@ apply_config(struct delivery *d)
     d->limits.size_max = cfg->limits.message_size;
     d->limits.mem_max = cfg->limits.memory_spool;
     d->limits.header_max = cfg->limits.header_size;
-    d->limits.spool_dir = cfg->spool_dir;
+    d->limits.spool_dir = cfg->temp_dir;
 }
 
 int

@@ -37,7 +37,12 @@
 /* Built-in defaults (weir.yaml(5)).  The rule-language limits repeat the
  * RL_DEFAULT_* values of rulelang/rl.h. */
 #define CONFIG_DEFAULT_MAILBOX        "~/Maildir/"
-#define CONFIG_DEFAULT_MAIL_ROOT      "~"
+#define CONFIG_DEFAULT_MAILDIR_ROOT   "~/Maildir"
+#define CONFIG_DEFAULT_MAIL_ROOT      "~/Mail"
+#define CONFIG_DEFAULT_SPOOL_DIR      "/var/mail"
+#define CONFIG_DEFAULT_APPEND_DIR     "~/.weir/append"
+#define CONFIG_DEFAULT_LOCK_WAIT_MS   (90u * 1000)
+#define CONFIG_DEFAULT_LOCK_STALE_MS  (300u * 1000)
 #define CONFIG_DEFAULT_SYSTEM_CACHE   "/var/cache/weir"
 #define CONFIG_DEFAULT_USER_RULES     "~/.weir/rules"
 #define CONFIG_DEFAULT_USER_CACHE     "~/.weir/cache"
@@ -77,7 +82,8 @@ struct config_rate {
 
 struct weir_config {
     char *default_mailbox;
-    char *mail_root;
+    char *maildir_root;         /* relative Maildir targets */
+    char *mail_root;            /* relative mbox and MH targets */
     char *system_rules;
     char *system_cache_dir;
     char *user_rules;
@@ -85,9 +91,13 @@ struct weir_config {
     char *user_config;
     char *state_dir;
     char *hold_file;
-    char *spool_dir;
+    char *spool_dir;            /* the system mail spool (/var/mail) */
+    char *append_dir;           /* mbox crash-repair records */
+    char *temp_dir;             /* large messages while weir works */
     char *sendmail;
     unsigned child_timeout_ms;
+    unsigned lock_wait_ms;      /* longest wait for mbox locks */
+    unsigned lock_stale_ms;     /* a dotlock older than this is stale */
     struct {
         char **servers;         /* IP addresses; none: /etc/resolv.conf */
         size_t nservers;
