@@ -60,7 +60,7 @@ printf 'default_mailbox: ~/Mail/mine/\nlogging:\n  user_log: true\n' > "$HOME/.w
 "$WEIR" -c "$T/sys.yaml" < "$MSG"
 is "$?" 0 "user config accepted"
 is "$(count_files "$HOME/Mail/mine/new")" 1 "user's default_mailbox wins over the system's"
-grep -q 'action=keep folder='"$HOME"'/Mail/mine/' "$HOME/.weir/log" 2>/dev/null
+grep -q "$HOME/Mail/mine/" "$HOME/.weir/log" 2>/dev/null
 ok $? "logging.user_log writes ~/.weir/log"
 
 # User config with a system-only key: the whole file is ignored, logged.

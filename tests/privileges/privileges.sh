@@ -151,8 +151,8 @@ is "$(count_files "$HA/Maildir/new")" 3 "-d self delivered"
 # 6. root -d: full switch, the user's home and config.yaml from the
 #    password entry.
 "$WEIR" -d "$UB" < "$MSG" 2> "$T/err"
-is "$?" 75 "root -d $UB reads $UB's config.yaml (its default_mailbox has no parent)"
-rm -f "$HB/.weir/config.yaml"
+is "$(count_files "$HB/Mail/from-b/new")" 1 "root -d $UB reads $UB's config.yaml (its default_mailbox)"
+rm -rf "$HB/.weir/config.yaml" "$HB/Mail"
 "$WEIR" -d "$UB" < "$MSG"
 is "$?" 0 "root -d $UB delivers"
 f=$(find "$HB/Maildir/new" -type f | head -n 1)
