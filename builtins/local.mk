@@ -14,3 +14,8 @@ weir_psl_la_SOURCES = builtins/mod_psl.c
 weir_psl_la_CFLAGS = $(AM_CFLAGS) $(PSL_CFLAGS)
 weir_psl_la_LDFLAGS = $(WEIR_MODULE_LDFLAGS)
 weir_psl_la_LIBADD = $(PSL_LIBS)
+
+## Builtin tests of the rule language: one file each, one registry line.
+libweir_a_SOURCES += builtins/registry.c builtins/registry.h \
+	builtins/bi_body.c builtins/bi_attachment.c builtins/bi_dnsbl.c \
+	builtins/bi_rhsbl.c builtins/bi_mismatch.c builtins/bi_duplicate.c

@@ -17,6 +17,3 @@ reserved(const char *name)
 }
 
 int cmd_test(int argc, char **argv) { (void)argc; return reserved(argv[0]); }
-int cmd_check(int argc, char **argv) { (void)argc; return reserved(argv[0]); }
-int cmd_dump(int argc, char **argv) { (void)argc; return reserved(argv[0]); }
-int cmd_compile(int argc, char **argv) { (void)argc; return reserved(argv[0]); }

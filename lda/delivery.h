@@ -12,12 +12,18 @@
 
 #include "message.h"
 #include "status.h"
+#include "weir_config.h"
 
 struct delivery {
     /* inputs */
     const char *sender_arg;         /* -f */
     const char *recipient_arg;      /* -a */
     struct intake_limits limits;
+    struct weir_config *cfg;        /* the system configuration (main's);
+                                       the user's overrides are loaded into
+                                       it.  NULL: built-in defaults */
+    int cfg_owned;                  /* cfg was allocated here */
+    int log_dests;                  /* log_open() destinations from main */
     /* delivery engine settings: defaults from delivery_init(), the
      * configuration may point them elsewhere (borrowed strings; "~/"
      * means the user's home) */
