@@ -18,6 +18,7 @@
  */
 #include "config.h"
 #include "commit.h"
+#include "child.h"
 #include "folder.h"
 #include "log.h"
 #include "maildir.h"
@@ -44,6 +45,8 @@ struct target {
 
 struct ctx {
     struct delivery *d;
+    const struct action **out;  /* pipe and forward actions to run */
+    size_t nout;
     struct target *t;
     size_t n, cap;
     long deflt;                 /* index of the default mailbox, or -1 */
@@ -358,6 +361,61 @@ subject_for_log(const struct message *m)
     return s;
 }
 
+/* Why a pipe or forward action may not run, or NULL. */
+static const char *
+outgoing_refused(const struct action *a)
+{
+    const char *t = a->target ? a->target : "";
+
+    if (*t == '\0')
+        return a->kind == ACT_PIPE ? "empty command" : "empty address";
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "control character";
+    if (a->flags & ACT_F_TAINTED)
+        return a->kind == ACT_PIPE ? "command built from message content"
+                                   : "forward address taken from the message";
+    if (a->kind == ACT_FORWARD && (*t == '-' || strpbrk(t, " \t") != NULL))
+        return "not a plain address";
+    return NULL;
+}
+
+/* Run one pipe or forward action: 0, or -1 with *st. */
+static int
+run_outgoing(struct ctx *c, const struct action *a, struct status *st)
+{
+    struct delivery *d = c->d;
+    struct child_env env;
+    struct child_spec spec;
+    const char *argv[7];
+    int rc;
+
+    child_env_init(&env);
+    child_env_set(&env, "HOME", d->home);
+    child_env_set(&env, "USER", d->user);
+    child_env_set(&env, "LOGNAME", d->user);
+    child_env_set(&env, "SENDER", d->sender);
+    child_env_set(&env, "RECIPIENT", d->recipient);
+    memset(&spec, 0, sizeof spec);
+    spec.env = child_env_list(&env);
+    spec.timeout_sec = d->cfg ? (d->cfg->child_timeout_ms + 999) / 1000 : 0;
+    if (a->kind == ACT_PIPE) {
+        spec.command = a->target;
+    } else {
+        argv[0] = d->sendmail;
+        argv[1] = "-oi";
+        argv[2] = "-f";
+        argv[3] = *d->sender ? d->sender : "<>";
+        argv[4] = "--";
+        argv[5] = a->target;
+        argv[6] = NULL;
+        spec.argv = argv;
+    }
+    rc = child_run(&spec, &d->msg, NULL, NULL, st);
+    child_env_free(&env);
+    return rc;
+}
+
 static void
 plan(struct ctx *c, const struct action_list *l, int *keep)
 {
@@ -394,13 +452,20 @@ plan(struct ctx *c, const struct action_list *l, int *keep)
                 *keep = 1;
             break;
         case ACT_PIPE:
-        case ACT_FORWARD:
-            log_action(c, a, "not performed: running programs is not built yet; "
-                       "default mailbox instead");
-            msg_warn("%s is not built yet: default mailbox instead",
-                     actions_kind_name(a->kind));
-            *keep = 1;
+        case ACT_FORWARD: {
+            const char *why = outgoing_refused(a);
+
+            if (why) {
+                log_action(c, a, "refused: %s; default mailbox instead", why);
+                msg_warn("%s \"%s\" refused: %s", actions_kind_name(a->kind),
+                         a->target ? a->target : "", why);
+                *keep = 1;
+                break;
+            }
+            c->out = xreallocarray(c->out, c->nout + 1, sizeof *c->out);
+            c->out[c->nout++] = a;
             break;
+        }
         case ACT_HEADER_ADD:
         case ACT_HEADER_SET:
         case ACT_HEADER_REMOVE:
@@ -476,6 +541,28 @@ commit_run(struct delivery *d, const struct action_list *l, struct status *st)
             outcome = "deferred";
             rc = -1;
         }
+        /* Then programs and forwards (they cannot be taken back, so they
+         * run only once every folder delivery is complete). */
+        for (size_t i = 0; rc == 0 && i < c.nout; i++) {
+            const struct action *a = c.out[i];
+            struct status fst;
+
+            if (run_outgoing(&c, a, &fst) == 0) {
+                log_action(&c, a, "-> done");
+                delivered++;
+                continue;
+            }
+            log_action(&c, a, "failed (%s %s)", fst.code, fst.text);
+            msg_warn("%s \"%s\" failed: %s %s", actions_kind_name(a->kind), a->target,
+                     fst.code, fst.text);
+            if (fallback(&c, st) < 0) {
+                if (st->cls == STATUS_OK)
+                    *st = fst;
+                abort_all(&c);
+                outcome = "deferred";
+                rc = -1;
+            }
+        }
         if (rc == 0) {
             for (size_t i = 0; i < c.n; i++) {
                 struct target *t = &c.t[i];
@@ -510,6 +597,7 @@ commit_run(struct delivery *d, const struct action_list *l, struct status *st)
     for (size_t i = 0; i < c.n; i++)
         t_free(&c.t[i]);
     free(c.t);
+    free(c.out);
     buf_free(&c.log);
     free(append_dir);
     return rc;

@@ -16,9 +16,12 @@
  *    delivery of this message is taken back and the message deferred;
  *  - implicit keep delivers to the default mailbox unless a file,
  *    discard, forward or pipe action without :copy cancelled it;
+ *  - pipe and forward run (lda/child.h) after every folder delivery is
+ *    committed; one that fails sends the message to the default mailbox;
+ *    a pipe command or forward address built from message content
+ *    (ACT_F_TAINTED) is refused, likewise;
  *  - reply and fakebounce are not built yet: logged, and the message is
- *    kept as if they were absent; pipe and forward likewise until
- *    lda/child.c exists (the message goes to the default mailbox).
+ *    kept as if they were absent.
  */
 #ifndef WEIR_COMMIT_H
 #define WEIR_COMMIT_H

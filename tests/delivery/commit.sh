@@ -52,11 +52,55 @@ is "$(cat "$T/err")" "5.7.1 weir: Go away, spammer" "bounce: 5.7.1 line with the
 is "$(cat "$T/err")" "4.2.1 weir: Try later" "defer: 4.2.1 line"
 [ ! -e "$HOME/Mail" ] && [ ! -e "$MD" ]; ok $? "defer: nothing delivered"
 
-for a in fakebounce reply:away pipe:/bin/cat forward:x@example.org; do
+for a in fakebounce reply:away; do
     rm -rf "$MD"
     "$DRIVER" "$a" < "$M"; is "$?" 0 "$a (not built yet): exit 0"
     is "$(count_files "$MD/new")" 1 "$a: message kept in the default mailbox"
 done
+rm -rf "$MD"
+
+# pipe and forward through lda/child.c.
+"$DRIVER" -f test@example.org pipe:"cat > '$T/piped'; echo \"\$SENDER|\$RECIPIENT\" > '$T/pipe-env'" < "$M"
+is "$?" 0 "pipe: exit 0"
+cmp -s "$M" "$T/piped"; ok $? "pipe: the program got the message on stdin"
+is "$(cat "$T/pipe-env")" "test@example.org|$(id -un)" "pipe: SENDER and RECIPIENT set"
+[ ! -e "$MD" ]; ok $? "pipe cancels implicit keep"
+"$DRIVER" cpipe:"cat > /dev/null" < "$M"; is "$(count_files "$MD/new")" 1 "pipe :copy keeps implicit keep"
+rm -rf "$MD"
+"$DRIVER" pipe:"cat > /dev/null; exit 3" < "$M"; is "$?" 0 "failing pipe: exit 0"
+is "$(count_files "$MD/new")" 1 "failing pipe: default mailbox instead"
+rm -rf "$MD"
+"$DRIVER" -D /nonexistent/Maildir/ file:good/ pipe:"exit 1" < "$M" 2>/dev/null
+is "$?" 75 "failing pipe, failing default mailbox: exit 75"
+is "$(count_files "$MD/good/new")" 0 "failing pipe, failing default: folder delivery taken back"
+rm -rf "$MD"
+"$DRIVER" tpipe:"touch '$T/injected'" < "$M"; is "$?" 0 "tainted pipe: exit 0"
+[ ! -e "$T/injected" ] && [ "$(count_files "$MD/new")" = 1 ]; ok $? "tainted pipe refused, default mailbox instead"
+rm -rf "$MD"
+
+cat > "$T/sendmail" <<SM
+#!/bin/sh
+printf '%s\n' "\$@" > '$T/sm-args'
+cat > '$T/sm-in'
+SM
+chmod 755 "$T/sendmail"
+"$DRIVER" -s "$T/sendmail" -f 'orig@example.org' forward:fwd@example.net < "$M"
+is "$?" 0 "forward: exit 0"
+is "$(tr '\n' ' ' < "$T/sm-args")" "-oi -f orig@example.org -- fwd@example.net " "forward: sendmail -oi -f sender -- target"
+cmp -s "$M" "$T/sm-in"; ok $? "forward: sendmail got the message"
+[ ! -e "$MD" ]; ok $? "forward cancels implicit keep"
+"$DRIVER" -s "$T/sendmail" -f '' forward:fwd@example.net < "$M"
+is "$(sed -n 3p "$T/sm-args")" "<>" "forward of a null-sender message: -f <>"
+rm -f "$T/sm-args"
+"$DRIVER" -s "$T/sendmail" forward:-oQ/tmp/evil < "$M"; is "$?" 0 "forward to an option-like address: exit 0"
+[ ! -e "$T/sm-args" ] && [ "$(count_files "$MD/new")" = 1 ]; ok $? "option-like address refused, default mailbox"
+rm -rf "$MD"
+"$DRIVER" -s "$T/sendmail" tforward:x@evil.example < "$M"
+[ ! -e "$T/sm-args" ] && [ "$(count_files "$MD/new")" = 1 ]; ok $? "tainted forward address refused, default mailbox"
+rm -rf "$MD"
+printf '#!/bin/sh\ncat > /dev/null\nexit 75\n' > "$T/sendmail-fail"; chmod 755 "$T/sendmail-fail"
+"$DRIVER" -s "$T/sendmail-fail" forward:fwd@example.net < "$M"; is "$?" 0 "sendmail exits 75: exit 0"
+is "$(count_files "$MD/new")" 1 "sendmail failed: default mailbox instead"
 rm -rf "$MD"
 "$DRIVER" shadow:shadowbox < "$M"; is "$?" 0 "shadow: exit 0"
 [ ! -e "$HOME/Mail/shadowbox" ] && [ "$(count_files "$MD/new")" = 1 ]; ok $? "shadow: not performed, kept"

@@ -8,11 +8,11 @@
  *
  * usage: commit_driver [-v] [-f sender] [-D default-mailbox] [-W lock-wait]
  *                      [-R maildir-root] [-M mail-root] [-A append-dir]
- *                      [-S spool-dir]
+ *                      [-S spool-dir] [-s sendmail]
  *                      ACTION...
  * ACTION: file:T copy:T tfile:T tcopy:T (t = tainted) shadow:T discard
- *         bounce:TEXT defer:TEXT fakebounce reply:TEXT pipe:CMD
- *         forward:ADDR log:TEXT
+ *         bounce:TEXT defer:TEXT fakebounce reply:TEXT pipe:CMD tpipe:CMD
+ *         cpipe:CMD (copy) forward:ADDR tforward:ADDR log:TEXT
  * Each action is attributed to "driver" line N (its argument position).
  */
 #include "config.h"
@@ -79,7 +79,10 @@ add(struct action_list *l, const char *arg, int line)
         { "fakebounce", ACT_FAKEBOUNCE, 0, 0 },
         { "reply:", ACT_REPLY, 0, 2 },
         { "pipe:", ACT_PIPE, 0, 1 },
+        { "tpipe:", ACT_PIPE, ACT_F_TAINTED, 1 },
+        { "cpipe:", ACT_PIPE, ACT_F_COPY, 1 },
         { "forward:", ACT_FORWARD, 0, 1 },
+        { "tforward:", ACT_FORWARD, ACT_F_TAINTED, 1 },
         { "log:", ACT_LOG, 0, 2 },
     };
 
@@ -118,7 +121,7 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);
     delivery_init(&d);
-    while ((c = getopt(argc, argv, "+vf:D:W:R:M:A:S:")) != -1) {
+    while ((c = getopt(argc, argv, "+vf:D:W:R:M:A:S:s:")) != -1) {
         switch (c) {
         case 'v': verbose = 1; break;
         case 'f': d.sender_arg = optarg; break;
@@ -128,6 +131,7 @@ main(int argc, char **argv)
         case 'M': d.mail_root = optarg; break;
         case 'A': d.append_dir = optarg; break;
         case 'S': d.spool_dir = optarg; break;
+        case 's': d.sendmail = optarg; break;
         default:
             fprintf(stderr, "commit_driver: bad option\n");
             return EX_USAGE;
