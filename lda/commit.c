@@ -20,6 +20,7 @@
 #include "commit.h"
 #include "child.h"
 #include "folder.h"
+#include "lock.h"
 #include "log.h"
 #include "maildir.h"
 #include "mbox.h"
@@ -506,6 +507,8 @@ commit_run(struct delivery *d, const struct action_list *l, struct status *st)
     c.mo.when = time(NULL);
     c.mo.record_dir = append_dir;
     c.mo.wait_sec = d->lock_wait_sec;
+    /* One lock budget for the whole message, however many mboxes. */
+    c.mo.deadline = lock_deadline(d->lock_wait_sec);
     c.mo.stale_sec = d->lock_stale_sec;
 
     for (size_t i = 0; i < l->n; i++) {

@@ -364,7 +364,7 @@ mbox_prepare(struct mbox_txn *t, const char *path, const struct message *m,
     struct buf lead = BUF_INIT;
     char *from;
     char tail[2];
-    double deadline = lock_deadline(o->wait_sec);
+    double deadline = o->deadline > 0 ? o->deadline : lock_deadline(o->wait_sec);
     int fd, e;
 
     memset(t, 0, sizeof *t);

@@ -40,7 +40,9 @@ struct mbox_opts {
     time_t when;                /* for the From_ line */
     const char *record_dir;     /* append records (created 0700 if missing) */
     int spool;                  /* the mailbox is in the system spool */
-    unsigned wait_sec;          /* lock deadline */
+    unsigned wait_sec;          /* lock wait, when deadline is 0 */
+    double deadline;            /* lock_deadline() shared by all the
+                                   mailboxes of one message, or 0 */
     unsigned stale_sec;         /* dotlock stale time */
 };
 

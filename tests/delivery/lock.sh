@@ -26,6 +26,17 @@ grep -q 'timed out waiting for lock' "$T/err"; ok $? "timeout logged"
 is "$?" 75 "live dotlock and no default mailbox: exit 75"
 case "$(cat "$T/err")" in 4.2.0*) ok 0 "4.2.0 line";; *) ok 1 "4.2.0 line: $(cat "$T/err")";; esac
 
+# One lock budget per message: two locked mboxes cost one deadline.
+mkmsg "$T/m2" two; "$DRIVER" file:"$B/box2" < "$T/m2"
+echo "$$ $host" > "$B/box.lock"; echo "$$ $host" > "$B/box2.lock"
+t0=$(date +%s)
+"$DRIVER" -W 2 file:"$B/box" file:"$B/box2" < "$M"; rc=$?
+t1=$(date +%s)
+is "$rc" 0 "two locked mboxes: exit 0 (default mailbox)"
+[ $((t1 - t0)) -lt 4 ]; ok $? "two locked mboxes waited one 2 s budget ($((t1 - t0)) s)"
+is "$(count_files "$HOME/Maildir/new")" 2 "two locked mboxes: one copy in the default mailbox"
+rm -f "$B/box.lock" "$B/box2.lock"
+
 # Stale: another host's lock older than the stale time; a dead process.
 echo "1 elsewhere.example" > "$B/box.lock"; touch -d '10 minutes ago' "$B/box.lock"
 "$DRIVER" -v -W 5 file:"$B/box" < "$M" 2> "$T/err"; is "$?" 0 "old lock from another host broken"
@@ -36,7 +47,7 @@ echo "$dead $host" > "$B/box.lock"
 is "$("$SPLIT" "$B/box" "$T")" 3 "mbox has three messages"
 [ ! -e "$B/box.lock" ]; ok $? "no lock left"
 echo "1 elsewhere.example" > "$B/box.lock"      # fresh: not stale
-"$DRIVER" -W 1 file:"$B/box" < "$M"; is "$(count_files "$HOME/Maildir/new")" 2 "fresh foreign lock respected"
+"$DRIVER" -W 1 file:"$B/box" < "$M"; is "$(count_files "$HOME/Maildir/new")" 3 "fresh foreign lock respected"
 rm -f "$B/box.lock"
 
 # fcntl lock held by another process.
