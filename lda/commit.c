@@ -7,10 +7,11 @@
  * Prepare: Maildir and MH targets first in rule order, then mboxes sorted
  * by path (so two deliveries never wait on each other's locks in opposite
  * orders).  Commit: Maildir and MH (link into new/, give the MH number),
- * then mboxes (remove the append record, unlock).  A failure in either
- * phase brings in the default mailbox; a failure of the default mailbox
- * aborts every transaction (mboxes truncated back, tmp files removed,
- * committed Maildir/MH files unlinked) and defers the message.
+ * then mboxes (remove the append record, unlock).  Then pipe and forward
+ * (lda/child.h), which cannot be taken back.  A failure anywhere brings in
+ * the default mailbox; a failure of the default mailbox aborts every
+ * transaction (mboxes truncated back, tmp files removed, committed
+ * Maildir/MH files unlinked) and defers the message.
  *
  * SECURITY: folder names are checked by folder_resolve() before any file
  * system call; mailboxes are opened by the delivery modules with
@@ -470,8 +471,7 @@ plan(struct ctx *c, const struct action_list *l, int *keep)
         case ACT_HEADER_ADD:
         case ACT_HEADER_SET:
         case ACT_HEADER_REMOVE:
-            log_action(c, a, "%s%s: not applied (not built yet)",
-                       a->name ? a->name : "", a->text ? "" : "");
+            log_action(c, a, "%s: not applied (not built yet)", a->name ? a->name : "");
             break;
         case ACT_LOG:
             log_action(c, a, "\"%s\"", a->text ? a->text : "");
