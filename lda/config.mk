@@ -31,11 +31,9 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/tap.h
 tests_unit_test_config_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_config
 
-## Rule loading (lda/rules.c) runs the VM, which needs builtins/mailparse.c:
-## until that is in the tree, rules.c is linked only into its unit test,
-## with the rule-language test double of mailparse.h.
+## Rule loading (lda/rules.c): system then user rules, trust checks, cache.
+libweir_a_SOURCES += lda/rules.c lda/rules.h
 check_PROGRAMS += tests/unit/test_rules
-tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/tap.h \
-	lda/rules.c lda/rules.h tests/rulelang/mp_double.c
+tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/tap.h
 tests_unit_test_rules_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_rules
