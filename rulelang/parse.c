@@ -1067,20 +1067,59 @@ parse_if(struct parser *p)
     return a;
 }
 
+/* Lexically normalise a path: drop "." segments and empty ones, fold
+ * "dir/.." (not past the start), so that one file has one spelling for the
+ * include-cycle check. */
+static char *
+normalize_path(const char *in)
+{
+    size_t n = strlen(in), nseg = 0;
+    char *copy = xstrdup(in), *save = NULL;
+    char **seg = xcalloc(n / 2 + 2, sizeof *seg);
+    struct buf b = BUF_INIT;
+    int abs = in[0] == '/';
+
+    for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (strcmp(t, ".") == 0)
+            continue;
+        if (strcmp(t, "..") == 0 && nseg > 0 && strcmp(seg[nseg - 1], "..") != 0) {
+            nseg--;
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && abs)
+            continue;               /* "/.." is "/" */
+        seg[nseg++] = t;
+    }
+    if (abs)
+        buf_addc(&b, '/');
+    for (size_t i = 0; i < nseg; i++) {
+        if (i)
+            buf_addc(&b, '/');
+        buf_adds(&b, seg[i]);
+    }
+    if (b.len == 0)
+        buf_addc(&b, '.');
+    free(seg);
+    free(copy);
+    return buf_steal(&b);
+}
+
 static char *
 resolve_path(const char *base, const struct ast_str *s)
 {
     struct buf b = BUF_INIT;
     const char *slash;
+    char *r;
 
     for (size_t i = 0; i < s->n; i++)
         buf_add(&b, s->v[i].s, s->v[i].len);
-    if (b.data && b.data[0] == '/')
-        return buf_steal(&b);
-    slash = strrchr(base, '/');
-    if (slash == NULL)
-        return buf_steal(&b);
-    char *r = xasprintf("%.*s/%s", (int)(slash - base), base, b.data ? b.data : "");
+    if ((b.data && b.data[0] == '/') || (slash = strrchr(base, '/')) == NULL) {
+        r = normalize_path(b.data ? b.data : "");
+    } else {
+        char *j = xasprintf("%.*s/%s", (int)(slash - base), base, b.data ? b.data : "");
+        r = normalize_path(j);
+        free(j);
+    }
     buf_free(&b);
     return r;
 }
@@ -1524,7 +1563,7 @@ parse_file(struct parser *p, const char *path, const char *text, size_t len,
     p->line = 1;
     p->col = 1;
     p->stack = xreallocarray(p->stack, p->nstack + 1, sizeof *p->stack);
-    p->stack[p->nstack++] = xstrdup(path);
+    p->stack[p->nstack++] = normalize_path(path);
     if (memchr(text, 0, len)) {
         const char *z = memchr(text, 0, len);
         int line = 1;

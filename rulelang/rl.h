@@ -145,6 +145,9 @@ int rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
  * per instruction: offset, source file:line, opcode, operands, and the
  * constants they name. */
 void rl_disassemble(const struct rl_program *p, struct buf *out);
+/* The instruction set: one line per opcode (name, operand kinds, meaning),
+ * expanded from rulelang/opcodes.def. */
+void rl_opcode_table(struct buf *out);
 
 /* ------------------------------------------------------------------ */
 /* Run                                                                 */

@@ -28,4 +28,10 @@ is "$?" 1 "dump of a corrupted cache file fails"
 grep -q 'trailing bytes' "$T/err"; ok $? "and says why: $(cat "$T/err")"
 "$WEIR" compile sketch.rules >/dev/null 2>&1
 is "$?" 64 "compile without --cache-dir is a usage error"
+# the instruction set listing comes from opcodes.def: one line per OP()
+got=$("$WEIR" dump --opcodes | awk '{print $1}' | tr '\n' ' ')
+want=$(sed -n 's/^OP(\([A-Z_]*\),.*/\1/p' "$top_srcdir/rulelang/opcodes.def" | tr '\n' ' ')
+is "$got" "$want" "weir dump --opcodes lists every opcode of opcodes.def, in order"
+"$WEIR" dump --opcodes | grep -q '^JT  *XXJX  *jump to c when the test flag is true$'
+ok $? "with its operand kinds and meaning"
 done_testing
