@@ -22,6 +22,11 @@
 #include <string.h>
 
 #define MAX_NEST 64             /* nested blocks / parentheses */
+#define MAX_IF_DEPTH 1000       /* elif branches plus nested ifs: each is a
+                                   level of recursion in parser, compiler
+                                   and tree walk */
+#define MAX_TERMS 1000          /* tests in one condition (the compiler and
+                                   the tree walk recurse over them) */
 #define MAX_NUM  1e15           /* largest number literal */
 
 enum tok {
@@ -52,6 +57,8 @@ struct parser {
     int prev_line, prev_end_col;    /* end of the previous token */
     int depth;                  /* include depth */
     int nest;
+    int terms;                  /* tests in the current condition */
+    int ifdepth;                /* parse_if recursion depth */
     int in_rule;
     int errors;
     char **stack;               /* include stack (for cycles) */
@@ -815,6 +822,12 @@ parse_test(struct parser *p)
 
     t.text = NULL;
     t.str = NULL;
+    if (++p->terms > MAX_TERMS) {
+        if (p->terms == MAX_TERMS + 1)
+            err_tok(p, "split it into several if statements, or use a regex alternation",
+                    "condition has more than %d tests", MAX_TERMS);
+        return NULL;
+    }
     if (p->tok.t == T_LPAREN) {
         if (++p->nest > MAX_NEST) {
             err_tok(p, NULL, "parentheses nested too deeply");
@@ -1027,14 +1040,32 @@ parse_block(struct parser *p, int *okp)
 }
 
 static struct ast *parse_if(struct parser *p);
+static struct ast *parse_if1(struct parser *p);
 
 static struct ast *
 parse_if(struct parser *p)
+{
+    struct ast *a;
+
+    if (p->ifdepth >= MAX_IF_DEPTH) {
+        err_tok(p, "use several if statements instead of a long elif chain",
+                "more than %d elif branches and nested ifs", MAX_IF_DEPTH);
+        return NULL;
+    }
+    p->ifdepth++;
+    a = parse_if1(p);
+    p->ifdepth--;
+    return a;
+}
+
+static struct ast *
+parse_if1(struct parser *p)
 {
     struct ast *a = node(p, A_IF, &p->tok);
     int okb;
 
     next(p);
+    p->terms = 0;
     a->cond = parse_cond(p);
     if (a->cond == NULL) {
         ast_free(a);
