@@ -55,22 +55,28 @@ cmd_compile(int argc, char **argv)
         enum rulecache_result how;
         struct rl_program *p;
 
+        /* deliveries name the rules by absolute path, and the cache key
+         * records source paths: compile under the same spelling */
+        char *abs = realpath(argv[i], NULL);
+        const char *path = abs ? abs : argv[i];
+
         rl_diags_init(&d);
-        p = rulecache_get(argv[i], NULL, 0, NULL, &d, &how, &st);
+        p = rulecache_get(path, NULL, 0, NULL, &d, &how, &st);
         rl_diags_format(&d, &out);
         if (out.len)
             fputs(out.data, stderr);
         if (p == NULL) {
             fprintf(stderr, "%s: error: %s\n", argv[i], st.text);
             bad = 1;
-        } else if (rulecache_store(dir, argv[i], p, &st) < 0) {
+        } else if (rulecache_store(dir, path, p, &st) < 0) {
             fprintf(stderr, "%s: error: %s\n", argv[i], st.text);
             bad = 1;
         } else {
-            char *f = rulecache_file(dir, argv[i]);
+            char *f = rulecache_file(dir, path);
             printf("%s: compiled into %s\n", argv[i], f);
             free(f);
         }
+        free(abs);
         rl_program_free(p);
         rl_diags_free(&d);
         buf_free(&out);

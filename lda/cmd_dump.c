@@ -2,8 +2,9 @@
  * cmd_dump.c -- `weir dump FILE`: the bytecode disassembly of a rule file
  * (compiled now) or of a cache file (a .wbc written by weir or `weir
  * compile`, verified first): offset, source:line, opcode, operands, and
- * the constants they name.  Exit 0, 1 when the file does not compile or
- * the cache does not verify, EX_USAGE for a bad command line.
+ * the constants they name.  `weir dump --opcodes` prints the instruction
+ * set (from rulelang/opcodes.def).  Exit 0, 1 when the file does not
+ * compile or the cache does not verify, EX_USAGE for a bad command line.
  */
 #include "config.h"
 #include "commands.h"
@@ -24,10 +25,17 @@ cmd_dump(int argc, char **argv)
     char err[256];
     int rc = 0;
 
+    if (argc == 2 && strcmp(argv[1], "--opcodes") == 0) {
+        rl_opcode_table(&out);
+        fputs(out.data, stdout);
+        buf_free(&out);
+        return 0;
+    }
     if (argc != 2 || argv[1][0] == '-') {
         fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
-                "usage: weir dump FILE\n"
-                "Disassemble a rule file or a compiled cache file (.wbc).\n");
+                "usage: weir dump FILE | --opcodes\n"
+                "Disassemble a rule file or a compiled cache file (.wbc),\n"
+                "or list the instruction set.\n");
         return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : EX_USAGE;
     }
     if (rulecache_read_file(NULL, argv[1], &src, err, sizeof err) < 0) {

@@ -587,8 +587,6 @@ rl_disassemble(const struct rl_program *p, struct buf *out)
     }
 }
 
-/* The table, for weir-rules(5) consistency checks and `weir dump --ops`. */
-void rl_opcode_table(struct buf *out);
 void
 rl_opcode_table(struct buf *out)
 {

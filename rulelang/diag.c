@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define DIAG_MAX 200            /* more than this and only a count is kept */
+#define DIAG_LINE_MAX 120       /* longer source lines are shown in part */
 
 void
 rl_diags_init(struct rl_diags *d)
@@ -125,15 +126,28 @@ rl_diag_format(const struct rl_diag *d, struct buf *out)
     if (w < 0 || (size_t)w >= sizeof num)
         w = 1;
     if (d->source_line && d->line > 0) {
-        size_t sl = strlen(d->source_line);
+        /* a long line is shown as a window around the span */
+        size_t sl = strlen(d->source_line), start = 0, end = sl;
+        size_t c0 = d->col > 0 ? (size_t)d->col - 1 : 0;
+        size_t c1 = d->end_col > d->col ? (size_t)d->end_col - 1 : c0 + 1;
+        const char *pre = "", *post = "";
 
+        if (sl > DIAG_LINE_MAX) {
+            start = c0 > DIAG_LINE_MAX / 2 ? c0 - DIAG_LINE_MAX / 2 : 0;
+            end = start + DIAG_LINE_MAX < sl ? start + DIAG_LINE_MAX : sl;
+            pre = start ? "..." : "";
+            post = end < sl ? "..." : "";
+        }
+        if (c1 > end)
+            c1 = end > c0 ? end : c0 + 1;
         buf_printf(out, "%*s |\n", w, "");
-        buf_printf(out, "%s | %s\n", num, d->source_line);
-        buf_printf(out, "%*s | ", w, "");
+        buf_printf(out, "%s | %s%.*s%s\n", num, pre, (int)(end - start),
+                   d->source_line + start, post);
+        buf_printf(out, "%*s | %s", w, "", *pre ? "   " : "");
         /* copy tabs so the caret lines up under the span */
-        for (int c = 1; c < d->col; c++)
-            buf_addc(out, (size_t)(c - 1) < sl && d->source_line[c - 1] == '\t' ? '\t' : ' ');
-        for (int c = d->col; c < d->end_col; c++)
+        for (size_t c = start; c < c0; c++)
+            buf_addc(out, c < sl && d->source_line[c] == '\t' ? '\t' : ' ');
+        for (size_t c = c0; c < c1; c++)
             buf_addc(out, '^');
         buf_addc(out, '\n');
     }

@@ -22,6 +22,11 @@
 #include <string.h>
 
 #define MAX_NEST 64             /* nested blocks / parentheses */
+#define MAX_IF_DEPTH 1000       /* elif branches plus nested ifs: each is a
+                                   level of recursion in parser, compiler
+                                   and tree walk */
+#define MAX_TERMS 1000          /* tests in one condition (the compiler and
+                                   the tree walk recurse over them) */
 #define MAX_NUM  1e15           /* largest number literal */
 
 enum tok {
@@ -52,6 +57,8 @@ struct parser {
     int prev_line, prev_end_col;    /* end of the previous token */
     int depth;                  /* include depth */
     int nest;
+    int terms;                  /* tests in the current condition */
+    int ifdepth;                /* parse_if recursion depth */
     int in_rule;
     int errors;
     char **stack;               /* include stack (for cycles) */
@@ -815,6 +822,12 @@ parse_test(struct parser *p)
 
     t.text = NULL;
     t.str = NULL;
+    if (++p->terms > MAX_TERMS) {
+        if (p->terms == MAX_TERMS + 1)
+            err_tok(p, "split it into several if statements, or use a regex alternation",
+                    "condition has more than %d tests", MAX_TERMS);
+        return NULL;
+    }
     if (p->tok.t == T_LPAREN) {
         if (++p->nest > MAX_NEST) {
             err_tok(p, NULL, "parentheses nested too deeply");
@@ -1027,14 +1040,32 @@ parse_block(struct parser *p, int *okp)
 }
 
 static struct ast *parse_if(struct parser *p);
+static struct ast *parse_if1(struct parser *p);
 
 static struct ast *
 parse_if(struct parser *p)
+{
+    struct ast *a;
+
+    if (p->ifdepth >= MAX_IF_DEPTH) {
+        err_tok(p, "use several if statements instead of a long elif chain",
+                "more than %d elif branches and nested ifs", MAX_IF_DEPTH);
+        return NULL;
+    }
+    p->ifdepth++;
+    a = parse_if1(p);
+    p->ifdepth--;
+    return a;
+}
+
+static struct ast *
+parse_if1(struct parser *p)
 {
     struct ast *a = node(p, A_IF, &p->tok);
     int okb;
 
     next(p);
+    p->terms = 0;
     a->cond = parse_cond(p);
     if (a->cond == NULL) {
         ast_free(a);
@@ -1067,20 +1098,59 @@ parse_if(struct parser *p)
     return a;
 }
 
+/* Lexically normalise a path: drop "." segments and empty ones, fold
+ * "dir/.." (not past the start), so that one file has one spelling for the
+ * include-cycle check. */
+static char *
+normalize_path(const char *in)
+{
+    size_t n = strlen(in), nseg = 0;
+    char *copy = xstrdup(in), *save = NULL;
+    char **seg = xcalloc(n / 2 + 2, sizeof *seg);
+    struct buf b = BUF_INIT;
+    int abs = in[0] == '/';
+
+    for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (strcmp(t, ".") == 0)
+            continue;
+        if (strcmp(t, "..") == 0 && nseg > 0 && strcmp(seg[nseg - 1], "..") != 0) {
+            nseg--;
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && abs)
+            continue;               /* "/.." is "/" */
+        seg[nseg++] = t;
+    }
+    if (abs)
+        buf_addc(&b, '/');
+    for (size_t i = 0; i < nseg; i++) {
+        if (i)
+            buf_addc(&b, '/');
+        buf_adds(&b, seg[i]);
+    }
+    if (b.len == 0)
+        buf_addc(&b, '.');
+    free(seg);
+    free(copy);
+    return buf_steal(&b);
+}
+
 static char *
 resolve_path(const char *base, const struct ast_str *s)
 {
     struct buf b = BUF_INIT;
     const char *slash;
+    char *r;
 
     for (size_t i = 0; i < s->n; i++)
         buf_add(&b, s->v[i].s, s->v[i].len);
-    if (b.data && b.data[0] == '/')
-        return buf_steal(&b);
-    slash = strrchr(base, '/');
-    if (slash == NULL)
-        return buf_steal(&b);
-    char *r = xasprintf("%.*s/%s", (int)(slash - base), base, b.data ? b.data : "");
+    if ((b.data && b.data[0] == '/') || (slash = strrchr(base, '/')) == NULL) {
+        r = normalize_path(b.data ? b.data : "");
+    } else {
+        char *j = xasprintf("%.*s/%s", (int)(slash - base), base, b.data ? b.data : "");
+        r = normalize_path(j);
+        free(j);
+    }
     buf_free(&b);
     return r;
 }
@@ -1524,7 +1594,7 @@ parse_file(struct parser *p, const char *path, const char *text, size_t len,
     p->line = 1;
     p->col = 1;
     p->stack = xreallocarray(p->stack, p->nstack + 1, sizeof *p->stack);
-    p->stack[p->nstack++] = xstrdup(path);
+    p->stack[p->nstack++] = normalize_path(path);
     if (memchr(text, 0, len)) {
         const char *z = memchr(text, 0, len);
         int line = 1;

@@ -17,7 +17,10 @@
  * rl_load returns -1 with a struct status (always 4.x.x: a bad cache is
  * rebuilt, never trusted); rl_run never fails on the message: limits hit
  * during a run are logged through the host and handled as documented in
- * weir-rules(5) (the test that hit them is false; the run goes on).
+ * weir-rules(5) (a regex limit makes its test false and the run goes on;
+ * the step budget ends the run with the actions chosen so far; long
+ * strings are cut).  Header edits are applied to a working copy of the
+ * header that later tests see.
  */
 #ifndef WEIR_RL_H
 #define WEIR_RL_H
@@ -145,6 +148,9 @@ int rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
  * per instruction: offset, source file:line, opcode, operands, and the
  * constants they name. */
 void rl_disassemble(const struct rl_program *p, struct buf *out);
+/* The instruction set: one line per opcode (name, operand kinds, meaning),
+ * expanded from rulelang/opcodes.def. */
+void rl_opcode_table(struct buf *out);
 
 /* ------------------------------------------------------------------ */
 /* Run                                                                 */

@@ -176,14 +176,16 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             break;
         }
         if (s && *s) {
-            buf_adds(b, s);
+            size_t n = strlen(s), room = v->lim->string_max - b->len;
+
             taint |= tt;
+            if (n > room) {     /* never build more than the limit */
+                buf_add(b, s, room);
+                limit_hit(v, pc, "string longer than the limit: cut");
+                break;
+            }
+            buf_add(b, s, n);
         }
-    }
-    if (b->len > v->lim->string_max) {
-        b->len = v->lim->string_max;
-        b->data[b->len] = 0;
-        limit_hit(v, pc, "string longer than the limit: cut");
     }
     return taint;
 }

@@ -109,6 +109,10 @@ main(void)
         return done();
     }
     ok(run_ok(p), "and runs");
+    ok(rl_program_uses(p, "body") && !rl_program_uses(p, "dnsbl") &&
+       !rl_program_uses(p, "no-such-builtin"), "rl_program_uses names the builtins it calls");
+    ok(rl_program_nsources(p) == 1 && strcmp(rl_program_source(p, 0), "t.rules") == 0 &&
+       rl_program_source(p, 1) == NULL, "rl_program_source lists the sources");
     rl_serialize(p, &img);
     ok(rl_load(img.data, img.len, NULL, &q, &st) == 0, "its image loads: %s", st.text);
     rl_disassemble(p, &d1);
