@@ -39,3 +39,6 @@ tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/tap.h \
 	lda/rules.c lda/rules.h tests/rulelang/mp_double.c
 tests_unit_test_rules_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_rules
+## The setgid test driver of the delivery tests needs the same sanitizer
+## defaults as weir (LeakSanitizer cannot run setgid).
+tests_delivery_commit_driver_SOURCES += lda/san_options.c
