@@ -160,6 +160,10 @@ is "$(stat -c '%U:%G %a' "$f" 2>/dev/null)" "$UB:$UB 600" "root -d: the file bel
 is "$(count_files "$HOME/Maildir/new")" 0 "root -d: root's \$HOME not used"
 "$SW" -d "$UB" < "$MSG"
 is "$(count_files "$HB/Maildir/new")" 2 "root -d through the setgid copy too"
+printf 'default_mailbox: ~/Mail/via-c/\n' > "$T/rootc.yaml"
+chmod 644 "$T/rootc.yaml"
+"$SW" -d "$UB" -c "$T/rootc.yaml" < "$MSG"
+is "$(count_files "$HB/Mail/via-c/new")" 1 "root -d $UB -c FILE (setgid copy): the file is read after the switch"
 "$WEIR" -d root < "$MSG" 2> "$T/err"
 is "$?" 77 "-d root refused"
 
