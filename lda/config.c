@@ -816,23 +816,28 @@ config_load(struct weir_config *c, const char *path, int user, struct buf *err)
     ld.err = err;
 
     root = yaml_document_get_root_node(&doc);
+    /* "---" alone (an empty document) is an empty configuration. */
+    if (root && root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0 &&
+        root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+        root = NULL;
     if (root) {
         if (root->type != YAML_MAPPING_NODE)
             error_at(&ld, root, "the configuration must be a mapping of keys to values, "
                      "found %s", node_kind(root));
         else
             apply_map(&ld, keys, root, "");
-        /* A second document is a mistake, not something to ignore. */
-        if (!yaml_parser_load(&parser, &extra)) {
-            yaml_error(path, &parser, &text, err);
-            ld.nerrors++;
-        } else {
-            yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+    }
+    /* A second document is a mistake, not something to ignore (even
+     * after an empty first one). */
+    if (!yaml_parser_load(&parser, &extra)) {
+        yaml_error(path, &parser, &text, err);
+        ld.nerrors++;
+    } else {
+        yaml_node_t *r2 = yaml_document_get_root_node(&extra);
 
-            if (r2)
-                error_at(&ld, r2, "only one YAML document is allowed (remove the '---')");
-            yaml_document_delete(&extra);
-        }
+        if (r2)
+            error_at(&ld, r2, "only one YAML document is allowed (remove the '---')");
+        yaml_document_delete(&extra);
     }
     if (ld.nerrors > CONFIG_ERRORS_MAX)
         buf_printf(err, "%s: error: %d more errors not shown\n", path,

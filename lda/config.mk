@@ -37,3 +37,9 @@ check_PROGRAMS += tests/unit/test_rules
 tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/tap.h
 tests_unit_test_rules_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_rules
+## The setgid test driver of the delivery tests needs the same sanitizer
+## defaults as weir (LeakSanitizer cannot run setgid).
+tests_delivery_commit_driver_SOURCES += lda/san_options.c
+check_PROGRAMS += tests/privileges/child_driver
+tests_privileges_child_driver_SOURCES = tests/privileges/child_driver.c lda/san_options.c
+tests_privileges_child_driver_LDADD = $(WEIR_CORE_LIBS)

@@ -183,12 +183,6 @@ main(int argc, char **argv)
     }
     log_open("weir", LOG_DEST_SYSLOG | (verbose ? LOG_DEST_STDERR : 0), NULL);
 
-    if (user && priv_switch_user(user, &st) < 0) {
-        msg_warn("%s", st.text);
-        fprintf(stderr, "%s %s\n", st.code, st.text);
-        return st.code[0] == '5' ? EX_NOPERM : EX_TEMPFAIL;
-    }
-
     /* -c is for root and for tests: a setgid weir run by a user must not
      * let that user choose its configuration.  Refused with 75, because
      * mail must not bounce over a misconfigured command line. */
@@ -197,6 +191,12 @@ main(int argc, char **argv)
         fprintf(stderr, "4.3.5 weir: -c is only for root or a weir that is not setgid\n");
         return EX_TEMPFAIL;
     }
+    if (user && priv_switch_user(user, &st) < 0) {
+        msg_warn("%s", st.text);
+        fprintf(stderr, "%s %s\n", st.code, st.text);
+        return st.code[0] == '5' ? EX_NOPERM : EX_TEMPFAIL;
+    }
+
     config_defaults(&cfg);
     if (load_system_config(&cfg, config_file) < 0) {
         config_free(&cfg);

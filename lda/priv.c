@@ -160,7 +160,7 @@ static int
 in_list(const char *const *list, const char *name, size_t n)
 {
     for (; *list; list++)
-        if (strlen(*list) == n && strncmp(*list, name, n) == 0)
+        if ((*list)[0] == name[0] && strncmp(*list, name, n) == 0 && (*list)[n] == '\0')
             return 1;
     return 0;
 }
@@ -204,24 +204,26 @@ keep_at_startup(const char *entry)
 void
 priv_env_sanitize(void)
 {
-    char *keep[PRIV_ENV_MAX];
+    /* The new environment is built once and installed by assigning
+     * environ (cheaper than clearenv()+setenv() per variable, which is
+     * quadratic).  weir calls this once; a second call (tests) frees the
+     * array of the first, so getenv() results from before it are gone. */
+    static char **owned;
+    char **keep = xcalloc(PRIV_ENV_MAX + 2, sizeof *keep);
     size_t n = 0;
 
     for (char **e = environ; e && *e && n < PRIV_ENV_MAX; e++)
         if (keep_at_startup(*e))
             keep[n++] = xstrdup(*e);
-    if (clearenv() != 0)
-        msg_fatal("cannot clear the environment");
-    for (size_t i = 0; i < n; i++) {
-        char *eq = strchr(keep[i], '=');
-
-        *eq = '\0';
-        if (setenv(keep[i], eq + 1, 1) != 0)
-            msg_fatal("cannot set the environment: %m");
-        free(keep[i]);
+    keep[n++] = xstrdup("PATH=" PRIV_SAFE_PATH);
+    keep[n] = NULL;
+    environ = keep;
+    if (owned) {
+        for (char **e = owned; *e; e++)
+            free(*e);
+        free(owned);
     }
-    if (setenv("PATH", PRIV_SAFE_PATH, 1) != 0)
-        msg_fatal("cannot set PATH: %m");
+    owned = keep;
 }
 
 /* ------------------------------------------------------------------ */

@@ -31,6 +31,12 @@ is "$?" 75 "missing -c file: exit 75"
 is "$(cat "$T/err")" "4.3.5 weir: configuration error, mail held: $T/none.yaml: error: no such file" \
    "missing -c file: reason shown"
 
+# An empty document ("---" and comments) is an empty configuration.
+printf -- '---\n# nothing yet\n' > "$T/empty.yaml"
+rm -rf "$HOME/Maildir"
+"$WEIR" -c "$T/empty.yaml" < "$MSG"
+is "$?" 0 "an empty YAML document: built-in defaults"
+
 # The shipped example is valid and is the defaults.
 rm -rf "$HOME/Maildir"
 "$WEIR" -c "$top_srcdir/rulesets/weir.yaml.example" < "$MSG"

@@ -160,6 +160,10 @@ is "$(stat -c '%U:%G %a' "$f" 2>/dev/null)" "$UB:$UB 600" "root -d: the file bel
 is "$(count_files "$HOME/Maildir/new")" 0 "root -d: root's \$HOME not used"
 "$SW" -d "$UB" < "$MSG"
 is "$(count_files "$HB/Maildir/new")" 2 "root -d through the setgid copy too"
+printf 'default_mailbox: ~/Mail/via-c/\n' > "$T/rootc.yaml"
+chmod 644 "$T/rootc.yaml"
+"$SW" -d "$UB" -c "$T/rootc.yaml" < "$MSG"
+is "$(count_files "$HB/Mail/via-c/new")" 1 "root -d $UB -c FILE (setgid copy): the file is read after the switch"
 "$WEIR" -d root < "$MSG" 2> "$T/err"
 is "$?" 77 "-d root refused"
 
@@ -192,13 +196,48 @@ else
     skip "no C compiler for the LD_PRELOAD test"
     skip "no C compiler for the LD_PRELOAD test"
 fi
+# 8. A child of the setgid program (pipe, filter, sendmail) cannot regain
+#    the mail group, gets the safe PATH and no LD_PRELOAD.
+cp "$top_builddir/tests/privileges/child_driver" "$T/bin/child_driver"
+chown root:mail "$T/bin/child_driver"
+chmod 2755 "$T/bin/child_driver"
+CD="$T/bin/child_driver"
+out=$(as "$UA" "$HA" "$CD" 'grep "^Gid:" /proc/self/status')
+is "$out" "$(printf 'Gid:\t%s\t%s\t%s\t%s' "$GA" "$GA" "$GA" "$GA")" \
+   "child of the setgid program: real, effective, saved and fs gid are the user's"
+if [ -f "$T/evil.so" ]; then
+    printf '%s\n' '#include <stdio.h>' '#include <stdlib.h>' '#include <unistd.h>' \
+        'int main(int argc, char **argv)' '{' \
+        '    gid_t g = (gid_t)atoi(argv[1]);' \
+        '    int r1 = setegid(g), r2 = setresgid(g, g, g);' \
+        '    printf("%d %d\n", r1, r2);' '    return argc > 2;' '}' > "$T/regain.c"
+    cc -o "$T/regain" "$T/regain.c" 2>/dev/null && chmod 755 "$T/regain"
+    out=$(as "$UA" "$HA" "$CD" "$T/regain $MAILGID")
+    is "$out" "-1 -1" "child cannot setegid/setresgid to the mail group"
+    rm -f "$T/marks/loaded"
+    out=$(as "$UA" "$HA" LD_PRELOAD="$T/evil.so" PATH=. IFS=/ "$CD" \
+          'echo "PATH=$PATH"; env | grep -c "^LD_"; true')
+    is "$out" "$(printf 'PATH=/usr/bin:/bin\n0')" "child: safe PATH, no LD_ variable"
+    ok "$(test ! -e "$T/marks/loaded"; echo $?)" "LD_PRELOAD library not loaded in the child"
+    # control: the same library is loaded when LD_PRELOAD reaches a program
+    env LD_PRELOAD="$T/evil.so" /bin/true
+    ok "$(test -e "$T/marks/loaded"; echo $?)" "control: evil.so is loaded when LD_PRELOAD reaches a program"
+else
+    skip "no LD_PRELOAD library (no C compiler)"
+    skip "no LD_PRELOAD library (no C compiler)"
+    skip "no LD_PRELOAD library (no C compiler)"
+    skip "no LD_PRELOAD library (no C compiler)"
+fi
+
 rm -rf "$HA/Maildir"
-as "$UA" "$HA" IFS=/ PATH=. TMPDIR="$T/marks" /bin/sh -c 'umask 0; exec "$0" >&- 2>&-' "$SW" < "$MSG"
+mkdir "$T/tmpd"
+chmod 1777 "$T/tmpd"
+as "$UA" "$HA" IFS=/ PATH=. TMPDIR="$T/tmpd" /bin/sh -c 'umask 0; exec "$0" >&- 2>&-' "$SW" < "$MSG"
 is "$?" 0 "IFS=/, PATH=., TMPDIR, umask 0, stdout and stderr closed: delivered"
 f=$(find "$HA/Maildir/new" -type f | head -n 1)
 is "$(stat -c '%a' "$f" 2>/dev/null)" "600" "umask 0: the delivered file is still mode 600"
 is "$(stat -c '%a' "$HA/Maildir" "$HA/Maildir/new" | tr '\n' ' ')" "700 700 " \
    "umask 0: new Maildir directories are mode 700"
-is "$(ls "$T/marks" | wc -l | tr -d ' ')" 0 "TMPDIR not used for the spool"
+is "$(ls -A "$T/tmpd" | wc -l | tr -d ' ')" 0 "TMPDIR not used for the spool"
 
 done_testing
