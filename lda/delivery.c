@@ -19,6 +19,7 @@
 #include "commit.h"
 #include "lock.h"
 #include "log.h"
+#include "rules.h"
 #include "priv.h"
 #include "trust.h"
 #include "util.h"
@@ -202,11 +203,13 @@ delivery_run(struct delivery *d, int fd, struct status *st)
     if (delivery_prepare(d, fd, st) < 0)
         return -1;
     actions_init(&actions);
-    /* The rules decide here: rules_run(d, &actions, st) (lda/rules.h),
-     * -1 (a filter failed) meaning a temporary failure with nothing
-     * delivered.  Not called yet: the VM needs builtins/mailparse.c,
-     * which is not in the tree, so the binary could not link.  Until then
-     * an empty decision: implicit keep. */
+    /* The rules decide (lda/rules.h); -1 means a filter program failed:
+     * a temporary failure with nothing delivered. */
+    if (rules_run(d, &actions, st) < 0) {
+        msg_warn("to=<%s> status=deferred (%s %s)", d->user, st->code, st->text);
+        actions_free(&actions);
+        return -1;
+    }
     rc = commit_run(d, &actions, st);
     actions_free(&actions);
     return rc;

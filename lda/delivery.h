@@ -18,6 +18,7 @@ struct delivery {
     /* inputs */
     const char *sender_arg;         /* -f */
     const char *recipient_arg;      /* -a */
+    const char *rules_arg;          /* -r: the user's rules file */
     struct intake_limits limits;
     struct weir_config *cfg;        /* the system configuration (main's);
                                        the user's overrides are loaded into

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "dynload.h"
+#include "priv.h"
 #include "util.h"
 
 #include <dlfcn.h>
@@ -35,7 +36,7 @@ module_dir(void)
 {
     const char *env = getenv("WEIR_MODULEDIR");
 
-    if (env && *env == '/' && getuid() == geteuid() && getgid() == getegid())
+    if (env && *env == '/' && priv_env_trusted())
         return env;
     return MODULEDIR;
 }

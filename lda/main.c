@@ -1,5 +1,5 @@
 /*
- * main.c -- weir's command line: delivery (the default) and the reserved
+ * main.c -- weir's command line: delivery (the default) and the
  * subcommands.
  *
  * Delivery: start-up hygiene, read the message (lda/message.c), work out
@@ -37,7 +37,7 @@ static void
 usage(FILE *fp)
 {
     fprintf(fp,
-"usage: weir [-v] [-c config] [-f sender] [-a recipient] [-d user] < message\n"
+"usage: weir [-v] [-c config] [-r rules] [-f sender] [-a recipient] [-d user] < message\n"
 "       weir --version | --help\n"
 "\n"
 "Deliver one message from standard input for the invoking user (or USER\n"
@@ -47,6 +47,8 @@ usage(FILE *fp)
 "                then $SENDER)\n"
 "  -a recipient  envelope recipient (default: $RECIPIENT, then the user)\n"
 "  -d user       deliver for USER (root only)\n"
+"  -r rules      the user's rules from RULES instead of ~/.weir/rules\n"
+"                (the same ownership and permission checks apply)\n"
 "  -c config     read CONFIG instead of " WEIR_CONFIG_FILE "\n"
 "                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
@@ -148,7 +150,7 @@ main(int argc, char **argv)
     }
 
     delivery_init(&d);
-    while ((c = getopt_long(argc, argv, "+f:a:d:c:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:a:d:c:r:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             d.sender_arg = optarg;
@@ -161,6 +163,9 @@ main(int argc, char **argv)
             break;
         case 'c':
             config_file = optarg;
+            break;
+        case 'r':
+            d.rules_arg = optarg;
             break;
         case 'v':
             verbose = 1;

@@ -371,7 +371,7 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
                  cfg->system_rules);
         return 0;
     }
-    upath = config_path(cfg->user_rules, d->home);
+    upath = d->rules_arg ? xstrdup(d->rules_arg) : config_path(cfg->user_rules, d->home);
     ucache = config_path(cfg->user_cache_dir, d->home);
     how = rules_load(upath, getuid(), ucache, 1, &lim, &user);
     if (how == RULES_REFUSED || how == RULES_BROKEN)

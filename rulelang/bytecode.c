@@ -219,7 +219,11 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
 {
     switch (kind) {
     case 'X': return v == 0 ? NULL : "unused operand not zero";
-    case 'J': return v < p->ncode ? NULL : "jump target out of range";
+    /* The language has no loops: the compiler only jumps forward, so a
+     * backward (or self) jump is refused and every verified program ends
+     * within ncode instructions, whatever the step budget. */
+    case 'J': return v >= p->ncode ? "jump target out of range"
+                     : v <= (uint32_t)(in - p->code) ? "jump target not forward" : NULL;
     case 'S': return kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 's': return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 'N': return v < p->nk && p->k[v].kind == RL_K_NUM ? NULL : "number constant index invalid";

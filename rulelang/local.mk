@@ -18,6 +18,10 @@ check_PROGRAMS += tests/rulelang/test_bytecode
 tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c
 tests_rulelang_test_bytecode_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/rulelang/test_bytecode
+check_PROGRAMS += tests/rulelang/test_forward
+tests_rulelang_test_forward_SOURCES = tests/rulelang/test_forward.c
+tests_rulelang_test_forward_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/rulelang/test_forward
 ## bench/: rule-language benchmark (bench/run.sh), built on demand by
 ## `make bench/rl_bench`; not part of make check.
 EXTRA_PROGRAMS = bench/rl_bench

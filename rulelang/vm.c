@@ -28,6 +28,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* Header edits may not grow the working header past this (bytes); an
+ * edit that would is ignored and logged as a limit. */
+#define RL_HEADER_EDIT_MAX (1024u * 1024)
+
 #define NCAPS (RL_MAX_CAPTURE + 1)
 #define RL_MAX_REPLY_DAYS 36500 /* reply days beyond this are this */
 #define RL_TRACE_VALUE_MAX 120  /* bytes of a tested value shown in a trace */
@@ -788,6 +792,17 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         if (!valid_field_name(t.data)) {
             limit_hit(v, pc, "header edit with an invalid field name: ignored");
             goto out;
+        }
+        if (a.kind != ACT_HEADER_REMOVE) {
+            const char *hb;
+            size_t hn;
+
+            hdr_view(v, &hb, &hn);
+            (void)hb;
+            if (hn + strlen(a.name) + strlen(a.text) + 3 > RL_HEADER_EDIT_MAX) {
+                limit_hit(v, pc, "header edit would grow the header past the limit: ignored");
+                goto out;
+            }
         }
         if (!v->shadow)
             hdr_edit(v, a.kind, a.name, a.text ? a.text : "");
