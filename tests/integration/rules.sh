@@ -1,0 +1,131 @@
+#!/bin/sh
+# rules.sh -- the real binary delivering through ~/.weir/rules: rules route
+# messages into folders; a broken, refused or missing rule file still
+# delivers (implicit keep); discard, bounce and defer do what they say with
+# the right exit codes and status lines; ~/.weir/hold holds mail (75); the
+# bytecode cache is written, reused, and a corrupt one is rebuilt; a
+# message-derived folder name cannot leave the mail root.
+. "$top_srcdir/tests/lib.sh"
+
+mkdir -p "$HOME/.weir"
+R="$HOME/.weir/rules"
+md="$HOME/Maildir"
+list="$TESTDATA/messages/list-mailman.eml"
+plain="$TESTDATA/messages/crlf-endings.eml"
+n() { count_files "$1"; }
+reset() { rm -rf "$md" "$HOME/.weir/cache"; }
+
+# 1. Routing by List-Id into a Maildir++ folder.
+cat > "$R" <<'RULES'
+if header "List-Id" matches /<([a-z0-9-]+)\./ {
+    file "~/Maildir/.lists.${1}/"
+    stop
+}
+RULES
+chmod 600 "$R"
+reset
+"$WEIR" < "$list"
+ok $? "list message: exit 0"
+is "$(n "$md/.lists.wine-announce/new")" 1 "filed into ~/Maildir/.lists.wine-announce/"
+test -f "$md/.lists.wine-announce/maildirfolder"
+ok $? "Maildir++ folder has its maildirfolder marker"
+is "$(n "$md/new")" 0 "not also kept in the inbox"
+"$WEIR" < "$plain"
+is "$(n "$md/new")" 1 "a message no rule files: implicit keep into ~/Maildir/"
+
+# 2. The exact envelope sender from the From_ line (not a sanitised $SENDER).
+cat > "$R" <<'RULES'
+if envelope from is "o'b&x|y@example.org" { file "~/Maildir/.exact/" }
+RULES
+reset
+{ printf "From o'b&x|y@example.org Sat Nov 28 01:00:00 2026\n"; cat "$plain"; } |
+    SENDER=o_b_x_y@example.org "$WEIR"
+is "$(n "$md/.exact/new")" 1 "envelope from is the exact From_ line address"
+
+# 3. A broken rule file: implicit keep, exit 0, the error logged with its position.
+printf 'if header "Subject" contain "x" {\n    discard\n}\n' > "$R"
+reset
+"$WEIR" -v < "$plain" 2> "$T/err"
+ok $? "broken rules: exit 0"
+is "$(n "$md/new")" 1 "broken rules: implicit keep"
+grep -q 'rules:1:[0-9]*: error' "$T/err"
+ok $? "broken rules: the log names file:line:col"
+
+# 4. Refused rule files (group/world-writable): implicit keep, rules not run.
+printf 'discard\n' > "$R"
+chmod 666 "$R"
+reset
+"$WEIR" -v < "$plain" 2> "$T/err"
+ok $? "world-writable rules: exit 0"
+is "$(n "$md/new")" 1 "world-writable rules: not run (no discard), implicit keep"
+chmod 620 "$R"
+reset
+"$WEIR" < "$plain"
+is "$(n "$md/new")" 1 "group-writable rules: not run, implicit keep"
+chmod 600 "$R"
+
+# 5. discard, bounce, defer.
+reset
+"$WEIR" < "$plain"
+ok $? "discard: exit 0"
+test ! -d "$md/new" || is "$(n "$md/new")" 0 "discard: nothing delivered"
+printf 'bounce "no such mailbox here"\n' > "$R"
+reset
+"$WEIR" < "$plain" 2> "$T/err"
+r=$?
+[ "$r" != 0 ] && [ "$r" != 75 ]
+ok $? "bounce: a permanent exit code ($r)"
+grep -q '^5\.[0-9]\.[0-9] .*no such mailbox here' "$T/err"
+ok $? "bounce: one 5.x.x line with the rule's text"
+test ! -d "$md/new" || is "$(n "$md/new")" 0 "bounce: nothing delivered"
+printf 'defer "busy"\n' > "$R"
+reset
+"$WEIR" < "$plain" 2> "$T/err"
+is $? 75 "defer: exit 75"
+grep -q '^4\.[0-9]\.[0-9] ' "$T/err"
+ok $? "defer: a 4.x.x line"
+
+# 6. -r names the rule file.
+printf 'file "~/Maildir/.viaR/"\n' > "$T/other.rules"; chmod 600 "$T/other.rules"
+reset
+"$WEIR" -r "$T/other.rules" < "$plain"
+is "$(n "$md/.viaR/new")" 1 "-r FILE: its rules are used"
+
+# 7. ~/.weir/hold: exit 75, nothing delivered, rules not read.
+printf 'file "~/Maildir/.held/"\n' > "$R"
+: > "$HOME/.weir/hold"
+reset
+"$WEIR" < "$plain" 2> "$T/err"
+is $? 75 "hold file: exit 75"
+test ! -e "$md"
+ok $? "hold file: nothing delivered"
+rm -f "$HOME/.weir/hold"
+
+# 8. The cache: written on first use, reused, a corrupt one rebuilt.
+reset
+"$WEIR" < "$plain"
+c=$(find "$HOME/.weir/cache" -type f 2>/dev/null | head -n 1)
+[ -n "$c" ]
+ok $? "a compiled cache file is written under ~/.weir/cache"
+before=$(stat -c %Y.%i "$c" 2>/dev/null)
+"$WEIR" < "$plain"
+is "$(stat -c %Y.%i "$c" 2>/dev/null)" "$before" "second delivery reuses the cache (not rewritten)"
+is "$(n "$md/.held/new")" 2 "both delivered by the cached rules"
+printf 'garbage' | dd of="$c" bs=1 seek=20 conv=notrunc 2>/dev/null
+"$WEIR" < "$plain"
+ok $? "corrupt cache: exit 0"
+is "$(n "$md/.held/new")" 3 "corrupt cache: rules still applied (rebuilt)"
+
+# 9. A message-derived folder name cannot leave the mail root.
+cat > "$R" <<'RULES'
+if header "X-Folder" matches /^(.+)$/ { file "~/Maildir/${1}/" }
+RULES
+reset
+for bad in "../../escape" "/etc" ".." "a/../../b" "new"; do
+    printf 'X-Folder: %s\nSubject: t\n\nb\n' "$bad" | "$WEIR"
+done
+is "$(n "$md/new")" 5 "5 hostile X-Folder names: all 5 in the default mailbox"
+test ! -e "$T/escape" && test ! -e "$HOME/escape"
+ok $? "nothing written outside the mail root"
+
+done_testing
