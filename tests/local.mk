@@ -21,8 +21,10 @@ TESTS += tests/unit/test_message tests/unit/test_maildir \
 	tests/integration/intake.sh \
 	tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh \
-	tests/integration/cli.sh
+	tests/integration/cli.sh \
+	tests/integration/postfix.sh
 
 EXTRA_DIST += tests/lib.sh tests/integration/intake.sh tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh tests/integration/cli.sh \
+	tests/integration/postfix.sh \
 	testdata

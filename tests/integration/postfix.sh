@@ -1,0 +1,126 @@
+#!/bin/sh
+# postfix.sh -- real Postfix delivering through weir.  A private Postfix
+# instance (its own config, queue and log under $T, no inet listener) runs
+# weir as mailbox_command and from ~/.forward for real non-root users:
+#  - a message reaches the user's Maildir complete, without the From_ line;
+#  - weir's exit 75 makes Postfix defer (not bounce) and the message is
+#    delivered once the fault is fixed and the queue flushed: nothing lost;
+#  - the documented safe .forward form defers when the binary is missing.
+# Needs root and Debian's postfix package (CI installs it).
+. "$top_srcdir/tests/lib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+    skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
+fi
+if ! command -v postfix >/dev/null 2>&1 || ! id postfix >/dev/null 2>&1; then
+    skip "postfix is not installed (apt-get install postfix)"; done_testing; exit
+fi
+
+PF="$T/pf"
+USERS="weirpf1 weirpf2 weirpf3 weirpf4"
+cleanup() {
+    postfix -c "$PF/etc" stop >/dev/null 2>&1
+    for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
+    chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"
+}
+trap cleanup EXIT
+
+chmod 755 "$T"
+mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/bin"
+chown postfix: "$PF/data"
+cp "$WEIR" "$T/bin/weir"
+chmod 755 "$T/bin" "$T/bin/weir"
+cp /etc/postfix/master.cf "$PF/etc/master.cf"
+cat > "$PF/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $PF/queue
+data_directory = $PF/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = weir-test.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+mydestination = \$myhostname, localhost
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+master_service_disable = inet
+alias_maps =
+alias_database =
+mailbox_command = $T/bin/weir
+maillog_file = $PF/maillog
+maillog_file_prefixes = $T
+biff = no
+CF
+
+for u in $USERS; do
+    userdel "$u" >/dev/null 2>&1
+    useradd -M -d "$T/$u" -s /bin/sh "$u" || { skip "useradd $u failed"; done_testing; exit; }
+    mkdir -p "$T/$u"; chown "$u": "$T/$u"; chmod 700 "$T/$u"
+done
+
+postfix -c "$PF/etc" start >/dev/null 2>&1
+ok $? "private Postfix instance started"
+
+# send RCPT SENDER FILE: submit and print the queue id
+send() {
+    sendmail -C "$PF/etc" -f "$2" "$1" < "$3"
+}
+# wait_log PATTERN: wait up to 30 s for a maillog line matching PATTERN
+wait_log() {
+    i=0
+    while [ $i -lt 60 ]; do
+        grep -q -- "$1" "$PF/maillog" 2>/dev/null && return 0
+        sleep 0.5; i=$((i + 1))
+    done
+    return 1
+}
+
+# 1. mailbox_command delivery.
+msg="$TESTDATA/messages/ham-plain.eml"
+send weirpf1@localhost "o'b&x|y@example.org" "$msg"
+wait_log "to=<weirpf1@localhost>.*status=sent"
+ok $? "mailbox_command: Postfix logs status=sent"
+f=$(find "$T/weirpf1/Maildir/new" -type f 2>/dev/null | head -n 1)
+[ -n "$f" ] && [ "$(stat -c %U "$f")" = weirpf1 ]
+ok $? "mailbox_command: one file in the user's Maildir, owned by the user"
+head -n 1 "$f" | grep -q '^Return-Path: <o'"'"'b&x|y@example.org>$'
+ok $? "delivered file starts with Postfix's Return-Path, exact sender, no From_ line"
+# The original message (after its own From_ line) follows Postfix's headers.
+awk 'NR == 1 && /^From / { next } { print }' "$msg" | tail -n 20 > "$T/want-tail"
+tail -n 20 "$f" | cmp -s - "$T/want-tail"
+ok $? "mailbox_command: message body intact"
+is "$(stat -c %a "$f")" 600 "delivered file mode 0600"
+
+# 2. weir fails (Maildir is a plain file): exit 75, Postfix defers, nothing
+# is lost; after the fix a flush delivers it.
+: > "$T/weirpf2/Maildir"; chown weirpf2: "$T/weirpf2/Maildir"
+send weirpf2@localhost sender@example.org "$msg"
+wait_log "to=<weirpf2@localhost>.*status=deferred"
+ok $? "exit 75: Postfix defers the message"
+grep "to=<weirpf2@localhost>.*status=deferred" "$PF/maillog" | grep -q "dsn=4\.2\.0, status=deferred (weir: .*not a directory"
+ok $? "exit 75: Postfix takes weir's 4.2.0 code and reason"
+! grep -q "to=<weirpf2@localhost>.*status=bounced" "$PF/maillog"
+ok $? "exit 75: nothing bounced"
+rm -f "$T/weirpf2/Maildir"
+postqueue -c "$PF/etc" -f
+wait_log "to=<weirpf2@localhost>.*status=sent"
+ok $? "after the fix, a queue flush delivers it"
+is "$(count_files "$T/weirpf2/Maildir/new")" 1 "deferred message delivered exactly once"
+
+# 3. ~/.forward in the documented safe form.
+printf '"|[ -x %s ] || exit 75; exec %s"\n' "$T/bin/weir" "$T/bin/weir" > "$T/weirpf3/.forward"
+chown weirpf3: "$T/weirpf3/.forward"
+send weirpf3@localhost sender@example.org "$msg"
+wait_log "to=<weirpf3@localhost>.*status=sent"
+ok $? ".forward pipe: delivered"
+is "$(count_files "$T/weirpf3/Maildir/new")" 1 ".forward pipe: one file in the Maildir"
+
+# 4. The same form with the binary missing defers instead of bouncing.
+printf '"|[ -x %s ] || exit 75; exec %s"\n' "$T/bin/missing" "$T/bin/missing" > "$T/weirpf4/.forward"
+chown weirpf4: "$T/weirpf4/.forward"
+send weirpf4@localhost sender@example.org "$msg"
+wait_log "to=<weirpf4@localhost>.*status=deferred"
+ok $? "safe .forward form, binary missing: deferred, not bounced"
+
+if [ "$_failed" -ne 0 ]; then sed 's/^/# /' "$PF/maillog"; fi
+done_testing
