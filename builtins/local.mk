@@ -28,3 +28,8 @@ tests_builtins_test_mailparse_corpus_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_mailparse tests/builtins/test_mailparse_corpus
 TESTS += tests/builtins/fuzz_smoke.sh
 EXTRA_DIST += tests/builtins/fuzz_smoke.sh
+
+## Builtin tests of the rule language: one file each, one registry line.
+libweir_a_SOURCES += builtins/registry.c builtins/registry.h \
+	builtins/bi_body.c builtins/bi_attachment.c builtins/bi_dnsbl.c \
+	builtins/bi_rhsbl.c builtins/bi_mismatch.c builtins/bi_duplicate.c

@@ -1,2 +1,5 @@
 ## doc/: man pages.
 dist_man_MANS += doc/weir.1
+dist_man_MANS += doc/weir-test.1
+dist_man_MANS += doc/weir.yaml.5
+dist_man_MANS += doc/weir-rules.5

@@ -38,3 +38,27 @@ fuzz:
 	@echo "make fuzz: needs clang with its libFuzzer runtime (Debian: clang libclang-rt-14-dev); install it and re-run configure" >&2; exit 1
 endif
 .PHONY: fuzz
+
+## The rule language: fuzz_parser (rule text -> rl_compile, verifier
+## round trip) and fuzz_loader (bytes -> rl_load, round trip, run).
+FUZZ_RL_SRC = $(top_srcdir)/rulelang/diag.c $(top_srcdir)/rulelang/parse.c \
+	$(top_srcdir)/rulelang/compile.c $(top_srcdir)/rulelang/bytecode.c \
+	$(top_srcdir)/rulelang/vm.c $(top_srcdir)/rulelang/actions.c \
+	$(top_srcdir)/builtins/registry.c $(top_srcdir)/builtins/bi_body.c \
+	$(top_srcdir)/builtins/bi_attachment.c $(top_srcdir)/builtins/bi_dnsbl.c \
+	$(top_srcdir)/builtins/bi_rhsbl.c $(top_srcdir)/builtins/bi_mismatch.c \
+	$(top_srcdir)/builtins/bi_duplicate.c $(top_srcdir)/lda/status.c
+FUZZ_RL_DEPS = $(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_DEPS) $(top_srcdir)/rulelang/rl.h \
+	$(top_srcdir)/rulelang/rl_int.h $(top_srcdir)/rulelang/ast.h \
+	$(top_srcdir)/rulelang/opcodes.def $(top_srcdir)/builtins/registry.h
+EXTRA_DIST += fuzz/fuzz_parser.c fuzz/fuzz_loader.c tests/rulelang/fuzz.sh
+TESTS += tests/rulelang/fuzz.sh
+if HAVE_LIBFUZZER
+FUZZ_PROGS += fuzz/fuzz_parser fuzz/fuzz_loader
+fuzz: fuzz/fuzz_parser fuzz/fuzz_loader
+fuzz/fuzz_parser fuzz/fuzz_loader: %: $(top_srcdir)/%.c $(FUZZ_RL_DEPS)
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) $(PCRE2_CFLAGS) -o $@ $(top_srcdir)/$@.c \
+		$(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_SRC) $(PCRE2_LIBS)
+tests/rulelang/fuzz.log: fuzz/fuzz_parser fuzz/fuzz_loader
+endif

@@ -1,8 +1,7 @@
 /*
  * commands.h -- weir's subcommands.  main() dispatches `weir NAME ...` to
  * cmd_NAME(argc, argv) with argv[0] == NAME; each returns a sysexits.h
- * code.  Each lives in its own file (lda/cmd_NAME.c); commands not yet
- * built are in lda/cmd_reserved.c.
+ * code.  Each lives in its own file (lda/cmd_NAME.c).
  */
 #ifndef WEIR_COMMANDS_H
 #define WEIR_COMMANDS_H

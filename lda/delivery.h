@@ -12,23 +12,51 @@
 
 #include "message.h"
 #include "status.h"
+#include "weir_config.h"
 
 struct delivery {
     /* inputs */
     const char *sender_arg;         /* -f */
     const char *recipient_arg;      /* -a */
     struct intake_limits limits;
+    struct weir_config *cfg;        /* the system configuration (main's);
+                                       the user's overrides are loaded into
+                                       it.  NULL: built-in defaults */
+    int cfg_owned;                  /* cfg was allocated here */
+    int log_dests;                  /* log_open() destinations from main */
+    /* delivery engine settings: defaults from delivery_init(), the
+     * configuration may point them elsewhere (borrowed strings; "~/"
+     * means the user's home) */
+    const char *maildir_root;       /* Maildir targets: "~/Maildir" */
+    const char *mail_root;          /* mbox and MH targets: "~/Mail" */
+    const char *spool_dir;          /* system spool: "/var/mail" */
+    const char *append_dir;         /* mbox append records: "~/.weir/append" */
+    const char *sendmail;           /* "/usr/sbin/sendmail" */
+    unsigned lock_wait_sec;         /* LOCK_WAIT_SEC_DEFAULT */
+    unsigned lock_stale_sec;        /* DOTLOCK_STALE_SEC_DEFAULT */
     /* worked out */
     struct message msg;
     char *sender;                   /* envelope sender, "" for <> */
     char *recipient;
     char *user;
     char *home;
-    char *default_mailbox;          /* "~/Maildir/" expanded */
+    char *default_mailbox;          /* a `file` target: "~/Maildir/" unless
+                                       set before delivery_prepare() */
     char *delivered_to;             /* where the message went (for the log) */
 };
 
+#define DELIVERY_MAILDIR_ROOT   "~/Maildir"
+#define DELIVERY_MAIL_ROOT      "~/Mail"
+#define DELIVERY_SPOOL_DIR      "/var/mail"
+#define DELIVERY_APPEND_DIR     "~/.weir/append"
+#define DELIVERY_SENDMAIL       "/usr/sbin/sendmail"
+#define DELIVERY_DEFAULT_MAILBOX "~/Maildir/"
+
 void delivery_init(struct delivery *d);
+/* Find the user, read the message, work out the envelope: 0, or -1 with
+ * *st.  Then the caller runs the rules and commit_run() (lda/commit.h). */
+int delivery_prepare(struct delivery *d, int fd, struct status *st);
+/* delivery_prepare() and a commit with no actions (implicit keep). */
 int delivery_run(struct delivery *d, int fd, struct status *st);
 void delivery_free(struct delivery *d);
 

@@ -17,7 +17,8 @@ libweir_a_SOURCES = \
 WEIR_CORE_LIBS = libweir.a $(PCRE2_LIBS) $(YAML_LIBS) $(CARES_LIBS) $(LIBS)
 
 bin_PROGRAMS += weir
-weir_SOURCES = lda/main.c lda/commands.h lda/cmd_reserved.c
+weir_SOURCES = lda/main.c lda/commands.h \
+	lda/cmd_check.c lda/cmd_dump.c lda/cmd_compile.c
 weir_LDADD = $(WEIR_CORE_LIBS)
 
 ## Private modules, dlopen()ed on demand (lda/dynload.h).

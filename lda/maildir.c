@@ -5,6 +5,11 @@
  * name with '/' and ':' encoded as \057 and \072 (Courier/Dovecot
  * convention).  A collision (O_EXCL or link EEXIST) takes a new name.
  *
+ * maildir_deliver() is maildir_prepare() (write and fsync tmp/<unique>)
+ * followed by maildir_commit() (link into new/, remove the tmp name, fsync
+ * new/); lda/commit.c calls the two steps separately so that a message
+ * filed into several folders can be taken back everywhere.
+ *
  * SECURITY: tmp/ files are opened O_CREAT|O_EXCL|O_NOFOLLOW mode 0600, so
  * a planted symlink or existing file is never written through.  The caller
  * decides which directory is allowed (path safety lives with the folder
@@ -164,92 +169,141 @@ space_code(int err)
     return (err == ENOSPC || err == EDQUOT || err == EFBIG) ? "4.2.2" : "4.2.0";
 }
 
+void
+maildir_txn_free(struct maildir_txn *t)
+{
+    free(t->dir);
+    free(t->name);
+    free(t->tmp);
+    free(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+void
+maildir_abort(struct maildir_txn *t)
+{
+    if (t->tmp)
+        (void)unlink(t->tmp);
+    if (t->path)
+        (void)unlink(t->path);
+    maildir_txn_free(t);
+}
+
 int
-maildir_deliver(const char *dir, const struct message *m, char **path_out,
+maildir_prepare(struct maildir_txn *t, const char *dir, const struct message *m,
                 struct status *st)
 {
-    char *name = NULL, *tmp = NULL, *new = NULL, *newdir = NULL;
-    int fd = -1, tries;
+    int fd = -1, tries, e;
 
-    *path_out = NULL;
-    if (maildir_create(dir, 0, st) < 0)
-        return -1;
+    memset(t, 0, sizeof *t);
+    t->dir = xstrdup(dir);
+    t->size = m->len;
     for (tries = 0; tries < MAILDIR_NAME_TRIES; tries++) {
-        free(name);
-        free(tmp);
-        name = maildir_unique_name();
-        tmp = xasprintf("%s/tmp/%s", dir, name);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        free(t->name);
+        free(t->tmp);
+        t->name = maildir_unique_name();
+        t->tmp = xasprintf("%s/tmp/%s", dir, t->name);
+        fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0 || errno != EEXIST)
             break;
     }
     if (fd < 0) {
-        status_errno(st, "4.2.0", errno, "cannot create %s", tmp);
+        status_errno(st, "4.2.0", errno, "cannot create %s", t->tmp);
+        free(t->tmp);
+        t->tmp = NULL;          /* not ours: never unlink it */
         goto fail;
     }
     if (message_write(m, fd) < 0) {
-        int e = errno;
-        status_errno(st, space_code(e), e, "cannot write %s", tmp);
+        e = errno;
+        status_errno(st, space_code(e), e, "cannot write %s", t->tmp);
         goto fail;
     }
     if (fsync(fd) != 0) {
-        int e = errno;
-        status_errno(st, space_code(e), e, "cannot fsync %s", tmp);
+        e = errno;
+        status_errno(st, space_code(e), e, "cannot fsync %s", t->tmp);
         goto fail;
     }
-    if (close(fd) != 0) {
-        int e = errno;
-        fd = -1;
-        status_errno(st, space_code(e), e, "cannot close %s", tmp);
-        goto fail;
-    }
+    e = close(fd) != 0 ? errno : 0;
     fd = -1;
-    for (tries = 0; tries < MAILDIR_NAME_TRIES; tries++) {
-        free(new);
-        new = xasprintf("%s/new/%s,S=%zu", dir, name, m->len);
-        if (link(tmp, new) == 0)
-            break;
-        if (errno == EEXIST) {
-            char *n2 = maildir_unique_name();
-            free(name);
-            name = n2;
-            continue;
-        }
-        if (errno == EPERM || errno == ENOSYS || errno == EOPNOTSUPP) {
-            /* No hard links here (some FUSE/network file systems). */
-            if (rename(tmp, new) == 0)
-                break;
-        }
-        status_errno(st, "4.2.0", errno, "cannot link %s to %s", tmp, new);
+    if (e) {
+        status_errno(st, space_code(e), e, "cannot close %s", t->tmp);
         goto fail;
     }
-    if (tries == MAILDIR_NAME_TRIES) {
-        status_set(st, "4.2.0", "cannot find a free name in %s/new", dir);
-        goto fail;
-    }
-    (void)unlink(tmp);
-    newdir = xasprintf("%s/new", dir);
-    if (fsync_dir(newdir) != 0) {
-        int e = errno;
-        /* Durability unknown: take it back and let the MTA retry. */
-        (void)unlink(new);
-        status_errno(st, "4.2.0", e, "cannot fsync %s", newdir);
-        goto fail;
-    }
-    free(newdir);
-    free(name);
-    free(tmp);
-    *path_out = new;
     return 0;
 
 fail:
     if (fd >= 0)
         close(fd);
-    if (tmp)
-        (void)unlink(tmp);
-    free(name);
-    free(tmp);
-    free(new);
-    free(newdir);
+    maildir_abort(t);
     return -1;
+}
+
+int
+maildir_commit(struct maildir_txn *t, struct status *st)
+{
+    char *newdir;
+    int tries;
+
+    for (tries = 0; tries < MAILDIR_NAME_TRIES; tries++) {
+        free(t->path);
+        t->path = xasprintf("%s/new/%s,S=%zu", t->dir, t->name, t->size);
+        if (link(t->tmp, t->path) == 0)
+            break;
+        if (errno == EEXIST) {
+            free(t->name);
+            t->name = maildir_unique_name();
+            continue;
+        }
+        if (errno == EPERM || errno == ENOSYS || errno == EOPNOTSUPP) {
+            /* No hard links here (some FUSE/network file systems); the
+             * name in new/ is unique, so rename cannot replace a file. */
+            if (rename(t->tmp, t->path) == 0)
+                break;
+        }
+        status_errno(st, "4.2.0", errno, "cannot link %s to %s", t->tmp, t->path);
+        free(t->path);
+        t->path = NULL;
+        goto fail;
+    }
+    if (tries == MAILDIR_NAME_TRIES) {
+        status_set(st, "4.2.0", "cannot find a free name in %s/new", t->dir);
+        free(t->path);
+        t->path = NULL;
+        goto fail;
+    }
+    (void)unlink(t->tmp);
+    free(t->tmp);
+    t->tmp = NULL;
+    newdir = xasprintf("%s/new", t->dir);
+    if (fsync_dir(newdir) != 0) {
+        /* Durability unknown: take it back and let the MTA retry. */
+        status_errno(st, "4.2.0", errno, "cannot fsync %s", newdir);
+        free(newdir);
+        goto fail;
+    }
+    free(newdir);
+    return 0;
+
+fail:
+    maildir_abort(t);
+    return -1;
+}
+
+int
+maildir_deliver(const char *dir, const struct message *m, char **path_out,
+                struct status *st)
+{
+    struct maildir_txn t;
+
+    *path_out = NULL;
+    if (maildir_create(dir, 0, st) < 0)
+        return -1;
+    if (maildir_prepare(&t, dir, m, st) < 0)
+        return -1;
+    if (maildir_commit(&t, st) < 0)
+        return -1;
+    *path_out = t.path;
+    t.path = NULL;
+    maildir_txn_free(&t);
+    return 0;
 }

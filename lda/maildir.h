@@ -21,6 +21,27 @@
 int maildir_create(const char *dir, int folder_marker, struct status *st);
 int maildir_deliver(const char *dir, const struct message *m, char **path_out,
                     struct status *st);
+
+/* The same delivery in two steps, for commits that span several folders
+ * (lda/commit.c): maildir_prepare() writes and fsyncs tmp/<unique> (the
+ * Maildir must exist); maildir_commit() links it into new/, removes the
+ * tmp name and fsyncs new/ (t->path then names the file in new/);
+ * maildir_abort() removes whatever the transaction left (tmp/ file, or the
+ * new/ file of a committed one: the caller's roll-back).  Both steps
+ * return 0, or -1 with *st set; after -1 nothing is left in tmp/ or new/. */
+struct maildir_txn {
+    char *dir;
+    char *name;             /* unique base name */
+    char *tmp;              /* tmp/<name> while prepared */
+    char *path;             /* new/<name>,S=<size> once committed */
+    size_t size;
+};
+int maildir_prepare(struct maildir_txn *t, const char *dir, const struct message *m,
+                    struct status *st);
+int maildir_commit(struct maildir_txn *t, struct status *st);
+void maildir_abort(struct maildir_txn *t);
+/* Free the bookkeeping of a committed transaction (files stay). */
+void maildir_txn_free(struct maildir_txn *t);
 /* A unique base name for tmp/ (exposed for tests). */
 char *maildir_unique_name(void);
 

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "priv.h"
 #include "util.h"
+#include "weir_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +37,7 @@ static void
 usage(FILE *fp)
 {
     fprintf(fp,
-"usage: weir [-v] [-f sender] [-a recipient] [-d user] < message\n"
+"usage: weir [-v] [-c config] [-f sender] [-a recipient] [-d user] < message\n"
 "       weir --version | --help\n"
 "\n"
 "Deliver one message from standard input for the invoking user (or USER\n"
@@ -46,9 +47,11 @@ usage(FILE *fp)
 "                then $SENDER)\n"
 "  -a recipient  envelope recipient (default: $RECIPIENT, then the user)\n"
 "  -d user       deliver for USER (root only)\n"
+"  -c config     read CONFIG instead of " WEIR_CONFIG_FILE "\n"
+"                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Reserved subcommands (see weir(1)): test, check, dump, compile.\n");
+"Subcommands (see weir(1)): test, check, dump, compile.\n");
 }
 
 static void
@@ -67,20 +70,6 @@ version(void)
     }
 }
 
-/* fds 0, 1 and 2 must be open, so no file weir opens becomes one of them. */
-static void
-ensure_std_fds(void)
-{
-    for (int fd = 0; fd <= 2; fd++) {
-        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
-            int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
-
-            if (nfd != fd)
-                _exit(EX_TEMPFAIL);
-        }
-    }
-}
-
 /* The exit code for a final status; the table is here and nowhere else. */
 static int
 status_exit(const struct status *st)
@@ -96,34 +85,32 @@ status_exit(const struct status *st)
     return EX_UNAVAILABLE;
 }
 
+/* The system configuration: a missing default file means built-in
+ * defaults; a missing -c file or any error holds the mail (exit 75), with
+ * every error logged and the first one in the line the MTA shows. */
 static int
-switch_user(const char *user, struct status *st)
+load_system_config(struct weir_config *cfg, const char *config_file)
 {
-    struct passwd *pw;
+    const char *path = config_file ? config_file : WEIR_CONFIG_FILE;
+    struct buf err = BUF_INIT;
+    int rc = config_load(cfg, path, 0, &err);
 
-    errno = 0;
-    pw = getpwnam(user);
-    if (pw == NULL) {
-        status_set(st, errno ? "4.3.0" : "5.1.1", "-d %s: no such user", user);
-        return -1;
+    if (rc == CONFIG_MISSING && config_file)
+        buf_printf(&err, "%s: error: no such file\n", path);
+    else if (rc == CONFIG_MISSING || rc == 0) {
+        buf_free(&err);
+        return 0;
     }
-    if (getuid() != 0) {
-        if (pw->pw_uid == getuid())
-            return 0;
-        status_set(st, "5.7.1", "-d %s: only root may deliver for another user", user);
-        return -1;
+    for (char *line = err.data, *nl; line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (nl == NULL)
+            break;
+        *nl = '\0';
+        msg_warn("%s", line);
     }
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-        setuid(pw->pw_uid) != 0) {
-        status_errno(st, "4.3.0", errno, "-d %s: cannot switch to the user", user);
-        return -1;
-    }
-    if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
-        getgid() != pw->pw_gid || getegid() != pw->pw_gid || setuid(0) == 0) {
-        status_set(st, "4.3.0", "-d %s: privileges were not fully dropped", user);
-        return -1;
-    }
-    return 0;
+    fprintf(stderr, "4.3.5 weir: configuration error, mail held: %s\n", err.data);
+    buf_free(&err);
+    return -1;
 }
 
 int
@@ -136,12 +123,11 @@ main(int argc, char **argv)
     };
     struct delivery d;
     struct status st;
-    const char *user = NULL;
-    int c, verbose = 0, rc;
+    struct weir_config cfg;
+    const char *user = NULL, *config_file = NULL;
+    int c, verbose = 0, rc, dests;
 
-    ensure_std_fds();
-    priv_init();
-    umask(077);
+    priv_startup();         /* fds 0-2, gid drop, environment, umask 077 */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);       /* EFBIG is reported, not a signal death */
 
@@ -162,7 +148,7 @@ main(int argc, char **argv)
     }
 
     delivery_init(&d);
-    while ((c = getopt_long(argc, argv, "+f:a:d:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:a:d:c:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             d.sender_arg = optarg;
@@ -172,6 +158,9 @@ main(int argc, char **argv)
             break;
         case 'd':
             user = optarg;
+            break;
+        case 'c':
+            config_file = optarg;
             break;
         case 'v':
             verbose = 1;
@@ -194,16 +183,36 @@ main(int argc, char **argv)
     }
     log_open("weir", LOG_DEST_SYSLOG | (verbose ? LOG_DEST_STDERR : 0), NULL);
 
-    if (user && switch_user(user, &st) < 0) {
+    if (user && priv_switch_user(user, &st) < 0) {
         msg_warn("%s", st.text);
         fprintf(stderr, "%s %s\n", st.code, st.text);
         return st.code[0] == '5' ? EX_NOPERM : EX_TEMPFAIL;
     }
+
+    /* -c is for root and for tests: a setgid weir run by a user must not
+     * let that user choose its configuration.  Refused with 75, because
+     * mail must not bounce over a misconfigured command line. */
+    if (config_file && priv_is_setgid() && getuid() != 0) {
+        msg_warn("-c %s refused: weir is setgid and the caller is not root", config_file);
+        fprintf(stderr, "4.3.5 weir: -c is only for root or a weir that is not setgid\n");
+        return EX_TEMPFAIL;
+    }
+    config_defaults(&cfg);
+    if (load_system_config(&cfg, config_file) < 0) {
+        config_free(&cfg);
+        return EX_TEMPFAIL;
+    }
+    dests = (cfg.logging.syslog ? LOG_DEST_SYSLOG : 0) | (verbose ? LOG_DEST_STDERR : 0);
+    if (dests != (LOG_DEST_SYSLOG | (verbose ? LOG_DEST_STDERR : 0)))
+        log_open("weir", dests, NULL);
+    d.cfg = &cfg;
+    d.log_dests = dests;
 
     rc = delivery_run(&d, 0, &st);
     (void)rc;
     if (st.cls != STATUS_OK)
         fprintf(stderr, "%s weir: %s\n", st.code, st.text);
     delivery_free(&d);
+    config_free(&cfg);
     return status_exit(&st);
 }

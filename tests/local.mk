@@ -22,9 +22,11 @@ TESTS += tests/unit/test_message tests/unit/test_maildir \
 	tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh \
 	tests/integration/cli.sh \
-	tests/integration/postfix.sh
+	tests/integration/postfix.sh \
+	tests/integration/rulesets.sh
 
 EXTRA_DIST += tests/lib.sh tests/integration/intake.sh tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh tests/integration/cli.sh \
-	tests/integration/postfix.sh \
+	tests/integration/postfix.sh tests/integration/rulesets.sh \
+	rulesets \
 	testdata

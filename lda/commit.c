@@ -1,0 +1,607 @@
+/*
+ * commit.c -- commit an action list (see commit.h).
+ *
+ * Entry point: commit_run().  Plan: resolve each `file` target
+ * (lda/folder.c; a refused name is logged and replaced by the default
+ * mailbox), add the default mailbox for implicit keep, drop duplicates.
+ * Prepare: Maildir and MH targets first in rule order, then mboxes sorted
+ * by path (so two deliveries never wait on each other's locks in opposite
+ * orders).  Commit: Maildir and MH (link into new/, give the MH number),
+ * then mboxes (remove the append record, unlock).  Then pipe and forward
+ * (lda/child.h), which cannot be taken back.  A failure anywhere brings in
+ * the default mailbox; a failure of the default mailbox aborts every
+ * transaction (mboxes truncated back, tmp files removed, committed
+ * Maildir/MH files unlinked) and defers the message.
+ *
+ * SECURITY: folder names are checked by folder_resolve() before any file
+ * system call; mailboxes are opened by the delivery modules with
+ * O_NOFOLLOW and ownership checks.
+ */
+#include "config.h"
+#include "commit.h"
+#include "child.h"
+#include "folder.h"
+#include "lock.h"
+#include "log.h"
+#include "maildir.h"
+#include "mbox.h"
+#include "mh.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum tstate { T_NEW, T_PREPARED, T_COMMITTED, T_FAILED };
+
+struct target {
+    const struct action *a;     /* NULL for the default mailbox */
+    struct folder f;
+    enum tstate state;
+    struct maildir_txn md;
+    struct mh_txn mh;
+    struct mbox_txn mb;
+};
+
+struct ctx {
+    struct delivery *d;
+    const struct action **out;  /* pipe and forward actions to run */
+    size_t nout;
+    struct target *t;
+    size_t n, cap;
+    long deflt;                 /* index of the default mailbox, or -1 */
+    struct folder_roots roots;
+    struct mbox_opts mo;
+    struct buf log;
+    int committing;             /* in the commit phase */
+};
+
+static void
+log_where(struct buf *b, const struct action *a)
+{
+    if (a && a->file)
+        buf_printf(b, " (%s:%d)", a->file, a->line);
+    else if (a && a->line)
+        buf_printf(b, " (line %d)", a->line);
+}
+
+static void
+log_action(struct ctx *c, const struct action *a, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+log_action(struct ctx *c, const struct action *a, const char *fmt, ...)
+{
+    va_list ap;
+
+    buf_adds(&c->log, "; ");
+    if (a) {
+        buf_printf(&c->log, "%s%s", (a->flags & ACT_F_SHADOW) ? "shadow " : "",
+                   actions_kind_name(a->kind));
+        if (a->flags & ACT_F_COPY)
+            buf_adds(&c->log, " :copy");
+        if (a->target)
+            buf_printf(&c->log, " \"%s\"", a->target);
+        log_where(&c->log, a);
+    } else {
+        buf_adds(&c->log, "keep");
+    }
+    {
+        struct buf tail = BUF_INIT;
+
+        va_start(ap, fmt);
+        buf_vprintf(&tail, fmt, ap);
+        va_end(ap);
+        if (tail.len)
+            buf_printf(&c->log, " %s", tail.data);
+        buf_free(&tail);
+    }
+}
+
+static char *
+expand(const char *s, const char *home)
+{
+    if (s[0] == '~' && (s[1] == '/' || s[1] == '\0'))
+        return xasprintf("%s%s", home, s + 1);
+    return xstrdup(s);
+}
+
+static int
+same_folder(const struct folder *a, const struct folder *b)
+{
+    return a->type == b->type && strcmp(a->path, b->path) == 0;
+}
+
+/* Add a resolved folder unless it is already a target; returns its index. */
+static size_t
+add_target(struct ctx *c, const struct action *a, struct folder *f)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (same_folder(&c->t[i].f, f)) {
+            folder_free(f);
+            return i;
+        }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 8;
+        c->t = xreallocarray(c->t, c->cap, sizeof *c->t);
+    }
+    memset(&c->t[c->n], 0, sizeof c->t[c->n]);
+    c->t[c->n].a = a;
+    c->t[c->n].f = *f;
+    c->t[c->n].state = T_NEW;
+    memset(f, 0, sizeof *f);
+    return c->n++;
+}
+
+static const char *
+target_file(const struct target *t)
+{
+    switch (t->f.type) {
+    case FOLDER_MAILDIR: return t->md.path ? t->md.path : t->f.path;
+    case FOLDER_MH: return t->mh.path ? t->mh.path : t->f.path;
+    case FOLDER_MBOX: return t->f.path;
+    }
+    return t->f.path;
+}
+
+static int
+t_prepare(struct ctx *c, struct target *t, struct status *st)
+{
+    int rc;
+
+    if (folder_make_parents(&t->f, st) < 0) {
+        t->state = T_FAILED;
+        return -1;
+    }
+    switch (t->f.type) {
+    case FOLDER_MAILDIR:
+        rc = maildir_prepare(&t->md, t->f.path, &c->d->msg, st);
+        break;
+    case FOLDER_MH:
+        rc = mh_prepare(&t->mh, t->f.path, &c->d->msg, st);
+        break;
+    case FOLDER_MBOX: {
+        char *dir = xstrdup(t->f.path), *slash = strrchr(dir, '/');
+
+        if (slash)
+            *slash = '\0';
+        c->mo.spool = c->d->spool_dir && strcmp(dir, c->d->spool_dir) == 0;
+        free(dir);
+        rc = mbox_prepare(&t->mb, t->f.path, &c->d->msg, &c->mo, st);
+        break;
+    }
+    default:
+        rc = -1;
+        status_set(st, "4.3.0", "unknown folder type");
+    }
+    t->state = rc == 0 ? T_PREPARED : T_FAILED;
+    return rc;
+}
+
+static int
+t_commit(struct target *t, struct status *st)
+{
+    int rc = -1;
+
+    switch (t->f.type) {
+    case FOLDER_MAILDIR:
+        rc = maildir_commit(&t->md, st);
+        break;
+    case FOLDER_MH:
+        rc = mh_commit(&t->mh, st);
+        break;
+    case FOLDER_MBOX:
+        rc = mbox_commit(&t->mb, st);
+        if (rc < 0)
+            mbox_abort(&t->mb);
+        break;
+    }
+    t->state = rc == 0 ? T_COMMITTED : T_FAILED;
+    return rc;
+}
+
+/* Take back a prepared or committed delivery. */
+static void
+t_abort(struct target *t)
+{
+    if (t->state != T_PREPARED && t->state != T_COMMITTED)
+        return;
+    switch (t->f.type) {
+    case FOLDER_MAILDIR:
+        maildir_abort(&t->md);
+        break;
+    case FOLDER_MH:
+        mh_abort(&t->mh);
+        break;
+    case FOLDER_MBOX:
+        if (t->state == T_PREPARED)
+            mbox_abort(&t->mb);
+        else
+            msg_warn("%s: already delivered, cannot be taken back", t->f.path);
+        break;
+    }
+    t->state = T_FAILED;
+}
+
+static void
+t_free(struct target *t)
+{
+    maildir_txn_free(&t->md);
+    mh_txn_free(&t->mh);
+    folder_free(&t->f);
+}
+
+/* Make sure the default mailbox has (or will get) the message.  In the
+ * commit phase it is committed at once.  0, or -1 with *st. */
+static int
+fallback(struct ctx *c, struct status *st)
+{
+    struct target *t;
+
+    if (c->deflt < 0) {
+        struct folder f;
+
+        if (folder_resolve(c->d->default_mailbox, 0, &c->roots, &f, st) < 0)
+            return -1;
+        c->deflt = (long)add_target(c, NULL, &f);
+    }
+    t = &c->t[c->deflt];
+    if (t->state == T_FAILED)
+        return -1;
+    if (t->state == T_NEW && t_prepare(c, t, st) < 0)
+        return -1;
+    if (c->committing && t->state == T_PREPARED && t_commit(t, st) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+note_failure(struct ctx *c, struct target *t, const struct status *st)
+{
+    log_action(c, t->a, "-> %s failed (%s %s)", t->f.path, st->code, st->text);
+    msg_warn("delivery to %s failed: %s %s", t->f.path, st->code, st->text);
+}
+
+static int
+cmp_mbox(const void *x, const void *y, void *arg)
+{
+    const struct target *t = arg;
+    const struct target *a = &t[*(const size_t *)x], *b = &t[*(const size_t *)y];
+    int am = a->f.type == FOLDER_MBOX, bm = b->f.type == FOLDER_MBOX;
+
+    if (am != bm)
+        return am - bm;
+    if (am)
+        return strcmp(a->f.path, b->f.path);
+    return (*(const size_t *)x > *(const size_t *)y) - (*(const size_t *)x < *(const size_t *)y);
+}
+
+/* Insertion sort (few targets) with cmp_mbox. */
+static void
+sort_order(size_t *ord, size_t n, struct target *t)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && cmp_mbox(&ord[j - 1], &ord[j], t) > 0; j--) {
+            size_t x = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = x;
+        }
+}
+
+static void
+abort_all(struct ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        t_abort(&c->t[i]);
+}
+
+/* Deliver to every target; 0, or -1 with *st (temporary) and nothing
+ * left of this message anywhere it could be taken back from. */
+static int
+deliver_all(struct ctx *c, struct status *st)
+{
+    size_t n0 = c->n, *ord = xreallocarray(NULL, n0 ? n0 : 1, sizeof *ord);
+    struct status fst;
+
+    for (size_t i = 0; i < n0; i++)
+        ord[i] = i;
+    sort_order(ord, n0, c->t);
+    for (size_t k = 0; k < n0; k++) {
+        struct target *t = &c->t[ord[k]];
+
+        if (t->state != T_NEW)
+            continue;                   /* e.g. already the fallback */
+        if (t_prepare(c, t, &fst) == 0)
+            continue;
+        note_failure(c, t, &fst);
+        if ((long)ord[k] == c->deflt || fallback(c, st) < 0)
+            goto fail;
+    }
+    free(ord);
+    ord = NULL;
+
+    c->committing = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < c->n; i++) {
+            struct target *t = &c->t[i];
+
+            if (t->state != T_PREPARED || (t->f.type == FOLDER_MBOX) != pass)
+                continue;
+            if (t_commit(t, &fst) == 0)
+                continue;
+            note_failure(c, t, &fst);
+            if ((long)i == c->deflt || fallback(c, st) < 0)
+                goto fail;
+        }
+    }
+    return 0;
+
+fail:
+    if (st->cls == STATUS_OK)
+        *st = fst;
+    free(ord);
+    abort_all(c);
+    return -1;
+}
+
+static char *
+subject_for_log(const struct message *m)
+{
+    char *s = message_header_first(m, "Subject");
+    size_t n;
+
+    if (s == NULL)
+        return xstrdup("");
+    n = strlen(s);
+    if (n > COMMIT_SUBJECT_LOG_MAX)
+        s[COMMIT_SUBJECT_LOG_MAX] = '\0';
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+            *p = '?';
+    return s;
+}
+
+/* Why a pipe or forward action may not run, or NULL. */
+static const char *
+outgoing_refused(const struct action *a)
+{
+    const char *t = a->target ? a->target : "";
+
+    if (*t == '\0')
+        return a->kind == ACT_PIPE ? "empty command" : "empty address";
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "control character";
+    if (a->flags & ACT_F_TAINTED)
+        return a->kind == ACT_PIPE ? "command built from message content"
+                                   : "forward address taken from the message";
+    if (a->kind == ACT_FORWARD && (*t == '-' || strpbrk(t, " \t") != NULL))
+        return "not a plain address";
+    return NULL;
+}
+
+/* Run one pipe or forward action: 0, or -1 with *st. */
+static int
+run_outgoing(struct ctx *c, const struct action *a, struct status *st)
+{
+    struct delivery *d = c->d;
+    struct child_env env;
+    struct child_spec spec;
+    const char *argv[7];
+    int rc;
+
+    child_env_init(&env);
+    child_env_set(&env, "HOME", d->home);
+    child_env_set(&env, "USER", d->user);
+    child_env_set(&env, "LOGNAME", d->user);
+    child_env_set(&env, "SENDER", d->sender);
+    child_env_set(&env, "RECIPIENT", d->recipient);
+    memset(&spec, 0, sizeof spec);
+    spec.env = child_env_list(&env);
+    spec.timeout_sec = d->cfg ? (d->cfg->child_timeout_ms + 999) / 1000 : 0;
+    if (a->kind == ACT_PIPE) {
+        spec.command = a->target;
+    } else {
+        argv[0] = d->sendmail;
+        argv[1] = "-oi";
+        argv[2] = "-f";
+        argv[3] = *d->sender ? d->sender : "<>";
+        argv[4] = "--";
+        argv[5] = a->target;
+        argv[6] = NULL;
+        spec.argv = argv;
+    }
+    rc = child_run(&spec, &d->msg, NULL, NULL, st);
+    child_env_free(&env);
+    return rc;
+}
+
+static void
+plan(struct ctx *c, const struct action_list *l, int *keep)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const struct action *a = &l->v[i];
+        struct status fst;
+        struct folder f;
+
+        if (a->flags & ACT_F_SHADOW) {
+            log_action(c, a, "(shadow: not performed)");
+            continue;
+        }
+        switch (a->kind) {
+        case ACT_FILE:
+            if (folder_resolve(a->target ? a->target : "", (a->flags & ACT_F_TAINTED) != 0,
+                               &c->roots, &f, &fst) < 0) {
+                log_action(c, a, "refused: %s; default mailbox instead", fst.text);
+                msg_warn("folder \"%s\" refused: %s", a->target ? a->target : "",
+                         fst.text);
+                *keep = 1;
+                break;
+            }
+            add_target(c, a, &f);
+            break;
+        case ACT_DISCARD:
+            log_action(c, a, "%s", "");
+            break;
+        case ACT_REPLY:
+        case ACT_FAKEBOUNCE:
+            log_action(c, a, "not performed: replies are not built yet%s",
+                       a->kind == ACT_FAKEBOUNCE ? "; message kept" : "");
+            msg_warn("%s is not built yet: not performed", actions_kind_name(a->kind));
+            if (a->kind == ACT_FAKEBOUNCE)
+                *keep = 1;
+            break;
+        case ACT_PIPE:
+        case ACT_FORWARD: {
+            const char *why = outgoing_refused(a);
+
+            if (why) {
+                log_action(c, a, "refused: %s; default mailbox instead", why);
+                msg_warn("%s \"%s\" refused: %s", actions_kind_name(a->kind),
+                         a->target ? a->target : "", why);
+                *keep = 1;
+                break;
+            }
+            c->out = xreallocarray(c->out, c->nout + 1, sizeof *c->out);
+            c->out[c->nout++] = a;
+            break;
+        }
+        case ACT_HEADER_ADD:
+        case ACT_HEADER_SET:
+        case ACT_HEADER_REMOVE:
+            log_action(c, a, "%s: not applied (not built yet)", a->name ? a->name : "");
+            break;
+        case ACT_LOG:
+            log_action(c, a, "\"%s\"", a->text ? a->text : "");
+            break;
+        case ACT_FILTER:
+            log_action(c, a, "%s", "(applied during the run)");
+            break;
+        case ACT_BOUNCE:
+        case ACT_DEFER:
+            break;                      /* decided before planning */
+        }
+    }
+}
+
+int
+commit_run(struct delivery *d, const struct action_list *l, struct status *st)
+{
+    struct ctx c;
+    const struct action *defer = NULL, *bounce = NULL;
+    char *msgid, *subject, *append_dir;
+    const char *outcome = "delivered";
+    int keep, rc = 0, delivered = 0;
+
+    status_ok(st);
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.deflt = -1;
+    c.roots.home = d->home;
+    c.roots.maildir_root = d->maildir_root;
+    c.roots.mail_root = d->mail_root;
+    append_dir = expand(d->append_dir, d->home);
+    c.mo.sender = d->sender;
+    c.mo.when = time(NULL);
+    c.mo.record_dir = append_dir;
+    c.mo.wait_sec = d->lock_wait_sec;
+    /* One lock budget for the whole message, however many mboxes. */
+    c.mo.deadline = lock_deadline(d->lock_wait_sec);
+    c.mo.stale_sec = d->lock_stale_sec;
+
+    for (size_t i = 0; i < l->n; i++) {
+        const struct action *a = &l->v[i];
+
+        if (a->flags & ACT_F_SHADOW)
+            continue;
+        if (a->kind == ACT_DEFER && !defer)
+            defer = a;
+        if (a->kind == ACT_BOUNCE && !bounce)
+            bounce = a;
+    }
+    keep = !actions_cancel_keep(l);
+    if (defer) {
+        status_set(st, "4.2.1", "%s", defer->text && *defer->text ? defer->text
+                   : "deferred by the recipient's rules");
+        log_action(&c, defer, "%s", "");
+        outcome = "deferred";
+        rc = -1;
+    } else if (bounce) {
+        status_set(st, "5.7.1", "%s", bounce->text && *bounce->text ? bounce->text
+                   : "message refused by the recipient's rules");
+        log_action(&c, bounce, "%s", "");
+        outcome = "bounced";
+        rc = -1;
+    } else {
+        plan(&c, l, &keep);
+        if (keep && fallback(&c, st) < 0) {
+            /* The default mailbox cannot even be named: nothing was done. */
+            outcome = "deferred";
+            rc = -1;
+        } else if (deliver_all(&c, st) < 0) {
+            outcome = "deferred";
+            rc = -1;
+        }
+        /* Then programs and forwards (they cannot be taken back, so they
+         * run only once every folder delivery is complete). */
+        for (size_t i = 0; rc == 0 && i < c.nout; i++) {
+            const struct action *a = c.out[i];
+            struct status fst;
+
+            if (run_outgoing(&c, a, &fst) == 0) {
+                log_action(&c, a, "-> done");
+                delivered++;
+                continue;
+            }
+            log_action(&c, a, "failed (%s %s)", fst.code, fst.text);
+            msg_warn("%s \"%s\" failed: %s %s", actions_kind_name(a->kind), a->target,
+                     fst.code, fst.text);
+            if (fallback(&c, st) < 0) {
+                if (st->cls == STATUS_OK)
+                    *st = fst;
+                abort_all(&c);
+                outcome = "deferred";
+                rc = -1;
+            }
+        }
+        if (rc == 0) {
+            for (size_t i = 0; i < c.n; i++) {
+                struct target *t = &c.t[i];
+
+                if (t->state != T_COMMITTED)
+                    continue;
+                delivered++;
+                if ((long)i == c.deflt && t->a == NULL)
+                    log_action(&c, NULL, "-> %s", target_file(t));
+                else
+                    log_action(&c, t->a, "-> %s", target_file(t));
+            }
+            if (delivered == 0)
+                outcome = "discarded";
+            if (c.deflt >= 0 && !d->delivered_to)
+                d->delivered_to = xstrdup(target_file(&c.t[c.deflt]));
+        }
+    }
+
+    msgid = message_header_first(&d->msg, "Message-ID");
+    subject = subject_for_log(&d->msg);
+    if (rc == 0)
+        msg_info("from=<%s> to=<%s> message-id=%s subject=\"%s\" size=%zu status=%s%s",
+                 d->sender, d->recipient, msgid ? msgid : "-", subject, d->msg.len,
+                 outcome, c.log.data ? c.log.data : "");
+    else
+        msg_warn("from=<%s> to=<%s> message-id=%s subject=\"%s\" size=%zu status=%s "
+                 "(%s %s)%s", d->sender, d->recipient, msgid ? msgid : "-", subject,
+                 d->msg.len, outcome, st->code, st->text, c.log.data ? c.log.data : "");
+    free(msgid);
+    free(subject);
+    for (size_t i = 0; i < c.n; i++)
+        t_free(&c.t[i]);
+    free(c.t);
+    free(c.out);
+    buf_free(&c.log);
+    free(append_dir);
+    return rc;
+}

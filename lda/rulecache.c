@@ -1,0 +1,281 @@
+/*
+ * rulecache.c -- compiled-rules cache files (see rulecache.h).
+ *
+ * Entry points: rulecache_get (the one most callers want), rulecache_store,
+ * rulecache_load, rulecache_file, rulecache_read_file.  Failures come back
+ * as struct status (always 4.3.0: a cache problem never bounces mail); a
+ * cache that cannot be used is a reason to compile, not to fail.
+ *
+ * SECURITY: cache files are untrusted input: opened O_NOFOLLOW, must be
+ * regular files owned by the effective user (or root), at most
+ * RULECACHE_MAX bytes; the key is checked against the real sources and the
+ * bytecode is fully verified by rl_load().  Writes go to a mkstemp file in
+ * the same directory, fsync'd, then renamed over the old file; the
+ * directory is created mode 0700.
+ */
+#include "config.h"
+#include "rulecache.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME  0x100000001b3ull
+
+static uint64_t
+fnv64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+/* Read a regular file (not following a final symlink is not required for
+ * rule files: the owner check is lda's job) into out. */
+static int
+read_whole(const char *path, size_t max, int nofollow, int check_owner,
+           struct buf *out, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+    struct stat sb;
+    char tmp[8192];
+    ssize_t r;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    if (check_owner && sb.st_uid != geteuid() && sb.st_uid != 0) {
+        snprintf(err, errlen, "owned by another user");
+        close(fd);
+        return -1;
+    }
+    if ((uintmax_t)sb.st_size > max) {
+        snprintf(err, errlen, "larger than %zu bytes", max);
+        close(fd);
+        return -1;
+    }
+    while ((r = read_retry(fd, tmp, sizeof tmp)) > 0) {
+        if (out->len + (size_t)r > max) {
+            snprintf(err, errlen, "larger than %zu bytes", max);
+            close(fd);
+            return -1;
+        }
+        buf_add(out, tmp, (size_t)r);
+    }
+    if (r < 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int
+rulecache_read_file(void *ctx, const char *path, struct buf *out, char *err,
+                    size_t errlen)
+{
+    (void)ctx;
+    return read_whole(path, RL_DEFAULT_SOURCE_MAX, 0, 0, out, err, errlen);
+}
+
+char *
+rulecache_file(const char *dir, const char *rules_path)
+{
+    char *abs = NULL;
+    uint64_t h;
+
+    if (rules_path[0] != '/') {
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd))
+            abs = xasprintf("%s/%s", cwd, rules_path);
+    }
+    if (abs == NULL)
+        abs = xstrdup(rules_path);
+    h = fnv64(FNV_OFFSET, abs, strlen(abs));
+    free(abs);
+    return xasprintf("%s/%016llx.wbc", dir, (unsigned long long)h);
+}
+
+/* The key block for the program's sources as they are now; -1 when a
+ * source cannot be read. */
+static int
+make_key(const struct rl_program *p, struct buf *key)
+{
+    buf_printf(key, "weir %s\npcre2 %s\nbytecode %u\n", PACKAGE_VERSION,
+               rl_pcre2_version(), RL_BYTECODE_VERSION);
+    for (size_t i = 0; i < rl_program_nsources(p); i++) {
+        const char *src = rl_program_source(p, i);
+        struct buf b = BUF_INIT;
+        char err[128];
+
+        if (read_whole(src, RL_DEFAULT_SOURCE_MAX, 0, 0, &b, err, sizeof err) < 0) {
+            buf_free(&b);
+            return -1;
+        }
+        buf_printf(key, "source %zu %016llx %s\n", b.len,
+                   (unsigned long long)fnv64(FNV_OFFSET, b.data ? b.data : "", b.len), src);
+        buf_free(&b);
+    }
+    return 0;
+}
+
+int
+rulecache_load(const char *file, const struct rl_limits *lim,
+               struct rl_program **out, struct status *st)
+{
+    struct buf b = BUF_INIT, key = BUF_INIT;
+    char err[128];
+    size_t klen;
+    struct rl_program *p = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (read_whole(file, RULECACHE_MAX, 1, 1, &b, err, sizeof err) < 0) {
+        status_set(st, "4.3.0", "cache %s: %s", file, err);
+        return -1;
+    }
+    if (b.len < 12 || memcmp(b.data, RULECACHE_MAGIC, 8) != 0) {
+        status_set(st, "4.3.0", "cache %s: not a weir cache file", file);
+        goto out;
+    }
+    klen = (size_t)(unsigned char)b.data[8] | (size_t)(unsigned char)b.data[9] << 8 |
+           (size_t)(unsigned char)b.data[10] << 16 | (size_t)(unsigned char)b.data[11] << 24;
+    if (klen > b.len - 12) {
+        status_set(st, "4.3.0", "cache %s: truncated", file);
+        goto out;
+    }
+    if (rl_load(b.data + 12 + klen, b.len - 12 - klen, lim, &p, st) < 0)
+        goto out;
+    if (make_key(p, &key) < 0 || key.len != klen || memcmp(key.data, b.data + 12, klen) != 0) {
+        status_set(st, "4.3.0", "cache %s: stale (sources or versions changed)", file);
+        rl_program_free(p);
+        p = NULL;
+        goto out;
+    }
+    *out = p;
+    rc = 0;
+out:
+    buf_free(&b);
+    buf_free(&key);
+    return rc;
+}
+
+int
+rulecache_store(const char *dir, const char *rules_path,
+                const struct rl_program *p, struct status *st)
+{
+    struct buf img = BUF_INIT, key = BUF_INIT;
+    char *file = NULL, *tmp = NULL;
+    unsigned char hdr[12];
+    int fd = -1, rc = -1;
+
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        status_errno(st, "4.3.0", errno, "cache: cannot create %s", dir);
+        return -1;
+    }
+    if (make_key(p, &key) < 0) {
+        status_set(st, "4.3.0", "cache: a source file of %s cannot be read", rules_path);
+        goto out;
+    }
+    memcpy(hdr, RULECACHE_MAGIC, 8);
+    hdr[8] = key.len & 0xff;
+    hdr[9] = (key.len >> 8) & 0xff;
+    hdr[10] = (key.len >> 16) & 0xff;
+    hdr[11] = (key.len >> 24) & 0xff;
+    buf_add(&img, hdr, sizeof hdr);
+    buf_add(&img, key.data, key.len);
+    rl_serialize(p, &img);
+    file = rulecache_file(dir, rules_path);
+    tmp = xasprintf("%s.tmpXXXXXX", file);
+    if ((fd = mkstemp(tmp)) < 0) {
+        status_errno(st, "4.3.0", errno, "cache: cannot create a file in %s", dir);
+        goto out;
+    }
+    if (fchmod(fd, 0644) < 0 || write_all(fd, img.data, img.len) < 0 || fsync(fd) < 0) {
+        status_errno(st, "4.3.0", errno, "cache: cannot write %s", tmp);
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    if (close(fd) < 0) {
+        status_errno(st, "4.3.0", errno, "cache: cannot write %s", tmp);
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, file) < 0) {
+        status_errno(st, "4.3.0", errno, "cache: cannot rename to %s", file);
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(file);
+    free(tmp);
+    buf_free(&img);
+    buf_free(&key);
+    return rc;
+}
+
+struct rl_program *
+rulecache_get(const char *rules_path, const char *dir, int store,
+              const struct rl_limits *lim, struct rl_diags *diags,
+              enum rulecache_result *how, struct status *st)
+{
+    struct rl_program *p = NULL;
+    struct rl_reader rd = { rulecache_read_file, NULL };
+    struct buf src = BUF_INIT;
+    struct status cst;
+    char err[128];
+
+    status_ok(st);
+    if (dir) {
+        char *file = rulecache_file(dir, rules_path);
+        int r = rulecache_load(file, lim, &p, &cst);
+
+        free(file);
+        if (r == 0) {
+            *how = RULECACHE_HIT;
+            return p;
+        }
+        if (strstr(cst.text, "No such file") == NULL)
+            msg_info("%s (compiling %s again)", cst.text, rules_path);
+    }
+    if (read_whole(rules_path, lim ? lim->source_max : RL_DEFAULT_SOURCE_MAX, 0, 0,
+                   &src, err, sizeof err) < 0) {
+        status_set(st, "4.3.0", "%s: %s", rules_path, err);
+        buf_free(&src);
+        return NULL;
+    }
+    p = rl_compile(rules_path, src.data ? src.data : "", src.len, &rd, lim, diags);
+    buf_free(&src);
+    if (p == NULL) {
+        status_set(st, "4.3.0", "%s: the rules do not compile", rules_path);
+        return NULL;
+    }
+    *how = RULECACHE_COMPILED_NOSTORE;
+    if (dir && store) {
+        if (rulecache_store(dir, rules_path, p, &cst) == 0)
+            *how = RULECACHE_COMPILED;
+        else
+            msg_warn("%s", cst.text);
+    }
+    return p;
+}

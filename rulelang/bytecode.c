@@ -1,0 +1,597 @@
+/*
+ * bytecode.c -- the bytecode image (serialize, load + verify) and the
+ * disassembler, all driven by the one opcode table (opcodes.def).
+ *
+ * Image layout (little-endian): magic "WEIRRLBC", u32 version, u32 counts
+ * (instructions, constants, variables, sources), u32 builtins-used mask;
+ * then sources and variable names (u32 length + bytes), constants (u8
+ * kind + payload), instructions (u8 op, u8 a, u16 b, u32 c, u32 d, u32
+ * line, u16 source), and nothing after.
+ *
+ * rl_load() treats the image as untrusted: every count is bounded by the
+ * bytes left, every string is NUL-free, every operand is checked against
+ * its kind in opcodes.def (jump targets, constant kinds and indices,
+ * variable registers, enums), opcode 0 is invalid and the last instruction
+ * must be HALT.  It returns -1 with a 4.3.0 status on any failure.
+ */
+#include "config.h"
+#include "rl_int.h"
+#include "registry.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct opinfo {
+    const char *name;
+    char fmt[5];                /* operand kinds a, b, c, d */
+    const char *meaning;
+};
+
+static const struct opinfo ops[] = {
+    { "INVALID", "XXXX", "opcode 0 is never valid" },
+#define OP(name, a, b, c, d, meaning) { #name, #a #b #c #d, meaning },
+#include "opcodes.def"
+#undef OP
+};
+_Static_assert(sizeof ops / sizeof ops[0] == RL_OP_COUNT,
+               "opcode table and enum differ");
+
+#define HDR_SIZE  (8 + 4 * 6)
+#define INSN_SIZE 18
+
+/* ------------------------------------------------------------------ */
+/* serialize                                                           */
+/* ------------------------------------------------------------------ */
+
+static void
+put32(struct buf *b, uint32_t v)
+{
+    unsigned char x[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+
+    buf_add(b, x, 4);
+}
+
+static void
+put16(struct buf *b, uint16_t v)
+{
+    unsigned char x[2] = { v & 0xff, v >> 8 };
+
+    buf_add(b, x, 2);
+}
+
+static void
+putstr(struct buf *b, const char *s, size_t n)
+{
+    put32(b, (uint32_t)n);
+    buf_add(b, s, n);
+}
+
+void
+rl_serialize(const struct rl_program *p, struct buf *out)
+{
+    buf_add(out, RL_BYTECODE_MAGIC, 8);
+    put32(out, RL_BYTECODE_VERSION);
+    put32(out, (uint32_t)p->ncode);
+    put32(out, (uint32_t)p->nk);
+    put32(out, (uint32_t)p->nvars);
+    put32(out, (uint32_t)p->nsrcs);
+    put32(out, p->uses);
+    for (size_t i = 0; i < p->nsrcs; i++)
+        putstr(out, p->srcs[i], strlen(p->srcs[i]));
+    for (size_t i = 0; i < p->nvars; i++)
+        putstr(out, p->vars[i], strlen(p->vars[i]));
+    for (size_t i = 0; i < p->nk; i++) {
+        const struct rl_const *k = &p->k[i];
+        uint64_t bits;
+
+        buf_addc(out, k->kind);
+        switch (k->kind) {
+        case RL_K_STR:
+            putstr(out, k->s, k->len);
+            break;
+        case RL_K_REGEX:
+            put32(out, k->flags);
+            putstr(out, k->s, k->len);
+            break;
+        case RL_K_NUM:
+            memcpy(&bits, &k->num, sizeof bits);
+            put32(out, (uint32_t)bits);
+            put32(out, (uint32_t)(bits >> 32));
+            break;
+        case RL_K_TMPL:
+            put32(out, (uint32_t)k->nparts);
+            for (size_t j = 0; j < k->nparts; j++) {
+                buf_addc(out, k->parts[j].kind);
+                put32(out, k->parts[j].idx);
+                putstr(out, k->parts[j].s ? k->parts[j].s : "", k->parts[j].s ? k->parts[j].len : 0);
+            }
+            break;
+        }
+    }
+    for (size_t i = 0; i < p->ncode; i++) {
+        const struct rl_insn *in = &p->code[i];
+
+        buf_addc(out, in->op);
+        buf_addc(out, in->a);
+        put16(out, in->b);
+        put32(out, in->c);
+        put32(out, in->d);
+        put32(out, p->lines[i]);
+        put16(out, p->files[i]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* load + verify                                                       */
+/* ------------------------------------------------------------------ */
+
+struct rd {
+    const unsigned char *p;
+    size_t len, pos;
+    int bad;
+    const char *why;
+};
+
+static void
+fail(struct rd *r, const char *why)
+{
+    if (!r->bad) {
+        r->bad = 1;
+        r->why = why;
+    }
+}
+
+static uint32_t
+get32(struct rd *r)
+{
+    uint32_t v;
+
+    if (r->bad || r->len - r->pos < 4) {
+        fail(r, "truncated");
+        return 0;
+    }
+    v = (uint32_t)r->p[r->pos] | (uint32_t)r->p[r->pos + 1] << 8 |
+        (uint32_t)r->p[r->pos + 2] << 16 | (uint32_t)r->p[r->pos + 3] << 24;
+    r->pos += 4;
+    return v;
+}
+
+static uint16_t
+get16(struct rd *r)
+{
+    uint16_t v;
+
+    if (r->bad || r->len - r->pos < 2) {
+        fail(r, "truncated");
+        return 0;
+    }
+    v = (uint16_t)(r->p[r->pos] | r->p[r->pos + 1] << 8);
+    r->pos += 2;
+    return v;
+}
+
+static uint8_t
+get8(struct rd *r)
+{
+    if (r->bad || r->len - r->pos < 1) {
+        fail(r, "truncated");
+        return 0;
+    }
+    return r->p[r->pos++];
+}
+
+/* A NUL-free string; *n its length.  NULL on failure. */
+static char *
+getstr(struct rd *r, size_t *n)
+{
+    uint32_t l = get32(r);
+    char *s;
+
+    if (r->bad)
+        return NULL;
+    if (l > RL_MAX_STRLEN || l > r->len - r->pos) {
+        fail(r, "string length out of range");
+        return NULL;
+    }
+    if (memchr(r->p + r->pos, 0, l)) {
+        fail(r, "NUL byte in a string");
+        return NULL;
+    }
+    s = xstrndup((const char *)r->p + r->pos, l);
+    r->pos += l;
+    if (n)
+        *n = l;
+    return s;
+}
+
+static int
+kind_is_str(const struct rl_program *p, uint32_t k)
+{
+    return k < p->nk && (p->k[k].kind == RL_K_STR || p->k[k].kind == RL_K_TMPL);
+}
+
+/* Check one operand value v of kind `kind` of instruction in. */
+static const char *
+check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
+              uint32_t v)
+{
+    switch (kind) {
+    case 'X': return v == 0 ? NULL : "unused operand not zero";
+    case 'J': return v < p->ncode ? NULL : "jump target out of range";
+    case 'S': return kind_is_str(p, v) ? NULL : "string constant index invalid";
+    case 's': return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
+    case 'N': return v < p->nk && p->k[v].kind == RL_K_NUM ? NULL : "number constant index invalid";
+    case 'n': return v == RL_NONE || (v < p->nk && p->k[v].kind == RL_K_NUM) ? NULL
+                     : "number constant index invalid";
+    case 'V': return v < p->nvars ? NULL : "variable register out of range";
+    case 'B': return v < rl_nbuiltins && rl_builtins[v]->values ? NULL
+                     : "builtin index invalid or not in this build";
+    case 'M': return v <= 1 ? NULL : "header mode out of range";
+    case 'C': return v < RL_CMP_COUNT ? NULL : "comparison out of range";
+    case 'P': return v < RL_PART_COUNT ? NULL : "address part out of range";
+    case 'W': return v <= 1 ? NULL : "envelope side out of range";
+    case 'L': return v < RL_REL_COUNT ? NULL : "relation out of range";
+    case 'A': return v >= ACT_FILE && v <= ACT_LOG ? NULL : "action kind out of range";
+    case 'F': return (v & ~(in->op == RL_OP_RULE ? RL_RF_MASK : RL_AF_MASK)) == 0 ? NULL
+                     : "flags out of range";
+    case 'O':
+        if (in->b == RL_CMP_EXISTS)
+            return v == RL_NONE ? NULL : "'exists' takes no operand";
+        if (in->b == RL_CMP_MATCHES)
+            return v < p->nk && p->k[v].kind == RL_K_REGEX ? NULL : "regex constant index invalid";
+        return kind_is_str(p, v) ? NULL : "string constant index invalid";
+    }
+    return "unknown operand kind";
+}
+
+static const char *
+verify_code(const struct rl_program *p)
+{
+    if (p->ncode == 0)
+        return "no instructions";
+    if (p->code[p->ncode - 1].op != RL_OP_HALT)
+        return "last instruction is not HALT";
+    for (size_t i = 0; i < p->ncode; i++) {
+        const struct rl_insn *in = &p->code[i];
+        const char *e;
+
+        if (in->op == RL_OP_INVALID || in->op >= RL_OP_COUNT)
+            return "invalid opcode";
+        if (p->files[i] >= p->nsrcs && p->nsrcs)
+            return "source index out of range";
+        const char *f = ops[in->op].fmt;
+        if ((e = check_operand(p, in, f[0], in->a)) || (e = check_operand(p, in, f[1], in->b)) ||
+            (e = check_operand(p, in, f[2], in->c)) || (e = check_operand(p, in, f[3], in->d)))
+            return e;
+    }
+    return NULL;
+}
+
+static void
+load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
+{
+    uint32_t lo, hi;
+    uint64_t bits;
+
+    k->kind = get8(r);
+    switch (k->kind) {
+    case RL_K_STR:
+        k->s = getstr(r, &k->len);
+        break;
+    case RL_K_REGEX:
+        k->flags = get32(r);
+        if (k->flags & ~RL_RE_MASK)
+            fail(r, "regex flags out of range");
+        k->s = getstr(r, &k->len);
+        break;
+    case RL_K_NUM:
+        lo = get32(r);
+        hi = get32(r);
+        bits = (uint64_t)hi << 32 | lo;
+        memcpy(&k->num, &bits, sizeof bits);
+        if (!isfinite(k->num))
+            fail(r, "number not finite");
+        break;
+    case RL_K_TMPL: {
+        uint32_t n = get32(r);
+        if (r->bad)
+            break;
+        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 9) {
+            fail(r, "template part count out of range");
+            break;
+        }
+        k->parts = xcalloc(n, sizeof *k->parts);
+        for (uint32_t j = 0; j < n && !r->bad; j++) {
+            struct rl_tpart *t = &k->parts[k->nparts++];
+            t->kind = get8(r);
+            t->idx = get32(r);
+            t->s = getstr(r, &t->len);
+            if (r->bad)
+                break;
+            switch (t->kind) {
+            case RL_TP_LIT: case RL_TP_NCAP: case RL_TP_ENV:
+                if (t->idx != 0) fail(r, "template index set on a named part");
+                if (t->kind != RL_TP_LIT && t->len == 0) fail(r, "empty name in template");
+                break;
+            case RL_TP_VAR:
+                if (t->idx >= p->nvars) fail(r, "template variable out of range");
+                break;
+            case RL_TP_CAP:
+                if (t->idx > RL_MAX_CAPTURE) fail(r, "template capture out of range");
+                break;
+            case RL_TP_SPECIAL:
+                if (t->idx >= RL_SP_COUNT) fail(r, "template name out of range");
+                break;
+            default:
+                fail(r, "template part kind invalid");
+            }
+        }
+        break;
+    }
+    default:
+        fail(r, "constant kind invalid");
+    }
+}
+
+int
+rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
+        struct rl_program **out, struct status *st)
+{
+    struct rd r = { bytes, len, 0, 0, NULL };
+    struct rl_program *p;
+    uint32_t ver, ncode, nk, nvars, nsrcs;
+    const char *e;
+
+    (void)limits;
+    *out = NULL;
+    if (len < HDR_SIZE || memcmp(bytes, RL_BYTECODE_MAGIC, 8) != 0) {
+        status_set(st, "4.3.0", "cache: not a weir bytecode image");
+        return -1;
+    }
+    r.pos = 8;
+    ver = get32(&r);
+    if (ver != RL_BYTECODE_VERSION) {
+        status_set(st, "4.3.0", "cache: bytecode version %u, expected %u", ver,
+                   RL_BYTECODE_VERSION);
+        return -1;
+    }
+    ncode = get32(&r);
+    nk = get32(&r);
+    nvars = get32(&r);
+    nsrcs = get32(&r);
+    p = xcalloc(1, sizeof *p);
+    p->uses = get32(&r);
+    /* bound every count by the bytes left (instruction 18, constant >= 5,
+     * name >= 4), so a hostile header cannot make us allocate much more
+     * than the image itself */
+    if (ncode == 0 || ncode > RL_MAX_CODE || ncode > (len - r.pos) / INSN_SIZE ||
+        nk > RL_MAX_CONST || nk > (len - r.pos) / 5 || nvars > RL_MAX_VARS ||
+        nvars > (len - r.pos) / 4 || nsrcs == 0 || nsrcs > RL_MAX_SRCS ||
+        nsrcs > (len - r.pos) / 4) {
+        fail(&r, "counts out of range");
+        goto bad;
+    }
+    if (rl_nbuiltins < 32 && (p->uses >> rl_nbuiltins) != 0) {
+        fail(&r, "builtin mask out of range");
+        goto bad;
+    }
+    p->srcs = xcalloc(nsrcs, sizeof *p->srcs);
+    for (; p->nsrcs < nsrcs && !r.bad; p->nsrcs++)
+        p->srcs[p->nsrcs] = getstr(&r, NULL);
+    p->vars = xcalloc(nvars ? nvars : 1, sizeof *p->vars);
+    for (; p->nvars < nvars && !r.bad; p->nvars++)
+        p->vars[p->nvars] = getstr(&r, NULL);
+    p->k = xcalloc(nk ? nk : 1, sizeof *p->k);
+    for (; p->nk < nk && !r.bad; p->nk++)
+        load_const(&r, p, &p->k[p->nk]);
+    if (r.bad)
+        goto bad;
+    if ((len - r.pos) / INSN_SIZE < ncode) {
+        fail(&r, "truncated code");
+        goto bad;
+    }
+    p->code = xcalloc(ncode, sizeof *p->code);
+    p->lines = xcalloc(ncode, sizeof *p->lines);
+    p->files = xcalloc(ncode, sizeof *p->files);
+    p->ncode = p->capcode = ncode;
+    for (size_t i = 0; i < ncode; i++) {
+        p->code[i].op = get8(&r);
+        p->code[i].a = get8(&r);
+        p->code[i].b = get16(&r);
+        p->code[i].c = get32(&r);
+        p->code[i].d = get32(&r);
+        p->lines[i] = get32(&r);
+        p->files[i] = get16(&r);
+    }
+    if (r.bad)
+        goto bad;
+    if (r.pos != len) {
+        fail(&r, "trailing bytes");
+        goto bad;
+    }
+    if ((e = verify_code(p)) != NULL) {
+        fail(&r, e);
+        goto bad;
+    }
+    for (size_t i = 0; i < p->nsrcs; i++)
+        if (p->srcs[i] == NULL)
+            fail(&r, "source name missing");
+    if (r.bad)
+        goto bad;
+    *out = p;
+    return 0;
+bad:
+    status_set(st, "4.3.0", "cache: corrupt bytecode (%s at byte %zu)", r.why, r.pos);
+    rl_program_free(p);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* disassembler                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+quote(struct buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\' || ch == '$')
+            buf_printf(b, "\\%c", ch);
+        else if (ch == '\n')
+            buf_adds(b, "\\n");
+        else if (ch == '\t')
+            buf_adds(b, "\\t");
+        else if (ch < 0x20 || ch == 0x7f)
+            buf_printf(b, "\\x%02x", ch);
+        else
+            buf_addc(b, (char)ch);
+    }
+}
+
+static void
+render_const(const struct rl_program *p, uint32_t k, struct buf *b)
+{
+    const struct rl_const *c;
+
+    if (k == RL_NONE || k >= p->nk) {
+        buf_adds(b, "-");
+        return;
+    }
+    c = &p->k[k];
+    switch (c->kind) {
+    case RL_K_STR:
+        buf_addc(b, '"');
+        quote(b, c->s, c->len);
+        buf_addc(b, '"');
+        break;
+    case RL_K_NUM:
+        buf_printf(b, "%.15g", c->num);
+        break;
+    case RL_K_REGEX:
+        buf_printf(b, "/%s/%s%s%s%s", c->s, c->flags & RL_RE_I ? "i" : "",
+                   c->flags & RL_RE_M ? "m" : "", c->flags & RL_RE_S ? "s" : "",
+                   c->flags & RL_RE_X ? "x" : "");
+        break;
+    case RL_K_TMPL:
+        buf_addc(b, '"');
+        for (size_t i = 0; i < c->nparts; i++) {
+            const struct rl_tpart *t = &c->parts[i];
+            switch (t->kind) {
+            case RL_TP_LIT: quote(b, t->s, t->len); break;
+            case RL_TP_VAR: buf_printf(b, "${%s}", t->idx < p->nvars ? p->vars[t->idx] : "?"); break;
+            case RL_TP_CAP: buf_printf(b, "${%u}", t->idx); break;
+            case RL_TP_NCAP: buf_printf(b, "${%s}", t->s); break;
+            case RL_TP_ENV: buf_printf(b, "${env.%s}", t->s); break;
+            case RL_TP_SPECIAL:
+                buf_printf(b, "${%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?");
+                break;
+            }
+        }
+        buf_addc(b, '"');
+        break;
+    }
+}
+
+static void
+render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
+               uint32_t v, struct buf *ops_txt, struct buf *cmt)
+{
+    size_t before = ops_txt->len;
+
+    switch (kind) {
+    case 'X': return;
+    case 'J': buf_printf(ops_txt, "->%04u", v); break;
+    case 'S': case 's': case 'N': case 'n': case 'O':
+        if (v == RL_NONE) {
+            buf_adds(ops_txt, "-");
+            break;
+        }
+        buf_printf(ops_txt, "k%u", v);
+        buf_adds(cmt, cmt->len ? " " : "; ");
+        render_const(p, v, cmt);
+        break;
+    case 'V': buf_printf(ops_txt, "v%u", v);
+        buf_adds(cmt, cmt->len ? " " : "; ");
+        buf_adds(cmt, v < p->nvars ? p->vars[v] : "?");
+        break;
+    case 'B': buf_adds(ops_txt, v < rl_nbuiltins ? rl_builtins[v]->name : "?"); break;
+    case 'M': buf_adds(ops_txt, v ? "raw" : "decoded"); break;
+    case 'C': buf_adds(ops_txt, v < RL_CMP_COUNT ? rl_cmp_names[v] : "?"); break;
+    case 'P': buf_adds(ops_txt, v < RL_PART_COUNT ? rl_part_names[v] : "?"); break;
+    case 'W': buf_adds(ops_txt, v ? "to" : "from"); break;
+    case 'L': buf_adds(ops_txt, v < RL_REL_COUNT ? rl_rel_names[v] : "?"); break;
+    case 'A': buf_adds(ops_txt, actions_kind_name((enum action_kind)v)); break;
+    case 'F':
+        if (in->op == RL_OP_RULE)
+            buf_adds(ops_txt, v & RL_RF_SHADOW ? "shadow" : "live");
+        else
+            buf_printf(ops_txt, "%s%s%s", v & RL_AF_FINAL ? "final" : "",
+                       (v & RL_AF_FINAL) && (v & RL_AF_COPY) ? "," : "",
+                       v & RL_AF_COPY ? "copy" : v & RL_AF_FINAL ? "" : "-");
+        break;
+    }
+    (void)before;
+    buf_addc(ops_txt, ' ');
+}
+
+void
+rl_disassemble(const struct rl_program *p, struct buf *out)
+{
+    buf_printf(out, "; weir rule bytecode v%u: %zu instructions, %zu constants, "
+               "%zu variables, %zu sources\n", RL_BYTECODE_VERSION, p->ncode,
+               p->nk, p->nvars, p->nsrcs);
+    for (size_t i = 0; i < p->nsrcs; i++)
+        buf_printf(out, "; source %zu: %s\n", i, p->srcs[i]);
+    for (size_t i = 0; i < p->nvars; i++)
+        buf_printf(out, "; var v%zu: %s\n", i, p->vars[i]);
+    for (size_t i = 0; i < p->nk; i++) {
+        static const char *const kn[] = { "?", "str", "tmpl", "regex", "num" };
+        buf_printf(out, "; const k%zu %s ", i, p->k[i].kind <= RL_K_NUM ? kn[p->k[i].kind] : "?");
+        render_const(p, (uint32_t)i, out);
+        buf_addc(out, '\n');
+    }
+    for (size_t i = 0; i < p->ncode; i++) {
+        const struct rl_insn *in = &p->code[i];
+        const struct opinfo *o = in->op < RL_OP_COUNT ? &ops[in->op] : &ops[0];
+        struct buf ot = BUF_INIT, cm = BUF_INIT;
+        char loc[64];
+        const char *src = p->files[i] < p->nsrcs ? p->srcs[p->files[i]] : "?";
+        const char *base = strrchr(src, '/');
+
+        render_operand(p, in, o->fmt[0], in->a, &ot, &cm);
+        render_operand(p, in, o->fmt[1], in->b, &ot, &cm);
+        render_operand(p, in, o->fmt[2], in->c, &ot, &cm);
+        render_operand(p, in, o->fmt[3], in->d, &ot, &cm);
+        while (ot.len && ot.data[ot.len - 1] == ' ')
+            ot.data[--ot.len] = 0;
+        if (snprintf(loc, sizeof loc, "%s:%u", base ? base + 1 : src, p->lines[i]) >= (int)sizeof loc)
+            loc[sizeof loc - 1] = 0;
+        buf_printf(out, "%04zu  %-16s %-9s %-28s%s\n", i, loc, o->name,
+                   ot.data ? ot.data : "", cm.data ? cm.data : "");
+        buf_free(&ot);
+        buf_free(&cm);
+    }
+    /* strip trailing blanks of lines with no comment */
+    {
+        size_t w = 0;
+        for (size_t r = 0; r < out->len; r++) {
+            if (out->data[r] == '\n')
+                while (w > 0 && out->data[w - 1] == ' ')
+                    w--;
+            out->data[w++] = out->data[r];
+        }
+        out->len = w;
+        out->data[w] = 0;
+    }
+}
+
+/* The table, for weir-rules(5) consistency checks and `weir dump --ops`. */
+void rl_opcode_table(struct buf *out);
+void
+rl_opcode_table(struct buf *out)
+{
+    for (int i = 1; i < RL_OP_COUNT; i++)
+        buf_printf(out, "%-9s %s  %s\n", ops[i].name, ops[i].fmt, ops[i].meaning);
+}

@@ -1,0 +1,1576 @@
+/*
+ * parse.c -- the front end of the rule language: lexer and recursive
+ * descent parser, source text -> AST (ast.h).  Includes are read through
+ * the host's callback, resolved relative to the including file, depth
+ * limited and cycle checked, and spliced into the tree in place.
+ *
+ * Entry points: rl_parse() (returns the number of errors added to
+ * f->diags; the tree is built as far as possible), rl_front_free().
+ * Every error carries file, line, column span and, where a likely fix is
+ * known, a help text; after an error the parser resynchronises at the next
+ * line so that one run reports every error.
+ */
+#include "config.h"
+#include "ast.h"
+#include "registry.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NEST 64             /* nested blocks / parentheses */
+#define MAX_NUM  1e15           /* largest number literal */
+
+enum tok {
+    T_EOF, T_IDENT, T_STRING, T_REGEX, T_NUMBER, T_LBRACE, T_RBRACE,
+    T_LPAREN, T_RPAREN, T_ASSIGN, T_REL, T_BAD
+};
+
+struct token {
+    enum tok t;
+    int line, col, end_col;
+    int nl_before;              /* first token on its line */
+    char *text;                 /* IDENT name; BAD description */
+    const char *help;           /* BAD: a likely fix, or NULL */
+    struct ast_str *str;        /* STRING / REGEX (owned until taken) */
+    double num;
+    int rel;                    /* T_REL: enum rl_rel */
+};
+
+struct parser {
+    struct rl_front *f;
+    const struct rl_reader *reader;
+    const struct rl_limits *lim;
+    int file;                   /* index into f->src */
+    const char *s;
+    size_t len, pos;
+    int line, col;              /* of pos */
+    struct token tok;
+    int prev_line, prev_end_col;    /* end of the previous token */
+    int depth;                  /* include depth */
+    int nest;
+    int in_rule;
+    int errors;
+    char **stack;               /* include stack (for cycles) */
+    size_t nstack;
+};
+
+const char *const rl_cmp_names[RL_CMP_COUNT] = {
+    "exists", "is", "contains", "matches", "glob"
+};
+const char *const rl_part_names[RL_PART_COUNT] = {
+    "all", "localpart", "domain", "name", "detail", "user"
+};
+const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
+
+static const char *const stmt_words[] = {
+    "set", "if", "rule", "include", "stop", "final", "copy", "file", "discard",
+    "bounce", "defer", "fakebounce", "reply", "forward", "pipe", "filter",
+    "header", "log", "score", NULL
+};
+static const char *const test_words[] = {
+    "header", "address", "envelope", "size", "score", "string", "true",
+    "false", "not", "body", NULL
+};
+
+/* ------------------------------------------------------------------ */
+/* diagnostics helpers                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+verr(struct parser *p, enum rl_severity sev, int line, int col, int end_col,
+     const char *help, const char *msg)
+{
+    const struct rl_parse_src *src = &p->f->src[p->file];
+
+    rl_diag_add(p->f->diags, sev, src->path, src->text, src->len, line, col,
+                end_col, help, "%s", msg);
+    if (sev == RL_SEV_ERROR)
+        p->errors++;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+err_tok(struct parser *p, const char *help, const char *fmt, ...)
+{
+    struct buf b = BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    verr(p, RL_SEV_ERROR, p->tok.line, p->tok.col, p->tok.end_col, help, b.data);
+    buf_free(&b);
+}
+
+__attribute__((format(printf, 7, 8)))
+static void
+diag_at(struct parser *p, enum rl_severity sev, int line, int col, int end_col,
+        const char *help, const char *fmt, ...)
+{
+    struct buf b = BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    verr(p, sev, line, col, end_col, help, b.data);
+    buf_free(&b);
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    /* Damerau-Levenshtein (optimal string alignment), case-blind */
+    size_t la = strlen(a), lb = strlen(b), d[32][32];
+
+    if (la >= 31 || lb >= 31)
+        return 99;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int ai = tolower((unsigned char)a[i - 1]), bj = tolower((unsigned char)b[j - 1]);
+            size_t c = d[i - 1][j - 1] + (ai != bj);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ai == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == bj && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+/* "did you mean 'x'?" into buf (returns buf), or NULL. */
+static const char *
+suggest(const char *word, const char *const *cands, char *buf, size_t n)
+{
+    const char *best = NULL;
+    size_t bd = 3;
+
+    if (word == NULL)
+        return NULL;
+    for (size_t i = 0; cands[i]; i++) {
+        size_t d = edit_distance(word, cands[i]);
+        if (d < bd) {
+            bd = d;
+            best = cands[i];
+        }
+    }
+    if (best == NULL || bd > (strlen(word) > 4 ? 2u : 1u))
+        return NULL;
+    int w = snprintf(buf, n, "did you mean '%s'?", best);
+    return w > 0 && (size_t)w < n ? buf : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* AST helpers                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+str_free(struct ast_str *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i].s);
+    free(s->v);
+    free(s->pattern);
+    free(s);
+}
+
+void
+ast_free(struct ast *a)
+{
+    while (a) {
+        struct ast *n = a->next;
+
+        ast_free(a->cond);
+        ast_free(a->body);
+        ast_free(a->els);
+        ast_free(a->l);
+        ast_free(a->r);
+        free(a->name);
+        free(a->desc);
+        str_free(a->s1);
+        str_free(a->s2);
+        str_free(a->s3);
+        str_free(a->s4);
+        free(a);
+        a = n;
+    }
+}
+
+static struct ast *
+node(struct parser *p, enum ast_kind k, const struct token *t)
+{
+    struct ast *a = xcalloc(1, sizeof *a);
+
+    a->kind = k;
+    a->file = p->file;
+    a->line = t->line;
+    a->col = t->col;
+    a->end_col = t->end_col;
+    return a;
+}
+
+static void
+add_part(struct ast_str *s, int kind, const char *txt, size_t len, int col)
+{
+    if (kind == RL_TP_LIT && s->n && s->v[s->n - 1].kind == RL_TP_LIT) {
+        struct ast_part *l = &s->v[s->n - 1];
+        l->s = xrealloc(l->s, l->len + len + 1);
+        memcpy(l->s + l->len, txt, len);
+        l->len += len;
+        l->s[l->len] = 0;
+        return;
+    }
+    s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+    s->v[s->n].kind = kind;
+    s->v[s->n].s = xstrndup(txt, len);
+    s->v[s->n].len = len;
+    s->v[s->n].col = col;
+    s->n++;
+}
+
+/* ------------------------------------------------------------------ */
+/* lexer                                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+peekc(struct parser *p, size_t k)
+{
+    return p->pos + k < p->len ? (unsigned char)p->s[p->pos + k] : -1;
+}
+
+static void
+adv(struct parser *p)
+{
+    if (p->pos < p->len) {
+        if (p->s[p->pos] == '\n') {
+            p->line++;
+            p->col = 1;
+        } else {
+            p->col++;
+        }
+        p->pos++;
+    }
+}
+
+static void
+tok_clear(struct token *t)
+{
+    free(t->text);
+    str_free(t->str);
+    t->text = NULL;
+    t->str = NULL;
+}
+
+static void
+bad(struct parser *p, const char *what, const char *help)
+{
+    p->tok.t = T_BAD;
+    p->tok.text = xstrdup(what);
+    p->tok.help = help;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static void
+lex_string(struct parser *p)
+{
+    struct ast_str *s = xcalloc(1, sizeof *s);
+
+    p->tok.t = T_STRING;
+    p->tok.str = s;
+    adv(p);
+    for (;;) {
+        int c = peekc(p, 0);
+
+        if (c < 0 || c == '\n') {
+            p->tok.end_col = p->tok.col + 1;
+            bad(p, "unterminated string", "close it with \" on the same line (write \\n for a line break)");
+            return;
+        }
+        if (c == '"') {
+            adv(p);
+            break;
+        }
+        if (c == '\\') {
+            int e = peekc(p, 1);
+            char ch;
+            switch (e) {
+            case 'n': ch = '\n'; break;
+            case 't': ch = '\t'; break;
+            case 'r': ch = '\r'; break;
+            case '\\': ch = '\\'; break;
+            case '"': ch = '"'; break;
+            case '$': ch = '$'; break;
+            case 'x':
+                if (hexval(peekc(p, 2)) >= 0 && hexval(peekc(p, 3)) >= 0) {
+                    ch = (char)(hexval(peekc(p, 2)) * 16 + hexval(peekc(p, 3)));
+                    if (ch == 0) {
+                        p->tok.line = p->line;
+                        p->tok.col = p->col;
+                        p->tok.end_col = p->col + 4;
+                        bad(p, "\\x00: strings cannot contain NUL bytes", NULL);
+                        return;
+                    }
+                    adv(p); adv(p);
+                    break;
+                }
+                /* fall through */
+            default:
+                p->tok.line = p->line;
+                p->tok.col = p->col;
+                p->tok.end_col = p->col + 2;
+                bad(p, "unknown escape sequence in string", "escapes are \\n \\t \\r \\\\ \\\" \\$ and \\xHH");
+                return;
+            }
+            adv(p); adv(p);
+            add_part(s, RL_TP_LIT, &ch, 1, 0);
+            continue;
+        }
+        if (c == '$' && peekc(p, 1) == '{') {
+            int col = p->col;
+            size_t st;
+            adv(p); adv(p);
+            st = p->pos;
+            while (peekc(p, 0) >= 0 && peekc(p, 0) != '}' && peekc(p, 0) != '"' &&
+                   peekc(p, 0) != '\n')
+                adv(p);
+            if (peekc(p, 0) != '}') {
+                p->tok.line = p->line;
+                p->tok.col = col;
+                p->tok.end_col = p->col;
+                bad(p, "'${' without a closing '}'", "write ${name}, or \\$ for a dollar sign");
+                return;
+            }
+            size_t nl = p->pos - st;
+            int okname = nl > 0;
+            for (size_t i = st; i < p->pos; i++)
+                if (!(isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '.'))
+                    okname = 0;
+            if (!okname) {
+                p->tok.line = p->line;
+                p->tok.col = col;
+                p->tok.end_col = p->col + 1;
+                bad(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
+                return;
+            }
+            add_part(s, RL_TP_VAR, p->s + st, nl, col);
+            adv(p);
+            continue;
+        }
+        char ch = (char)c;
+        if (ch == 0) {
+            p->tok.line = p->line;
+            p->tok.col = p->col;
+            p->tok.end_col = p->col + 1;
+            bad(p, "NUL byte in string", NULL);
+            return;
+        }
+        add_part(s, RL_TP_LIT, &ch, 1, 0);
+        adv(p);
+    }
+    p->tok.end_col = p->col;
+}
+
+static void
+lex_regex(struct parser *p)
+{
+    struct buf b = BUF_INIT;
+    struct ast_str *s;
+
+    adv(p);
+    for (;;) {
+        int c = peekc(p, 0);
+        if (c < 0 || c == '\n') {
+            buf_free(&b);
+            p->tok.end_col = p->tok.col + 1;
+            bad(p, "unterminated regex", "close it with / on the same line; write \\/ for a slash inside");
+            return;
+        }
+        if (c == 0) {
+            buf_free(&b);
+            bad(p, "NUL byte in regex", NULL);
+            return;
+        }
+        if (c == '/')
+            break;
+        if (c == '\\' && peekc(p, 1) == '/') {   /* \/ is a slash */
+            buf_addc(&b, '/');
+            adv(p); adv(p);
+            continue;
+        }
+        if (c == '\\' && peekc(p, 1) >= 0 && peekc(p, 1) != '\n') {
+            buf_addc(&b, '\\');
+            buf_addc(&b, peekc(p, 1));
+            adv(p); adv(p);
+            continue;
+        }
+        buf_addc(&b, c);
+        adv(p);
+    }
+    adv(p);
+    s = xcalloc(1, sizeof *s);
+    s->is_regex = 1;
+    s->pattern = buf_steal(&b);
+    while (isalpha(peekc(p, 0))) {
+        int c = peekc(p, 0);
+        uint32_t fl = c == 'i' ? RL_RE_I : c == 'm' ? RL_RE_M : c == 's' ? RL_RE_S :
+                      c == 'x' ? RL_RE_X : 0;
+        if (fl == 0) {
+            str_free(s);
+            p->tok.line = p->line;
+            p->tok.col = p->col;
+            p->tok.end_col = p->col + 1;
+            bad(p, "unknown regex flag", "flags are i (ignore case), m (multi-line), s (dot matches newline), x (extended)");
+            return;
+        }
+        s->reflags |= fl;
+        adv(p);
+    }
+    p->tok.t = T_REGEX;
+    p->tok.str = s;
+    p->tok.end_col = p->col;
+}
+
+static void
+lex_number(struct parser *p)
+{
+    size_t st = p->pos;
+    char tmp[64];
+    double v;
+
+    if (peekc(p, 0) == '-')
+        adv(p);
+    while (isdigit(peekc(p, 0)) || peekc(p, 0) == '.')
+        adv(p);
+    if (p->pos - st >= sizeof tmp) {
+        bad(p, "number too long", NULL);
+        p->tok.end_col = p->col;
+        return;
+    }
+    memcpy(tmp, p->s + st, p->pos - st);
+    tmp[p->pos - st] = 0;
+    char *end;
+    errno = 0;
+    v = strtod(tmp, &end);
+    if (*end || errno || strcmp(tmp, "-") == 0) {
+        p->tok.end_col = p->col;
+        bad(p, "malformed number", NULL);
+        return;
+    }
+    switch (peekc(p, 0)) {
+    case 'k': case 'K': v *= 1024; adv(p); break;
+    case 'M': v *= 1024 * 1024; adv(p); break;
+    case 'G': v *= 1024.0 * 1024 * 1024; adv(p); break;
+    default: break;
+    }
+    p->tok.end_col = p->col;
+    if (isalnum(peekc(p, 0))) {
+        while (isalnum(peekc(p, 0)))
+            adv(p);
+        p->tok.end_col = p->col;
+        bad(p, "unknown size suffix", "sizes take k, M or G suffixes: 100k, 5M");
+        return;
+    }
+    if (!(v <= MAX_NUM && v >= -MAX_NUM)) {
+        bad(p, "number too large", NULL);
+        return;
+    }
+    p->tok.t = T_NUMBER;
+    p->tok.num = v;
+}
+
+static void
+next(struct parser *p)
+{
+    int c, nl = 0;
+
+    if (p->tok.line) {
+        p->prev_line = p->tok.line;
+        p->prev_end_col = p->tok.end_col;
+    }
+    tok_clear(&p->tok);
+    for (;;) {
+        c = peekc(p, 0);
+        if (c == '\n') {
+            nl = 1;
+            adv(p);
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            adv(p);
+        } else if (c == '#') {
+            while (peekc(p, 0) >= 0 && peekc(p, 0) != '\n')
+                adv(p);
+        } else {
+            break;
+        }
+    }
+    memset(&p->tok, 0, sizeof p->tok);
+    p->tok.line = p->line;
+    p->tok.col = p->col;
+    p->tok.nl_before = nl || p->pos == 0;
+    if (c < 0) {
+        p->tok.t = T_EOF;
+        p->tok.end_col = p->col + 1;
+        return;
+    }
+    if (isalpha(c) || c == '_') {
+        size_t st = p->pos;
+        while (isalnum(peekc(p, 0)) || peekc(p, 0) == '_' || peekc(p, 0) == '-')
+            adv(p);
+        p->tok.t = T_IDENT;
+        p->tok.text = xstrndup(p->s + st, p->pos - st);
+        p->tok.end_col = p->col;
+        return;
+    }
+    if (isdigit(c) || (c == '-' && isdigit(peekc(p, 1)))) {
+        lex_number(p);
+        return;
+    }
+    if (c == '"') {
+        lex_string(p);
+        return;
+    }
+    if (c == '/') {
+        lex_regex(p);
+        return;
+    }
+    adv(p);
+    p->tok.end_col = p->col;
+    switch (c) {
+    case '{': p->tok.t = T_LBRACE; return;
+    case '}': p->tok.t = T_RBRACE; return;
+    case '(': p->tok.t = T_LPAREN; return;
+    case ')': p->tok.t = T_RPAREN; return;
+    case '>': case '<': case '=': case '!':
+        if (peekc(p, 0) == '=') {
+            adv(p);
+            p->tok.end_col = p->col;
+            p->tok.t = T_REL;
+            p->tok.rel = c == '>' ? RL_REL_GE : c == '<' ? RL_REL_LE :
+                         c == '=' ? RL_REL_EQ : RL_REL_NE;
+            return;
+        }
+        if (c == '=') { p->tok.t = T_ASSIGN; return; }
+        if (c == '!') { bad(p, "unexpected '!'", "write 'not' to negate a test, '!=' to compare numbers"); return; }
+        p->tok.t = T_REL;
+        p->tok.rel = c == '>' ? RL_REL_GT : RL_REL_LT;
+        return;
+    case '\'':
+        bad(p, "strings are written in double quotes", "write \"...\"");
+        return;
+    case '&': case '|':
+        bad(p, c == '&' ? "unexpected '&'" : "unexpected '|'",
+            "write 'and' / 'or' to combine tests");
+        return;
+    default:
+        bad(p, "unexpected character", NULL);
+        return;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* parser                                                              */
+/* ------------------------------------------------------------------ */
+
+static int
+is_word(const struct parser *p, const char *w)
+{
+    return p->tok.t == T_IDENT && strcmp(p->tok.text, w) == 0;
+}
+
+static const char *
+tok_desc(const struct token *t)
+{
+    switch (t->t) {
+    case T_EOF: return "end of file";
+    case T_IDENT: return "word";
+    case T_STRING: return "string";
+    case T_REGEX: return "regex";
+    case T_NUMBER: return "number";
+    case T_LBRACE: return "'{'";
+    case T_RBRACE: return "'}'";
+    case T_LPAREN: return "'('";
+    case T_RPAREN: return "')'";
+    case T_ASSIGN: return "'='";
+    case T_REL: return "comparison";
+    case T_BAD: return "invalid token";
+    }
+    return "token";
+}
+
+/* Report the current token as unexpected (a lexer error reports itself). */
+static void
+unexpected(struct parser *p, const char *expected, const char *help)
+{
+    if (p->tok.t == T_BAD)
+        err_tok(p, p->tok.help, "%s", p->tok.text);
+    else if ((p->tok.nl_before || p->tok.t == T_EOF) && p->prev_line > 0)
+        /* nothing more on the line: point just after its last token */
+        diag_at(p, RL_SEV_ERROR, p->prev_line, p->prev_end_col, p->prev_end_col + 1,
+                help, "expected %s at the end of the line", expected);
+    else if (p->tok.t == T_IDENT)
+        err_tok(p, help, "expected %s, found '%s'", expected, p->tok.text);
+    else
+        err_tok(p, help, "expected %s, found %s", expected, tok_desc(&p->tok));
+}
+
+/* Skip to the start of the next line (or a '}' / end).  When the skipped
+ * text opened a block, skip that block too so one error stays one. */
+static void
+sync_line(struct parser *p)
+{
+    int open = 0, moved = 0;
+
+    for (;;) {
+        if (p->tok.t == T_EOF)
+            break;
+        if (p->tok.t == T_RBRACE && open == 0)
+            break;              /* it closes an enclosing block */
+        if (moved && p->tok.nl_before && open == 0)
+            break;
+        if (p->tok.t == T_LBRACE)
+            open++;
+        else if (p->tok.t == T_RBRACE)
+            open--;
+        next(p);
+        moved = 1;
+    }
+}
+
+static struct ast_str *
+take_str(struct parser *p)
+{
+    struct ast_str *s = p->tok.str;
+
+    s->line = p->tok.line;
+    s->col = p->tok.col;
+    s->end_col = p->tok.end_col;
+    p->tok.str = NULL;
+    next(p);
+    return s;
+}
+
+/* A string operand; NULL (error reported) when there is none. */
+static struct ast_str *
+expect_string(struct parser *p, const char *what, const char *help)
+{
+    if (p->tok.t == T_STRING)
+        return take_str(p);
+    if (p->tok.t == T_REGEX) {
+        err_tok(p, help ? help : "only 'matches' takes a /regex/; write the text in double quotes",
+                "expected %s, found a regex", what);
+        return NULL;
+    }
+    unexpected(p, what, help);
+    return NULL;
+}
+
+static struct ast_str *
+str_of_text(const char *s, const struct token *t)
+{
+    struct ast_str *r = xcalloc(1, sizeof *r);
+
+    add_part(r, RL_TP_LIT, s, strlen(s), 0);
+    r->line = t->line;
+    r->col = t->col;
+    r->end_col = t->end_col;
+    return r;
+}
+
+static struct ast *parse_cond(struct parser *p);
+
+/* [not] CMP OPERAND, or `exists` when allow_exists. */
+static int
+parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
+{
+    char hb[64];
+    static const char *const cmps[] = { "exists", "is", "contains", "matches", "glob", NULL };
+
+    *neg = 0;
+    if (is_word(p, "not")) {
+        *neg = 1;
+        next(p);
+    }
+    if (p->tok.t != T_IDENT) {
+        if (p->tok.t == T_REL)
+            unexpected(p, "a comparison (is, contains, matches, glob)",
+                       "'==' and friends compare numbers; for text write 'is \"...\"'");
+        else
+            unexpected(p, "a comparison (is, contains, matches, glob)", NULL);
+        return -1;
+    }
+    for (int i = 0; i < RL_CMP_COUNT; i++) {
+        if (strcmp(p->tok.text, rl_cmp_names[i]) != 0)
+            continue;
+        if (i == RL_CMP_EXISTS && !allow_exists) {
+            err_tok(p, NULL, "'exists' applies to header tests only");
+            return -1;
+        }
+        a->cmp = i;
+        next(p);
+        if (i == RL_CMP_IS && is_word(p, "not")) {
+            *neg = !*neg;
+            next(p);
+        }
+        if (i == RL_CMP_EXISTS)
+            return 0;
+        if (i == RL_CMP_MATCHES) {
+            if (p->tok.t == T_REGEX) {
+                a->s2 = take_str(p);
+                return 0;
+            }
+            if (p->tok.t == T_STRING) {
+                err_tok(p, "write the pattern between slashes: /.../ (flags after it: /.../i)",
+                        "'matches' takes a regex, found a string");
+                return -1;
+            }
+            unexpected(p, "a regex /.../ after 'matches'", NULL);
+            return -1;
+        }
+        a->s2 = expect_string(p, "a string to compare with",
+                              i == RL_CMP_GLOB ? NULL :
+                              "to compare with a regex, write 'matches /.../'");
+        return a->s2 ? 0 : -1;
+    }
+    err_tok(p, suggest(p->tok.text, cmps, hb, sizeof hb),
+            "unknown comparison '%s' (expected is, contains, matches, glob%s)",
+            p->tok.text, allow_exists ? " or exists" : "");
+    return -1;
+}
+
+static struct ast *
+negate(struct parser *p, struct ast *a, int neg)
+{
+    struct ast *n;
+
+    if (!neg)
+        return a;
+    n = xcalloc(1, sizeof *n);
+    *n = (struct ast){ .kind = A_NOT, .file = a->file, .line = a->line,
+                       .col = a->col, .end_col = a->end_col, .l = a };
+    (void)p;
+    return n;
+}
+
+static int
+parse_part(struct parser *p, struct ast *a)
+{
+    a->part = RL_PART_ALL;
+    if (p->tok.t != T_IDENT)
+        return 0;
+    for (int i = 0; i < RL_PART_COUNT; i++)
+        if (strcmp(p->tok.text, rl_part_names[i]) == 0) {
+            a->part = i;
+            next(p);
+            return 0;
+        }
+    return 0;
+}
+
+static int
+parse_rel(struct parser *p, struct ast *a, const char *what)
+{
+    if (p->tok.t != T_REL) {
+        unexpected(p, "a comparison (>, >=, <, <=, ==, !=)",
+                   what);
+        return -1;
+    }
+    a->rel = p->tok.rel;
+    next(p);
+    if (p->tok.t != T_NUMBER) {
+        unexpected(p, "a number", "sizes take k, M or G suffixes: 100k, 5M");
+        return -1;
+    }
+    a->num = p->tok.num;
+    a->has_num = 1;
+    a->end_col = p->tok.end_col;
+    next(p);
+    return 0;
+}
+
+static struct ast *
+parse_test(struct parser *p)
+{
+    struct token t = p->tok;
+    struct ast *a;
+    int neg = 0, bi;
+    char hb[64];
+
+    t.text = NULL;
+    t.str = NULL;
+    if (p->tok.t == T_LPAREN) {
+        if (++p->nest > MAX_NEST) {
+            err_tok(p, NULL, "parentheses nested too deeply");
+            return NULL;
+        }
+        next(p);
+        a = parse_cond(p);
+        p->nest--;
+        if (a == NULL)
+            return NULL;
+        if (p->tok.t != T_RPAREN) {
+            unexpected(p, "')'", "every '(' needs a matching ')'");
+            ast_free(a);
+            return NULL;
+        }
+        next(p);
+        return a;
+    }
+    if (p->tok.t != T_IDENT) {
+        if (p->tok.t == T_LBRACE)
+            err_tok(p, "write a test after 'if', e.g. header \"Subject\" contains \"x\"",
+                    "expected a test, found '{'");
+        else
+            unexpected(p, "a test (header, address, envelope, size, score, body...)", NULL);
+        return NULL;
+    }
+    if (is_word(p, "true") || is_word(p, "false")) {
+        a = node(p, is_word(p, "true") ? A_TRUE : A_FALSE, &p->tok);
+        next(p);
+        return a;
+    }
+    if (is_word(p, "header")) {
+        a = node(p, A_HEADER, &t);
+        next(p);
+        if (is_word(p, "raw")) {
+            a->mode = 1;
+            next(p);
+        }
+        if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
+            goto fail;
+        if (parse_cmp(p, a, 1, &neg) < 0)
+            goto fail;
+        return negate(p, a, neg);
+    }
+    if (is_word(p, "address")) {
+        a = node(p, A_ADDRESS, &t);
+        next(p);
+        if ((a->s1 = expect_string(p, "a header name in double quotes",
+                                   "e.g. address \"From\" domain is \"example.org\"")) == NULL)
+            goto fail;
+        parse_part(p, a);
+        if (parse_cmp(p, a, 0, &neg) < 0)
+            goto fail;
+        return negate(p, a, neg);
+    }
+    if (is_word(p, "envelope")) {
+        a = node(p, A_ENVELOPE, &t);
+        next(p);
+        if (is_word(p, "from") || is_word(p, "sender"))
+            a->which = 0;
+        else if (is_word(p, "to") || is_word(p, "recipient"))
+            a->which = 1;
+        else {
+            unexpected(p, "'from' or 'to' after 'envelope'", NULL);
+            goto fail;
+        }
+        next(p);
+        parse_part(p, a);
+        if (parse_cmp(p, a, 0, &neg) < 0)
+            goto fail;
+        return negate(p, a, neg);
+    }
+    if (is_word(p, "string")) {
+        a = node(p, A_STRING, &t);
+        next(p);
+        if ((a->s1 = expect_string(p, "a string to test", NULL)) == NULL)
+            goto fail;
+        if (parse_cmp(p, a, 0, &neg) < 0)
+            goto fail;
+        return negate(p, a, neg);
+    }
+    if (is_word(p, "size") || is_word(p, "score")) {
+        a = node(p, is_word(p, "size") ? A_SIZE : A_SCORE_IS, &t);
+        next(p);
+        if (parse_rel(p, a, a->kind == A_SIZE ? "e.g. size > 5M" : "e.g. score >= 5") < 0)
+            goto fail;
+        return a;
+    }
+    if ((bi = rl_builtin_find(p->tok.text)) >= 0) {
+        const struct rl_builtin *b = rl_builtins[bi];
+        if (b->values == NULL) {
+            char help[160];
+            snprintf(help, sizeof help, "'%s' (%s) comes with %s", b->name,
+                     b->summary, b->issue ? b->issue : "a later version");
+            err_tok(p, help, "'%s' is not available in this build", b->name);
+            return NULL;
+        }
+        a = node(p, A_BUILTIN, &t);
+        a->builtin = bi;
+        next(p);
+        if (parse_cmp(p, a, 0, &neg) < 0)
+            goto fail;
+        return negate(p, a, neg);
+    }
+    err_tok(p, suggest(p->tok.text, test_words, hb, sizeof hb),
+            "unknown test '%s'", p->tok.text);
+    return NULL;
+fail:
+    ast_free(a);
+    return NULL;
+}
+
+static struct ast *
+parse_not(struct parser *p)
+{
+    if (is_word(p, "not")) {
+        struct ast *a = node(p, A_NOT, &p->tok);
+        if (++p->nest > MAX_NEST) {
+            err_tok(p, NULL, "'not' nested too deeply");
+            free(a);
+            return NULL;
+        }
+        next(p);
+        a->l = parse_not(p);
+        p->nest--;
+        if (a->l == NULL) {
+            free(a);
+            return NULL;
+        }
+        return a;
+    }
+    return parse_test(p);
+}
+
+static struct ast *
+parse_and(struct parser *p)
+{
+    struct ast *l = parse_not(p);
+
+    while (l && is_word(p, "and")) {
+        struct ast *a = node(p, A_AND, &p->tok);
+        next(p);
+        a->l = l;
+        a->r = parse_not(p);
+        if (a->r == NULL) {
+            ast_free(a);
+            return NULL;
+        }
+        l = a;
+    }
+    return l;
+}
+
+static struct ast *
+parse_cond(struct parser *p)
+{
+    struct ast *l = parse_and(p);
+
+    while (l && is_word(p, "or")) {
+        struct ast *a = node(p, A_OR, &p->tok);
+        next(p);
+        a->l = l;
+        a->r = parse_and(p);
+        if (a->r == NULL) {
+            ast_free(a);
+            return NULL;
+        }
+        l = a;
+    }
+    if (l && (is_word(p, "&&") || is_word(p, "||")))
+        err_tok(p, NULL, "write 'and' / 'or'");
+    return l;
+}
+
+static struct ast *parse_stmts(struct parser *p, int in_block);
+
+/* '{' statements '}'; returns the list; *okp 0 on a missing brace. */
+static struct ast *
+parse_block(struct parser *p, int *okp)
+{
+    struct token open = p->tok;
+    struct ast *body;
+
+    *okp = 1;
+    if (p->tok.t != T_LBRACE) {
+        if (p->tok.t == T_IDENT && (is_word(p, "then") || is_word(p, "do")))
+            err_tok(p, "blocks are written in braces: if ... { ... }",
+                    "expected '{', found '%s'", p->tok.text);
+        else
+            unexpected(p, "'{'", "blocks are written in braces: if ... { ... }");
+        *okp = 0;
+        return NULL;
+    }
+    if (++p->nest > MAX_NEST) {
+        err_tok(p, NULL, "blocks nested too deeply");
+        *okp = 0;
+        return NULL;
+    }
+    next(p);
+    body = parse_stmts(p, 1);
+    p->nest--;
+    if (p->tok.t != T_RBRACE) {
+        diag_at(p, RL_SEV_ERROR, open.line, open.col, open.end_col,
+                "add the '}' that closes this block", "unclosed '{'");
+        *okp = 0;
+        return body;
+    }
+    next(p);
+    return body;
+}
+
+static struct ast *parse_if(struct parser *p);
+
+static struct ast *
+parse_if(struct parser *p)
+{
+    struct ast *a = node(p, A_IF, &p->tok);
+    int okb;
+
+    next(p);
+    a->cond = parse_cond(p);
+    if (a->cond == NULL) {
+        ast_free(a);
+        return NULL;
+    }
+    a->body = parse_block(p, &okb);
+    if (!okb) {
+        ast_free(a);
+        return NULL;
+    }
+    if (is_word(p, "elif")) {
+        a->els = parse_if(p);
+        if (a->els == NULL) {
+            ast_free(a);
+            return NULL;
+        }
+    } else if (is_word(p, "else")) {
+        next(p);
+        if (is_word(p, "if")) {
+            err_tok(p, "write 'elif'", "'else if' is written 'elif'");
+            ast_free(a);
+            return NULL;
+        }
+        a->els = parse_block(p, &okb);
+        if (!okb) {
+            ast_free(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static char *
+resolve_path(const char *base, const struct ast_str *s)
+{
+    struct buf b = BUF_INIT;
+    const char *slash;
+
+    for (size_t i = 0; i < s->n; i++)
+        buf_add(&b, s->v[i].s, s->v[i].len);
+    if (b.data && b.data[0] == '/')
+        return buf_steal(&b);
+    slash = strrchr(base, '/');
+    if (slash == NULL)
+        return buf_steal(&b);
+    char *r = xasprintf("%.*s/%s", (int)(slash - base), base, b.data ? b.data : "");
+    buf_free(&b);
+    return r;
+}
+
+static int parse_file(struct parser *p, const char *path, const char *text,
+                      size_t len, struct ast **out);
+
+static struct ast *
+parse_include(struct parser *p)
+{
+    struct ast_str *s;
+    struct ast *list = NULL;
+    struct buf content = BUF_INIT;
+    char errtxt[256];
+    char *path;
+
+    next(p);
+    if ((s = expect_string(p, "a file name in double quotes", NULL)) == NULL)
+        return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].kind != RL_TP_LIT) {
+            diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col, NULL,
+                    "an include file name cannot contain '${...}'");
+            str_free(s);
+            return NULL;
+        }
+    path = resolve_path(p->f->src[p->file].path, s);
+    if (p->depth + 1 > p->lim->include_depth) {
+        diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col, NULL,
+                "includes nested deeper than %d levels", p->lim->include_depth);
+        goto out;
+    }
+    for (size_t i = 0; i < p->nstack; i++)
+        if (strcmp(p->stack[i], path) == 0) {
+            diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col,
+                    "remove one of the includes that form the cycle",
+                    "include cycle: '%s' includes itself", path);
+            goto out;
+        }
+    if (p->reader == NULL || p->reader->read_file == NULL) {
+        diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col, NULL,
+                "include is not possible here (no file access)");
+        goto out;
+    }
+    errtxt[0] = 0;
+    if (p->reader->read_file(p->reader->ctx, path, &content, errtxt, sizeof errtxt) < 0) {
+        diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col, NULL,
+                "cannot include '%s': %s", path, errtxt[0] ? errtxt : "read error");
+        goto out;
+    }
+    if (content.len > p->lim->source_max) {
+        diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col, NULL,
+                "'%s' is larger than %zu bytes", path, p->lim->source_max);
+        goto out;
+    }
+    {
+        struct parser sub = *p;
+
+        memset(&sub.tok, 0, sizeof sub.tok);
+        sub.depth = p->depth + 1;
+        sub.errors = 0;
+        sub.nest = 0;
+        parse_file(&sub, path, content.data ? content.data : "", content.len, &list);
+        p->errors += sub.errors;
+        p->stack = sub.stack;
+        p->nstack = sub.nstack;
+    }
+out:
+    buf_free(&content);
+    free(path);
+    str_free(s);
+    return list;
+}
+
+static int
+is_action_word(const char *w)
+{
+    static const char *const acts[] = {
+        "file", "discard", "bounce", "defer", "fakebounce", "reply", "forward",
+        "pipe", "filter", "header", "log", "score", NULL
+    };
+    for (size_t i = 0; acts[i]; i++)
+        if (strcmp(acts[i], w) == 0)
+            return 1;
+    return 0;
+}
+
+static struct ast *
+parse_action(struct parser *p, unsigned flags, const struct token *start)
+{
+    struct ast *a = node(p, A_ACTION, start);
+    const char *w = p->tok.text;
+
+    a->flags = flags;
+    if (strcmp(w, "score") == 0) {
+        a->kind = A_SCORE;
+        if (flags) {
+            err_tok(p, NULL, "'copy' and 'final' do not apply to 'score'");
+            goto fail;
+        }
+        next(p);
+        if (p->tok.t == T_REL) {
+            err_tok(p, "tests go after 'if': if score >= 5 { ... }",
+                    "'score %s' is a test, not a statement", rl_rel_names[p->tok.rel]);
+            goto fail;
+        }
+        if (p->tok.t != T_NUMBER) {
+            unexpected(p, "a number of points", "e.g. score 3 \"reason\"");
+            goto fail;
+        }
+        a->num = p->tok.num;
+        a->has_num = 1;
+        next(p);
+        if ((a->s1 = expect_string(p, "a reason in double quotes",
+                                   "e.g. score 3 \"From and envelope disagree\"")) == NULL)
+            goto fail;
+        return a;
+    }
+    if (strcmp(w, "file") == 0) {
+        a->act = ACT_FILE;
+        next(p);
+        if ((a->s1 = expect_string(p, "a folder in double quotes",
+                                   "e.g. file \"~/Maildir/.Lists/\"")) == NULL)
+            goto fail;
+    } else if (strcmp(w, "discard") == 0 || strcmp(w, "fakebounce") == 0) {
+        a->act = w[0] == 'd' ? ACT_DISCARD : ACT_FAKEBOUNCE;
+        next(p);
+    } else if (strcmp(w, "bounce") == 0 || strcmp(w, "defer") == 0) {
+        a->act = w[0] == 'b' ? ACT_BOUNCE : ACT_DEFER;
+        next(p);
+        if (p->tok.t == T_STRING && !p->tok.nl_before)
+            a->s2 = take_str(p);
+    } else if (strcmp(w, "forward") == 0 || strcmp(w, "pipe") == 0 ||
+               strcmp(w, "filter") == 0) {
+        a->act = w[0] == 'f' && w[1] == 'o' ? ACT_FORWARD : w[0] == 'p' ? ACT_PIPE : ACT_FILTER;
+        next(p);
+        if ((a->s1 = expect_string(p, a->act == ACT_FORWARD ? "an address in double quotes"
+                                                            : "a command in double quotes",
+                                   NULL)) == NULL)
+            goto fail;
+    } else if (strcmp(w, "log") == 0) {
+        a->act = ACT_LOG;
+        next(p);
+        if ((a->s2 = expect_string(p, "a text in double quotes", NULL)) == NULL)
+            goto fail;
+    } else if (strcmp(w, "header") == 0) {
+        next(p);
+        if (is_word(p, "add") || is_word(p, "set")) {
+            a->act = is_word(p, "add") ? ACT_HEADER_ADD : ACT_HEADER_SET;
+            next(p);
+            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL ||
+                (a->s2 = expect_string(p, "a header value in double quotes",
+                                       "e.g. header add \"X-Spam\" \"yes\"")) == NULL)
+                goto fail;
+        } else if (is_word(p, "remove")) {
+            a->act = ACT_HEADER_REMOVE;
+            next(p);
+            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
+                goto fail;
+        } else {
+            unexpected(p, "'add', 'set' or 'remove' after 'header'",
+                       "header tests go after 'if'");
+            goto fail;
+        }
+    } else if (strcmp(w, "reply") == 0) {
+        a->act = ACT_REPLY;
+        next(p);
+        for (;;) {
+            if (is_word(p, "days")) {
+                next(p);
+                if (p->tok.t != T_NUMBER || p->tok.num < 0 || p->tok.num > 1e6 || p->tok.num != (double)(long)p->tok.num) {
+                    unexpected(p, "a whole number of days", NULL);
+                    goto fail;
+                }
+                a->num = p->tok.num;
+                a->has_num = 1;
+                next(p);
+            } else if (is_word(p, "subject")) {
+                next(p);
+                str_free(a->s3);
+                if ((a->s3 = expect_string(p, "a subject in double quotes", NULL)) == NULL)
+                    goto fail;
+            } else if (is_word(p, "from")) {
+                next(p);
+                str_free(a->s4);
+                if ((a->s4 = expect_string(p, "an address in double quotes", NULL)) == NULL)
+                    goto fail;
+            } else if (is_word(p, "text")) {
+                next(p);
+                str_free(a->s2);
+                if ((a->s2 = expect_string(p, "the reply text in double quotes", NULL)) == NULL)
+                    goto fail;
+            } else {
+                break;
+            }
+        }
+        if (a->s2 == NULL) {
+            diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
+                    "e.g. reply days 7 text \"I am away until Monday.\"",
+                    "'reply' needs a text");
+            goto fail;
+        }
+    }
+    if ((flags & RL_AF_COPY) && a->act != ACT_FILE && a->act != ACT_FORWARD &&
+        a->act != ACT_PIPE) {
+        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
+                "'copy' goes with file, forward and pipe",
+                "'copy' does not apply to '%s'", actions_kind_name(a->act));
+        goto fail;
+    }
+    return a;
+fail:
+    ast_free(a);
+    return NULL;
+}
+
+/* One statement; NULL with p->errors raised on error (or for an empty
+ * include). */
+static struct ast *
+parse_stmt(struct parser *p)
+{
+    struct token t = p->tok;
+    char hb[64];
+    unsigned flags = 0;
+
+    t.text = NULL;
+    t.str = NULL;
+    if (p->tok.t != T_IDENT) {
+        if (p->tok.t == T_LBRACE) {
+            err_tok(p, "a block belongs to an if, elif, else or rule", "unexpected '{'");
+            return NULL;
+        }
+        unexpected(p, "a statement", NULL);
+        return NULL;
+    }
+    if (is_word(p, "set")) {
+        struct ast *a = node(p, A_SET, &t);
+        next(p);
+        if (p->tok.t != T_IDENT) {
+            unexpected(p, "a variable name after 'set'", "e.g. set mail = \"~/Maildir\"");
+            ast_free(a);
+            return NULL;
+        }
+        a->name = xstrdup(p->tok.text);
+        a->col = p->tok.col;
+        a->end_col = p->tok.end_col;
+        if (strchr(a->name, '-') || rl_builtin_find(a->name) >= 0) {
+            err_tok(p, "variable names are letters, digits and '_'",
+                    "'%s' cannot be a variable name", a->name);
+            ast_free(a);
+            return NULL;
+        }
+        for (int i = 0; i < RL_SP_COUNT; i++)
+            if (strcmp(a->name, rl_special_names[i]) == 0) {
+                err_tok(p, "choose another name", "'%s' is a predefined name and cannot be set",
+                        a->name);
+                ast_free(a);
+                return NULL;
+            }
+        next(p);
+        if (p->tok.t != T_ASSIGN) {
+            unexpected(p, "'='", "e.g. set mail = \"~/Maildir\"");
+            ast_free(a);
+            return NULL;
+        }
+        next(p);
+        if (p->tok.t == T_NUMBER) {
+            char num[64];
+            snprintf(num, sizeof num, "%.15g", p->tok.num);
+            a->s1 = str_of_text(num, &p->tok);
+            next(p);
+        } else if ((a->s1 = expect_string(p, "a value in double quotes", NULL)) == NULL) {
+            ast_free(a);
+            return NULL;
+        }
+        return a;
+    }
+    if (is_word(p, "if"))
+        return parse_if(p);
+    if (is_word(p, "elif") || is_word(p, "else")) {
+        err_tok(p, "put it right after the '}' of an if block",
+                "'%s' without a preceding if", p->tok.text);
+        return NULL;
+    }
+    if (is_word(p, "include"))
+        return parse_include(p);
+    if (is_word(p, "stop")) {
+        struct ast *a = node(p, A_STOP, &t);
+        next(p);
+        return a;
+    }
+    if (is_word(p, "rule")) {
+        struct ast *a = node(p, A_RULE, &t);
+        int okb;
+
+        if (p->in_rule || p->nest > 0) {
+            err_tok(p, "rules are written at the top level of a file",
+                    "a rule cannot be inside a block");
+            ast_free(a);
+            return NULL;
+        }
+        next(p);
+        if (p->tok.t != T_STRING) {
+            unexpected(p, "a rule name in double quotes", "e.g. rule \"lists\" \"File mailing lists\" { ... }");
+            ast_free(a);
+            return NULL;
+        }
+        struct ast_str *n = take_str(p);
+        if (n->n != 1 || n->v[0].kind != RL_TP_LIT || n->v[0].len == 0) {
+            diag_at(p, RL_SEV_ERROR, n->line, n->col, n->end_col, NULL,
+                    "a rule name is plain, non-empty text");
+            str_free(n);
+            ast_free(a);
+            return NULL;
+        }
+        a->name = xstrdup(n->v[0].s);
+        str_free(n);
+        if (p->tok.t == T_STRING) {
+            struct ast_str *d = take_str(p);
+            struct buf b = BUF_INIT;
+            for (size_t i = 0; i < d->n; i++)
+                if (d->v[i].kind == RL_TP_LIT)
+                    buf_add(&b, d->v[i].s, d->v[i].len);
+            a->desc = buf_steal(&b);
+            str_free(d);
+        }
+        if (is_word(p, "shadow")) {
+            a->flags |= RL_RF_SHADOW;
+            next(p);
+        }
+        p->in_rule = 1;
+        a->body = parse_block(p, &okb);
+        p->in_rule = 0;
+        if (!okb) {
+            ast_free(a);
+            return NULL;
+        }
+        return a;
+    }
+    while (is_word(p, "final") || is_word(p, "copy")) {
+        flags |= is_word(p, "final") ? RL_AF_FINAL : RL_AF_COPY;
+        next(p);
+        if (p->tok.t != T_IDENT) {
+            unexpected(p, "an action after 'final'/'copy'", NULL);
+            return NULL;
+        }
+    }
+    if (is_action_word(p->tok.text))
+        return parse_action(p, flags, &t);
+    if (rl_builtin_find(p->tok.text) >= 0 || strcmp(p->tok.text, "address") == 0 ||
+        strcmp(p->tok.text, "envelope") == 0 || strcmp(p->tok.text, "size") == 0) {
+        err_tok(p, "tests go after 'if': if ... { ... }",
+                "'%s' is a test, not a statement", p->tok.text);
+        return NULL;
+    }
+    err_tok(p, suggest(p->tok.text, stmt_words, hb, sizeof hb),
+            "unknown statement or action '%s'", p->tok.text);
+    return NULL;
+}
+
+static struct ast *
+parse_stmts(struct parser *p, int in_block)
+{
+    struct ast *head = NULL, **tail = &head;
+    const struct ast *stop = NULL;
+    int warned = 0;
+
+    for (;;) {
+        if (p->tok.t == T_EOF)
+            break;
+        if (p->tok.t == T_RBRACE) {
+            if (in_block)
+                break;
+            err_tok(p, "remove it, or add the '{' it should close",
+                    "unexpected '}' with no open block");
+            next(p);
+            continue;
+        }
+        int before = p->errors;
+        struct token t = p->tok;
+        struct ast *s = parse_stmt(p);
+
+        if (p->errors > before) {
+            ast_free(s);
+            /* resynchronise unless already at a fresh line */
+            if (!(p->tok.nl_before && p->tok.line > t.line) || p->tok.t == T_BAD)
+                sync_line(p);
+            continue;
+        }
+        if (s == NULL)
+            continue;
+        if (stop && !warned) {
+            diag_at(p, RL_SEV_WARNING, s->line, s->col, s->end_col,
+                    "move it before the 'stop', or remove it",
+                    "unreachable: this comes after 'stop'");
+            warned = 1;
+        }
+        if (!p->tok.nl_before && p->tok.t != T_EOF && p->tok.t != T_RBRACE) {
+            /* two statements on one line are fine; garbage is not */
+            if (p->tok.t != T_IDENT) {
+                unexpected(p, "the end of the statement", NULL);
+                ast_free(s);
+                sync_line(p);
+                continue;
+            }
+        }
+        *tail = s;
+        while (*tail) {
+            if ((*tail)->kind == A_STOP)
+                stop = *tail;
+            tail = &(*tail)->next;
+        }
+    }
+    return head;
+}
+
+static int
+parse_file(struct parser *p, const char *path, const char *text, size_t len,
+           struct ast **out)
+{
+    struct rl_front *f = p->f;
+
+    if (f->nsrc == f->capsrc) {
+        f->capsrc = f->capsrc ? f->capsrc * 2 : 4;
+        f->src = xreallocarray(f->src, f->capsrc, sizeof *f->src);
+    }
+    if (f->nsrc >= RL_MAX_SRCS) {
+        diag_at(p, RL_SEV_ERROR, 0, 0, 0, NULL, "too many included files");
+        return -1;
+    }
+    p->file = (int)f->nsrc;
+    f->src[f->nsrc].path = xstrdup(path);
+    f->src[f->nsrc].text = xmalloc(len + 1);
+    memcpy(f->src[f->nsrc].text, text, len);
+    f->src[f->nsrc].text[len] = 0;
+    f->src[f->nsrc].len = len;
+    f->nsrc++;
+    p->s = f->src[p->file].text;
+    p->len = len;
+    p->pos = 0;
+    p->line = 1;
+    p->col = 1;
+    p->stack = xreallocarray(p->stack, p->nstack + 1, sizeof *p->stack);
+    p->stack[p->nstack++] = xstrdup(path);
+    if (memchr(text, 0, len)) {
+        const char *z = memchr(text, 0, len);
+        int line = 1;
+        for (const char *q = text; q < z; q++)
+            line += *q == '\n';
+        diag_at(p, RL_SEV_ERROR, line, 1, 2, "rule files are text", "NUL byte in rule file");
+        p->nstack--;
+        free(p->stack[p->nstack]);
+        return -1;
+    }
+    next(p);
+    *out = parse_stmts(p, 0);
+    tok_clear(&p->tok);
+    p->nstack--;
+    free(p->stack[p->nstack]);
+    return 0;
+}
+
+int
+rl_parse(struct rl_front *f, const char *path, const char *text, size_t len,
+         const struct rl_reader *reader, const struct rl_limits *lim)
+{
+    struct parser p;
+
+    memset(&p, 0, sizeof p);
+    p.f = f;
+    p.reader = reader;
+    p.lim = lim;
+    if (len > lim->source_max) {
+        rl_diag_add(f->diags, RL_SEV_ERROR, path, NULL, 0, 0, 0, 0, NULL,
+                    "rule file larger than %zu bytes", lim->source_max);
+        return 1;
+    }
+    parse_file(&p, path, text, len, &f->top);
+    free(p.stack);
+    return p.errors;
+}
+
+void
+rl_front_free(struct rl_front *f)
+{
+    for (size_t i = 0; i < f->nsrc; i++) {
+        free(f->src[i].path);
+        free(f->src[i].text);
+    }
+    free(f->src);
+    ast_free(f->top);
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,247 @@
+/*
+ * rl.h -- the public API of weir's rule language: compile rule text to
+ * bytecode, serialize/load bytecode (cache), disassemble it, and run it
+ * against a message, producing a list of intended actions (actions.h).
+ *
+ * rulelang/ knows nothing of files or sockets.  The host passes source
+ * text and a file-reading callback (for `include`), cache bytes as a
+ * buffer, and a message view (struct rl_msg).  lda/rulecache.c owns the
+ * cache files; lda/ alone performs the actions.
+ *
+ * Ownership: everything returned is allocated with the xmalloc family
+ * (lda/util.h) and freed by the matching *_free function.  Strings inside
+ * a struct rl_program live as long as the program (struct action's
+ * `rule` and `file` borrow them).
+ *
+ * Failure: rl_compile returns NULL with the reasons in struct rl_diags;
+ * rl_load returns -1 with a struct status (always 4.x.x: a bad cache is
+ * rebuilt, never trusted); rl_run never fails on the message: limits hit
+ * during a run are logged through the host and handled as documented in
+ * weir-rules(5) (the test that hit them is false; the run goes on).
+ */
+#ifndef WEIR_RL_H
+#define WEIR_RL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actions.h"
+#include "status.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                              */
+/* ------------------------------------------------------------------ */
+
+#define RL_DEFAULT_STEPS         1000000ul  /* VM instructions per run */
+#define RL_DEFAULT_MATCH_LIMIT   100000u    /* PCRE2 match limit */
+#define RL_DEFAULT_DEPTH_LIMIT   10000u     /* PCRE2 backtracking depth */
+#define RL_DEFAULT_HEAP_LIMIT    (20u * 1024) /* PCRE2 heap, KiB */
+#define RL_DEFAULT_INCLUDE_DEPTH 8          /* nested include levels */
+#define RL_DEFAULT_SOURCE_MAX    (4u * 1024 * 1024) /* bytes per source file */
+#define RL_DEFAULT_STRING_MAX    (64u * 1024) /* interpolated string bytes */
+
+struct rl_limits {
+    unsigned long steps;        /* VM step budget for one rl_run */
+    uint32_t match_limit;       /* pcre2_set_match_limit */
+    uint32_t depth_limit;       /* pcre2_set_depth_limit */
+    uint32_t heap_limit;        /* pcre2_set_heap_limit (KiB) */
+    int include_depth;          /* deepest include nesting accepted */
+    size_t source_max;          /* largest source file accepted */
+    size_t string_max;          /* longest string built at run time */
+};
+
+void rl_limits_default(struct rl_limits *lim);
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                         */
+/* ------------------------------------------------------------------ */
+
+enum rl_severity { RL_SEV_ERROR = 1, RL_SEV_WARNING, RL_SEV_NOTE };
+
+struct rl_diag {
+    enum rl_severity severity;
+    char *file;                 /* path as given to rl_compile / include */
+    int line, col, end_col;     /* 1-based; end_col exclusive; 0 = unknown */
+    char *message;              /* "expected '{' after the condition" */
+    char *help;                 /* a likely fix, or NULL */
+    char *source_line;          /* the line exactly as written, or NULL */
+};
+
+struct rl_diags {
+    struct rl_diag *v;
+    size_t n, cap;
+    size_t nerrors, nwarnings;
+};
+
+void rl_diags_init(struct rl_diags *d);
+void rl_diags_free(struct rl_diags *d);
+/* Append one diagnostic in the Rust/Elm style:
+ *   file:line:col: error: message
+ *      |
+ *   12 | if header "X" matchs /a/ {
+ *      |               ^^^^^^
+ *      = help: did you mean 'matches'?
+ */
+void rl_diag_format(const struct rl_diag *d, struct buf *out);
+/* All diagnostics in order, then nothing else. */
+void rl_diags_format(const struct rl_diags *d, struct buf *out);
+
+/* ------------------------------------------------------------------ */
+/* Compile                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Read the file `path` (already resolved relative to the including file)
+ * into out.  Returns 0, or -1 with a one-line reason in err (NUL
+ * terminated, at most errlen bytes).  For `include` only. */
+struct rl_reader {
+    int (*read_file)(void *ctx, const char *path, struct buf *out,
+                     char *err, size_t errlen);
+    void *ctx;
+};
+
+struct rl_program;
+
+/* Compile `source` (len bytes, from file `path`).  reader may be NULL (then
+ * `include` is an error).  limits may be NULL (defaults).  Diagnostics,
+ * warnings included, are appended to diags (which may be NULL).  Returns
+ * the program, or NULL when there was at least one error. */
+struct rl_program *rl_compile(const char *path, const char *source, size_t len,
+                              const struct rl_reader *reader,
+                              const struct rl_limits *limits,
+                              struct rl_diags *diags);
+void rl_program_free(struct rl_program *p);
+
+/* The source files the program was built from (the main file first, then
+ * every included file in the order met), for cache keys and permission
+ * checks. */
+size_t rl_program_nsources(const struct rl_program *p);
+const char *rl_program_source(const struct rl_program *p, size_t i);
+
+/* Whether the program uses a builtin (by registry name: "body", "dnsbl"...);
+ * lets the host prepare expensive facts only when needed. */
+int rl_program_uses(const struct rl_program *p, const char *builtin);
+
+/* ------------------------------------------------------------------ */
+/* Bytecode: cache bytes and disassembly                               */
+/* ------------------------------------------------------------------ */
+
+#define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
+#define RL_BYTECODE_VERSION 1u
+
+/* Append the program's bytecode image (self-contained, verified on load)
+ * to out. */
+void rl_serialize(const struct rl_program *p, struct buf *out);
+
+/* Load and fully verify a bytecode image (untrusted input: magic,
+ * version, every size, every jump target, constant and register index,
+ * opcode 0 invalid).  Regexes are compiled here (once per process: the
+ * compiled code lives in the program).  Returns 0 with *out set, or -1
+ * with st set (4.3.0 "cache: ..."). */
+int rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
+            struct rl_program **out, struct status *st);
+
+/* The disassembly `weir dump` prints: header, constant pool, then one line
+ * per instruction: offset, source file:line, opcode, operands, and the
+ * constants they name. */
+void rl_disassemble(const struct rl_program *p, struct buf *out);
+
+/* ------------------------------------------------------------------ */
+/* Run                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* The message as the VM sees it.  All borrowed; strings may be NULL
+ * (then tests on them are false and interpolations are empty). */
+struct rl_msg {
+    const char *header;         /* header block, including the blank line */
+    size_t header_len;
+    size_t size;                /* whole message in bytes */
+    /* The raw body (after the blank line), contiguous; called at most once
+     * per run and only when a rule needs it.  Returns 0, or -1 (then body
+     * tests are false).  NULL: no body available. */
+    int (*get_body)(void *ctx, const char **body, size_t *len);
+    void *body_ctx;
+    const char *envelope_from;  /* "" for the null sender */
+    const char *envelope_to;
+    const char *user;           /* login name */
+    const char *home;
+    const char *extension;      /* +detail of the recipient, or NULL */
+    /* Other environment values, as "NAME=value" strings, NULL-terminated,
+     * readable as ${env.NAME}; may be NULL. */
+    const char *const *env;
+};
+
+enum rl_log_level { RL_LOG_INFO = 1, RL_LOG_WARN };
+
+struct rl_host {
+    void *ctx;
+    /* A line for the log (the host adds "rules:" context).  May be NULL. */
+    void (*log)(void *ctx, enum rl_log_level level, const char *text);
+    /* `filter "cmd"`: run cmd with the message on stdin and replace the
+     * message with its output.  On success the host updates *msg (header,
+     * size, get_body) and returns 0; -1 with st set on failure (the run
+     * stops and the status is returned by rl_run).  NULL (as in the
+     * dry-run tester): the filter is only recorded as an ACT_FILTER
+     * action and the message stays as it is. */
+    int (*filter)(void *ctx, const char *command, struct rl_msg *msg,
+                  struct status *st);
+};
+
+/* Trace events, for `weir test --trace` / `--format json`.  Pointers are
+ * valid only during the callback. */
+enum rl_trace_kind {
+    RL_TR_RULE = 1,             /* entered rule `rule` ("desc") at line */
+    RL_TR_TEST,                 /* a test: `test` text, `value` tested,
+                                   `operand`, result in `result` */
+    RL_TR_CAPTURE,              /* `name` = `value` captured */
+    RL_TR_SET,                  /* variable `name` = `value` */
+    RL_TR_ACTION,               /* `action` chosen */
+    RL_TR_SCORE,                /* `points` added for `value` (reason) */
+    RL_TR_STOP,                 /* `stop` ran */
+    RL_TR_LIMIT                 /* a limit was hit: `value` says which */
+};
+
+struct rl_trace_event {
+    enum rl_trace_kind kind;
+    const char *file;
+    int line;
+    const char *rule;           /* enclosing named rule, or NULL */
+    const char *desc;           /* its description (RL_TR_RULE), or NULL */
+    const char *test;           /* e.g. "header \"Subject\" contains" */
+    const char *name;
+    const char *value;
+    const char *operand;
+    int result;
+    double points;
+    const struct action *action;
+};
+
+struct rl_trace {
+    void (*event)(void *ctx, const struct rl_trace_event *ev);
+    void *ctx;
+};
+
+/* Run one program.  The message view may be changed by a host filter.
+ * Actions and score reasons are appended to out (which may already hold
+ * those of an earlier program: the score carries on).  limits and trace
+ * may be NULL.  Returns 0 when the run ended normally or by `stop`
+ * (out->stopped set), -1 with st set only when a host filter failed. */
+int rl_run(const struct rl_program *p, struct rl_msg *msg,
+           const struct rl_host *host, const struct rl_limits *limits,
+           struct action_list *out, const struct rl_trace *trace,
+           struct status *st);
+
+/* The system ruleset, then the user's: actions of `sys` carry
+ * ACT_F_SYSTEM (and ACT_F_FINAL for `final` actions); a `stop` in `sys`
+ * sets out->system_stopped and the user's program is not run.  Either
+ * program may be NULL.  Score and header edits carry over; variables
+ * do not.  Returns as rl_run. */
+int rl_run_chain(const struct rl_program *sys, const struct rl_program *user,
+                 struct rl_msg *msg, const struct rl_host *host,
+                 const struct rl_limits *limits, struct action_list *out,
+                 const struct rl_trace *trace, struct status *st);
+
+/* The PCRE2 library version string the bytecode cache key must cover. */
+const char *rl_pcre2_version(void);
+
+#endif

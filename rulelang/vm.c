@@ -1,0 +1,1034 @@
+/*
+ * vm.c -- the rule VM: runs a verified program (rl_compile or rl_load)
+ * against a message view and appends intended actions to an action list.
+ *
+ * Entry points: rl_run(), rl_run_chain().  Facts come from the message
+ * view (headers via builtins/mailparse.h, envelope, size) and from builtin
+ * tests (builtins/registry.h), fetched lazily.  Nothing here performs an
+ * action; `filter` is handed to the host, which may replace the message.
+ *
+ * Limits (struct rl_limits): the step budget ends the run when exhausted
+ * (actions chosen so far stand; logged); a regex that hits a PCRE2 limit
+ * is false (logged); strings built at run time are cut at string_max
+ * (logged).  Header edits (header add/set/remove) are applied to a working
+ * copy of the header that later tests see, in this program and, through
+ * rl_run_chain, in the user's program after the system's.
+ *
+ * Returns 0, or -1 with *st set only when the host's filter failed.
+ */
+#include "config.h"
+#include "rl_int.h"
+#include "registry.h"
+#include "mailparse.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NCAPS (RL_MAX_CAPTURE + 1)
+#define RL_MAX_REPLY_DAYS 36500 /* reply days beyond this are this */
+#define RL_TRACE_VALUE_MAX 120  /* bytes of a tested value shown in a trace */
+
+struct val {
+    char *s;
+    int taint;
+};
+
+struct shared {                 /* carried from the system to the user run */
+    struct buf hdr;             /* working header block once edited */
+    int hdr_edited;
+};
+
+struct fcache {
+    char *unfolded, *decoded;
+    struct mp_address *addr;
+    size_t naddr;
+    int addr_ok;
+};
+
+struct vm {
+    const struct rl_program *p;
+    struct rl_msg *msg;
+    const struct rl_host *host;
+    const struct rl_limits *lim;
+    struct action_list *out;
+    const struct rl_trace *trace;
+    struct shared *sh;
+    int system;
+    struct val *vars;
+    char *cap[NCAPS];           /* numbered captures of the last match */
+    char **ncap_name, **ncap_val;
+    size_t nncap;
+    const char *rule, *desc;
+    int shadow;
+    int flag;
+    const char *reply_from;
+    long reply_days;
+    struct mp_header hp;        /* parsed header of the current view */
+    int hp_ok;
+    struct fcache *fc;          /* per field of hp: values computed once */
+    struct rl_bi_env bi;
+    pcre2_match_context *mctx;
+    pcre2_match_data *md;
+    int limit_logged;
+};
+
+/* ------------------------------------------------------------------ */
+
+__attribute__((format(printf, 3, 4)))
+static void
+vlog(struct vm *v, enum rl_log_level lvl, const char *fmt, ...)
+{
+    struct buf b = BUF_INIT;
+    va_list ap;
+
+    if (v->host == NULL || v->host->log == NULL)
+        return;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    v->host->log(v->host->ctx, lvl, b.data);
+    buf_free(&b);
+}
+
+static void
+trace_ev(struct vm *v, size_t pc, struct rl_trace_event *ev)
+{
+    if (v->trace == NULL || v->trace->event == NULL)
+        return;
+    ev->file = v->p->files[pc] < v->p->nsrcs ? v->p->srcs[v->p->files[pc]] : NULL;
+    ev->line = (int)v->p->lines[pc];
+    ev->rule = v->rule;
+    v->trace->event(v->trace->ctx, ev);
+}
+
+static void
+limit_hit(struct vm *v, size_t pc, const char *what)
+{
+    struct rl_trace_event ev = { .kind = RL_TR_LIMIT, .value = what };
+
+    vlog(v, RL_LOG_WARN, "rules: %s:%u: %s", v->p->files[pc] < v->p->nsrcs ?
+         v->p->srcs[v->p->files[pc]] : "?", v->p->lines[pc], what);
+    trace_ev(v, pc, &ev);
+}
+
+static const char *
+env_lookup(const struct rl_msg *m, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (m->env == NULL)
+        return NULL;
+    for (const char *const *e = m->env; *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
+}
+
+/* Expand constant k into b; returns whether tainted. */
+static int
+expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
+{
+    const struct rl_const *c;
+    int taint = 0;
+
+    buf_reset(b);
+    buf_reserve(b, 1);
+    b->data[0] = 0;
+    if (k == RL_NONE || k >= v->p->nk)
+        return 0;
+    c = &v->p->k[k];
+    if (c->kind == RL_K_STR || c->kind == RL_K_REGEX) {
+        buf_add(b, c->s, c->len);
+        return 0;
+    }
+    if (c->kind == RL_K_NUM) {
+        buf_printf(b, "%.15g", c->num);
+        return 0;
+    }
+    for (size_t i = 0; i < c->nparts; i++) {
+        const struct rl_tpart *t = &c->parts[i];
+        const char *s = NULL;
+        int tt = 0;
+
+        switch (t->kind) {
+        case RL_TP_LIT: s = t->s; break;
+        case RL_TP_VAR: s = v->vars[t->idx].s; tt = v->vars[t->idx].taint; break;
+        case RL_TP_CAP: s = v->cap[t->idx]; tt = 1; break;
+        case RL_TP_NCAP:
+            tt = 1;
+            for (size_t j = 0; j < v->nncap; j++)
+                if (strcmp(v->ncap_name[j], t->s) == 0)
+                    s = v->ncap_val[j];
+            break;
+        case RL_TP_ENV: s = env_lookup(v->msg, t->s); tt = 1; break;
+        case RL_TP_SPECIAL:
+            switch (t->idx) {
+            case RL_SP_USER: s = v->msg->user; break;
+            case RL_SP_HOME: s = v->msg->home; break;
+            case RL_SP_EXTENSION: s = v->msg->extension; tt = 1; break;
+            case RL_SP_SENDER: s = v->msg->envelope_from; tt = 1; break;
+            case RL_SP_RECIPIENT: s = v->msg->envelope_to; tt = 1; break;
+            }
+            break;
+        }
+        if (s && *s) {
+            buf_adds(b, s);
+            taint |= tt;
+        }
+    }
+    if (b->len > v->lim->string_max) {
+        b->len = v->lim->string_max;
+        b->data[b->len] = 0;
+        limit_hit(v, pc, "string longer than the limit: cut");
+    }
+    return taint;
+}
+
+/* ------------------------------------------------------------------ */
+/* header view                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+hdr_view(struct vm *v, const char **p, size_t *n)
+{
+    if (v->sh->hdr_edited) {
+        *p = v->sh->hdr.data ? v->sh->hdr.data : "";
+        *n = v->sh->hdr.len;
+    } else {
+        *p = v->msg->header ? v->msg->header : "";
+        *n = v->msg->header ? v->msg->header_len : 0;
+    }
+}
+
+static struct mp_header *
+hdr_parsed(struct vm *v)
+{
+    if (!v->hp_ok) {
+        const char *p;
+        size_t n;
+        hdr_view(v, &p, &n);
+        mp_header_parse(p, n, &v->hp);
+        v->fc = xcalloc(v->hp.n ? v->hp.n : 1, sizeof *v->fc);
+        v->hp_ok = 1;
+    }
+    return &v->hp;
+}
+
+static void
+hdr_invalidate(struct vm *v)
+{
+    if (v->hp_ok) {
+        for (size_t i = 0; i < v->hp.n; i++) {
+            free(v->fc[i].unfolded);
+            free(v->fc[i].decoded);
+            if (v->fc[i].addr_ok)
+                mp_address_list_free(v->fc[i].addr, v->fc[i].naddr);
+        }
+        free(v->fc);
+        v->fc = NULL;
+        mp_header_free(&v->hp);
+    }
+    v->hp_ok = 0;
+    memset(&v->hp, 0, sizeof v->hp);
+}
+
+/* One line, no CR/LF (header injection), no NUL. */
+static void
+one_line(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\r' || *s == '\n')
+            *s = ' ';
+}
+
+static int
+valid_field_name(const char *s)
+{
+    if (*s == 0)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s <= 32 || (unsigned char)*s >= 127 || *s == ':')
+            return 0;
+    return 1;
+}
+
+/* Apply a header edit to the working copy. */
+static void
+hdr_edit(struct vm *v, enum action_kind k, const char *name, const char *value)
+{
+    struct mp_header *h = hdr_parsed(v);
+    const char *base, *end;
+    size_t n, pos = 0;
+    struct buf nb = BUF_INIT;
+
+    hdr_view(v, &base, &n);
+    end = base + n;
+    if (k == ACT_HEADER_ADD || k == ACT_HEADER_SET)
+        buf_printf(&nb, "%s: %s\n", name, value);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct mp_field *f = &h->f[i];
+        const char *fs = f->name, *fe = f->raw + f->raw_len;
+
+        if (fs < base || fe > end || fs < base + pos)
+            continue;           /* not inside the block: keep as is */
+        if (fe < end && *fe == '\n')
+            fe++;
+        if (k != ACT_HEADER_ADD && mp_field_is(f, name)) {
+            buf_add(&nb, base + pos, (size_t)(fs - (base + pos)));
+            pos = (size_t)(fe - base);
+        }
+    }
+    buf_add(&nb, base + pos, n - pos);
+    buf_free(&v->sh->hdr);
+    v->sh->hdr = nb;
+    v->sh->hdr_edited = 1;
+    hdr_invalidate(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* comparisons                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+clear_caps(struct vm *v)
+{
+    for (int i = 0; i < NCAPS; i++) {
+        free(v->cap[i]);
+        v->cap[i] = NULL;
+    }
+    for (size_t i = 0; i < v->nncap; i++) {
+        free(v->ncap_name[i]);
+        free(v->ncap_val[i]);
+    }
+    free(v->ncap_name);
+    free(v->ncap_val);
+    v->ncap_name = v->ncap_val = NULL;
+    v->nncap = 0;
+}
+
+static void
+trace_caps(struct vm *v, size_t pc)
+{
+    for (int i = 1; i < NCAPS; i++)
+        if (v->cap[i]) {
+            char nm[4];
+            struct rl_trace_event ev = { .kind = RL_TR_CAPTURE, .name = nm,
+                                         .value = v->cap[i] };
+            snprintf(nm, sizeof nm, "%d", i);
+            trace_ev(v, pc, &ev);
+        }
+    for (size_t i = 0; i < v->nncap; i++) {
+        struct rl_trace_event ev = { .kind = RL_TR_CAPTURE, .name = v->ncap_name[i],
+                                     .value = v->ncap_val[i] };
+        trace_ev(v, pc, &ev);
+    }
+}
+
+static void
+set_caps(struct vm *v, pcre2_code *re, const char *s, int rc, size_t pc)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(v->md);
+    uint32_t cnt = 0, esz = 0;
+    PCRE2_SPTR tab;
+
+    clear_caps(v);
+    for (int i = 0; i < rc && i < NCAPS; i++)
+        if (ov[2 * i] != PCRE2_UNSET)
+            v->cap[i] = xstrndup(s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+    pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &cnt);
+    pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &esz);
+    pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &tab);
+    if (cnt) {
+        v->ncap_name = xcalloc(cnt, sizeof *v->ncap_name);
+        v->ncap_val = xcalloc(cnt, sizeof *v->ncap_val);
+    }
+    for (uint32_t i = 0; i < cnt; i++) {
+        const unsigned char *e = tab + (size_t)i * esz;
+        unsigned g = (unsigned)(e[0] << 8 | e[1]);
+        v->ncap_name[v->nncap] = xstrdup((const char *)e + 2);
+        v->ncap_val[v->nncap] = g < (unsigned)rc && ov[2 * g] != PCRE2_UNSET ?
+            xstrndup(s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]) : xstrdup("");
+        v->nncap++;
+    }
+}
+
+/* ASCII-case-blind search of n (NUL-free) in h (any bytes): memchr to
+ * each candidate first byte, then compare the rest. */
+static const char *
+memcasemem(const char *h, size_t hn, const char *n, size_t nn)
+{
+    const char *p = h, *end;
+    int lo, up;
+
+    if (nn == 0)
+        return h;
+    if (nn > hn)
+        return NULL;
+    end = h + (hn - nn + 1);
+    lo = tolower((unsigned char)n[0]);
+    up = toupper((unsigned char)n[0]);
+    while (p < end) {
+        const char *a = memchr(p, lo, (size_t)(end - p));
+        const char *b = up != lo ? memchr(p, up, (size_t)((a ? a : end) - p)) : NULL;
+        const char *q = b ? b : a;
+
+        if (q == NULL)
+            return NULL;
+        if (strncasecmp(q + 1, n + 1, nn - 1) == 0)
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+/* Length of the UTF-8 sequence starting at s (1 for invalid bytes). */
+static size_t
+u8len(const unsigned char *s, size_t n)
+{
+    size_t l = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
+               (*s & 0xf8) == 0xf0 ? 4 : 1;
+
+    if (l > n)
+        return 1;
+    for (size_t i = 1; i < l; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 1;
+    return l;
+}
+
+/* Shell-style wildcard match: '*' any text, '?' one character (UTF-8
+ * aware), [abc] [a-z] [!x] sets of ASCII characters, '\' quotes; ASCII
+ * case is ignored.  Iterative with one backtrack point: linear-ish, no
+ * recursion on hostile patterns. */
+static int
+glob_match(const char *pat, const char *s, size_t n)
+{
+    const char *p = pat, *star = NULL;
+    size_t i = 0, star_i = 0;
+
+    while (i < n) {
+        if (*p == '*') {
+            star = ++p;
+            star_i = i;
+            continue;
+        }
+        if (*p == '?') {
+            p++;
+            i += u8len((const unsigned char *)s + i, n - i);
+            continue;
+        }
+        if (*p == '[') {
+            const char *q = p + 1;
+            int neg = 0, hit = 0;
+            int c = tolower((unsigned char)s[i]);
+            if (*q == '!' || *q == '^') {
+                neg = 1;
+                q++;
+            }
+            do {
+                int lo = tolower((unsigned char)*q), hi = lo;
+                if (*q == 0)
+                    break;
+                if (q[1] == '-' && q[2] && q[2] != ']') {
+                    hi = tolower((unsigned char)q[2]);
+                    q += 2;
+                }
+                if (c >= lo && c <= hi)
+                    hit = 1;
+                q++;
+            } while (*q && *q != ']');
+            if (*q == ']' && hit != neg) {
+                p = q + 1;
+                i++;
+                continue;
+            }
+            if (*q != ']' && tolower((unsigned char)*p) == c) { /* no closing ']': literal */
+                p++;
+                i++;
+                continue;
+            }
+        } else {
+            const char *pc = p;
+            if (*pc == '\\' && pc[1])
+                pc++;
+            if (*pc && tolower((unsigned char)*pc) == tolower((unsigned char)s[i])) {
+                p = pc + 1;
+                i++;
+                continue;
+            }
+        }
+        if (star == NULL)
+            return 0;
+        p = star;
+        i = ++star_i;
+    }
+    while (*p == '*')
+        p++;
+    return *p == 0;
+}
+
+/* Compare value (len bytes) with the operand; 1 true, 0 false. */
+static int
+compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
+        const char *opnd, size_t pc)
+{
+    switch (cmp) {
+    case RL_CMP_EXISTS:
+        return 1;
+    case RL_CMP_IS:
+        return strlen(opnd) == len && strncasecmp(val, opnd, len) == 0;
+    case RL_CMP_CONTAINS:
+        return memcasemem(val, len, opnd, strlen(opnd)) != NULL;
+    case RL_CMP_GLOB:
+        return glob_match(opnd, val, len);
+    case RL_CMP_MATCHES: {
+        char err[128];
+        pcre2_code *re = rl_regex((struct rl_const *)&v->p->k[k], err, sizeof err);
+        int rc;
+
+        if (re == NULL) {
+            if (!v->limit_logged) {
+                limit_hit(v, pc, "regex cannot be compiled: test is false");
+                v->limit_logged = 1;
+            }
+            return 0;
+        }
+        if (v->md == NULL)
+            v->md = pcre2_match_data_create(NCAPS * 3, NULL);
+        rc = pcre2_match(re, (PCRE2_SPTR)val, len, 0, 0, v->md, v->mctx);
+        if (rc == 0)
+            rc = NCAPS;
+        if (rc > 0) {
+            set_caps(v, re, val, rc, pc);
+            return 1;
+        }
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_HEAPLIMIT)
+            limit_hit(v, pc, "regex match limit reached: test is false");
+        return 0;
+    }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* tests                                                               */
+/* ------------------------------------------------------------------ */
+
+struct tctx {
+    struct vm *v;
+    int cmp;
+    uint32_t k;
+    const char *opnd;
+    size_t pc;
+    int result;
+    char *last;                 /* last value tested (for the trace) */
+};
+
+static int
+try_value(struct tctx *t, const char *s, size_t len)
+{
+    if (t->v->trace) {
+        free(t->last);
+        if (len > RL_TRACE_VALUE_MAX)
+            t->last = xasprintf("%.*s...", RL_TRACE_VALUE_MAX, s);
+        else
+            t->last = xstrndup(s, len);
+    }
+    if (compare(t->v, t->cmp, s, len, t->k, t->opnd, t->pc)) {
+        t->result = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int
+bi_emit(void *ectx, const char *s, size_t len)
+{
+    return try_value(ectx, s, len);
+}
+
+static void
+addr_part(const struct mp_address *a, int part, struct tctx *t)
+{
+    char *u = NULL, *d = NULL, *s = NULL;
+
+    switch (part) {
+    case RL_PART_ALL: s = mp_address_spec(a); try_value(t, s, strlen(s)); free(s); return;
+    case RL_PART_LOCAL: try_value(t, a->local, strlen(a->local)); return;
+    case RL_PART_DOMAIN: try_value(t, a->domain, strlen(a->domain)); return;
+    case RL_PART_NAME: try_value(t, a->display, strlen(a->display)); return;
+    case RL_PART_DETAIL: case RL_PART_USER:
+        mp_local_split(a->local, '+', &u, &d);
+        if (part == RL_PART_USER && u)
+            try_value(t, u, strlen(u));
+        else if (part == RL_PART_DETAIL && d)
+            try_value(t, d, strlen(d));
+        free(u);
+        free(d);
+        return;
+    }
+}
+
+static void
+envelope_part(const char *addr, int part, struct tctx *t)
+{
+    const char *at;
+    char *local, *dom, *u = NULL, *d = NULL;
+
+    if (addr == NULL)
+        return;
+    if (part == RL_PART_ALL) {
+        try_value(t, addr, strlen(addr));
+        return;
+    }
+    at = strrchr(addr, '@');
+    local = at ? xstrndup(addr, (size_t)(at - addr)) : xstrdup(addr);
+    dom = xstrdup(at ? at + 1 : "");
+    for (char *q = dom; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    switch (part) {
+    case RL_PART_LOCAL: try_value(t, local, strlen(local)); break;
+    case RL_PART_DOMAIN: try_value(t, dom, strlen(dom)); break;
+    case RL_PART_NAME: break;
+    case RL_PART_DETAIL: case RL_PART_USER:
+        mp_local_split(local, '+', &u, &d);
+        if (part == RL_PART_USER && u)
+            try_value(t, u, strlen(u));
+        else if (part == RL_PART_DETAIL && d)
+            try_value(t, d, strlen(d));
+        free(u);
+        free(d);
+        break;
+    }
+    free(local);
+    free(dom);
+}
+
+static int
+relate(double a, int rel, double b)
+{
+    switch (rel) {
+    case RL_REL_GT: return a > b;
+    case RL_REL_GE: return a >= b;
+    case RL_REL_LT: return a < b;
+    case RL_REL_LE: return a <= b;
+    case RL_REL_EQ: return a == b;
+    case RL_REL_NE: return a != b;
+    }
+    return 0;
+}
+
+static int
+run_test(struct vm *v, const struct rl_insn *in, size_t pc)
+{
+    struct buf name = BUF_INIT, opnd = BUF_INIT;
+    struct tctx t = { v, in->b, in->d, "", pc, 0, NULL };
+    const char *tname = NULL;
+
+    if (in->op != RL_OP_SIZE && in->op != RL_OP_SCORE_IS && in->b != RL_CMP_MATCHES &&
+        in->b != RL_CMP_EXISTS) {
+        expand(v, in->d, &opnd, pc);
+        t.opnd = opnd.data;
+    }
+    switch (in->op) {
+    case RL_OP_HEADER: {
+        struct mp_header *h;
+        expand(v, in->c, &name, pc);
+        h = hdr_parsed(v);
+        tname = "header";
+        for (size_t i = 0; i < h->n && !t.result; i++) {
+            const struct mp_field *f = &h->f[i];
+            struct fcache *c = &v->fc[i];
+            if (!mp_field_is(f, name.data))
+                continue;
+            if (c->unfolded == NULL)
+                c->unfolded = mp_unfold(f->raw, f->raw_len);
+            if (in->a == 0 && c->decoded == NULL)
+                c->decoded = mp_decode_2047(c->unfolded);
+            const char *u = in->a == 0 ? c->decoded : c->unfolded;
+            try_value(&t, u, strlen(u));
+        }
+        break;
+    }
+    case RL_OP_ADDRESS: {
+        struct mp_header *h;
+        expand(v, in->c, &name, pc);
+        h = hdr_parsed(v);
+        tname = "address";
+        for (size_t i = 0; i < h->n && !t.result; i++) {
+            const struct mp_field *f = &h->f[i];
+            struct fcache *c = &v->fc[i];
+            if (!mp_field_is(f, name.data))
+                continue;
+            if (c->unfolded == NULL)
+                c->unfolded = mp_unfold(f->raw, f->raw_len);
+            if (!c->addr_ok) {
+                c->naddr = mp_address_parse_list(c->unfolded, &c->addr);
+                c->addr_ok = 1;
+            }
+            for (size_t j = 0; j < c->naddr && !t.result; j++)
+                addr_part(&c->addr[j], in->a, &t);
+        }
+        break;
+    }
+    case RL_OP_ENVELOPE:
+        tname = "envelope";
+        envelope_part(in->c ? v->msg->envelope_to : v->msg->envelope_from, in->a, &t);
+        break;
+    case RL_OP_STRING:
+        tname = "string";
+        expand(v, in->c, &name, pc);
+        try_value(&t, name.data, name.len);
+        break;
+    case RL_OP_SIZE:
+        tname = "size";
+        t.result = relate((double)v->msg->size, in->b, v->p->k[in->d].num);
+        break;
+    case RL_OP_SCORE_IS:
+        tname = "score";
+        t.result = relate(v->out->score, in->b, v->p->k[in->d].num);
+        break;
+    case RL_OP_BUILTIN: {
+        const struct rl_builtin *b = rl_builtins[in->c];
+        tname = b->name;
+        if (b->values && b->values(&v->bi, bi_emit, &t) < 0)
+            limit_hit(v, pc, "builtin facts not available: test is false");
+        break;
+    }
+    }
+    if (v->trace) {
+        struct buf tx = BUF_INIT, ob = BUF_INIT;
+        char num[64];
+        struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = t.result };
+
+        buf_adds(&tx, tname ? tname : "?");
+        if (in->op == RL_OP_HEADER || in->op == RL_OP_ADDRESS)
+            buf_printf(&tx, "%s \"%s\"", in->op == RL_OP_HEADER && in->a ? " raw" : "",
+                       name.data);
+        if (in->op == RL_OP_ENVELOPE)
+            buf_adds(&tx, in->c ? " to" : " from");
+        if ((in->op == RL_OP_ADDRESS || in->op == RL_OP_ENVELOPE) && in->a)
+            buf_printf(&tx, " %s", rl_part_names[in->a]);
+        if (in->op == RL_OP_SIZE || in->op == RL_OP_SCORE_IS) {
+            buf_printf(&tx, " %s", rl_rel_names[in->b]);
+            snprintf(num, sizeof num, "%.15g", v->p->k[in->d].num);
+            buf_adds(&ob, num);
+            snprintf(num, sizeof num, "%.15g", in->op == RL_OP_SIZE ?
+                     (double)v->msg->size : v->out->score);
+            free(t.last);
+            t.last = xstrdup(num);
+        } else {
+            buf_printf(&tx, " %s", rl_cmp_names[in->b]);
+            if (in->b == RL_CMP_MATCHES) {
+                uint32_t f = v->p->k[in->d].flags;
+                buf_printf(&ob, "/%s/%s%s%s%s", v->p->k[in->d].s, f & RL_RE_I ? "i" : "",
+                           f & RL_RE_M ? "m" : "", f & RL_RE_S ? "s" : "", f & RL_RE_X ? "x" : "");
+            }
+            else if (in->b != RL_CMP_EXISTS)
+                buf_adds(&ob, opnd.data);
+        }
+        ev.test = tx.data;
+        ev.value = t.last;
+        ev.operand = ob.data;
+        trace_ev(v, pc, &ev);
+        if (t.result && in->b == RL_CMP_MATCHES && in->op != RL_OP_SIZE &&
+            in->op != RL_OP_SCORE_IS)
+            trace_caps(v, pc);
+        buf_free(&tx);
+        buf_free(&ob);
+    }
+    free(t.last);
+    buf_free(&name);
+    buf_free(&opnd);
+    return t.result;
+}
+
+/* ------------------------------------------------------------------ */
+/* actions                                                             */
+/* ------------------------------------------------------------------ */
+
+static int
+do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
+{
+    struct action a;
+    struct buf t = BUF_INIT, x = BUF_INIT;
+    int taint;
+    const char *file = v->p->files[pc] < v->p->nsrcs ? v->p->srcs[v->p->files[pc]] : NULL;
+    int rc = 0;
+
+    memset(&a, 0, sizeof a);
+    a.kind = (enum action_kind)in->a;
+    taint = expand(v, in->c, &t, pc);
+    expand(v, in->d, &x, pc);
+    a.rule = v->rule;
+    a.file = file;
+    a.line = (int)v->p->lines[pc];
+    if (in->b & RL_AF_COPY)
+        a.flags |= ACT_F_COPY;
+    if (v->system) {
+        a.flags |= ACT_F_SYSTEM;
+        if (in->b & RL_AF_FINAL)
+            a.flags |= ACT_F_FINAL;
+    }
+    if (v->shadow)
+        a.flags |= ACT_F_SHADOW;
+    switch (a.kind) {
+    case ACT_HEADER_ADD: case ACT_HEADER_SET: case ACT_HEADER_REMOVE:
+        one_line(t.data);
+        one_line(x.data);
+        a.name = t.data;
+        a.text = a.kind == ACT_HEADER_REMOVE ? NULL : x.data;
+        if (!valid_field_name(t.data)) {
+            limit_hit(v, pc, "header edit with an invalid field name: ignored");
+            goto out;
+        }
+        if (!v->shadow)
+            hdr_edit(v, a.kind, a.name, a.text ? a.text : "");
+        break;
+    case ACT_REPLY:
+        a.subject = in->c == RL_NONE ? NULL : t.data;
+        if (a.subject)
+            one_line(a.subject);
+        a.text = x.data;
+        a.target = (char *)v->reply_from;
+        a.days = v->reply_days;
+        break;
+    case ACT_BOUNCE: case ACT_DEFER: case ACT_LOG:
+        a.text = in->d == RL_NONE ? NULL : x.data;
+        if (a.text)
+            one_line(a.text);
+        break;
+    default:
+        a.target = in->c == RL_NONE ? NULL : t.data;
+        if (taint)
+            a.flags |= ACT_F_TAINTED;
+        break;
+    }
+    {
+        const struct action *added = actions_add(v->out, &a);
+        struct rl_trace_event ev = { .kind = RL_TR_ACTION, .action = added };
+        trace_ev(v, pc, &ev);
+        const char *what = a.target ? a.target : a.name ? a.name : a.text;
+        vlog(v, RL_LOG_INFO, "rules: %s:%d:%s%s%s %s%s%s", file ? file : "?", a.line,
+             v->rule ? " rule " : "", v->rule ? v->rule : "",
+             v->shadow ? " (shadow: logged, not done)" : "",
+             actions_kind_name(a.kind), what ? " " : "", what ? what : "");
+    }
+    if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
+        if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
+            rc = -1;
+            goto out;
+        }
+        /* the message changed: drop the edited header and cached facts */
+        buf_free(&v->sh->hdr);
+        v->sh->hdr_edited = 0;
+        hdr_invalidate(v);
+        v->bi.body_state = 0;
+    }
+    v->reply_from = NULL;
+    v->reply_days = 0;
+out:
+    buf_free(&t);
+    buf_free(&x);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int
+run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
+    const struct rl_limits *limits, struct action_list *out,
+    const struct rl_trace *trace, struct status *st, struct shared *sh, int system)
+{
+    struct rl_limits dl;
+    struct vm v;
+    unsigned long steps = 0;
+    size_t pc = 0;
+    int rc = 0;
+    struct buf tmp = BUF_INIT;
+    char *reply_from = NULL;
+
+    if (limits == NULL) {
+        rl_limits_default(&dl);
+        limits = &dl;
+    }
+    status_ok(st);
+    memset(&v, 0, sizeof v);
+    v.p = p;
+    v.msg = msg;
+    v.host = host;
+    v.lim = limits;
+    v.out = out;
+    v.trace = trace;
+    v.sh = sh;
+    v.system = system;
+    v.vars = xcalloc(p->nvars ? p->nvars : 1, sizeof *v.vars);
+    v.bi.msg = msg;
+    v.mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(v.mctx, limits->match_limit);
+    pcre2_set_depth_limit(v.mctx, limits->depth_limit);
+    pcre2_set_heap_limit(v.mctx, limits->heap_limit);
+
+    for (;;) {
+        const struct rl_insn *in;
+
+        if (pc >= p->ncode)     /* verified programs end in HALT */
+            break;
+        if (++steps > limits->steps) {
+            limit_hit(&v, pc, "step budget exhausted: the rest of the rules is skipped");
+            break;
+        }
+        in = &p->code[pc];
+        switch ((enum rl_op)in->op) {
+        case RL_OP_HALT:
+            goto done;
+        case RL_OP_JMP:
+            pc = in->c;
+            continue;
+        case RL_OP_JT:
+            if (v.flag) { pc = in->c; continue; }
+            break;
+        case RL_OP_JF:
+            if (!v.flag) { pc = in->c; continue; }
+            break;
+        case RL_OP_TRUE: v.flag = 1; break;
+        case RL_OP_FALSE: v.flag = 0; break;
+        case RL_OP_RULE: {
+            struct rl_trace_event ev = { .kind = RL_TR_RULE };
+            v.rule = p->k[in->c].s;
+            v.desc = in->d == RL_NONE ? NULL : p->k[in->d].s;
+            v.shadow = (in->b & RL_RF_SHADOW) != 0;
+            ev.desc = v.desc;
+            ev.result = v.shadow;
+            trace_ev(&v, pc, &ev);
+            break;
+        }
+        case RL_OP_ENDRULE:
+            v.rule = v.desc = NULL;
+            v.shadow = 0;
+            break;
+        case RL_OP_HEADER: case RL_OP_ADDRESS: case RL_OP_ENVELOPE:
+        case RL_OP_STRING: case RL_OP_SIZE: case RL_OP_SCORE_IS: case RL_OP_BUILTIN:
+            v.flag = run_test(&v, in, pc);
+            break;
+        case RL_OP_SET: {
+            int taint = expand(&v, in->d, &tmp, pc);
+            struct rl_trace_event ev = { .kind = RL_TR_SET, .name = p->vars[in->c],
+                                         .value = tmp.data };
+            free(v.vars[in->c].s);
+            v.vars[in->c].s = xstrdup(tmp.data);
+            v.vars[in->c].taint = taint;
+            trace_ev(&v, pc, &ev);
+            break;
+        }
+        case RL_OP_REPLYOPT:
+            free(reply_from);
+            reply_from = NULL;
+            if (in->c != RL_NONE) {
+                expand(&v, in->c, &tmp, pc);
+                one_line(tmp.data);
+                reply_from = xstrdup(tmp.data);
+            }
+            v.reply_from = reply_from;
+            v.reply_days = 0;
+            if (in->d != RL_NONE) {
+                /* bytecode is untrusted: clamp before converting */
+                double dd = p->k[in->d].num;
+                v.reply_days = dd >= 0 && dd <= RL_MAX_REPLY_DAYS ? (long)dd :
+                               dd > RL_MAX_REPLY_DAYS ? RL_MAX_REPLY_DAYS : 0;
+            }
+            break;
+        case RL_OP_ACTION:
+            if (do_action(&v, in, pc, st) < 0) {
+                rc = -1;
+                goto done;
+            }
+            break;
+        case RL_OP_SCORE: {
+            double pts = p->k[in->c].num;
+            struct rl_trace_event ev = { .kind = RL_TR_SCORE, .points = pts,
+                                         .result = v.shadow };
+            expand(&v, in->d, &tmp, pc);
+            ev.value = tmp.data;
+            trace_ev(&v, pc, &ev);
+            if (v.shadow)
+                vlog(&v, RL_LOG_INFO, "rules: rule %s (shadow): would score %.15g \"%s\"",
+                     v.rule ? v.rule : "?", pts, tmp.data);
+            else
+                actions_add_score(out, pts, tmp.data, v.rule, (int)p->lines[pc]);
+            break;
+        }
+        case RL_OP_STOP: {
+            struct rl_trace_event ev = { .kind = RL_TR_STOP, .result = v.shadow };
+            trace_ev(&v, pc, &ev);
+            if (v.shadow) {
+                vlog(&v, RL_LOG_INFO, "rules: rule %s (shadow): would stop",
+                     v.rule ? v.rule : "?");
+                break;
+            }
+            out->stopped = 1;
+            if (system)
+                out->system_stopped = 1;
+            goto done;
+        }
+        case RL_OP_INVALID: case RL_OP_COUNT:
+        default:
+            /* unreachable for verified code; never trust, never crash */
+            limit_hit(&v, pc, "invalid instruction: run ended");
+            goto done;
+        }
+        pc++;
+    }
+done:
+    for (size_t i = 0; i < p->nvars; i++)
+        free(v.vars[i].s);
+    free(v.vars);
+    free(reply_from);
+    clear_caps(&v);
+    hdr_invalidate(&v);
+    if (v.md)
+        pcre2_match_data_free(v.md);
+    pcre2_match_context_free(v.mctx);
+    buf_free(&tmp);
+    return rc;
+}
+
+int
+rl_run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
+       const struct rl_limits *limits, struct action_list *out,
+       const struct rl_trace *trace, struct status *st)
+{
+    struct shared sh;
+    int rc;
+
+    memset(&sh, 0, sizeof sh);
+    rc = run(p, msg, host, limits, out, trace, st, &sh, 0);
+    buf_free(&sh.hdr);
+    return rc;
+}
+
+int
+rl_run_chain(const struct rl_program *sys, const struct rl_program *user,
+             struct rl_msg *msg, const struct rl_host *host,
+             const struct rl_limits *limits, struct action_list *out,
+             const struct rl_trace *trace, struct status *st)
+{
+    struct shared sh;
+    int rc = 0;
+
+    memset(&sh, 0, sizeof sh);
+    status_ok(st);
+    if (sys)
+        rc = run(sys, msg, host, limits, out, trace, st, &sh, 1);
+    if (rc == 0 && user && !out->system_stopped) {
+        out->stopped = 0;
+        rc = run(user, msg, host, limits, out, trace, st, &sh, 0);
+    }
+    buf_free(&sh.hdr);
+    return rc;
+}
