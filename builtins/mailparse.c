@@ -67,7 +67,9 @@
  *   - Raw text (outside encoded-words): well-formed UTF-8 is kept, any
  *     other byte is taken as Latin-1.
  *   - NUL, CR and LF in the result (e.g. from "=0D=0A") become a space.
- *     The result is always valid UTF-8, at most 4 bytes per input byte.
+ *     The result is always valid UTF-8 and linear in size: at most 12
+ *     bytes per input byte (glibc's TSCII, one byte = four Tamil code
+ *     points, is the worst charset; raw text gives at most 2).
  *
  * Addresses (mp_address_parse_list, on an unfolded, undecoded value)
  *   - Tokens: atoms (any run of characters other than white space,

@@ -213,6 +213,21 @@ test_2047(void)
         "2047: GBK and CP936 (as GB18030)");
     dec("=?NONE?B?VEVTVA=?=", "=?NONE?B?VEVTVA=?=", "2047: bogus charset from the corpus kept");
 
+    /* The worst expansion glibc has: a TSCII byte is four code points. */
+    got = mp_decode_2047("=?tscii?q?=82?=");
+    is_str(got, "\xe0\xae\xb8\xe0\xaf\x8d\xe0\xae\xb0\xe0\xaf\x80",
+           "2047: TSCII (one byte, four code points)");
+    free(got);
+    buf_adds(&b, "=?tscii?q?");
+    for (i = 0; i < 1000; i++)
+        buf_addc(&b, 0x82);
+    buf_adds(&b, "?=");
+    got = mp_decode_2047(b.data);
+    ok(strlen(got) == 12000 && strlen(got) <= 12 * b.len && mp_utf8_valid(got, strlen(got)),
+       "2047: 1000 raw TSCII bytes give 12000 bytes, within 12 per input byte");
+    free(got);
+    buf_reset(&b);
+
     /* The converter budget: only MP_ICONV_OPEN_MAX charsets per value. */
     for (i = 2; i <= 10; i++)
         buf_printf(&b, "=?iso-8859-%zu?q?x?= ", i);
