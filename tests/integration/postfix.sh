@@ -75,14 +75,22 @@ wait_log() {
     return 1
 }
 
-# 1. mailbox_command delivery.
+# 1. mailbox_command delivery.  The user's rules file the message by the
+# exact envelope sender: Postfix passes $SENDER sanitised (o_b_x_y@...),
+# so only the From_ line it writes carries the real address.
 msg="$TESTDATA/messages/ham-plain.eml"
+mkdir -p "$T/weirpf1/.weir"
+printf '%s\n' "if envelope from is \"o'b&x|y@example.org\" { file \"~/Maildir/\" stop }" \
+    'file "~/Maildir/.wrong-sender/"' > "$T/weirpf1/.weir/rules"
+chown -R weirpf1: "$T/weirpf1/.weir"; chmod 700 "$T/weirpf1/.weir"; chmod 600 "$T/weirpf1/.weir/rules"
 send weirpf1@localhost "o'b&x|y@example.org" "$msg"
 wait_log "to=<weirpf1@localhost>.*status=sent"
 ok $? "mailbox_command: Postfix logs status=sent"
 f=$(find "$T/weirpf1/Maildir/new" -type f 2>/dev/null | head -n 1)
 [ -n "$f" ] && [ "$(stat -c %U "$f")" = weirpf1 ]
 ok $? "mailbox_command: one file in the user's Maildir, owned by the user"
+test ! -d "$T/weirpf1/Maildir/.wrong-sender"
+ok $? "the user's rules saw the exact envelope sender (from the From_ line, not \$SENDER)"
 head -n 1 "$f" | grep -q '^Return-Path: <o'"'"'b&x|y@example.org>$'
 ok $? "delivered file starts with Postfix's Return-Path, exact sender, no From_ line"
 # The original message (after its own From_ line) follows Postfix's headers.
