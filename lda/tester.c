@@ -1000,7 +1000,11 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         struct rl_msg rm;
         struct rl_host host = { &rc, host_log, NULL };
         struct rl_trace tr = { trace_cb, &rc };
+        struct rl_limits rlim;
 
+        /* One process runs many messages: JIT compiling the regexes pays. */
+        rl_limits_default(&rlim);
+        rlim.jit = 1;
         memset(&rm, 0, sizeof rm);
         rm.header = m.header;
         rm.header_len = m.header_len;
@@ -1011,7 +1015,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         rm.envelope_to = res->recipient;
         rm.user = t->user;
         rm.home = t->home;
-        if (rl_run_chain(t->sys, t->usr, &rm, &host, NULL, &res->al,
+        if (rl_run_chain(t->sys, t->usr, &rm, &host, &rlim, &res->al,
                          print && t->opts.trace ? &tr : NULL, &st) != 0) {
             res->error = st;
             rv = -1;

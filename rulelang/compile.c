@@ -43,6 +43,7 @@ rl_limits_default(struct rl_limits *lim)
     lim->include_depth = RL_DEFAULT_INCLUDE_DEPTH;
     lim->source_max = RL_DEFAULT_SOURCE_MAX;
     lim->string_max = RL_DEFAULT_STRING_MAX;
+    lim->jit = 0;
 }
 
 const char *

@@ -52,6 +52,9 @@ struct rl_limits {
     int include_depth;          /* deepest include nesting accepted */
     size_t source_max;          /* largest source file accepted */
     size_t string_max;          /* longest string built at run time */
+    int jit;                    /* JIT-compile regexes the run reaches: pays
+                                   only when one process runs many messages
+                                   (weir test); off by default */
 };
 
 void rl_limits_default(struct rl_limits *lim);

@@ -78,6 +78,7 @@ struct rl_const {
     size_t nparts;
     pcre2_code *re;                 /* compiled on first use */
     int re_state;                   /* 0 not tried, 1 ok, -1 failed */
+    int re_jit;                     /* JIT compile tried (limits.jit) */
 };
 
 struct rl_insn {

@@ -503,6 +503,11 @@ compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
             }
             return 0;
         }
+        if (v->lim->jit && !v->p->k[k].re_jit) {
+            /* A failed JIT compile leaves the interpreter in use. */
+            (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+            ((struct rl_const *)&v->p->k[k])->re_jit = 1;
+        }
         if (v->md == NULL)
             v->md = pcre2_match_data_create(NCAPS * 3, NULL);
         rc = pcre2_match(re, (PCRE2_SPTR)val, len, 0, 0, v->md, v->mctx);
