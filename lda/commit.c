@@ -392,12 +392,7 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
     const char *argv[7];
     int rc;
 
-    child_env_init(&env);
-    child_env_set(&env, "HOME", d->home);
-    child_env_set(&env, "USER", d->user);
-    child_env_set(&env, "LOGNAME", d->user);
-    child_env_set(&env, "SENDER", d->sender);
-    child_env_set(&env, "RECIPIENT", d->recipient);
+    delivery_child_env(d, &env);
     memset(&spec, 0, sizeof spec);
     spec.env = child_env_list(&env);
     spec.timeout_sec = d->cfg ? (d->cfg->child_timeout_ms + 999) / 1000 : 0;

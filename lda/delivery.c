@@ -16,10 +16,12 @@
 #include "config.h"
 #include "delivery.h"
 #include "actions.h"
+#include "child.h"
 #include "commit.h"
 #include "lock.h"
 #include "log.h"
 #include "rules.h"
+#include "rl.h"
 #include "priv.h"
 #include "trust.h"
 #include "util.h"
@@ -48,6 +50,8 @@ delivery_init(struct delivery *d)
 void
 delivery_free(struct delivery *d)
 {
+    rl_program_free(d->prog_sys);
+    rl_program_free(d->prog_user);
     if (d->cfg_owned) {
         config_free(d->cfg);
         free(d->cfg);
@@ -213,4 +217,15 @@ delivery_run(struct delivery *d, int fd, struct status *st)
     rc = commit_run(d, &actions, st);
     actions_free(&actions);
     return rc;
+}
+
+void
+delivery_child_env(const struct delivery *d, struct child_env *env)
+{
+    child_env_init(env);
+    child_env_set(env, "HOME", d->home);
+    child_env_set(env, "USER", d->user);
+    child_env_set(env, "LOGNAME", d->user);
+    child_env_set(env, "SENDER", d->sender);
+    child_env_set(env, "RECIPIENT", d->recipient);
 }

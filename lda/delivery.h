@@ -14,6 +14,8 @@
 #include "status.h"
 #include "weir_config.h"
 
+struct rl_program;
+
 struct delivery {
     /* inputs */
     const char *sender_arg;         /* -f */
@@ -44,6 +46,8 @@ struct delivery {
     char *default_mailbox;          /* a `file` target: "~/Maildir/" unless
                                        set before delivery_prepare() */
     char *delivered_to;             /* where the message went (for the log) */
+    /* the rule programs that ran: the action list borrows from them */
+    struct rl_program *prog_sys, *prog_user;
 };
 
 #define DELIVERY_MAILDIR_ROOT   "~/Maildir"
@@ -60,5 +64,10 @@ int delivery_prepare(struct delivery *d, int fd, struct status *st);
 /* delivery_prepare() and a commit with no actions (implicit keep). */
 int delivery_run(struct delivery *d, int fd, struct status *st);
 void delivery_free(struct delivery *d);
+/* The environment of a program run for this delivery (pipe, filter,
+ * sendmail): the allowlisted environment (lda/child.h) with HOME, USER,
+ * LOGNAME, SENDER and RECIPIENT of this delivery. */
+struct child_env;
+void delivery_child_env(const struct delivery *d, struct child_env *env);
 
 #endif

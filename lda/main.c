@@ -5,7 +5,7 @@
  * Delivery: start-up hygiene, read the message (lda/message.c), work out
  * the envelope, deliver, and map the final struct status to one exit code
  * (sysexits.h) and one stderr line that starts with the RFC 3463 code.
- * This is the only place a status becomes an exit code.
+ * main() is the only product caller of status_sysexit() (lda/status.c).
  *
  * SECURITY: -d USER is honoured only for root or for the invoking user
  * themself; the switch (supplementary groups, gid, uid, verified) happens
@@ -72,20 +72,6 @@ version(void)
     }
 }
 
-/* The exit code for a final status; the table is here and nowhere else. */
-static int
-status_exit(const struct status *st)
-{
-    if (st->cls == STATUS_OK)
-        return EX_OK;
-    if (st->cls == STATUS_TEMP)
-        return EX_TEMPFAIL;
-    if (strncmp(st->code, "5.3.4", 5) == 0)
-        return EX_DATAERR;
-    if (strncmp(st->code, "5.7.", 4) == 0)
-        return EX_NOPERM;
-    return EX_UNAVAILABLE;
-}
 
 /* The system configuration: a missing default file means built-in
  * defaults; a missing -c file or any error holds the mail (exit 75), with
@@ -219,5 +205,5 @@ main(int argc, char **argv)
         fprintf(stderr, "%s weir: %s\n", st.code, st.text);
     delivery_free(&d);
     config_free(&cfg);
-    return status_exit(&st);
+    return status_sysexit(&st);
 }

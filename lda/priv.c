@@ -208,8 +208,12 @@ priv_env_sanitize(void)
      * environ (cheaper than clearenv()+setenv() per variable, which is
      * quadratic).  weir calls this once; a second call (tests) frees the
      * array of the first, so getenv() results from before it are gone. */
-    static char **owned;
+    /* `owned` lists the strings separately from the array given to libc:
+     * setenv() may overwrite slots of environ, and the strings it replaced
+     * must stay ours (and reachable) until they are freed here. */
+    static char **owned, **owned_env;
     char **keep = xcalloc(PRIV_ENV_MAX + 2, sizeof *keep);
+    char **strs;
     size_t n = 0;
 
     for (char **e = environ; e && *e && n < PRIV_ENV_MAX; e++)
@@ -217,13 +221,17 @@ priv_env_sanitize(void)
             keep[n++] = xstrdup(*e);
     keep[n++] = xstrdup("PATH=" PRIV_SAFE_PATH);
     keep[n] = NULL;
+    strs = xcalloc(n + 1, sizeof *strs);
+    memcpy(strs, keep, n * sizeof *strs);
     environ = keep;
     if (owned) {
         for (char **e = owned; *e; e++)
             free(*e);
         free(owned);
+        free(owned_env);
     }
-    owned = keep;
+    owned = strs;
+    owned_env = keep;
 }
 
 /* ------------------------------------------------------------------ */

@@ -296,12 +296,7 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     struct message m;
     int fd, rc;
 
-    child_env_init(&env);
-    child_env_set(&env, "HOME", d->home);
-    child_env_set(&env, "USER", d->user);
-    child_env_set(&env, "LOGNAME", d->user);
-    child_env_set(&env, "SENDER", d->sender);
-    child_env_set(&env, "RECIPIENT", d->recipient);
+    delivery_child_env(d, &env);
     memset(&spec, 0, sizeof spec);
     spec.command = command;
     spec.env = child_env_list(&env);
@@ -363,6 +358,11 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
     int rc = 0;
 
     status_ok(st);
+    /* Programs of an earlier run on this delivery (tests run several):
+     * that run's action list, which borrowed from them, is gone by now. */
+    rl_program_free(d->prog_sys);
+    rl_program_free(d->prog_user);
+    d->prog_sys = d->prog_user = NULL;
     rules_limits(cfg, &lim);
 
     how = rules_load(cfg->system_rules, sys_owner, cfg->system_cache_dir, 0, &lim, &sys);
@@ -400,8 +400,10 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
 
     if (rl_run_chain(sys, user, &msg, &host, &lim, out, NULL, st) < 0)
         rc = -1;
-    rl_program_free(sys);
-    rl_program_free(user);
+    /* The actions borrow rule names and source files from the programs:
+     * the delivery keeps them until it ends (delivery_free). */
+    d->prog_sys = sys;
+    d->prog_user = user;
     buf_free(&h.body);
     return rc;
 }

@@ -42,6 +42,10 @@ enum rules_load rules_load(const char *path, uid_t owner, const char *cache_dir,
 /* The rule-language limits weir.yaml sets. */
 void rules_limits(const struct weir_config *cfg, struct rl_limits *lim);
 
+/* The programs that ran stay in d->prog_sys / d->prog_user until
+ * delivery_free() (the actions borrow from them); a second rules_run() on
+ * the same delivery frees those of the first, whose action list must be
+ * freed before. */
 int rules_run(struct delivery *d, struct action_list *out, struct status *st);
 
 #endif

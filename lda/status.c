@@ -7,6 +7,7 @@
 #include "status.h"
 
 #include <stdio.h>
+#include <sysexits.h>
 #include <string.h>
 
 void
@@ -60,4 +61,18 @@ status_errno(struct status *st, const char *code, int err, const char *fmt, ...)
     if (n < sizeof st->text)
         (void)snprintf(st->text + n, sizeof st->text - n, ": %s", strerror(err));
     scrub(st->text);
+}
+
+int
+status_sysexit(const struct status *st)
+{
+    if (st->cls == STATUS_OK)
+        return EX_OK;
+    if (st->cls == STATUS_TEMP)
+        return EX_TEMPFAIL;
+    if (strncmp(st->code, "5.3.4", 5) == 0)
+        return EX_DATAERR;
+    if (strncmp(st->code, "5.7.", 4) == 0)
+        return EX_NOPERM;
+    return EX_UNAVAILABLE;
 }

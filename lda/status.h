@@ -37,4 +37,8 @@ void status_vset(struct status *st, const char *code, const char *fmt, va_list a
 void status_errno(struct status *st, const char *code, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The sysexits.h exit code for a final status (the one table: 0, 75 for
+ * temporary, 65 for 5.3.4, 77 for 5.7.x, 69 for other permanent). */
+int status_sysexit(const struct status *st);
+
 #endif

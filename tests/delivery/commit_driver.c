@@ -44,20 +44,6 @@ __lsan_is_turned_off(void)
     return priv_is_setgid();
 }
 
-static int
-exit_for(const struct status *st)
-{
-    /* mirrors status_exit() in lda/main.c */
-    if (st->cls == STATUS_OK)
-        return EX_OK;
-    if (st->cls == STATUS_TEMP)
-        return EX_TEMPFAIL;
-    if (strncmp(st->code, "5.3.4", 5) == 0)
-        return EX_DATAERR;
-    if (strncmp(st->code, "5.7.", 4) == 0)
-        return EX_NOPERM;
-    return EX_UNAVAILABLE;
-}
 
 static int
 add(struct action_list *l, const char *arg, int line)
@@ -151,5 +137,5 @@ main(int argc, char **argv)
         fprintf(stderr, "%s weir: %s\n", st.code, st.text);
     actions_free(&l);
     delivery_free(&d);
-    return exit_for(&st);
+    return status_sysexit(&st);
 }
