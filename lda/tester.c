@@ -20,6 +20,8 @@
  */
 #include "config.h"
 #include "tester.h"
+#include "folder.h"
+#include "weir_config.h"
 #include "log.h"
 #include "rl.h"
 
@@ -349,74 +351,65 @@ tester_result_free(struct tester_result *res)
 /* Folders                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Folders are resolved by delivery's own code (lda/folder.c), with the
+ * default mail roots, so the tester says what a delivery would do. */
+static int
+resolve(const char *home, const char *target, unsigned flags, struct folder *f,
+        struct status *st)
+{
+    struct folder_roots r = { home, CONFIG_DEFAULT_MAILDIR_ROOT, CONFIG_DEFAULT_MAIL_ROOT };
+
+    return folder_resolve(target, (flags & ACT_F_TAINTED) != 0, &r, f, st);
+}
+
+static char *
+folder_display(const struct folder *f)
+{
+    return xasprintf("%s%s", f->path, f->type == FOLDER_MAILDIR ? "/"
+                                      : f->type == FOLDER_MH ? "/." : "");
+}
+
 char *
 tester_resolve_folder(const char *home, const char *target)
 {
-    if (target[0] == '~' && (target[1] == '/' || target[1] == '\0'))
-        return xasprintf("%s%s", home, target + 1);
-    if (target[0] == '/' || target[0] == '~')
-        return xstrdup(target);
-    if (strcmp(tester_folder_type(target), "Maildir") == 0)
-        return xasprintf("%s/" TESTER_MAILDIR_ROOT "/%s", home, target);
-    return xasprintf("%s/" TESTER_MAIL_ROOT "/%s", home, target);
+    struct folder f;
+    struct status st;
+    char *s;
+
+    if (resolve(home, target, 0, &f, &st) < 0)
+        return xstrdup(target);     /* not a folder name: shown as written */
+    s = folder_display(&f);
+    folder_free(&f);
+    return s;
 }
 
-const char *
-tester_folder_refused(const char *target, unsigned flags)
+int
+tester_folder_refused(const char *home, const char *target, unsigned flags,
+                      char *why, size_t whylen)
 {
-    const char *rest = target, *p;
-    size_t n;
+    struct folder f;
+    struct status st;
 
-    for (p = target; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return "a control character in the folder name";
-    if (target[0] == '~' && target[1] != '\0' && target[1] != '/')
-        return "~user folders are refused";
-    if (!(flags & ACT_F_TAINTED))
-        return NULL;            /* the rule author's own name */
-    if (strncmp(target, "~/" TESTER_MAILDIR_ROOT "/", strlen(TESTER_MAILDIR_ROOT) + 3) == 0)
-        rest = target + strlen(TESTER_MAILDIR_ROOT) + 3;
-    else if (strncmp(target, "~/" TESTER_MAIL_ROOT "/", strlen(TESTER_MAIL_ROOT) + 3) == 0)
-        rest = target + strlen(TESTER_MAIL_ROOT) + 3;
-    else if (target[0] == '/' || target[0] == '~')
-        return "a name taken from the message must stay inside a mail root";
-    if (strlen(rest) > TESTER_FOLDER_REST_MAX)
-        return "the folder name is too long";
-    n = strlen(rest);
-    if (n >= 2 && strcmp(rest + n - 2, "/.") == 0)
-        n -= 2;                 /* MH marker */
-    else if (n && rest[n - 1] == '/')
-        n -= 1;                 /* Maildir marker */
-    if (n == 0)
-        return NULL;            /* the root itself */
-    for (size_t i = 0; i <= n;) {
-        const char *c = rest + i;
-        const char *e = memchr(c, '/', n - i);
-        size_t len = e ? (size_t)(e - c) : n - i;
-
-        if (len == 0)
-            return "an empty path component";
-        if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
-            return "a name taken from the message must stay inside a mail root";
-        if (len == 3 && (memcmp(c, "cur", 3) == 0 || memcmp(c, "new", 3) == 0 ||
-                         memcmp(c, "tmp", 3) == 0))
-            return "cur, new and tmp are Maildir's own directories";
-        if (len > TESTER_FOLDER_COMPONENT_MAX)
-            return "a path component is too long";
-        i += len + 1;
+    if (resolve(home, target, flags, &f, &st) < 0) {
+        snprintf(why, whylen, "%s", st.text);
+        return 1;
     }
-    return NULL;
+    folder_free(&f);
+    return 0;
 }
 
 /* Where a file action would really go: its folder, or the default
- * mailbox (with *why) when delivery would refuse the name. */
+ * mailbox (with the reason in why) when delivery would refuse the name;
+ * why is "" otherwise. */
 static char *
-file_folder(const struct tester *t, const struct action *a, const char **why)
+file_folder(const struct tester *t, const struct action *a, char *why, size_t whylen)
 {
-    *why = tester_folder_refused(a->target ? a->target : "", a->flags);
-    if (*why)
+    const char *target = a->target ? a->target : "";
+
+    why[0] = '\0';
+    if (tester_folder_refused(t->home, target, a->flags, why, whylen))
         return xstrdup(t->default_mailbox);
-    return tester_resolve_folder(t->home, a->target ? a->target : "");
+    return tester_resolve_folder(t->home, target);
 }
 
 const char *
@@ -689,16 +682,16 @@ decide(struct tester *t, struct tester_result *res)
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct action *a = &al->v[i];
-        const char *why;
+        char why[STATUS_TEXT_MAX];
         char *f;
 
         if (a->flags & ACT_F_SHADOW)
             continue;
         switch (a->kind) {
         case ACT_FILE:
-            f = file_folder(t, a, &why);
+            f = file_folder(t, a, why, sizeof why);
             buf_printf(&v, "%sdelivered to %s (%s%s%s)", v.len ? ", " : "", f,
-                       where(a, w, sizeof w), why ? "; refused name: " : "", why ? why : "");
+                       where(a, w, sizeof w), why[0] ? "; refused name: " : "", why);
             buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
             free(f);
             ndeliver++;
@@ -826,14 +819,14 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct action *a = &al->v[i];
-        const char *why;
+        char why[STATUS_TEXT_MAX];
         char *f;
 
         buf_printf(b, "  action: %s", actions_kind_name(a->kind));
         switch (a->kind) {
         case ACT_FILE:
-            f = file_folder(t, a, &why);
-            if (why)
+            f = file_folder(t, a, why, sizeof why);
+            if (why[0])
                 buf_printf(b, " %s refused (%s): %s instead", a->target ? a->target : "", why, f);
             else
                 buf_printf(b, " %s (%s)", f, tester_folder_type(f));
@@ -861,8 +854,10 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         }
         buf_printf(b, " [%s%s]\n", where(a, w, sizeof w), flag_names(a->flags, fl, sizeof fl));
         if (a->kind == ACT_REPLY) {
-            if ((why = tester_reply_suppressed(t, res, a)) != NULL)
-                buf_printf(b, "    (suppressed: %s)\n", why);
+            const char *sup = tester_reply_suppressed(t, res, a);
+
+            if (sup != NULL)
+                buf_printf(b, "    (suppressed: %s)\n", sup);
             add_block(b, "    | ", a->text);
         }
     }
@@ -903,12 +898,12 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         json_kv(b, "kind", actions_kind_name(a->kind));
         json_kv(b, "target", a->target);
         if (a->kind == ACT_FILE) {
-            const char *why;
-            char *f = file_folder(t, a, &why);
+            char why[STATUS_TEXT_MAX];
+            char *f = file_folder(t, a, why, sizeof why);
 
             json_kv(b, "folder", f);
             json_kv(b, "folder_type", tester_folder_type(f));
-            if (why)
+            if (why[0])
                 json_kv(b, "refused", why);
             free(f);
         }

@@ -125,18 +125,14 @@ void tester_summary(struct tester *t);
  * the home; relative Maildir names ("x/") are under ~/Maildir, relative
  * mbox and MH names under ~/Mail.  The configured roots are the lead's to
  * wire in when lda/config.c is merged. */
-#define TESTER_MAILDIR_ROOT          "Maildir"
-#define TESTER_MAIL_ROOT             "Mail"
-#define TESTER_FOLDER_COMPONENT_MAX  255
-#define TESTER_FOLDER_REST_MAX       512
-
-/* The path a file target names (allocated). */
+/* The path a file target names (allocated), resolved by delivery's own
+ * lda/folder.c with the default mail roots (~/Maildir, ~/Mail). */
 char *tester_resolve_folder(const char *home, const char *target);
-/* Why delivery would refuse a file target (control characters, ~user;
- * for ACT_F_TAINTED names: leaving the mail roots, empty, ".", "..",
- * cur/new/tmp or over-long components), or NULL.  A refused folder means
- * the message goes to the default mailbox instead. */
-const char *tester_folder_refused(const char *target, unsigned flags);
+/* 1 with the reason in why when delivery would refuse a file target (for
+ * ACT_F_TAINTED names: leaving the mail roots, "..", cur/new/tmp...), so
+ * the message would go to the default mailbox instead; 0 otherwise. */
+int tester_folder_refused(const char *home, const char *target, unsigned flags,
+                          char *why, size_t whylen);
 /* "Maildir", "MH" or "mbox" by the trailing-slash rule. */
 const char *tester_folder_type(const char *target);
 

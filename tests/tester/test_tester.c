@@ -350,15 +350,17 @@ helpers(void)
         is_str(f3, "/home/u/Mail/in/.", "a relative MH folder is under ~/Mail");
         free(f3);
     }
-    ok(tester_folder_refused("/var/mail/u", 0) == NULL, "an author's absolute mbox is accepted");
-    ok(tester_folder_refused("/var/mail/u", ACT_F_TAINTED) != NULL, "a tainted absolute name is refused");
-    ok(tester_folder_refused("~/Maildir/.lists.wine/", ACT_F_TAINTED) == NULL,
+    char why[STATUS_TEXT_MAX];
+
+    ok(!tester_folder_refused("/home/u", "/var/mail/u", 0, why, sizeof why), "an author's absolute mbox is accepted");
+    ok(tester_folder_refused("/home/u", "/var/mail/u", ACT_F_TAINTED, why, sizeof why), "a tainted absolute name is refused");
+    ok(!tester_folder_refused("/home/u", "~/Maildir/.lists.wine/", ACT_F_TAINTED, why, sizeof why),
        "a tainted name inside ~/Maildir is accepted");
-    ok(tester_folder_refused(".lists/../../x/", ACT_F_TAINTED) != NULL, "a tainted .. is refused");
-    ok(tester_folder_refused("~/Maildir/.a/cur/", ACT_F_TAINTED) != NULL, "a tainted cur is refused");
-    ok(tester_folder_refused(".a//b/", ACT_F_TAINTED) != NULL, "a tainted empty component is refused");
-    ok(tester_folder_refused("~bob/Maildir/", 0) != NULL, "~user is refused");
-    ok(tester_folder_refused("x\ny/", 0) != NULL, "a control character is refused");
+    ok(tester_folder_refused("/home/u", ".lists/../../x/", ACT_F_TAINTED, why, sizeof why), "a tainted .. is refused");
+    ok(tester_folder_refused("/home/u", "~/Maildir/.a/cur/", ACT_F_TAINTED, why, sizeof why), "a tainted cur is refused");
+    ok(tester_folder_refused("/home/u", ".a//b/", ACT_F_TAINTED, why, sizeof why), "a tainted empty component is refused");
+    ok(tester_folder_refused("/home/u", "~bob/Maildir/", 0, why, sizeof why), "~user is refused");
+    ok(tester_folder_refused("/home/u", "x\ny/", 0, why, sizeof why), "a control character is refused");
     tester_json_str(&b, "a\"b\\c\n\x01");
     is_str(b.data, "\"a\\\"b\\\\c\\n\\u0001\"", "JSON string escaping");
     buf_free(&b);

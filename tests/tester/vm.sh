@@ -67,7 +67,7 @@ printf 'if header "List-Id" matches /<([^>]+)\\.example\\.org>/ { file "${1}/" }
 chmod 644 "$T/s/vm/taint.eml" "$T/s/vm/taint.rules"
 wt -r taint.rules taint.eml > "$T/out" 2>&1
 is "$(grep '^  verdict:' "$T/out")" \
-   "  verdict: delivered to $HOME/Maildir/ (taint.rules:1; refused name: a name taken from the message must stay inside a mail root)" \
+   "  verdict: delivered to $HOME/Maildir/ (taint.rules:1; refused name: \".\" or \"..\" path component)" \
    "a tainted folder leaving the mail root: the default mailbox, as delivery would"
 
 # ---- side-effect freedom with rules that would touch the world ----------
