@@ -22,6 +22,7 @@
 #include "tester.h"
 #include "folder.h"
 #include "weir_config.h"
+#include "trust.h"
 #include "log.h"
 #include "rl.h"
 
@@ -175,17 +176,27 @@ emit(struct tester *t, struct buf *b)
 /* Set-up and rules                                                    */
 /* ------------------------------------------------------------------ */
 
+/* Rule files (and includes) are opened through trust_open(), as a
+ * delivery opens them: a file a delivery would refuse is refused here
+ * too, with the reason. */
 static int
 read_rule_file(const char *path, struct buf *out, char *err, size_t errlen)
 {
     char tmp[8192];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct buf why = BUF_INIT;
+    int fd = -1, rc = trust_open(path, getuid(), &fd, &why);
     ssize_t n;
 
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    if (rc != 0) {
+        if (rc == TRUST_MISSING)
+            snprintf(err, errlen, "%s: %s", path, strerror(ENOENT));
+        else
+            snprintf(err, errlen, "%s: refused, as a delivery would refuse it: %s", path,
+                     why.data ? why.data : "not trusted");
+        buf_free(&why);
         return -1;
     }
+    buf_free(&why);
     buf_reset(out);
     while ((n = read_retry(fd, tmp, sizeof tmp)) > 0) {
         if (out->len + (size_t)n > RULE_FILE_MAX) {

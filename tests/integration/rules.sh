@@ -64,6 +64,19 @@ reset
 is "$(n "$md/new")" 1 "group-writable rules: not run, implicit keep"
 chmod 600 "$R"
 
+# 4b. weir test refuses the same file a delivery refuses (and says why).
+if [ "$(id -u)" = 0 ]; then AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"; else AS=; fi
+chmod 755 "$T"; mkdir -p "$T/wt"; chmod 755 "$T/wt"
+printf 'discard\n' > "$T/wt/r"; cp "$plain" "$T/wt/m"; chmod 644 "$T/wt/m"
+chmod 666 "$T/wt/r"
+$AS env HOME="$T/wt" "$WEIR" test -q -r "$T/wt/r" "$T/wt/m" > "$T/out" 2> "$T/err"
+is $? 65 "weir test: world-writable rules refused (exit 65)"
+grep -q "refused, as a delivery would refuse it: .*world-writable" "$T/err"
+ok $? "weir test: the refusal names the reason"
+chmod 644 "$T/wt/r"
+$AS env HOME="$T/wt" "$WEIR" test -q -r "$T/wt/r" "$T/wt/m" > "$T/out" 2> "$T/err"
+is $? 0 "weir test: the same rules once fixed are run"
+
 # 5. discard, bounce, defer.
 reset
 "$WEIR" < "$plain"
