@@ -58,7 +58,8 @@ usage(FILE *fp)
 "  --format text|json\n"
 "  --mbox mboxrd|mboxo|raw   un-quoting of mbox input (default mboxrd)\n"
 "  --dns           allow real DNS lookups\n"
-"  --run-programs  really run filter and pipe programs\n"
+"  --run-programs  really run filter programs (pipe, forward and\n"
+"                  replies are still only reported)\n"
 "  --suite FILE    run a YAML test suite\n"
 "See weir-test(1).\n");
 }
@@ -282,7 +283,7 @@ cmd_test(int argc, char **argv)
     struct tester t;
     struct status st;
     const char *user = NULL, *suite_path = NULL;
-    int c, run_programs = 0;
+    int c;
 
     if (drop_setgid() != 0) {
         fprintf(stderr, "weir test: cannot drop the mail group: %s\n", strerror(errno));
@@ -304,7 +305,7 @@ cmd_test(int argc, char **argv)
         case 'q': opts.brief = 1; break;
         case OPT_TRACE: opts.trace = 1; break;
         case OPT_DNS: opts.dns = 1; break;
-        case OPT_RUN: run_programs = 1; break;
+        case OPT_RUN: opts.run_programs = 1; break;
         case OPT_SUITE: suite_path = optarg; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "text") == 0)
@@ -333,14 +334,6 @@ cmd_test(int argc, char **argv)
     }
     if (become_user(user) != 0)
         return EX_NOPERM;
-    if (run_programs) {
-        /* lda/child.c (the config branch) runs programs; until it is part
-         * of the build, say so rather than pretend. */
-        fprintf(stderr, "weir test: --run-programs is not available in this build "
-                "(filter and pipe are reported, not run)\n");
-        return EX_UNAVAILABLE;
-    }
-
     if (suite_path) {
         struct suite s;
         struct buf errors = BUF_INIT;

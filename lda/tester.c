@@ -23,6 +23,7 @@
 #include "folder.h"
 #include "weir_config.h"
 #include "trust.h"
+#include "child.h"
 #include "log.h"
 #include "rl.h"
 
@@ -442,7 +443,8 @@ tester_folder_type(const char *target)
 struct run_ctx {
     struct tester *t;
     int print;                  /* the report is printed */
-    const struct message *m;
+    struct message *m;          /* replaced by a filter (--run-programs) */
+    const struct tester_result *res;
     struct buf body;            /* a spooled message's body */
     struct buf line;            /* output being built */
 };
@@ -949,6 +951,60 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
     buf_adds(b, "}\n");
 }
 
+/* --run-programs: a `filter` really runs, as in a delivery (through
+ * lda/child.c, allowlisted environment, timeout), and its output replaces
+ * the message the later rules see.  Without the option the host has no
+ * filter callback and the VM only records the action. */
+static int
+host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *st)
+{
+    struct run_ctx *rc = ctx;
+    struct tester *t = rc->t;
+    struct child_env env;
+    struct child_spec spec;
+    struct buf out = BUF_INIT;
+    struct intake_limits lim;
+    struct message nm;
+    int r;
+
+    child_env_init(&env);
+    child_env_set(&env, "HOME", t->home);
+    child_env_set(&env, "USER", t->user);
+    child_env_set(&env, "LOGNAME", t->user);
+    child_env_set(&env, "SENDER", rc->res->sender ? rc->res->sender : "");
+    child_env_set(&env, "RECIPIENT", rc->res->recipient ? rc->res->recipient : "");
+    memset(&spec, 0, sizeof spec);
+    spec.command = command;
+    spec.env = child_env_list(&env);
+    spec.timeout_sec = TESTER_FILTER_TIMEOUT;
+    spec.out_max = INTAKE_SIZE_MAX_DEFAULT;
+    r = child_run(&spec, rc->m, &out, NULL, st);
+    child_env_free(&env);
+    if (r == 0 && out.len == 0) {
+        status_set(st, "4.3.0", "filter '%s' produced no output", command);
+        r = -1;
+    }
+    if (r == 0 && (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
+                   write_all(t->memfd, out.data, out.len) != 0 ||
+                   lseek(t->memfd, 0, SEEK_SET) != 0)) {
+        status_errno(st, "4.3.0", errno, "cannot stage the filter's output");
+        r = -1;
+    }
+    buf_free(&out);
+    if (r < 0)
+        return -1;
+    message_limits_default(&lim);
+    if (message_read(&nm, t->memfd, &lim, st) != 0)
+        return -1;
+    message_free(rc->m);
+    *rc->m = nm;
+    buf_reset(&rc->body);
+    msg->header = rc->m->header;
+    msg->header_len = rc->m->header_len;
+    msg->size = rc->m->len;
+    return 0;
+}
+
 int
 tester_message(struct tester *t, const char *label, const char *data, size_t len,
                const char *from_line, int print, struct tester_result *res)
@@ -967,6 +1023,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
     memset(&rc, 0, sizeof rc);
     rc.t = t;
     rc.m = &m;
+    rc.res = res;
     rc.print = print;
     t->nmessages++;
 
@@ -1004,7 +1061,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         rv = -1;
     } else if (rv == 0 && t->have_rules) {
         struct rl_msg rm;
-        struct rl_host host = { &rc, host_log, NULL };
+        struct rl_host host = { &rc, host_log, t->opts.run_programs ? host_filter : NULL };
         struct rl_trace tr = { trace_cb, &rc };
         struct rl_limits rlim;
 

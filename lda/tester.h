@@ -51,6 +51,8 @@ const struct tester_dns *tester_fixture_dns(const struct tester_fixture *fx,
 
 enum tester_format { TESTER_TEXT = 1, TESTER_JSON };
 
+#define TESTER_FILTER_TIMEOUT 30    /* seconds a filter may run (--run-programs) */
+
 struct tester_opts {
     const char *sender;         /* -f, or NULL */
     const char *recipient;      /* -a, or NULL */
@@ -61,6 +63,7 @@ struct tester_opts {
     int trace;                  /* --trace */
     int brief;                  /* -q: verdict lines only */
     int dns;                    /* --dns: real lookups allowed */
+    int run_programs;           /* --run-programs: filters really run */
     enum tester_format format;
 };
 

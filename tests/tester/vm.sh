@@ -128,4 +128,22 @@ else
     for i in 1 2 3 4 5 6; do skip "strace not available or not permitted"; done
 fi
 
+# --run-programs: a filter really runs and later rules see its output;
+# without the option it is only recorded.
+cat > "$T/s/vm/filter.rules" <<'RULES'
+filter "sed 's/^Subject: .*/Subject: FILTERED/'"
+if header "Subject" is "FILTERED" { file "~/Maildir/.filtered/" }
+RULES
+chmod 644 "$T/s/vm/filter.rules"
+wt -q -r filter.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (implicit keep)" \
+    "filter without --run-programs: not run, the message is unchanged"
+wt -q --run-programs -r filter.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/.filtered/ (filter.rules:2)" \
+    "filter with --run-programs: run, later rules see its output"
+printf 'filter "exit 3"\n' > "$T/s/vm/badfilter.rules"; chmod 644 "$T/s/vm/badfilter.rules"
+wt -q --run-programs -r badfilter.rules ../msg/list.eml > "$T/out" 2>&1
+grep -q "deferred" "$T/out"
+ok $? "a failing filter with --run-programs: the verdict is deferred, as a delivery would"
+
 done_testing
