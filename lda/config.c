@@ -85,6 +85,7 @@ static const struct key limit_keys[] = {
     { "message_size", K_SIZE, F(limits.message_size), 0, NULL, 0, 1 * KB, 4 * GB },
     { "memory_spool", K_SIZE, F(limits.memory_spool), 0, NULL, 0, 0, 1 * GB },
     { "header_size", K_SIZE, F(limits.header_size), 0, NULL, 0, 1 * KB, 64 * MB },
+    { "body_scan", K_SIZE, F(limits.body_scan), 0, NULL, 0, 1 * KB, 1024 * MB },
     { "mime_depth", K_UINT, F(limits.mime_depth), 0, NULL, 0, 1, 100 },
     { "mime_parts", K_UINT, F(limits.mime_parts), 0, NULL, 0, 1, 100000 },
     { "vm_steps", K_ULONG, F(limits.vm_steps), 0, NULL, 0, 1000, 1000000000ull },
@@ -181,6 +182,7 @@ config_defaults(struct weir_config *c)
     c->limits.message_size = INTAKE_SIZE_MAX_DEFAULT;
     c->limits.memory_spool = INTAKE_MEM_MAX_DEFAULT;
     c->limits.header_size = INTAKE_HEADER_MAX_DEFAULT;
+    c->limits.body_scan = CONFIG_DEFAULT_BODY_SCAN;
     c->limits.mime_depth = CONFIG_DEFAULT_MIME_DEPTH;
     c->limits.mime_parts = CONFIG_DEFAULT_MIME_PARTS;
     c->limits.vm_steps = CONFIG_DEFAULT_VM_STEPS;

@@ -227,25 +227,35 @@ host_log(void *ctx, enum rl_log_level level, const char *text)
         msg_info("%s", text);
 }
 
+/* The body as body tests see it: the first limits.body_scan bytes after
+ * the header.  A message held in memory is not copied; a spooled one is
+ * read once, up to the limit, so a huge attachment never has to be in
+ * memory for a body rule. */
 static int
 host_body(void *ctx, const char **body, size_t *len)
 {
     struct host_ctx *h = ctx;
     const struct message *m = &h->d->msg;
+    size_t off = m->header_len < m->len ? m->header_len : m->len;
+    size_t want = m->len - off;
 
+    if (want > h->d->cfg->limits.body_scan)
+        want = h->d->cfg->limits.body_scan;
+    if (m->mem) {
+        *body = m->mem + off;
+        *len = want;
+        return 0;
+    }
     if (!h->body_loaded) {
-        size_t off = m->header_len;
-
         buf_reset(&h->body);
-        if (m->len > off)
-            buf_reserve(&h->body, m->len - off);
-        while (off < m->len) {
-            ssize_t n = message_pread(m, h->body.data + h->body.len, m->len - off, off);
+        buf_reserve(&h->body, want);
+        while (h->body.len < want) {
+            ssize_t n = message_pread(m, h->body.data + h->body.len, want - h->body.len,
+                                      off + h->body.len);
 
             if (n <= 0)
                 return -1;
             h->body.len += (size_t)n;
-            off += (size_t)n;
         }
         if (h->body.data)
             h->body.data[h->body.len] = '\0';

@@ -470,28 +470,34 @@ add_quoted(struct buf *b, const char *s, int quotes)
     }
 }
 
+/* The body as body tests see it, with the same limit as a delivery
+ * (weir.yaml limits.body_scan, its default here). */
 static int
 get_body(void *ctx, const char **body, size_t *len)
 {
     struct run_ctx *rc = ctx;
     const struct message *m = rc->m;
+    size_t off = m->header_len < m->len ? m->header_len : m->len;
+    size_t want = m->len - off;
 
+    if (want > CONFIG_DEFAULT_BODY_SCAN)
+        want = CONFIG_DEFAULT_BODY_SCAN;
     if (m->mem) {
-        *body = m->mem + m->header_len;
-        *len = m->len - m->header_len;
+        *body = m->mem + off;
+        *len = want;
         return 0;
     }
     buf_reset(&rc->body);
-    buf_reserve(&rc->body, m->len - m->header_len);
-    for (size_t off = m->header_len; off < m->len;) {
-        ssize_t n = message_pread(m, rc->body.data + rc->body.len, m->len - off, off);
+    buf_reserve(&rc->body, want);
+    while (rc->body.len < want) {
+        ssize_t n = message_pread(m, rc->body.data + rc->body.len, want - rc->body.len,
+                                  off + rc->body.len);
 
         if (n <= 0)
             return -1;
         rc->body.len += (size_t)n;
-        off += (size_t)n;
     }
-    *body = rc->body.data;
+    *body = rc->body.data ? rc->body.data : "";
     *len = rc->body.len;
     return 0;
 }

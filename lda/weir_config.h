@@ -39,6 +39,7 @@
 #define CONFIG_DEFAULT_MAILBOX        "~/Maildir/"
 #define CONFIG_DEFAULT_MAILDIR_ROOT   "~/Maildir"
 #define CONFIG_DEFAULT_MAIL_ROOT      "~/Mail"
+#define CONFIG_DEFAULT_BODY_SCAN      (1024u * 1024)
 #define CONFIG_DEFAULT_SPOOL_DIR      "/var/mail"
 #define CONFIG_DEFAULT_APPEND_DIR     "~/.weir/append"
 #define CONFIG_DEFAULT_LOCK_WAIT_MS   (90u * 1000)
@@ -110,6 +111,7 @@ struct weir_config {
         size_t message_size;
         size_t memory_spool;
         size_t header_size;
+        size_t body_scan;               /* body bytes body tests see */
         unsigned mime_depth;
         unsigned mime_parts;
         unsigned long vm_steps;

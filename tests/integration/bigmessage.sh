@@ -26,4 +26,17 @@ limit=$((size / 1024 / 4))
 [ "$rss_kb" -lt "$limit" ]
 ok $? "peak RSS ${rss_kb} KiB is below a quarter of the message (${limit} KiB)"
 is "$(count_files "$HOME/Maildir/tmp")" 0 "tmp/ empty"
+
+# The same with a body rule that reads the body (and never matches): the
+# body tests see at most limits.body_scan bytes, so RSS stays low.
+mkdir -p "$HOME/.weir"
+printf 'if body contains "never-there-0x5e1f" { discard }\nif size > 50M { file "~/Maildir/.big/" }\n' > "$HOME/.weir/rules"
+chmod 600 "$HOME/.weir/rules"
+"$TIME" -f '%M' -o "$T/rss2" "$WEIR" < "$big"
+ok $? "100 MB message through a body rule: exit 0"
+is "$(count_files "$HOME/Maildir/.big/new")" 1 "filed by the size rule after the body rule ran"
+rss2_kb=$(tail -n 1 "$T/rss2")
+echo "# with a body rule: weir peak RSS ${rss2_kb} KiB"
+[ "$rss2_kb" -lt "$limit" ]
+ok $? "peak RSS with a body rule ${rss2_kb} KiB is below a quarter of the message (${limit} KiB)"
 done_testing

@@ -141,4 +141,18 @@ is "$(n "$md/new")" 5 "5 hostile X-Folder names: all 5 in the default mailbox"
 test ! -e "$T/escape" && test ! -e "$HOME/escape"
 ok $? "nothing written outside the mail root"
 
+# 10. Body tests see the first limits.body_scan bytes (1 MiB by default).
+cat > "$R" <<'RULES'
+if body contains "NEEDLE-7f3a" { file "~/Maildir/.found/" }
+RULES
+reset
+{ printf 'Subject: near\n\nNEEDLE-7f3a\n'; head -c 2000000 /dev/zero | tr '\0' 'a'; printf '\n'; } > "$T/near"
+{ printf 'Subject: far\n\n'; head -c 2000000 /dev/zero | tr '\0' 'a'; printf '\nNEEDLE-7f3a\n'; } > "$T/far"
+"$WEIR" < "$T/near"; "$WEIR" < "$T/far"
+is "$(n "$md/.found/new") $(n "$md/new")" "1 1" "a body pattern within 1 MiB is seen, one 2 MB further is not"
+printf 'limits:\n  body_scan: 4M\n' > "$T/weir.yaml"
+reset
+"$WEIR" -c "$T/weir.yaml" < "$T/far"
+is "$(n "$md/.found/new")" 1 "limits.body_scan: 4M lets the body test see it"
+
 done_testing

@@ -45,7 +45,7 @@ same_config(const struct weir_config *a, const struct weir_config *b, char *what
     S(append_dir) S(temp_dir) S(sendmail) S(logging.user_log_file)
     V(child_timeout_ms) V(lock_wait_ms) V(lock_stale_ms) V(dns.nservers) V(dns.timeout_ms)
     V(dns.budget_ms) V(ntrusted_relays) V(limits.message_size) V(limits.memory_spool)
-    V(limits.header_size) V(limits.mime_depth) V(limits.mime_parts) V(limits.vm_steps)
+    V(limits.header_size) V(limits.body_scan) V(limits.mime_depth) V(limits.mime_parts) V(limits.vm_steps)
     V(limits.regex_match_limit) V(limits.regex_depth_limit) V(limits.regex_heap_limit)
     V(limits.archive_expansion) V(limits.archive_members) V(limits.archive_depth)
     V(rate_limits.reply.per_sender_days) V(rate_limits.reply.per_hour)
