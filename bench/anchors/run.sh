@@ -12,7 +12,8 @@
 #   e.g. ... run.sh --install            first time: installs the other tools
 #        ... run.sh -r 1 -n 200 -s callgrind   a quick smoke run
 # Default columns: floor-fsync, procmail, maildrop, weir.  The table is
-# printed and saved by the harness (see its README).  Not part of make check.
+# printed and saved in /tmp/weir-bench-anchors/harness/results/ (copy
+# the table you want to keep into bench/results/).  Not part of make check.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -22,6 +23,11 @@ ANCHORS=${ANCHORS:-$TOP/../shared/bench-anchors}
 
 W=/tmp/weir-bench-anchors
 rm -rf "$W"; mkdir -p "$W/bin"
+# Run a private copy of the harness: it writes its corpus and results into
+# its own folder, and shared/ is never written (even by root).
+cp -r "$ANCHORS" "$W/harness"
+chmod -R u+w "$W/harness"
+ANCHORS=$W/harness
 cp "$WEIR" "$W/bin/weir"
 chmod 755 "$W" "$W/bin" "$W/bin/weir"
 {
