@@ -13,7 +13,7 @@ TESTS += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh \
 	tests/rulelang/manpage.sh
 EXTRA_DIST += tests/rulelang/errors.sh tests/rulelang/dump.sh tests/rulelang/vm.sh \
 	tests/rulelang/manpage.sh \
-	tests/rulelang/errors tests/rulelang/dump tests/rulelang/vm
+	tests/rulelang/error-cases tests/rulelang/dump-cases tests/rulelang/vm-cases
 check_PROGRAMS += tests/rulelang/test_bytecode
 tests_rulelang_test_bytecode_SOURCES = tests/rulelang/test_bytecode.c
 tests_rulelang_test_bytecode_LDADD = $(WEIR_CORE_LIBS)

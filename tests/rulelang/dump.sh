@@ -1,10 +1,10 @@
 #!/bin/sh
 # dump.sh -- golden tests of the compiler: `weir dump NAME.rules` in
-# tests/rulelang/dump/ must print exactly NAME.ref; and a cache file
+# tests/rulelang/dump-cases/ must print exactly NAME.ref; and a cache file
 # written by `weir compile` dumps to the same instructions.
 . "$top_srcdir/tests/lib.sh"
 
-dir="$top_srcdir/tests/rulelang/dump"
+dir="$top_srcdir/tests/rulelang/dump-cases"
 for f in "$dir"/*.rules; do
     name=$(basename "$f" .rules)
     got=$(cd "$dir" && "$WEIR" dump "$name.rules" 2>&1; echo "exit: $?")

@@ -1,11 +1,11 @@
 #!/bin/sh
 # errors.sh -- `weir check` on malformed rule files: each
-# tests/rulelang/errors/NAME.rules has NAME.ref holding the exact
+# tests/rulelang/error-cases/NAME.rules has NAME.ref holding the exact
 # diagnostics (stderr), then stdout, then the exit status.  The check runs
 # inside the directory so file names in messages are as written.
 . "$top_srcdir/tests/lib.sh"
 
-dir="$top_srcdir/tests/rulelang/errors"
+dir="$top_srcdir/tests/rulelang/error-cases"
 for f in "$dir"/*.rules; do
     name=$(basename "$f" .rules)
     got=$(cd "$dir" && { "$WEIR" check "$name.rules" 2>"$T/err" >"$T/out"; echo "exit: $?" >"$T/rc"; }

@@ -7,10 +7,10 @@
 
 secs=${FUZZ_SMOKE_SECONDS:-10}
 mkdir -p "$T/parser" "$T/loader"
-for f in "$top_srcdir"/tests/rulelang/dump/*.rules "$top_srcdir"/tests/rulelang/vm/*.rules; do
+for f in "$top_srcdir"/tests/rulelang/dump-cases/*.rules "$top_srcdir"/tests/rulelang/vm-cases/*.rules; do
     cp "$f" "$T/parser/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
-(cd "$top_srcdir/tests/rulelang/dump" && "$WEIR" compile --cache-dir "$T/loader" *.rules >/dev/null 2>&1)
+(cd "$top_srcdir/tests/rulelang/dump-cases" && "$WEIR" compile --cache-dir "$T/loader" *.rules >/dev/null 2>&1)
 for t in parser loader; do
     bin="$top_builddir/fuzz/fuzz_$t"
     if [ ! -x "$bin" ]; then

@@ -1,11 +1,11 @@
 #!/bin/sh
-# vm.sh -- rules x messages: for each tests/rulelang/vm/NAME.rules, run the
+# vm.sh -- rules x messages: for each tests/rulelang/vm-cases/NAME.rules, run the
 # test driver (tests/rulelang/rl_run) with the options and message in
 # NAME.args ($TESTDATA expands to testdata/) and compare the action list,
 # scores and host log with NAME.ref.
 . "$top_srcdir/tests/lib.sh"
 
-dir="$top_srcdir/tests/rulelang/vm"
+dir="$top_srcdir/tests/rulelang/vm-cases"
 RUN="$top_builddir/tests/rulelang/rl_run"
 for f in "$dir"/*.rules; do
     name=$(basename "$f" .rules)
