@@ -214,6 +214,9 @@ delivery_run(struct delivery *d, int fd, struct status *st)
         actions_free(&actions);
         return -1;
     }
+    if (actions_enforce_final(&actions) > 0)
+        msg_info("to=<%s> the system rules' final decision overrides some of the user's actions",
+                 d->user);
     rc = commit_run(d, &actions, st);
     actions_free(&actions);
     return rc;

@@ -797,7 +797,8 @@ static const char *
 flag_names(unsigned f, char *tmp, size_t n)
 {
     int w = snprintf(tmp, n, "%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
-                     f & ACT_F_SHADOW ? " shadow" : "", f & ACT_F_FINAL ? " final" : "",
+                     f & ACT_F_OVERRIDDEN ? " overridden-by-final"
+                     : f & ACT_F_SHADOW ? " shadow" : "", f & ACT_F_FINAL ? " final" : "",
                      f & ACT_F_SYSTEM ? " system" : "", f & ACT_F_TAINTED ? " tainted" : "");
 
     return (w < 0 || (size_t)w >= n) ? "" : tmp;
@@ -1091,6 +1092,8 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         }
     }
     res->ran = rv == 0;
+    if (res->ran)
+        actions_enforce_final(&res->al);   /* as a delivery does */
     res->keep = res->ran && !actions_cancel_keep(&res->al);
     decide(t, res);
     summary_add(t, res->destination, label);

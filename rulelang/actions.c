@@ -112,3 +112,44 @@ actions_free(struct action_list *l)
     free(l->reasons);
     memset(l, 0, sizeof *l);
 }
+
+static int
+drops(enum action_kind k)
+{
+    return k == ACT_DISCARD || k == ACT_BOUNCE || k == ACT_DEFER || k == ACT_FAKEBOUNCE;
+}
+
+size_t
+actions_enforce_final(struct action_list *l)
+{
+    int final = 0, final_drop = 0;
+    size_t n = 0;
+
+    for (size_t i = 0; i < l->n; i++) {
+        const struct action *a = &l->v[i];
+
+        if ((a->flags & (ACT_F_FINAL | ACT_F_SYSTEM)) == (ACT_F_FINAL | ACT_F_SYSTEM) &&
+            !(a->flags & ACT_F_SHADOW)) {
+            final = 1;
+            if (drops(a->kind))
+                final_drop = 1;
+        }
+    }
+    if (!final)
+        return 0;
+    for (size_t i = 0; i < l->n; i++) {
+        struct action *a = &l->v[i];
+        int undo;
+
+        if (a->flags & (ACT_F_SYSTEM | ACT_F_SHADOW))
+            continue;
+        undo = a->kind == ACT_BOUNCE || a->kind == ACT_DEFER ||
+               (final_drop && (a->kind == ACT_FILE || a->kind == ACT_FORWARD ||
+                               a->kind == ACT_PIPE || a->kind == ACT_REPLY));
+        if (undo) {
+            a->flags |= ACT_F_SHADOW | ACT_F_OVERRIDDEN;
+            n++;
+        }
+    }
+    return n;
+}

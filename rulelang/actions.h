@@ -41,6 +41,8 @@ enum action_kind {
 #define ACT_F_FINAL   0x04u  /* chosen by the system ruleset as final: the
                                 user's rules cannot undo it */
 #define ACT_F_SYSTEM  0x08u  /* chosen by the system ruleset */
+#define ACT_F_OVERRIDDEN 0x20u /* demoted by a final system decision
+                                (actions_enforce_final; also SHADOW) */
 #define ACT_F_TAINTED 0x10u  /* `target` contains text interpolated from the
                                 message or envelope (captures, header values,
                                 $EXTENSION...): lda/ must confine a tainted
@@ -86,6 +88,13 @@ void actions_add_score(struct action_list *l, double points, const char *reason,
 /* Whether any non-shadow action cancels implicit keep. */
 int actions_cancel_keep(const struct action_list *l);
 const char *actions_kind_name(enum action_kind k);
+/* Make the system ruleset's `final` decisions stick: while the list holds
+ * a final system action, the user's bounce and defer (which would stop
+ * every delivery) are demoted to log-only (ACT_F_SHADOW | ACT_F_OVERRIDDEN);
+ * when a final system action drops the message (discard, bounce, defer,
+ * fakebounce), so are the user's delivering and outgoing actions (file,
+ * forward, pipe, reply).  Returns how many actions were demoted. */
+size_t actions_enforce_final(struct action_list *l);
 void actions_free(struct action_list *l);
 
 #endif

@@ -155,4 +155,25 @@ reset
 "$WEIR" -c "$T/weir.yaml" < "$T/far"
 is "$(n "$md/.found/new")" 1 "limits.body_scan: 4M lets the body test see it"
 
+# 11. The system ruleset runs first, and its `final` decisions stick.
+cat > "$T/system.rules" <<'RULES'
+if header "Subject" contains "quarantine-me" { final file "~/Maildir/.Quarantine/" }
+if header "Subject" contains "plain-system" { file "~/Maildir/.Sys/" }
+if header "Subject" contains "drop-me" { final discard }
+RULES
+chmod 644 "$T/system.rules"
+printf 'system_rules: %s\n' "$T/system.rules" > "$T/sys.yaml"
+printf 'bounce "not wanted"\n' > "$R"
+reset
+printf 'Subject: quarantine-me\n\nb\n' | "$WEIR" -c "$T/sys.yaml" 2> "$T/err"
+is "$?:$(n "$md/.Quarantine/new")" "0:1" "final system file: the user's bounce cannot undo it"
+printf 'Subject: plain-system\n\nb\n' | "$WEIR" -c "$T/sys.yaml" 2> "$T/err"
+r=$?
+is "$r:$(n "$md/.Sys/new" 2>/dev/null)" "77:0" "without final, the user's bounce wins (control)"
+printf 'file "~/Maildir/.mine/"\n' > "$R"
+reset
+printf 'Subject: drop-me\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
+is "$?:$(n "$md/.mine/new" 2>/dev/null):$(n "$md/new" 2>/dev/null)" "0:0:0" \
+    "final system discard: the user's file cannot bring the message back"
+
 done_testing
