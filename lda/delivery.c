@@ -217,6 +217,11 @@ delivery_run(struct delivery *d, int fd, struct status *st)
     if (actions_enforce_final(&actions) > 0)
         msg_info("to=<%s> the system rules' final decision overrides some of the user's actions",
                  d->user);
+    if (rules_apply_header_edits(d, &actions, st) < 0) {
+        msg_warn("to=<%s> status=deferred (%s %s)", d->user, st->code, st->text);
+        actions_free(&actions);
+        return -1;
+    }
     rc = commit_run(d, &actions, st);
     actions_free(&actions);
     return rc;

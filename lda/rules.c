@@ -21,6 +21,7 @@
 #include "rules.h"
 #include "child.h"
 #include "log.h"
+#include "mailparse.h"
 #include "priv.h"
 #include "rulecache.h"
 #include "trust.h"
@@ -274,6 +275,8 @@ set_view(struct rl_msg *msg, struct delivery *d)
     msg->size = d->msg.len;
 }
 
+#define RULES_COPY_CHUNK (64u * 1024)
+
 /* An unlinked temporary file in dir, for a filter's output. */
 static int
 temp_fd(const char *dir)
@@ -416,4 +419,77 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
     d->prog_user = user;
     buf_free(&h.body);
     return rc;
+}
+
+int
+rules_apply_header_edits(struct delivery *d, const struct action_list *l,
+                         struct status *st)
+{
+    struct buf hdr = BUF_INIT, nb = BUF_INIT, chunk = BUF_INIT;
+    struct message nm;
+    size_t edits = 0, off;
+    int fd, rc;
+
+    status_ok(st);
+    for (size_t i = 0; i < l->n; i++) {
+        const struct action *a = &l->v[i];
+        struct mp_header h;
+        struct buf t;
+
+        if (a->flags & ACT_F_SHADOW || (a->kind != ACT_HEADER_ADD &&
+                                        a->kind != ACT_HEADER_SET &&
+                                        a->kind != ACT_HEADER_REMOVE))
+            continue;
+        if (d->msg.header_truncated) {
+            msg_warn("header edits not applied: the header is longer than limits.header_size");
+            buf_free(&hdr);
+            return 0;
+        }
+        if (edits++ == 0)
+            buf_add(&hdr, d->msg.header, d->msg.header_len);
+        mp_header_parse(hdr.data, hdr.len, &h);
+        buf_reset(&nb);
+        rl_header_edit(hdr.data, hdr.len, &h, a->kind, a->name, a->text ? a->text : "", &nb);
+        mp_header_free(&h);
+        t = hdr;
+        hdr = nb;
+        nb = t;
+    }
+    buf_free(&nb);
+    if (edits == 0)
+        return 0;
+    /* The delivered message: the edited header, then the body as it was. */
+    fd = temp_fd(d->cfg->temp_dir);
+    rc = fd < 0 || write_all(fd, hdr.data, hdr.len) != 0 ? -1 : 0;
+    buf_reserve(&chunk, RULES_COPY_CHUNK);
+    for (off = d->msg.header_len; rc == 0 && off < d->msg.len;) {
+        ssize_t n = message_pread(&d->msg, chunk.data, RULES_COPY_CHUNK, off);
+
+        if (n <= 0 || write_all(fd, chunk.data, (size_t)n) != 0)
+            rc = -1;
+        else
+            off += (size_t)n;
+    }
+    buf_free(&chunk);
+    buf_free(&hdr);
+    if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+        rc = -1;
+    if (rc < 0) {
+        status_errno(st, "4.3.0", errno, "cannot apply header edits in %s", d->cfg->temp_dir);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    memset(&nm, 0, sizeof nm);
+    nm.fd = -1;
+    rc = message_read(&nm, fd, &d->limits, st);
+    close(fd);
+    if (rc < 0) {
+        message_free(&nm);
+        return -1;
+    }
+    message_free(&d->msg);
+    d->msg = nm;
+    msg_info("%zu header edit%s applied to the delivered message", edits, edits == 1 ? "" : "s");
+    return 0;
 }

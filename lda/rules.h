@@ -48,4 +48,11 @@ void rules_limits(const struct weir_config *cfg, struct rl_limits *lim);
  * freed before. */
 int rules_run(struct delivery *d, struct action_list *out, struct status *st);
 
+/* Apply the run's header edits (header add/set/remove, in order, shadow
+ * and overridden ones excepted) to d->msg, the message that will be
+ * delivered; the body is kept byte for byte.  0, or -1 with *st (4.x.x)
+ * when the edited copy cannot be written: nothing is delivered then. */
+int rules_apply_header_edits(struct delivery *d, const struct action_list *l,
+                             struct status *st);
+
 #endif

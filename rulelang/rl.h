@@ -250,6 +250,17 @@ int rl_run_chain(const struct rl_program *sys, const struct rl_program *user,
                  const struct rl_limits *limits, struct action_list *out,
                  const struct rl_trace *trace, struct status *st);
 
+/* One header edit (ACT_HEADER_ADD/SET/REMOVE) on a header block (base, n)
+ * whose fields h were parsed from it (builtins/mailparse.h): the edited
+ * block is appended to out.  ADD puts the new field first; SET removes
+ * every field of that name and puts one new field first; REMOVE removes
+ * every field of that name.  The VM edits its working header with it, and
+ * lda/ applies the same edits to the message it delivers. */
+struct mp_header;
+void rl_header_edit(const char *base, size_t n, const struct mp_header *h,
+                    enum action_kind k, const char *name, const char *value,
+                    struct buf *out);
+
 /* The PCRE2 library version string the bytecode cache key must cover. */
 const char *rl_pcre2_version(void);
 

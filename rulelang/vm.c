@@ -266,15 +266,27 @@ valid_field_name(const char *s)
 static void
 hdr_edit(struct vm *v, enum action_kind k, const char *name, const char *value)
 {
-    struct mp_header *h = hdr_parsed(v);
-    const char *base, *end;
-    size_t n, pos = 0;
+    const char *base;
+    size_t n;
     struct buf nb = BUF_INIT;
 
     hdr_view(v, &base, &n);
-    end = base + n;
+    rl_header_edit(base, n, hdr_parsed(v), k, name, value, &nb);
+    buf_free(&v->sh->hdr);
+    v->sh->hdr = nb;
+    v->sh->hdr_edited = 1;
+    hdr_invalidate(v);
+}
+
+void
+rl_header_edit(const char *base, size_t n, const struct mp_header *h, enum action_kind k,
+               const char *name, const char *value, struct buf *nb)
+{
+    const char *end = base + n;
+    size_t pos = 0;
+
     if (k == ACT_HEADER_ADD || k == ACT_HEADER_SET)
-        buf_printf(&nb, "%s: %s\n", name, value);
+        buf_printf(nb, "%s: %s\n", name, value);
     for (size_t i = 0; i < h->n; i++) {
         const struct mp_field *f = &h->f[i];
         const char *fs = f->name, *fe = f->raw + f->raw_len;
@@ -284,15 +296,11 @@ hdr_edit(struct vm *v, enum action_kind k, const char *name, const char *value)
         if (fe < end && *fe == '\n')
             fe++;
         if (k != ACT_HEADER_ADD && mp_field_is(f, name)) {
-            buf_add(&nb, base + pos, (size_t)(fs - (base + pos)));
+            buf_add(nb, base + pos, (size_t)(fs - (base + pos)));
             pos = (size_t)(fe - base);
         }
     }
-    buf_add(&nb, base + pos, n - pos);
-    buf_free(&v->sh->hdr);
-    v->sh->hdr = nb;
-    v->sh->hdr_edited = 1;
-    hdr_invalidate(v);
+    buf_add(nb, base + pos, n - pos);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,5 +1,11 @@
 ## tests/: unit tests (C) and integration tests (sh), all speaking TAP.
 
+if SANITIZERS
+WEIR_SANITIZERS = yes
+else
+WEIR_SANITIZERS = no
+endif
+
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
@@ -9,7 +15,8 @@ AM_TESTS_ENVIRONMENT = \
 	WEIR_MODULEDIR='$(abs_top_builddir)/.libs'; export WEIR_MODULEDIR; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
-	TESTDATA='$(abs_top_srcdir)/testdata'; export TESTDATA;
+	TESTDATA='$(abs_top_srcdir)/testdata'; export TESTDATA; \
+	WEIR_SANITIZERS='$(WEIR_SANITIZERS)'; export WEIR_SANITIZERS;
 
 check_PROGRAMS += tests/unit/test_message tests/unit/test_maildir
 tests_unit_test_message_SOURCES = tests/unit/test_message.c tests/tap.h

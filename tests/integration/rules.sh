@@ -176,4 +176,29 @@ printf 'Subject: drop-me\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
 is "$?:$(n "$md/.mine/new" 2>/dev/null):$(n "$md/new" 2>/dev/null)" "0:0:0" \
     "final system discard: the user's file cannot bring the message back"
 
+# 12. Header edits reach the delivered message; the body is kept as it was.
+cat > "$R" <<'RULES'
+header add "X-Weir-Seen" "yes"
+header set "Subject" "[tagged] original"
+header remove "X-Drop-Me"
+rule "trial" shadow { header add "X-Shadow" "no" }
+if header "X-Weir-Seen" is "yes" { file "~/Maildir/.edited/" }
+RULES
+reset
+printf 'Subject: original\nX-Drop-Me: 1\nX-Drop-Me: 2\nFrom: a@example.org\n\nbody line 1\nbody line 2\n' | "$WEIR"
+ok $? "header edits: exit 0"
+f=$(find "$md/.edited/new" -type f 2>/dev/null | head -n 1)
+[ -n "$f" ]
+ok $? "header edits: later rules saw the added header (filed into .edited)"
+sed '/^$/q' "$f" | grep -qx 'X-Weir-Seen: yes'
+ok $? "header add: the field is in the delivered message"
+is "$(grep -c '^Subject: ' "$f")" 1 "header set: one Subject left"
+grep -qx 'Subject: \[tagged\] original' "$f"
+ok $? "header set: the new value"
+! grep -q '^X-Drop-Me' "$f"
+ok $? "header remove: every occurrence gone"
+! grep -q '^X-Shadow' "$f"
+ok $? "a shadow rule's header edit is not applied"
+is "$(sed '1,/^$/d' "$f")" "$(printf 'body line 1\nbody line 2')" "the body is byte for byte the same"
+
 done_testing
