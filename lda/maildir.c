@@ -148,21 +148,6 @@ maildir_create(const char *dir, int folder_marker, struct status *st)
     return 0;
 }
 
-static int
-fsync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc, saved;
-
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
-}
-
 static const char *
 space_code(int err)
 {

@@ -176,21 +176,6 @@ out:
     return rc;
 }
 
-static int
-fsync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc, e;
-
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    e = errno;
-    close(fd);
-    errno = e;
-    return rc;
-}
-
 static void
 hex(struct buf *b, const char *p, size_t n)
 {

@@ -7,6 +7,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,4 +216,19 @@ read_retry(int fd, void *p, size_t n)
             continue;
         return r;
     }
+}
+
+int
+fsync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc, saved;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }

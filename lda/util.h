@@ -47,4 +47,8 @@ int write_all(int fd, const void *p, size_t n);
 /* read(2) up to n bytes, retrying on EINTR; returns bytes read, 0 at EOF, -1. */
 ssize_t read_retry(int fd, void *p, size_t n);
 
+/* fsync(2) a directory (after creating, linking or removing a name in it).
+ * 0, or -1 with errno set. */
+int fsync_dir(const char *path);
+
 #endif

@@ -485,6 +485,16 @@ glob_match(const char *pat, const char *s, size_t n)
     return *p == 0;
 }
 
+/* The unfolded value of header field f, computed once per run into its
+ * cache slot c (header and address tests share it). */
+static const char *
+field_unfolded(struct fcache *c, const struct mp_field *f)
+{
+    if (c->unfolded == NULL)
+        c->unfolded = mp_unfold(f->raw, f->raw_len);
+    return c->unfolded;
+}
+
 /* Compare value (len bytes) with the operand; 1 true, 0 false. */
 static int
 compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
@@ -665,8 +675,7 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
             struct fcache *c = &v->fc[i];
             if (!mp_field_is(f, name.data))
                 continue;
-            if (c->unfolded == NULL)
-                c->unfolded = mp_unfold(f->raw, f->raw_len);
+            field_unfolded(c, f);
             if (in->a == 0 && c->decoded == NULL)
                 c->decoded = mp_decode_2047(c->unfolded);
             const char *u = in->a == 0 ? c->decoded : c->unfolded;
@@ -684,8 +693,7 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
             struct fcache *c = &v->fc[i];
             if (!mp_field_is(f, name.data))
                 continue;
-            if (c->unfolded == NULL)
-                c->unfolded = mp_unfold(f->raw, f->raw_len);
+            field_unfolded(c, f);
             if (!c->addr_ok) {
                 c->naddr = mp_address_parse_list(c->unfolded, &c->addr);
                 c->addr_ok = 1;
