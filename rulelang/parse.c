@@ -38,6 +38,7 @@ struct token {
     enum tok t;
     int line, col, end_col;
     int nl_before;              /* first token on its line */
+    size_t off;                 /* byte offset of its first character */
     char *text;                 /* IDENT name; BAD description */
     const char *help;           /* BAD: a likely fix, or NULL */
     struct ast_str *str;        /* STRING / REGEX (owned until taken) */
@@ -78,9 +79,10 @@ static const char *const stmt_words[] = {
     "bounce", "defer", "fakebounce", "reply", "forward", "pipe", "filter",
     "header", "log", "score", NULL
 };
+/* Tests the parser knows itself; the builtins add their names
+ * (test_suggest). */
 static const char *const test_words[] = {
-    "header", "address", "envelope", "size", "score", "string", "true",
-    "false", "not", "body", NULL
+    "header", "address", "score", "true", "false", "not", NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -209,6 +211,8 @@ ast_free(struct ast *a)
         str_free(a->s2);
         str_free(a->s3);
         str_free(a->s4);
+        for (size_t i = 0; i < sizeof a->bargs / sizeof a->bargs[0]; i++)
+            str_free(a->bargs[i]);
         free(a);
         a = n;
     }
@@ -529,6 +533,7 @@ next(struct parser *p)
         }
     }
     memset(&p->tok, 0, sizeof p->tok);
+    p->tok.off = p->pos;
     p->tok.line = p->line;
     p->tok.col = p->col;
     p->tok.nl_before = nl || p->pos == 0;
@@ -812,6 +817,318 @@ parse_rel(struct parser *p, struct ast *a, const char *what)
     return 0;
 }
 
+_Static_assert(sizeof ((struct ast *)0)->bargs / sizeof ((struct ast *)0)->bargs[0] ==
+               RL_BI_MAX_ARGS, "ast bargs and RL_BI_MAX_ARGS differ");
+
+/* The identifier after the current token, read ahead in the source
+ * without consuming it (for fields of several words, "declared type");
+ * "" when the next thing is not an identifier on the same line. */
+static void
+peek_word(const struct parser *p, char *out, size_t n)
+{
+    size_t i = p->pos, k = 0;
+
+    while (i < p->len && (p->s[i] == ' ' || p->s[i] == '\t'))
+        i++;
+    while (i < p->len && k + 1 < n &&
+           (isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '-'))
+        out[k++] = p->s[i++];
+    if (i < p->len && k + 1 >= n)
+        k = 0;                  /* too long to be a field word */
+    out[k] = '\0';
+}
+
+/* Whether field f (one or two words) starts at the current token. */
+static int
+field_here(const struct parser *p, const char *f)
+{
+    const char *sp = strchr(f, ' ');
+    char w2[40];
+
+    if (p->tok.t != T_IDENT)
+        return 0;
+    if (sp == NULL)
+        return strcmp(p->tok.text, f) == 0;
+    if (strlen(p->tok.text) != (size_t)(sp - f) || strncmp(p->tok.text, f, (size_t)(sp - f)) != 0)
+        return 0;
+    peek_word(p, w2, sizeof w2);
+    return strcmp(w2, sp + 1) == 0;
+}
+
+/* The field of b at the current token (longest first), or -1. */
+static int
+find_field(const struct parser *p, const struct rl_builtin *b)
+{
+    int best = -1;
+
+    for (int i = 0; b->fields && b->fields[i]; i++)
+        if (field_here(p, b->fields[i]) &&
+            (best < 0 || strlen(b->fields[i]) > strlen(b->fields[best])))
+            best = i;
+    return best;
+}
+
+/* Whether item it of a form can start at the current token. */
+static int
+item_starts(const struct parser *p, const struct rl_builtin *b, const struct rl_bi_item *it)
+{
+    switch (it->kind) {
+    case RL_BI_WORD: case RL_BI_OPT_WORD: return is_word(p, it->word);
+    case RL_BI_FIELD: case RL_BI_OPT_FIELD: return find_field(p, b) >= 0;
+    case RL_BI_TEXT:
+        if (p->tok.t != T_IDENT)
+            return 0;
+        if (strcmp(p->tok.text, "not") == 0)
+            return 1;
+        for (int i = RL_CMP_IS; i < RL_CMP_COUNT; i++)
+            if (strcmp(p->tok.text, rl_cmp_names[i]) == 0)
+                return 1;
+        return 0;
+    case RL_BI_NUM: return p->tok.t == T_REL;
+    case RL_BI_STR: return p->tok.t == T_STRING;
+    case RL_BI_RAW: return p->tok.t != T_EOF && !p->tok.nl_before;
+    }
+    return 0;
+}
+
+/* How a form starts, for "expected ...": its first word, a field list,
+ * or the kind of its first item. */
+static void
+form_start_desc(const struct rl_builtin *b, const struct rl_bi_item *it, struct buf *out)
+{
+    switch (it->kind) {
+    case RL_BI_WORD: case RL_BI_OPT_WORD: buf_printf(out, "'%s'", it->word); break;
+    case RL_BI_FIELD: case RL_BI_OPT_FIELD:
+        for (int i = 0; b->fields && b->fields[i]; i++)
+            buf_printf(out, "%s'%s'", i ? ", " : "", b->fields[i]);
+        break;
+    case RL_BI_TEXT: buf_adds(out, "a comparison (is, contains, matches, glob)"); break;
+    case RL_BI_NUM: buf_adds(out, "a comparison (>, >=, <, <=, ==, !=) and a number"); break;
+    case RL_BI_STR: buf_adds(out, "a string in double quotes"); break;
+    case RL_BI_RAW: buf_adds(out, "a value"); break;
+    }
+}
+
+/* A form as users write it: "envelope from [all|localpart|...]
+ * is|contains|matches|glob \"...\"". */
+static void
+form_usage(const struct rl_builtin *b, int form, struct buf *out)
+{
+    struct rl_bi_item it[RL_BI_MAX_ITEMS];
+    int n = rl_bi_form_parse(b->forms[form].syntax, it, RL_BI_MAX_ITEMS, NULL, NULL);
+
+    buf_adds(out, b->name);
+    for (int i = 0; i < n; i++) {
+        switch (it[i].kind) {
+        case RL_BI_WORD: buf_printf(out, " %s", it[i].word); break;
+        case RL_BI_OPT_WORD:
+            buf_printf(out, "%s%s%s", i > 0 && it[i - 1].kind == RL_BI_OPT_WORD &&
+                       it[i - 1].group == it[i].group ? " " : " [", it[i].word,
+                       i + 1 < n && it[i + 1].kind == RL_BI_OPT_WORD &&
+                       it[i + 1].group == it[i].group ? "" : "]");
+            break;
+        case RL_BI_FIELD: case RL_BI_OPT_FIELD:
+            buf_adds(out, it[i].kind == RL_BI_OPT_FIELD ? " [" : " ");
+            for (int f = 0; b->fields && b->fields[f]; f++)
+                buf_printf(out, "%s%s", f ? "|" : "", b->fields[f]);
+            if (it[i].kind == RL_BI_OPT_FIELD)
+                buf_addc(out, ']');
+            break;
+        case RL_BI_TEXT: buf_adds(out, " is|contains|matches|glob \"...\""); break;
+        case RL_BI_NUM: buf_adds(out, " >|>=|<|<=|==|!= NUMBER"); break;
+        case RL_BI_STR: buf_adds(out, " \"...\""); break;
+        case RL_BI_RAW: buf_adds(out, " VALUE"); break;
+        }
+    }
+}
+
+/* A RAW argument: the builtin scans the source text itself from the
+ * start of the current token; the lexer resumes after what it took. */
+static struct ast_str *
+parse_raw(struct parser *p, const struct rl_builtin *b, int arg)
+{
+    struct buf val = BUF_INIT;
+    char err[160] = "";
+    size_t end = p->tok.off;
+    ssize_t n;
+    struct ast_str *r;
+    struct token start = p->tok;
+
+    while (end < p->len && p->s[end] != '\n' && p->s[end] != '#' && p->s[end] != '{')
+        end++;
+    n = b->scan_raw ? b->scan_raw(arg, p->s + p->tok.off, end - p->tok.off, &val,
+                                  err, sizeof err) : -1;
+    if (n <= 0) {
+        err_tok(p, NULL, "%s", err[0] ? err : "expected a value here");
+        buf_free(&val);
+        return NULL;
+    }
+    /* Re-lex from the end of what the builtin consumed. */
+    p->pos = p->tok.off;
+    p->line = p->tok.line;
+    p->col = p->tok.col;
+    for (ssize_t i = 0; i < n; i++)
+        adv(p);
+    r = xcalloc(1, sizeof *r);
+    add_part(r, RL_TP_LIT, val.data ? val.data : "", val.len, 0);
+    r->line = start.line;
+    r->col = start.col;
+    r->end_col = p->col;
+    buf_free(&val);
+    next(p);
+    return r;
+}
+
+/* NAME FORM...: a call of builtin bi, checked against its forms
+ * (builtins/registry.h): the first form whose first item fits the
+ * current word is taken, then every item must follow. */
+static struct ast *
+parse_builtin(struct parser *p, const struct token *t, int bi)
+{
+    const struct rl_builtin *b = rl_builtins[bi];
+    struct rl_bi_item items[RL_BI_MAX_ITEMS];
+    struct ast *a;
+    int nitems = -1, form = -1, neg = 0;
+
+    if (b->eval == NULL) {
+        char help[200];
+        snprintf(help, sizeof help, "'%s' would test %s; weir-rules(5) lists the tests "
+                 "this version has", b->name, b->summary);
+        err_tok(p, help, "'%s' is not available in this version of weir", b->name);
+        return NULL;
+    }
+    next(p);
+    for (int f = 0; b->forms[f].syntax; f++) {
+        nitems = rl_bi_form_parse(b->forms[f].syntax, items, RL_BI_MAX_ITEMS, NULL, NULL);
+        if (nitems > 0 && item_starts(p, b, &items[0])) {
+            form = f;
+            break;
+        }
+        if (nitems == 0) {      /* a form that is only the name */
+            form = f;
+            break;
+        }
+    }
+    if (form < 0) {
+        struct buf exp = BUF_INIT, help = BUF_INIT;
+
+        for (int f = 0; b->forms[f].syntax; f++) {
+            struct rl_bi_item it[RL_BI_MAX_ITEMS];
+
+            if (rl_bi_form_parse(b->forms[f].syntax, it, RL_BI_MAX_ITEMS, NULL, NULL) <= 0)
+                continue;
+            if (f)
+                buf_adds(&exp, b->forms[f + 1].syntax ? ", " : " or ");
+            form_start_desc(b, &it[0], &exp);
+        }
+        buf_printf(&exp, " after '%s'", b->name);
+        buf_adds(&help, "usage: ");
+        form_usage(b, 0, &help);
+        unexpected(p, exp.data, help.data);
+        buf_free(&exp);
+        buf_free(&help);
+        return NULL;
+    }
+    a = node(p, A_BUILTIN, t);
+    a->builtin = bi;
+    a->which = form;
+    for (int i = 0; i < nitems; i++) {
+        const struct rl_bi_item *it = &items[i];
+
+        switch (it->kind) {
+        case RL_BI_WORD:
+            if (!is_word(p, it->word)) {
+                char e[48];
+                snprintf(e, sizeof e, "'%s'", it->word);
+                unexpected(p, e, NULL);
+                goto fail;
+            }
+            next(p);
+            break;
+        case RL_BI_OPT_WORD:
+            if (!is_word(p, it->word)) {
+                if (i > 0 && items[i - 1].kind == RL_BI_OPT_WORD &&
+                    items[i - 1].group == it->group && (a->bflags & (1u << it->group))) {
+                    char e[48];
+                    snprintf(e, sizeof e, "'%s'", it->word);
+                    unexpected(p, e, NULL);
+                    goto fail;
+                }
+                /* group absent: skip its remaining words */
+                while (i + 1 < nitems && items[i + 1].kind == RL_BI_OPT_WORD &&
+                       items[i + 1].group == it->group)
+                    i++;
+                break;
+            }
+            a->bflags |= 1u << it->group;
+            next(p);
+            break;
+        case RL_BI_FIELD: case RL_BI_OPT_FIELD: {
+            int f = find_field(p, b);
+
+            if (f < 0 && it->kind == RL_BI_FIELD) {
+                struct buf exp = BUF_INIT;
+                form_start_desc(b, it, &exp);
+                unexpected(p, exp.data, NULL);
+                buf_free(&exp);
+                goto fail;
+            }
+            a->part = f < 0 ? 0 : f;
+            if (f >= 0) {
+                if (strchr(b->fields[f], ' '))
+                    next(p);
+                next(p);
+            }
+            break;
+        }
+        case RL_BI_TEXT:
+            if (parse_cmp(p, a, 0, &neg) < 0)
+                goto fail;
+            break;
+        case RL_BI_NUM: {
+            char e[80];
+            snprintf(e, sizeof e, "e.g. %s > 5", b->name);
+            if (parse_rel(p, a, e) < 0)
+                goto fail;
+            break;
+        }
+        case RL_BI_STR:
+            if ((a->bargs[it->arg] = expect_string(p, "a string in double quotes", NULL)) == NULL)
+                goto fail;
+            break;
+        case RL_BI_RAW:
+            if ((a->bargs[it->arg] = parse_raw(p, b, it->arg)) == NULL)
+                goto fail;
+            break;
+        }
+    }
+    if (b->check) {
+        struct rl_bi_call call = { .form = form, .id = b->forms[form].id, .field = a->part,
+                                   .flags = a->bflags, .cmp = a->cmp, .rel = a->rel,
+                                   .num = a->num };
+        const char *help = NULL, *msg;
+
+        for (int i = 0; i < RL_BI_MAX_ARGS; i++) {
+            const struct ast_str *as = a->bargs[i];
+            if (as && as->n == 1 && as->v[0].kind == RL_TP_LIT) {
+                call.arg[i] = as->v[0].s;
+                call.arglen[i] = as->v[0].len;
+            } else if (as && as->n == 0) {
+                call.arg[i] = "";
+            }
+        }
+        if ((msg = b->check(&call, &help)) != NULL) {
+            diag_at(p, RL_SEV_ERROR, t->line, t->col, p->prev_end_col, help, "%s", msg);
+            ast_free(a);
+            return NULL;
+        }
+    }
+    return negate(p, a, neg);
+fail:
+    ast_free(a);
+    return NULL;
+}
+
 static struct ast *
 parse_test(struct parser *p)
 {
@@ -883,57 +1200,27 @@ parse_test(struct parser *p)
             goto fail;
         return negate(p, a, neg);
     }
-    if (is_word(p, "envelope")) {
-        a = node(p, A_ENVELOPE, &t);
+    if (is_word(p, "score")) {
+        a = node(p, A_SCORE_IS, &t);
         next(p);
-        if (is_word(p, "from") || is_word(p, "sender"))
-            a->which = 0;
-        else if (is_word(p, "to") || is_word(p, "recipient"))
-            a->which = 1;
-        else {
-            unexpected(p, "'from' or 'to' after 'envelope'", NULL);
-            goto fail;
-        }
-        next(p);
-        parse_part(p, a);
-        if (parse_cmp(p, a, 0, &neg) < 0)
-            goto fail;
-        return negate(p, a, neg);
-    }
-    if (is_word(p, "string")) {
-        a = node(p, A_STRING, &t);
-        next(p);
-        if ((a->s1 = expect_string(p, "a string to test", NULL)) == NULL)
-            goto fail;
-        if (parse_cmp(p, a, 0, &neg) < 0)
-            goto fail;
-        return negate(p, a, neg);
-    }
-    if (is_word(p, "size") || is_word(p, "score")) {
-        a = node(p, is_word(p, "size") ? A_SIZE : A_SCORE_IS, &t);
-        next(p);
-        if (parse_rel(p, a, a->kind == A_SIZE ? "e.g. size > 5M" : "e.g. score >= 5") < 0)
+        if (parse_rel(p, a, "e.g. score >= 5") < 0)
             goto fail;
         return a;
     }
-    if ((bi = rl_builtin_find(p->tok.text)) >= 0) {
-        const struct rl_builtin *b = rl_builtins[bi];
-        if (b->values == NULL) {
-            char help[160];
-            snprintf(help, sizeof help, "'%s' (%s) comes with %s", b->name,
-                     b->summary, b->issue ? b->issue : "a later version");
-            err_tok(p, help, "'%s' is not available in this build", b->name);
-            return NULL;
-        }
-        a = node(p, A_BUILTIN, &t);
-        a->builtin = bi;
-        next(p);
-        if (parse_cmp(p, a, 0, &neg) < 0)
-            goto fail;
-        return negate(p, a, neg);
+    if ((bi = rl_builtin_find(p->tok.text)) >= 0)
+        return parse_builtin(p, &t, bi);
+    {
+        const char *words[64];
+        size_t n = 0;
+
+        for (size_t w = 0; test_words[w] && n + 1 < sizeof words / sizeof words[0]; w++)
+            words[n++] = test_words[w];
+        for (size_t w = 0; w < rl_nbuiltins && n + 1 < sizeof words / sizeof words[0]; w++)
+            words[n++] = rl_builtins[w]->name;
+        words[n] = NULL;
+        err_tok(p, suggest(p->tok.text, words, hb, sizeof hb),
+                "unknown test '%s'", p->tok.text);
     }
-    err_tok(p, suggest(p->tok.text, test_words, hb, sizeof hb),
-            "unknown test '%s'", p->tok.text);
     return NULL;
 fail:
     ast_free(a);
