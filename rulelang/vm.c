@@ -1074,20 +1074,21 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         }
         in = &p->code[pc];
         switch ((enum rl_op)in->op) {
-        case RL_OP_HALT:
+        case RL_OP_HALT:        /* end of the program */
             goto done;
-        case RL_OP_JMP:
+        case RL_OP_JMP:         /* always forward (verified) */
             pc = in->c;
             continue;
-        case RL_OP_JT:
+        case RL_OP_JT:          /* short-circuit 'or', if/elif chains */
             if (v.flag) { pc = in->c; continue; }
             break;
-        case RL_OP_JF:
+        case RL_OP_JF:          /* short-circuit 'and', skip a block */
             if (!v.flag) { pc = in->c; continue; }
             break;
-        case RL_OP_TRUE: v.flag = 1; break;
+        case RL_OP_TRUE: v.flag = 1; break;     /* the tests 'true' and 'false' */
         case RL_OP_FALSE: v.flag = 0; break;
-        case RL_OP_RULE: {
+        case RL_OP_RULE: {      /* enter a named rule: actions carry its name;
+                                   a shadow rule only logs what it would do */
             struct rl_trace_event ev = { .kind = RL_TR_RULE };
             v.rule = p->k[in->c].s;
             v.desc = in->d == RL_NONE ? NULL : p->k[in->d].s;
@@ -1097,14 +1098,16 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
             trace_ev(&v, pc, &ev);
             break;
         }
-        case RL_OP_ENDRULE:
+        case RL_OP_ENDRULE:     /* back to unnamed, live rules */
             v.rule = v.desc = NULL;
             v.shadow = 0;
             break;
         case RL_OP_HEADER: case RL_OP_ADDRESS: case RL_OP_SCORE_IS: case RL_OP_BUILTIN:
+            /* a test sets the flag: some value compares true (run_test,
+             * run_builtin for the registry's builtins) */
             v.flag = run_test(&v, in, pc);
             break;
-        case RL_OP_SET: {
+        case RL_OP_SET: {       /* variable := interpolated string, with its taint */
             int taint = expand(&v, in->d, &tmp, pc);
             struct rl_trace_event ev = { .kind = RL_TR_SET, .name = p->vars[in->c],
                                          .value = tmp.data };
@@ -1114,7 +1117,7 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
             trace_ev(&v, pc, &ev);
             break;
         }
-        case RL_OP_REPLYOPT:
+        case RL_OP_REPLYOPT:    /* from/days of the reply that follows */
             free(reply_from);
             reply_from = NULL;
             if (in->c != RL_NONE) {
@@ -1131,13 +1134,13 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
                                dd > RL_MAX_REPLY_DAYS ? RL_MAX_REPLY_DAYS : 0;
             }
             break;
-        case RL_OP_ACTION:
+        case RL_OP_ACTION:      /* append an intended action (a filter runs now) */
             if (do_action(&v, in, pc, st) < 0) {
                 rc = -1;
                 goto done;
             }
             break;
-        case RL_OP_SCORE: {
+        case RL_OP_SCORE: {     /* add points and a reason (shadow: log only) */
             double pts = p->k[in->c].num;
             struct rl_trace_event ev = { .kind = RL_TR_SCORE, .points = pts,
                                          .result = v.shadow };
@@ -1151,7 +1154,8 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
                 actions_add_score(out, pts, tmp.data, v.rule, (int)p->lines[pc]);
             break;
         }
-        case RL_OP_STOP: {
+        case RL_OP_STOP: {      /* no further rules (in the system rules: the
+                                   user's do not run either) */
             struct rl_trace_event ev = { .kind = RL_TR_STOP, .result = v.shadow };
             trace_ev(&v, pc, &ev);
             if (v.shadow) {
