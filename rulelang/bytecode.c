@@ -237,7 +237,7 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     case 'P': return v < RL_PART_COUNT ? NULL : "address part out of range";
     case 'W': return v <= 1 ? NULL : "envelope side out of range";
     case 'L': return v < RL_REL_COUNT ? NULL : "relation out of range";
-    case 'A': return v >= ACT_FILE && v <= ACT_LOG ? NULL : "action kind out of range";
+    case 'A': return actions_info(v) ? NULL : "action kind out of range";
     case 'F': return (v & ~(in->op == RL_OP_RULE ? RL_RF_MASK : RL_AF_MASK)) == 0 ? NULL
                      : "flags out of range";
     case 'O':
