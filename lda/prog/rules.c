@@ -440,9 +440,7 @@ rules_apply_header_edits(struct delivery *d, const struct action_list *l,
         struct mp_header h;
         struct buf t;
 
-        if (a->flags & ACT_F_SHADOW || (a->kind != ACT_HEADER_ADD &&
-                                        a->kind != ACT_HEADER_SET &&
-                                        a->kind != ACT_HEADER_REMOVE))
+        if (a->flags & ACT_F_SHADOW || !(actions_props(a->kind) & ACT_P_HEADER))
             continue;
         if (d->msg.header_truncated) {
             msg_warn("header edits not applied: the header is longer than limits.header_size");
