@@ -642,8 +642,8 @@ action_match(const struct tester *t, const struct suite_action *w, const struct 
     if (a->kind == ACT_FILE && a->target) {
         /* the same folder once both are resolved as delivery would
          * (".Junk/", "~/.Junk/" and "/home/u/.Junk/" are one folder) */
-        char *f = tester_resolve_folder(t->home, a->target);
-        char *g = tester_resolve_folder(t->home, w->target);
+        char *f = tester_resolve_folder(&t->roots, a->target);
+        char *g = tester_resolve_folder(&t->roots, w->target);
         int m = strcmp(f, g) == 0;
 
         free(f);
