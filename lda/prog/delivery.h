@@ -79,7 +79,7 @@ void delivery_configure(struct delivery *d, int open_log);
 int delivery_read_message(struct delivery *d, int fd, struct status *st);
 void delivery_free(struct delivery *d);
 /* The environment of a program run for this delivery (pipe, filter,
- * sendmail): the allowlisted environment (lda/child.h) with HOME, USER,
+ * sendmail): the allowlisted environment (lda/sys/child.h) with HOME, USER,
  * LOGNAME, SENDER and RECIPIENT of this delivery. */
 struct child_env;
 void delivery_child_env(const struct delivery *d, struct child_env *env);

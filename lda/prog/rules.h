@@ -6,7 +6,7 @@
  * stopped.
  *
  * rules_run() appends the intended actions to *out.  Every rule file and
- * every file it includes must pass trust_open() (lda/trust.h); a refused
+ * every file it includes must pass trust_open() (lda/sys/trust.h); a refused
  * or broken ruleset is logged and skipped: a refused or broken system
  * ruleset means no rules run at all, a refused or broken user ruleset
  * means only the system's run; in both cases an empty decision ends in

@@ -4,8 +4,9 @@
  *
  * Entry points: suite_load() (libyaml document API; every problem becomes
  * "file:line:col: message" in *errors, and any problem fails the load),
- * suite_run() (each case through lda/tester.c, results compared with the
- * expectations, failures printed as expected-vs-actual diffs), suite_free().
+ * suite_run() (each case through lda/tester/tester.c, up to the plan a
+ * delivery would execute; results compared with the expectations,
+ * failures printed as expected-vs-actual diffs), suite_free().
  *
  * SECURITY: reads the suite file and the message files it names, as the
  * invoking user; runs cases through the dry-run tester, which has no side
