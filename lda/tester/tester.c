@@ -811,14 +811,9 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         char *f = s ? step_folder(t, &res->plan, s) : NULL;
 
         buf_printf(b, "  action: %s", actions_kind_name(a->kind));
-        if (s && s->fate == COMMIT_REFUSED) {
+        if (s && s->fate == COMMIT_REFUSED)
             buf_printf(b, " %s refused (%s): %s instead", a->target ? a->target : "", s->why, f);
-            a = NULL;
-        }
-        switch (a ? a->kind : 0) {
-        case 0:
-            a = &al->v[i];
-            break;
+        else switch (a->kind) {
         case ACT_FILE:
             if (f)
                 buf_printf(b, " %s (%s)", f, tester_folder_type(f));
