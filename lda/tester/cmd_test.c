@@ -2,8 +2,8 @@
  * cmd_test.c -- `weir test`: the dry-run tester's command line (weir-test(1)).
  *
  * Reads messages (files, mboxes, Maildirs, or standard input), runs each
- * through lda/tester.c and prints what a delivery would do; or runs a
- * YAML suite (lda/suite.c).  Returns EX_OK, EX_USAGE for bad arguments,
+ * through lda/tester/tester.c and prints the plan a delivery would
+ * execute; or runs a YAML suite (lda/tester/suite.c).  Returns EX_OK, EX_USAGE for bad arguments,
  * EX_NOINPUT for unreadable input, EX_DATAERR for rules or a suite that
  * do not load, EX_NOPERM when run as root without -d, and 1 when a suite
  * has failing cases.
@@ -49,6 +49,7 @@ usage(FILE *fp)
 "\n"
 "Show what delivery would do with each message, without doing it.\n"
 "\n"
+"  -c FILE         configuration (default: " WEIR_CONFIG_FILE ")\n"
 "  -r FILE         user rules (default: ~/.weir/rules)\n"
 "  -s FILE         system rules (default: " WEIR_SYSCONFDIR "/system.rules)\n"
 "  -S              no system rules\n"
@@ -61,7 +62,7 @@ usage(FILE *fp)
 "  --mbox mboxrd|mboxo|raw   un-quoting of mbox input (default mboxrd)\n"
 "  --dns           allow real DNS lookups\n"
 "  --run-programs  really run filter programs (pipe, forward and\n"
-"                  replies are still only reported)\n"
+"                  replies are still only planned)\n"
 "  --suite FILE    run a YAML test suite\n"
 "See weir-test(1).\n");
 }
@@ -280,8 +281,9 @@ cmd_test(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.quoting = MBOX_RD;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+r:s:Sf:a:d:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:d:qh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'c': opts.config = optarg; break;
         case 'r': opts.user_rules = optarg; break;
         case 's': opts.system_rules = optarg; break;
         case 'S': opts.no_system_rules = 1; break;

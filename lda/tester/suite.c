@@ -4,8 +4,9 @@
  *
  * Entry points: suite_load() (libyaml document API; every problem becomes
  * "file:line:col: message" in *errors, and any problem fails the load),
- * suite_run() (each case through lda/tester.c, results compared with the
- * expectations, failures printed as expected-vs-actual diffs), suite_free().
+ * suite_run() (each case through lda/tester/tester.c, up to the plan a
+ * delivery would execute; results compared with the expectations,
+ * failures printed as expected-vs-actual diffs), suite_free().
  *
  * SECURITY: reads the suite file and the message files it names, as the
  * invoking user; runs cases through the dry-run tester, which has no side
@@ -633,8 +634,8 @@ action_match(const struct tester *t, const struct suite_action *w, const struct 
     if (a->kind == ACT_FILE && a->target) {
         /* the same folder once both are resolved as delivery would
          * (".Junk/", "~/.Junk/" and "/home/u/.Junk/" are one folder) */
-        char *f = tester_resolve_folder(t->home, a->target);
-        char *g = tester_resolve_folder(t->home, w->target);
+        char *f = tester_resolve_folder(&t->roots, a->target);
+        char *g = tester_resolve_folder(&t->roots, w->target);
         int m = strcmp(f, g) == 0;
 
         free(f);
