@@ -74,6 +74,7 @@ struct config_net {
     int family;
     unsigned char addr[16];
     unsigned prefix;            /* 0..32 or 0..128 */
+    int negate;                 /* "!net": never trusted (trusted_relays) */
 };
 
 struct config_rate {
@@ -100,7 +101,7 @@ struct weir_config {
     unsigned lock_wait_ms;      /* longest wait for mbox locks */
     unsigned lock_stale_ms;     /* a dotlock older than this is stale */
     struct {
-        char **servers;         /* IP addresses; none: /etc/resolv.conf */
+        char **servers;         /* ADDRESS[:PORT], [IPv6]:PORT; none: resolv.conf */
         size_t nservers;
         unsigned timeout_ms;    /* one query */
         unsigned budget_ms;     /* all DNS work for one message */

@@ -1,0 +1,52 @@
+## builtins/dns.mk -- client address, Received: parsing, organisational
+## domains, envelope mismatch, DNSBL/RHSBL (issue 13).  Included from
+## Makefile.am last (it appends to variables of builtins/local.mk and
+## fuzz/local.mk).
+
+libweir_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
+	builtins/received.c builtins/received.h \
+	builtins/client.c builtins/client.h \
+	builtins/orgdomain.c builtins/orgdomain.h builtins/psl_api.h \
+	builtins/mismatch.c builtins/mismatch.h
+
+## IDNA for organisational domains lives in the psl module with libpsl.
+weir_psl_la_LIBADD += $(IDN2_LIBS)
+weir_psl_la_CFLAGS += $(IDN2_CFLAGS)
+
+DNS_TESTS = tests/builtins/test_received tests/builtins/test_client \
+	tests/builtins/test_psl tests/builtins/test_mismatch tests/builtins/test_dns_config
+check_PROGRAMS += $(DNS_TESTS)
+TESTS += $(DNS_TESTS)
+tests_builtins_test_received_SOURCES = tests/builtins/test_received.c tests/tap.h
+tests_builtins_test_received_LDADD = $(WEIR_CORE_LIBS)
+tests_builtins_test_client_SOURCES = tests/builtins/test_client.c tests/tap.h
+tests_builtins_test_client_LDADD = $(WEIR_CORE_LIBS)
+tests_builtins_test_psl_SOURCES = tests/builtins/test_psl.c tests/tap.h
+tests_builtins_test_psl_LDADD = $(WEIR_CORE_LIBS)
+tests_builtins_test_mismatch_SOURCES = tests/builtins/test_mismatch.c tests/tap.h
+tests_builtins_test_mismatch_LDADD = $(WEIR_CORE_LIBS)
+tests_builtins_test_dns_config_SOURCES = tests/builtins/test_dns_config.c tests/tap.h
+tests_builtins_test_dns_config_LDADD = $(WEIR_CORE_LIBS)
+## the psl tests load the module from the build tree
+tests/builtins/test_psl.log tests/builtins/test_mismatch.log: weir_psl.la
+
+## libFuzzer: Received: chains -> client_find()/rcv_parse().
+EXTRA_DIST += fuzz/fuzz_received.c
+FUZZ_RECEIVED_SRC = $(top_srcdir)/builtins/received.c $(top_srcdir)/builtins/netaddr.c \
+	$(top_srcdir)/builtins/client.c
+if HAVE_LIBFUZZER
+FUZZ_PROGS += fuzz/fuzz_received
+fuzz: fuzz/fuzz_received
+fuzz/fuzz_received: $(top_srcdir)/fuzz/fuzz_received.c $(FUZZ_RECEIVED_SRC) $(FUZZ_MAILPARSE_DEPS) \
+		$(top_srcdir)/builtins/received.h $(top_srcdir)/builtins/netaddr.h \
+		$(top_srcdir)/builtins/client.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_received.c \
+		$(FUZZ_RECEIVED_SRC) $(FUZZ_MAILPARSE_SRC)
+endif
+
+TESTS += tests/builtins/fuzz_dns.sh
+EXTRA_DIST += tests/builtins/fuzz_dns.sh
+if HAVE_LIBFUZZER
+tests/builtins/fuzz_dns.log: fuzz/fuzz_received
+endif
