@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 secs=${FUZZ_SMOKE_SECONDS:-10}
-for t in received; do
+for t in received dnsanswer; do
     bin="$top_builddir/fuzz/fuzz_$t"
     if [ ! -x "$bin" ]; then
         skip "fuzz_$t not built: needs clang and libFuzzer (Debian: clang libclang-rt-14-dev) at configure time"
