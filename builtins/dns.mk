@@ -3,7 +3,7 @@
 ## Makefile.am last (it appends to variables of builtins/local.mk and
 ## fuzz/local.mk).
 
-libweir_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
+libweir_builtins_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
 	builtins/received.c builtins/received.h \
 	builtins/client.c builtins/client.h \
 	builtins/orgdomain.c builtins/orgdomain.h builtins/psl_api.h \
@@ -41,33 +41,10 @@ tests/builtins/dnsbl.log: tests/builtins/dnsbl_query
 ## the psl tests load the module from the build tree
 tests/builtins/test_psl.log tests/builtins/test_mismatch.log: weir_psl.la
 
-## libFuzzer: Received: chains -> client_find()/rcv_parse().
-EXTRA_DIST += fuzz/fuzz_received.c
-FUZZ_RECEIVED_SRC = $(top_srcdir)/builtins/received.c $(top_srcdir)/builtins/netaddr.c \
-	$(top_srcdir)/builtins/client.c
-if HAVE_LIBFUZZER
-FUZZ_PROGS += fuzz/fuzz_received
-fuzz: fuzz/fuzz_received
-fuzz/fuzz_received: $(top_srcdir)/fuzz/fuzz_received.c $(FUZZ_RECEIVED_SRC) $(FUZZ_MAILPARSE_DEPS) \
-		$(top_srcdir)/builtins/received.h $(top_srcdir)/builtins/netaddr.h \
-		$(top_srcdir)/builtins/client.h
-	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_received.c \
-		$(FUZZ_RECEIVED_SRC) $(FUZZ_MAILPARSE_SRC)
-endif
-
-## libFuzzer: DNS responses -> dnsa_parse().
-EXTRA_DIST += fuzz/fuzz_dnsanswer.c
-if HAVE_LIBFUZZER
-FUZZ_PROGS += fuzz/fuzz_dnsanswer
-fuzz: fuzz/fuzz_dnsanswer
-fuzz/fuzz_dnsanswer: $(top_srcdir)/fuzz/fuzz_dnsanswer.c $(top_srcdir)/builtins/dnsanswer.c \
-		$(top_srcdir)/builtins/dnsanswer.h config.h
-	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_dnsanswer.c \
-		$(top_srcdir)/builtins/dnsanswer.c
-endif
-
+## libFuzzer: Received: chains -> client_find()/rcv_parse(); DNS responses
+## -> dnsa_parse().  Their sources are in libweir_builtins.a, which
+## fuzz/local.mk compiles into libweir_fuzz.a.
+FUZZ_TARGETS += fuzz_received fuzz_dnsanswer
 TESTS += tests/builtins/fuzz_dns.sh
 EXTRA_DIST += tests/builtins/fuzz_dns.sh
 if HAVE_LIBFUZZER

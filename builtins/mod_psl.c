@@ -9,7 +9,7 @@
  * the first call.  Errors are results (PSL_INVALID), never exits.
  */
 #include "config.h"
-#include "lda/dynload.h"
+#include "dynload.h"
 #include "psl_api.h"
 
 #include <idn2.h>

@@ -4,7 +4,7 @@
  * the state issue.
  */
 #include "config.h"
-#include "lda/dynload.h"
+#include "dynload.h"
 
 #include <db.h>
 
