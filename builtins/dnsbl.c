@@ -294,9 +294,18 @@ health(struct dnsbl *b, struct zone *z)
 }
 
 static void
+batch(struct dnsbl *b, int begin)
+{
+    if (b->have_cache && b->cache.batch)
+        b->cache.batch(b->cache.ctx, begin);
+}
+
+static void
 resolve_all(struct dnsbl *b)
 {
     int need_net = 0;
+
+    batch(b, 1);
 
     for (size_t i = 0; i < b->n; i++) {
         struct lookup *l = &b->l[i];
@@ -326,8 +335,11 @@ resolve_all(struct dnsbl *b)
         }
         need_net = 1;
     }
-    if (!need_net)
+    batch(b, 0);                /* never hold the cache across the network */
+    if (!need_net) {
+        batch(b, 1);
         goto health_only;
+    }
     if (b->dns == NULL && !b->dns_broken) {
         struct status st;
 
@@ -356,6 +368,7 @@ resolve_all(struct dnsbl *b)
     }
     if (b->dns)
         b->sent += dns_run(b->dns);
+    batch(b, 1);
     for (size_t i = 0; i < b->n; i++) {
         struct lookup *l = &b->l[i];
 
@@ -384,6 +397,7 @@ health_only:
         }
         log_once(b, l);
     }
+    batch(b, 0);
 }
 
 const struct dnsbl_result *

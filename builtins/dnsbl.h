@@ -76,6 +76,9 @@ struct dnsbl_cache_ops {
     void (*put)(void *ctx, const char *qname, int type, const struct dnsbl_result *r);
     int (*zone_unusable)(void *ctx, const char *zone);
     void (*zone_mark)(void *ctx, const char *zone, const char *why);
+    /* begin (1) / end (0) a group of the calls above: one transaction;
+     * never held across network waits.  May be NULL. */
+    void (*batch)(void *ctx, int begin);
     void *ctx;
 };
 

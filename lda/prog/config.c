@@ -79,6 +79,9 @@ static const struct key dns_keys[] = {
     { "servers", K_IPLIST, F(dns.servers), F(dns.nservers), NULL, 0, 0, 0 },
     { "timeout", K_MS, F(dns.timeout_ms), 0, NULL, 0, 10, 60 * MS_S },
     { "budget", K_MS, F(dns.budget_ms), 0, NULL, 0, 0, 600 * MS_S },
+    { "health_check", K_BOOL, F(dns.health_check), 0, NULL, 0, 0, 0 },
+    { "health_hold", K_MS, F(dns.health_hold_ms), 0, NULL, 0, 60 * MS_S, 24 * MS_H },
+    { "cache_ttl_max", K_MS, F(dns.cache_ttl_max_ms), 0, NULL, 0, 0, 24 * MS_H },
     { NULL, 0, 0, 0, NULL, 0, 0, 0 }
 };
 
@@ -180,6 +183,9 @@ config_defaults(struct weir_config *c)
     c->lock_stale_ms = CONFIG_DEFAULT_LOCK_STALE_MS;
     c->dns.timeout_ms = CONFIG_DEFAULT_DNS_TIMEOUT_MS;
     c->dns.budget_ms = CONFIG_DEFAULT_DNS_BUDGET_MS;
+    c->dns.health_check = 0;
+    c->dns.health_hold_ms = CONFIG_DEFAULT_DNS_HEALTH_HOLD_MS;
+    c->dns.cache_ttl_max_ms = CONFIG_DEFAULT_DNS_CACHE_TTL_MAX_MS;
     c->limits.message_size = INTAKE_SIZE_MAX_DEFAULT;
     c->limits.memory_spool = INTAKE_MEM_MAX_DEFAULT;
     c->limits.header_size = INTAKE_HEADER_MAX_DEFAULT;
