@@ -6,7 +6,9 @@
 #   dns_start ZONEDIR SPEC...   start rbldnsd serving SPECs, each as rbldnsd
 #                               takes them (zone:dataset:file), files named
 #                               relative to ZONEDIR.  Sets DNS_PORT, DNS_PID,
-#                               DNS_SERVER (127.0.0.1:PORT).  Returns 1 when
+#                               DNS_SERVER (127.0.0.1:PORT), and DNS_SERVER6
+#                               ([::1]:PORT, also served) when the host has
+#                               IPv6 loopback, else "".  Returns 1 when
 #                               rbldnsd is missing or will not start.
 #   dns_queries                 the queries received so far, one
 #                               "qname TYPE" line each, in order
@@ -23,6 +25,7 @@
 DNS_PID=
 DNS_PORT=
 DNS_SERVER=
+DNS_SERVER6=
 _dns_dir=
 
 dns_stop() {
@@ -56,19 +59,23 @@ dns_start() {
     done
     _user=
     [ "$(id -u)" = 0 ] && _user="-u nobody"
+    _v6=
+    grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && _v6=1
     trap 'dns_stop; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
     for _try in 1 2 3 4 5 6 7 8 9 10; do
         DNS_PORT=$(_dns_random_port)
         : > "$_dns_dir/out"
         # -n: foreground; -l +-: every query, unbuffered, on stdout
         # shellcheck disable=SC2086
-        rbldnsd -n $_user -l +- -t 60 -b "127.0.0.1/$DNS_PORT" $_args \
+        rbldnsd -n $_user -l +- -t 60 -b "127.0.0.1/$DNS_PORT" \
+            ${_v6:+-b "::1/$DNS_PORT"} $_args \
             > "$_dns_dir/out" 2>&1 &
         DNS_PID=$!
         _i=0
         while [ $_i -lt 50 ]; do
             if grep -q ' started ' "$_dns_dir/out" 2>/dev/null; then
                 DNS_SERVER="127.0.0.1:$DNS_PORT"
+                DNS_SERVER6=${_v6:+"[::1]:$DNS_PORT"}
                 return 0
             fi
             kill -0 "$DNS_PID" 2>/dev/null || break

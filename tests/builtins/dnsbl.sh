@@ -100,6 +100,16 @@ is "$(sed -n 1p "$T/out" | cut -d' ' -f2)" "listed" "a dead first server: the se
 is "$(sed -n 1p "$T/out" | cut -d' ' -f2)" "error" "only a dead server: error, not listed"
 grep -q "taken as not listed" "$T/err"; ok $? "and a log line"
 
+# the server over IPv6, as dns.servers writes it: [::1]:PORT
+if [ -n "$DNS_SERVER6" ]; then
+    "$Q" -s "$DNS_SERVER6" ip bl.test 192.0.2.99 > "$T/out" 2>&1
+    is "$(sed -n 1p "$T/out" | cut -d' ' -f2)" "listed" "server $DNS_SERVER6 (IPv6 with a port) answers"
+    is "$(awk '$2 == "::1" { print $3 }' "$_dns_dir/out" | tail -n 1)" "99.2.0.192.bl.test" "and the query came over IPv6"
+else
+    skip "no IPv6 loopback: [::1]:PORT not tested"
+    skip "no IPv6 loopback"
+fi
+
 # 8. names that are not DNS names are never sent
 n0=$(dns_query_count)
 "$Q" $S domain rhs.test 'a b.example' domain 'bad zone' x.example domain rhs.test 'x;rm.example' \
