@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libpcre2-dev libyaml-dev libdb-dev libmagic-dev libarchive-dev
-      libc-ares-dev libpsl-dev
+      libc-ares-dev libpsl-dev libidn2-dev publicsuffix
+      rbldnsd
       time util-linux clang libclang-rt-14-dev valgrind strace jq
       postfix"
 if [ "$(id -u)" != 0 ]; then

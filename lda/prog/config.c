@@ -20,6 +20,7 @@
 #include "config.h"
 #include "weir_config.h"
 #include "message.h"
+#include "netaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,6 +79,9 @@ static const struct key dns_keys[] = {
     { "servers", K_IPLIST, F(dns.servers), F(dns.nservers), NULL, 0, 0, 0 },
     { "timeout", K_MS, F(dns.timeout_ms), 0, NULL, 0, 10, 60 * MS_S },
     { "budget", K_MS, F(dns.budget_ms), 0, NULL, 0, 0, 600 * MS_S },
+    { "health_check", K_BOOL, F(dns.health_check), 0, NULL, 0, 0, 0 },
+    { "health_hold", K_MS, F(dns.health_hold_ms), 0, NULL, 0, 60 * MS_S, 24 * MS_H },
+    { "cache_ttl_max", K_MS, F(dns.cache_ttl_max_ms), 0, NULL, 0, 0, 24 * MS_H },
     { NULL, 0, 0, 0, NULL, 0, 0, 0 }
 };
 
@@ -179,6 +183,9 @@ config_defaults(struct weir_config *c)
     c->lock_stale_ms = CONFIG_DEFAULT_LOCK_STALE_MS;
     c->dns.timeout_ms = CONFIG_DEFAULT_DNS_TIMEOUT_MS;
     c->dns.budget_ms = CONFIG_DEFAULT_DNS_BUDGET_MS;
+    c->dns.health_check = 0;
+    c->dns.health_hold_ms = CONFIG_DEFAULT_DNS_HEALTH_HOLD_MS;
+    c->dns.cache_ttl_max_ms = CONFIG_DEFAULT_DNS_CACHE_TTL_MAX_MS;
     c->limits.message_size = INTAKE_SIZE_MAX_DEFAULT;
     c->limits.memory_spool = INTAKE_MEM_MAX_DEFAULT;
     c->limits.header_size = INTAKE_HEADER_MAX_DEFAULT;
@@ -418,12 +425,18 @@ parse_net(const char *s, struct config_net *net)
     const char *slash = strchr(s, '/');
     size_t n = slash ? (size_t)(slash - s) : strlen(s);
     unsigned long long prefix;
+    int negate = s[0] == '!';
 
+    if (negate) {
+        s++;
+        n--;
+    }
     if (n == 0 || n >= sizeof addr)
         return -1;
     memcpy(addr, s, n);
     addr[n] = '\0';
     memset(net, 0, sizeof *net);
+    net->negate = negate;
     if (inet_pton(AF_INET, addr, net->addr) == 1) {
         net->family = AF_INET;
         net->prefix = 32;
@@ -492,6 +505,16 @@ describe_range(char *out, size_t outlen, const struct key *k)
 static void apply_map(struct loader *ld, const struct key *t, yaml_node_t *map,
                       const char *prefix);
 
+/* A dns.servers entry: ADDRESS, ADDRESS:PORT, [IPv6]:PORT (netaddr.h). */
+static int
+server_ok(const char *s)
+{
+    struct na_addr a;
+    unsigned port;
+
+    return na_parse_server(s, &a, &port) == 0;
+}
+
 static void
 apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *name)
 {
@@ -523,11 +546,12 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
             bad = 1;
             continue;
         }
-        if (parse_net(scalar(e), &net) != 0 ||
-            (k->type == K_IPLIST && strchr(scalar(e), '/') != NULL)) {
-            error_at(ld, e, "'%s': '%s' is not an IP address%s", name, scalar(e),
-                     k->type == K_NETLIST ? " or network (like 192.0.2.0/24 or 2001:db8::/32)"
-                                          : "");
+        if (k->type == K_IPLIST ? !server_ok(scalar(e)) : parse_net(scalar(e), &net) != 0) {
+            error_at(ld, e, "'%s': '%s' is not %s", name, scalar(e),
+                     k->type == K_NETLIST
+                         ? "an IP address or network (like 192.0.2.0/24, 2001:db8::/32, or "
+                           "!10.0.0.0/8 for never trusted)"
+                         : "an address (ADDRESS, ADDRESS:PORT or [IPv6]:PORT)");
             bad = 1;
             continue;
         }

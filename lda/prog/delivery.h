@@ -26,6 +26,7 @@ struct delivery {
     const char *sender_arg;         /* -f */
     const char *recipient_arg;      /* -a */
     const char *rules_arg;          /* -r: the user's rules file */
+    const char *client_arg;         /* -i/--client: the client's address */
     struct intake_limits limits;
     struct weir_config *cfg;        /* the system configuration (main's);
                                        the user's overrides are loaded into

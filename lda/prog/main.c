@@ -38,7 +38,8 @@ static void
 usage(FILE *fp)
 {
     fprintf(fp,
-"usage: weir [-v] [-c config] [-r rules] [-f sender] [-a recipient] [-d user] < message\n"
+"usage: weir [-v] [-c config] [-r rules] [-f sender] [-a recipient] [-i client]\n"
+"            [-d user] < message\n"
 "       weir --version | --help\n"
 "\n"
 "Deliver one message from standard input for the invoking user (or USER\n"
@@ -47,6 +48,8 @@ usage(FILE *fp)
 "  -f sender     envelope sender (default: the From_ line, Return-Path,\n"
 "                then $SENDER)\n"
 "  -a recipient  envelope recipient (default: $RECIPIENT, then the user)\n"
+"  -i client     the connecting client's IP address (also --client;\n"
+"                default: $CLIENT_ADDRESS, then the Received: fields)\n"
 "  -d user       deliver for USER (root only)\n"
 "  -r rules      the user's rules from RULES instead of ~/.weir/rules\n"
 "                (the same ownership and permission checks apply)\n"
@@ -108,6 +111,7 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "client", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 }
     };
     struct delivery d;
@@ -137,7 +141,7 @@ main(int argc, char **argv)
     }
 
     delivery_init(&d);
-    while ((c = getopt_long(argc, argv, "+f:a:d:c:r:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:a:d:c:r:i:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             d.sender_arg = optarg;
@@ -153,6 +157,9 @@ main(int argc, char **argv)
             break;
         case 'r':
             d.rules_arg = optarg;
+            break;
+        case 'i':
+            d.client_arg = optarg;      /* parsed as an address only (client.h) */
             break;
         case 'v':
             verbose = 1;

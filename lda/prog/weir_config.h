@@ -55,6 +55,8 @@
 #define CONFIG_DEFAULT_CHILD_TIMEOUT_MS (300u * 1000)
 #define CONFIG_DEFAULT_DNS_TIMEOUT_MS 2000u
 #define CONFIG_DEFAULT_DNS_BUDGET_MS  10000u
+#define CONFIG_DEFAULT_DNS_HEALTH_HOLD_MS (3600u * 1000)
+#define CONFIG_DEFAULT_DNS_CACHE_TTL_MAX_MS (3600u * 1000)
 #define CONFIG_DEFAULT_MIME_DEPTH     16u
 #define CONFIG_DEFAULT_MIME_PARTS     1000u
 #define CONFIG_DEFAULT_VM_STEPS       1000000ul
@@ -74,6 +76,7 @@ struct config_net {
     int family;
     unsigned char addr[16];
     unsigned prefix;            /* 0..32 or 0..128 */
+    int negate;                 /* "!net": never trusted (trusted_relays) */
 };
 
 struct config_rate {
@@ -100,10 +103,13 @@ struct weir_config {
     unsigned lock_wait_ms;      /* longest wait for mbox locks */
     unsigned lock_stale_ms;     /* a dotlock older than this is stale */
     struct {
-        char **servers;         /* IP addresses; none: /etc/resolv.conf */
+        char **servers;         /* ADDRESS[:PORT], [IPv6]:PORT; none: resolv.conf */
         size_t nservers;
         unsigned timeout_ms;    /* one query */
         unsigned budget_ms;     /* all DNS work for one message */
+        int health_check;       /* RFC 5782 zone check */
+        unsigned health_hold_ms; /* a zone that failed it stays unusable */
+        unsigned cache_ttl_max_ms; /* longest an answer is cached; 0: no cache */
     } dns;
     struct config_net *trusted_relays;
     size_t ntrusted_relays;

@@ -150,7 +150,7 @@ static const char *const env_allow[] = {
     "HOME", "USER", "LOGNAME", "SHELL", "LANG",
     "SENDER", "RECIPIENT", "ORIGINAL_RECIPIENT", "EXTENSION", "LOCAL",
     "DOMAIN", "CLIENT_ADDRESS", "CLIENT_HOSTNAME", "CLIENT_HELO",
-    "CLIENT_PROTOCOL", NULL
+    "CLIENT_PROTOCOL", "SENDER_HOST_ADDRESS", NULL
 };
 
 static const char *const env_locale[] = {
