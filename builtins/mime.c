@@ -48,10 +48,11 @@
  *   boundary of an inner multipart is closed by an outer one; after its
  *   closing boundary a multipart's own boundary is no longer looked for.
  *   Text before the first and after the closing boundary is ignored.  A
- *   multipart without a boundary parameter (or with one longer than
- *   MIME_BOUNDARY_MAX) takes the first line "--X" of its body as its
- *   boundary ("boundary guessed"); the end of the message closes
- *   everything still open ("missing closing boundary").
+ *   boundary longer than RFC 2046's 70 characters is used all the same
+ *   ("boundary too long").  A multipart without a boundary parameter
+ *   takes the first line "--X" of its body as its boundary ("boundary
+ *   guessed"); the end of the message closes everything still open
+ *   ("missing closing boundary").
  * Transfer encodings: 7bit, 8bit, binary, base64, quoted-printable,
  *   x-uuencode (mime_codec.c says how lenient each is); an unknown one
  *   is read as 8bit.  A transfer encoding on a multipart is ignored.
@@ -150,8 +151,9 @@ struct parser {
     struct leaf leaf;
     size_t body_off;
     /* line assembly */
-    char lb[MIME_LINE_MAX];
-    size_t nlb;
+    char *lb;                   /* a line start cut by the end of a piece */
+    size_t nlb, lbmax;          /* lbmax: the piece size */
+    size_t lbwant;              /* grow lb to this at the next line start */
     int in_long;
     int held_cr;
     enum lkind line_kind;
@@ -772,10 +774,12 @@ header_end(struct parser *p, size_t body_off)
 
             while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == '\t'))
                 n--;
-            if (n > MIME_BOUNDARY_MAX)
+            if (n > MIME_BOUNDARY_RFC)
                 np->defects |= MIME_D(LONG_BOUNDARY);
-            else if (n > 0)
+            if (n > 0)
                 bd = xstrndup(b, n);
+            if (n + MIME_BOUNDARY_SLACK > p->lbwant)
+                p->lbwant = n + MIME_BOUNDARY_SLACK;
         }
         if (bd == NULL)
             np->defects |= MIME_D(NO_BOUNDARY);
@@ -852,7 +856,7 @@ pop_level(struct parser *p)
 /* Which open multipart's boundary the line s (n bytes, no line end) is:
  * its level index, with *close set; -1 when none. */
 static long
-match_boundary(struct parser *p, const char *s, size_t n, int *close)
+match_boundary(struct parser *p, const char *s, size_t n, int end, int *close)
 {
     for (size_t k = p->nlv; k-- > 0;) {
         struct level *l = &p->lv[k];
@@ -863,7 +867,7 @@ match_boundary(struct parser *p, const char *s, size_t n, int *close)
             /* Guessing: the first "--X" line of the preamble. */
             size_t i;
 
-            if (k != p->nlv - 1 || l->nchild > 0 || n < 3 || n - 2 > MIME_BOUNDARY_MAX)
+            if (k != p->nlv - 1 || l->nchild > 0 || n < 3 || !end)
                 continue;
             for (i = 2; i < n && s[i] > ' ' && s[i] < 0x7f; i++)
                 ;
@@ -886,7 +890,7 @@ match_boundary(struct parser *p, const char *s, size_t n, int *close)
         }
         for (i = 0; i < rn && (r[i] == ' ' || r[i] == '\t'); i++)
             ;
-        if (i == rn) {
+        if (i == rn && end) {
             *close = 0;
             return (long)k;
         }
@@ -1000,7 +1004,7 @@ piece(struct parser *p, const char *s, size_t n, size_t off, int start, int end,
     }
     if (p->nlv > 0 && n >= 2 && s[0] == '-' && s[1] == '-') {
         int close;
-        long k = match_boundary(p, s, n, &close);
+        long k = match_boundary(p, s, n, end, &close);
 
         if (k >= 0) {
             on_boundary(p, (size_t)k, close, off);
@@ -1060,6 +1064,10 @@ parser_feed(struct parser *p, const char *s, size_t n)
             return;
         }
         if (p->nlb == 0) {
+            if (p->lbwant > p->lbmax) {     /* no line is in lb now */
+                p->lbmax = p->lbwant;
+                p->lb = xrealloc(p->lb, p->lbmax);
+            }
             /* Fast path: a body with no boundary to look for. */
             if (p->state == P_BODY && p->nlv == 0) {
                 flush_pend(p);
@@ -1067,24 +1075,26 @@ parser_feed(struct parser *p, const char *s, size_t n)
                 return;
             }
             p->line_off = off;
-            e = memchr(s, '\n', n < MIME_LINE_MAX + 1 ? n : MIME_LINE_MAX + 1);
+            e = memchr(s, '\n', n < p->lbmax + 1 ? n : p->lbmax + 1);
             if (e) {
                 len = (size_t)(e - s);
                 piece(p, s, len, off, 1, 1, 1);
                 s += len + 1, n -= len + 1, off += len + 1;
                 continue;
             }
-            if (n > MIME_LINE_MAX) {
-                piece(p, s, MIME_LINE_MAX, off, 1, 0, 0);
+            if (n > p->lbmax) {
+                size_t k = p->lbmax;
+
+                piece(p, s, k, off, 1, 0, 0);
                 p->in_long = 1;
-                s += MIME_LINE_MAX, n -= MIME_LINE_MAX, off += MIME_LINE_MAX;
+                s += k, n -= k, off += k;
                 continue;
             }
             memcpy(p->lb, s, n);
             p->nlb = n;
             return;
         }
-        size_t room = MIME_LINE_MAX - p->nlb;
+        size_t room = p->lbmax - p->nlb;
 
         e = memchr(s, '\n', n < room + 1 ? n : room + 1);
         if (e) {
@@ -1099,7 +1109,7 @@ parser_feed(struct parser *p, const char *s, size_t n)
         }
         if (n >= room) {
             memcpy(p->lb + p->nlb, s, room);
-            piece(p, p->lb, MIME_LINE_MAX, p->line_off, 1, 0, 0);
+            piece(p, p->lb, p->lbmax, p->line_off, 1, 0, 0);
             p->nlb = 0;
             p->in_long = 1;
             s += room, n -= room, off += room;
@@ -1148,6 +1158,8 @@ parser_new(struct walk *w, long root, const struct mime_layer *base, size_t nbas
     p->cur = root;
     p->cur_is_root = 1;
     p->state = P_HEADER;
+    p->lbmax = p->lbwant = MIME_LINE_MAX;
+    p->lb = xmalloc(p->lbmax);
     return p;
 }
 
@@ -1172,6 +1184,7 @@ parser_free(struct parser *p)
     header_reset(p);
     buf_free(&p->field);
     free(p->base);
+    free(p->lb);
     free(p);
 }
 

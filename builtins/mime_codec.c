@@ -23,8 +23,9 @@
  * uuencode: lines of data after an optional "begin" line, up to a
  * length-0 line or "end"; a line's length character says how many bytes
  * it holds (missing characters count as zero bits, as uudecode's own
- * tolerance for stripped trailing spaces); lines that are not uuencoded
- * data are skipped ("bad uuencode").
+ * tolerance for stripped trailing spaces, but never more bytes than the
+ * characters present and three stripped ones hold); lines that are not
+ * uuencoded data are skipped ("bad uuencode").
  */
 #include "config.h"
 #include "mime_int.h"
@@ -365,6 +366,10 @@ mime_uu_line(const char *p, size_t n, unsigned char *out)
     len = UU(s[0]);
     if (len == 0)
         return 0;
+    /* No more bytes than the characters there (and up to three
+     * stripped trailing spaces) can hold. */
+    if (len > (n - 1 + 3) * 3 / 4)
+        len = (n - 1 + 3) * 3 / 4;
     for (i = 1; o < len; i += 4) {
         unsigned c0 = i < n ? UU(s[i]) : 0, c1 = i + 1 < n ? UU(s[i + 1]) : 0,
                  c2 = i + 2 < n ? UU(s[i + 2]) : 0, c3 = i + 3 < n ? UU(s[i + 3]) : 0;

@@ -208,34 +208,46 @@ static const struct {
     const char *magic;
     size_t len;
     int kind;
+    const char *format;         /* shown when libarchive cannot say */
 } sigs[] = {
-    { 0, "PK\x03\x04", 4, 1 },              /* zip */
-    { 0, "PK\x05\x06", 4, 1 },              /* empty zip */
-    { 0, "PK\x07\x08", 4, 1 },              /* spanned zip */
-    { 0, "7z\xbc\xaf\x27\x1c", 6, 1 },      /* 7-Zip */
-    { 0, "Rar!\x1a\x07", 6, 1 },            /* RAR 4 and 5 */
-    { 0, "MSCF\0\0\0\0", 8, 1 },            /* cabinet */
-    { 257, "ustar", 5, 1 },                 /* tar */
-    { 32769, "CD001", 5, 1 },               /* ISO 9660 */
-    { 0, "070707", 6, 1 },                  /* cpio (odc) */
-    { 0, "070701", 6, 1 },                  /* cpio (newc) */
-    { 2, "-lh", 3, 1 },                     /* lha */
-    { 0, "\x1f\x8b", 2, 2 },                /* gzip */
-    { 0, "BZh", 3, 2 },                     /* bzip2 */
-    { 0, "\xfd" "7zXZ\0", 6, 2 },           /* xz */
-    { 0, "\x28\xb5\x2f\xfd", 4, 2 },        /* zstd */
-    { 0, "LZIP", 4, 2 },                    /* lzip */
-    { 0, "\x1f\x9d", 2, 2 },                /* compress */
+    { 0, "PK\x03\x04", 4, 1, "zip" },
+    { 0, "PK\x05\x06", 4, 1, "zip" },        /* empty */
+    { 0, "PK\x07\x08", 4, 1, "zip" },        /* spanned */
+    { 0, "7z\xbc\xaf\x27\x1c", 6, 1, "7z" },
+    { 0, "Rar!\x1a\x07", 6, 1, "rar" },      /* RAR 4 and 5 */
+    { 0, "MSCF\0\0\0\0", 8, 1, "cab" },
+    { 257, "ustar", 5, 1, "tar" },
+    { 32769, "CD001", 5, 1, "iso9660" },
+    { 0, "070707", 6, 1, "cpio" },
+    { 0, "070701", 6, 1, "cpio" },
+    { 2, "-lh", 3, 1, "lha" },
+    { 0, "\x1f\x8b", 2, 2, "gzip" },
+    { 0, "BZh", 3, 2, "bzip2" },
+    { 0, "\xfd" "7zXZ\0", 6, 2, "xz" },
+    { 0, "\x28\xb5\x2f\xfd", 4, 2, "zstd" },
+    { 0, "LZIP", 4, 2, "lzip" },
+    { 0, "\x1f\x9d", 2, 2, "compress" },
 };
 
+static int word_match(const char *list, const char *s, int prefixes);
+
+/* The signature row the bytes match, or -1. */
 static int
-archive_sig(const unsigned char *p, size_t n)
+sig_row(const unsigned char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         if (n >= sigs[i].off + sigs[i].len &&
             memcmp(p + sigs[i].off, sigs[i].magic, sigs[i].len) == 0)
-            return sigs[i].kind;
-    return 0;
+            return (int)i;
+    return -1;
+}
+
+static int
+archive_sig(const unsigned char *p, size_t n)
+{
+    int r = sig_row(p, n);
+
+    return r < 0 ? 0 : sigs[r].kind;
 }
 
 struct arctx {
@@ -324,6 +336,7 @@ mime_part_archive(struct mime_tree *t, struct mime_part *p)
     struct weir_archive_io io;
     struct arctx a;
     unsigned fl;
+    int row;
 
     if (p->archive_state != MIME_LAZY_NOT_YET)
         return p->archive_state == MIME_LAZY_UNAVAILABLE ? -1 : 0;
@@ -332,10 +345,11 @@ mime_part_archive(struct mime_tree *t, struct mime_part *p)
         return 0;
     buf = xmalloc(MIME_SNIFF_BYTES);
     n = head(t, p, buf, MIME_SNIFF_BYTES);
-    kind = archive_sig(buf, n);
+    row = sig_row(buf, n);
     free(buf);
-    if (kind == 0)
+    if (row < 0)
         return 0;
+    kind = sigs[row].kind;
     if ((api = archive_api(t)) == NULL) {
         p->archive_state = MIME_LAZY_UNAVAILABLE;
         return -1;
@@ -351,7 +365,9 @@ mime_part_archive(struct mime_tree *t, struct mime_part *p)
     memset(&io, 0, sizeof io);
     io.ctx = &a;
     io.read = io_read;
-    io.seek = io_seek;
+    /* A part cut by limits.mime_decode is read as a stream: formats that
+     * keep their index at the end (zip) still show their first members. */
+    io.seek = p->archive_flags & MIME_AR_DECODE ? NULL : io_seek;
     io.size = (int64_t)a.limit;
     memset(&o, 0, sizeof o);
     o.expansion = t->lim.archive_expansion > t->archive_used
@@ -364,16 +380,34 @@ mime_part_archive(struct mime_tree *t, struct mime_part *p)
     o.is_archive = archive_sig;
     o.member = on_member;
     o.ctx = &a;
+    char *raw_name = NULL;
+
+    if (kind == 2 && p->name && p->ext &&
+        word_match("gz bz2 xz lz lzma zst z", p->ext, 0)) {
+        const char *base = p->name;
+
+        for (const char *c = p->name; *c; c++)
+            if (*c == '/' || *c == '\\')
+                base = c + 1;
+        raw_name = xstrdup(base);
+        char *dot = strrchr(raw_name, '.');
+
+        if (dot && dot != raw_name)
+            *dot = '\0';
+        o.raw_name = raw_name;
+    }
     size_t budget = o.expansion;
 
     fl = api->list(&io, &o);
+    free(raw_name);
     mime_stream_close(a.s);
     t->archive_used += budget - o.expansion;
-    if ((fl & WEIR_ARCHIVE_NONE) && p->nmembers == 0) {
+    if ((fl & WEIR_ARCHIVE_NONE) && p->nmembers == 0 && !(p->archive_flags & MIME_AR_DECODE)) {
         p->archive_flags = 0;
         return 0;
     }
-    p->archive_format = xstrdup(o.format[0] ? o.format : "unknown");
+    p->archive_format = xstrdup(o.format[0] && strcmp(o.format, "unknown") != 0
+                                    ? o.format : sigs[row].format);
     if (fl & WEIR_ARCHIVE_ENCRYPTED)
         p->archive_flags |= MIME_AR_ENCRYPTED;
     if (fl & WEIR_ARCHIVE_EXPANSION)

@@ -12,13 +12,14 @@
 #include "mime.h"
 #include "util.h"
 
-/* Longest line piece the walk looks at as one unit: a boundary line,
- * or the start of any line (longer lines are passed on in pieces). */
+/* Line piece the walk looks at as one unit: the start of any line
+ * (longer lines are passed on in pieces).  A parser whose multiparts
+ * have longer boundaries uses pieces of the longest boundary plus
+ * MIME_BOUNDARY_SLACK, so every boundary line is seen whole. */
 #define MIME_LINE_MAX 1024
-/* Longest boundary parameter accepted (RFC 2046 allows 70; longer ones
- * are used up to this length, beyond it the multipart has no usable
- * boundary). */
-#define MIME_BOUNDARY_MAX 900
+#define MIME_BOUNDARY_SLACK 64
+/* RFC 2046's longest boundary; longer ones are used, with a defect. */
+#define MIME_BOUNDARY_RFC 70
 /* Bytes of one content header field kept (the rest is dropped, with the
  * defect "header field too long"). */
 #define MIME_FIELD_MAX (64u * 1024)

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Read buffer handed to libarchive. */
 #define AR_BLOCK (64u * 1024)
@@ -131,7 +132,7 @@ static const support_fn formats[] = {
 /* A reader for src; NULL if libarchive refuses.  raw: the bytes start
  * like a compressed stream, so a lone compressed file is an archive of
  * one member too (libarchive's raw format bids lowest: a tar inside
- * still reads as tar). */
+ * still reads as tar); raw == 2: nothing but that. */
 static struct archive *
 reader(struct src *s, int raw)
 {
@@ -152,6 +153,8 @@ reader(struct src *s, int raw)
     }
     if (raw)
         archive_read_support_format_raw(a);
+    if (raw == 2)
+        goto callbacks;                 /* only the raw format */
     if (s->io && s->io->seek)
         archive_read_support_format_zip_seekable(a);
     else
@@ -161,6 +164,7 @@ reader(struct src *s, int raw)
     /* Zip tools write names in the OEM code page when they do not set
      * the UTF-8 flag; read them as CP437 like 7-Zip and Python. */
     archive_read_set_format_option(a, "zip", "hdrcharset", "CP437");
+callbacks:
     archive_read_set_read_callback(a, rd);
     archive_read_set_callback_data(a, s);
     if (s->io && s->io->seek) {
@@ -222,11 +226,44 @@ struct lister {
     struct weir_archive_opts *o;
     unsigned flags;
     uint64_t declared;          /* sizes the archives declare */
+    unsigned listed;            /* members reported */
     unsigned char *head;
 };
 
 static void list_reader(struct lister *L, struct archive *a, int seekable,
                         unsigned depth, const char *prefix);
+
+/* "dir/x.txt.gz/" -> "x.txt" (malloc'd), for a nested lone compressed
+ * file; NULL when there is nothing to strip. */
+static char *
+strip_compression(const char *prefix)
+{
+    static const char *const exts[] = { ".gz", ".bz2", ".xz", ".lz", ".lzma", ".zst", ".z" };
+    size_t n = strlen(prefix);
+    const char *base;
+    char *r;
+
+    if (n > 0 && prefix[n - 1] == '/')
+        n--;
+    base = prefix;
+    for (size_t i = 0; i < n; i++)
+        if (prefix[i] == '/')
+            base = prefix + i + 1;
+    n -= (size_t)(base - prefix);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t k = strlen(exts[i]);
+
+        if (n > k && strncasecmp(base + n - k, exts[i], k) == 0) {
+            r = malloc(n - k + 1);
+            if (r) {
+                memcpy(r, base, n - k);
+                r[n - k] = '\0';
+            }
+            return r;
+        }
+    }
+    return NULL;
+}
 
 /* Read up to n bytes of the current member, counted; returns bytes. */
 static size_t
@@ -330,10 +367,22 @@ list_reader(struct lister *L, struct archive *a, int seekable, unsigned depth,
             name = archive_entry_pathname(e);
         if (name == NULL)
             name = "";
+        char *rawname = NULL;
+
+        if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW &&
+            strcmp(name, "data") == 0) {
+            if (depth == 0 && L->o->raw_name)
+                name = L->o->raw_name;
+            else if (depth > 0 && (rawname = strip_compression(prefix)) != NULL)
+                name = rawname;
+        }
         full = malloc(strlen(prefix) + strlen(name) + 1);
-        if (full == NULL)
+        if (full == NULL) {
+            free(rawname);
             return;
+        }
         sprintf(full, "%s%s", prefix, name);
+        free(rawname);
         memset(&m, 0, sizeof m);
         m.name = full;
         m.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
@@ -348,10 +397,13 @@ list_reader(struct lister *L, struct archive *a, int seekable, unsigned depth,
             L->flags |= WEIR_ARCHIVE_ENCRYPTED;
         else if (L->o->head > 0 && archive_entry_filetype(e) == AE_IFREG) {
             nhead = member_read(L, a, L->head, L->o->head);
-            m.head = L->head;
-            m.nhead = nhead;
+            if (nhead > 0 || m.size == 0) {     /* else unreadable: no head */
+                m.head = L->head;
+                m.nhead = nhead;
+            }
         }
         L->o->member(L->o->ctx, &m);
+        L->listed++;
         if (nhead > 0 && L->o->is_archive &&
             (kind = L->o->is_archive(L->head, nhead)) != 0) {
             if (depth + 1 <= L->o->depth) {
@@ -368,8 +420,16 @@ list_reader(struct lister *L, struct archive *a, int seekable, unsigned depth,
         free(full);
         if (L->o->expansion == 0 && (L->flags & WEIR_ARCHIVE_EXPANSION))
             return;
-        if (!cheap_skip(a, seekable) && member_drain(L, a) < 0)
-            return;
+        if (!cheap_skip(a, seekable)) {
+            /* Getting past this member means unpacking it: not when it
+             * says it is bigger than what may still be unpacked. */
+            if (m.size > 0 && (uint64_t)m.size - nhead > L->o->expansion) {
+                L->flags |= WEIR_ARCHIVE_EXPANSION;
+                return;
+            }
+            if (member_drain(L, a) < 0)
+                return;
+        }
     }
     if (archive_read_has_encrypted_entries(a) > 0)
         L->flags |= WEIR_ARCHIVE_ENCRYPTED;
@@ -411,7 +471,20 @@ ar_list(const struct weir_archive_io *io, struct weir_archive_opts *o)
     }
     list_reader(&L, a, seekable, 0, "");
     format_name(a, o->format, sizeof o->format);
-    if (archive_format(a) == 0)
+    if (L.listed == 0 && L.flags == 0 && o->compressed_only && seekable &&
+        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR &&
+        io->seek(io->ctx, 0, SEEK_SET) == 0) {
+        /* Nothing inside: a compressed file of zeros reads as an empty
+         * tar.  Read it as one compressed file instead. */
+        archive_read_free(a);
+        L.flags = 0;
+        a = reader(s, 2);
+        if (a) {
+            list_reader(&L, a, seekable, 0, "");
+            format_name(a, o->format, sizeof o->format);
+        }
+    }
+    if (a && archive_format(a) == 0)
         L.flags = (L.flags & ~WEIR_ARCHIVE_DAMAGED) | WEIR_ARCHIVE_NONE;
     if (a)
         archive_read_free(a);

@@ -72,6 +72,10 @@ struct weir_archive_opts {
     int (*is_archive)(const unsigned char *p, size_t n);
     void (*member)(void *ctx, const struct weir_archive_member *m);
     void *ctx;
+    const char *raw_name;       /* name for the one member of a lone
+                                   compressed file that does not store one
+                                   (the attachment's name without its
+                                   compression extension), or NULL */
     char format[64];            /* out */
 };
 

@@ -62,3 +62,24 @@ fuzz/fuzz_parser fuzz/fuzz_loader: %: $(top_srcdir)/%.c $(FUZZ_RL_DEPS)
 		$(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_SRC) $(PCRE2_LIBS)
 tests/rulelang/fuzz.log: fuzz/fuzz_parser fuzz/fuzz_loader
 endif
+
+## The MIME walk: fuzz_mime (a message -> mime_walk, small-piece
+## equivalence, layers, body text), fuzz_rfc2231 (a header value -> the
+## parameter parser), fuzz_uudecode (the streaming decoders).
+FUZZ_MIME_SRC = $(top_srcdir)/builtins/mime.c $(top_srcdir)/builtins/mime_codec.c \
+	$(top_srcdir)/builtins/mime_param.c $(top_srcdir)/builtins/mime_stream.c \
+	$(top_srcdir)/builtins/mime_content.c $(top_srcdir)/builtins/mime_text.c \
+	$(top_srcdir)/lda/dynload.c $(top_srcdir)/lda/priv.c $(top_srcdir)/lda/status.c
+FUZZ_MIME_DEPS = $(FUZZ_MIME_SRC) $(FUZZ_MAILPARSE_DEPS) $(top_srcdir)/builtins/mime.h \
+	$(top_srcdir)/builtins/mime_int.h $(top_srcdir)/builtins/mime_defects.def \
+	$(top_srcdir)/builtins/mod_magic.h $(top_srcdir)/builtins/mod_archive.h
+EXTRA_DIST += fuzz/fuzz_mime.c fuzz/fuzz_rfc2231.c fuzz/fuzz_uudecode.c
+if HAVE_LIBFUZZER
+FUZZ_PROGS += fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudecode
+fuzz: fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudecode
+fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudecode: %: $(top_srcdir)/%.c $(FUZZ_MIME_DEPS)
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c \
+		$(FUZZ_MIME_SRC) $(FUZZ_MAILPARSE_SRC) -ldl
+tests/builtins/fuzz_smoke.log: fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudecode
+endif
