@@ -228,8 +228,6 @@ jkey(struct buf *b, const char *k, const char *v)
 static void
 print_json(struct buf *b, const char *file, struct mime_tree *t, const struct opts *o)
 {
-    struct buf tmp = BUF_INIT;
-
     buf_adds(b, "{\"file\":");
     tester_json_str(b, file);
     buf_adds(b, ",\"parts\":[");
@@ -313,7 +311,6 @@ print_json(struct buf *b, const char *file, struct mime_tree *t, const struct op
     if (o->content)
         jkey(b, "unavailable", mime_modules_error(t->mods));
     buf_adds(b, "}\n");
-    buf_free(&tmp);
 }
 
 static void
