@@ -92,6 +92,7 @@ static const struct key limit_keys[] = {
     { "body_scan", K_SIZE, F(limits.body_scan), 0, NULL, 0, 1 * KB, 1024 * MB },
     { "mime_depth", K_UINT, F(limits.mime_depth), 0, NULL, 0, 1, 100 },
     { "mime_parts", K_UINT, F(limits.mime_parts), 0, NULL, 0, 1, 100000 },
+    { "mime_decode", K_SIZE, F(limits.mime_decode), 0, NULL, 0, 4 * KB, 4 * GB },
     { "vm_steps", K_ULONG, F(limits.vm_steps), 0, NULL, 0, 1000, 1000000000ull },
     { "regex_match_limit", K_UINT, F(limits.regex_match_limit), 0, NULL, 0, 100, 100000000ull },
     { "regex_depth_limit", K_UINT, F(limits.regex_depth_limit), 0, NULL, 0, 10, 100000000ull },
@@ -192,6 +193,7 @@ config_defaults(struct weir_config *c)
     c->limits.body_scan = CONFIG_DEFAULT_BODY_SCAN;
     c->limits.mime_depth = CONFIG_DEFAULT_MIME_DEPTH;
     c->limits.mime_parts = CONFIG_DEFAULT_MIME_PARTS;
+    c->limits.mime_decode = CONFIG_DEFAULT_MIME_DECODE;
     c->limits.vm_steps = CONFIG_DEFAULT_VM_STEPS;
     c->limits.regex_match_limit = CONFIG_DEFAULT_MATCH_LIMIT;
     c->limits.regex_depth_limit = CONFIG_DEFAULT_DEPTH_LIMIT;

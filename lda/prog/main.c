@@ -57,7 +57,7 @@ usage(FILE *fp)
 "                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Subcommands (see weir(1)): test, check, dump, compile.\n");
+"Subcommands (see weir(1)): test, check, dump, compile, mime.\n");
 }
 
 static void
@@ -130,7 +130,7 @@ main(int argc, char **argv)
             int (*fn)(int, char **);
         } sub[] = {
             { "test", cmd_test }, { "check", cmd_check },
-            { "dump", cmd_dump }, { "compile", cmd_compile },
+            { "dump", cmd_dump }, { "compile", cmd_compile }, { "mime", cmd_mime },
         };
 
         for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)

@@ -59,6 +59,7 @@
 #define CONFIG_DEFAULT_DNS_CACHE_TTL_MAX_MS (3600u * 1000)
 #define CONFIG_DEFAULT_MIME_DEPTH     16u
 #define CONFIG_DEFAULT_MIME_PARTS     1000u
+#define CONFIG_DEFAULT_MIME_DECODE    ((size_t)32 * 1024 * 1024)
 #define CONFIG_DEFAULT_VM_STEPS       1000000ul
 #define CONFIG_DEFAULT_MATCH_LIMIT    100000u
 #define CONFIG_DEFAULT_DEPTH_LIMIT    10000u
@@ -120,6 +121,7 @@ struct weir_config {
         size_t body_scan;               /* body bytes body tests see */
         unsigned mime_depth;
         unsigned mime_parts;
+        size_t mime_decode;             /* decoded bytes looked into per part */
         unsigned long vm_steps;
         unsigned regex_match_limit;
         unsigned regex_depth_limit;
