@@ -1,8 +1,8 @@
 /*
- * mod_db.h -- the api table of the weir_db.so module (lda/mod_db.c): a
+ * mod_db.h -- the api table of the weir_db.so module (lda/sys/mod_db.c): a
  * thin wrapper over Berkeley DB btree files, so that libdb is linked only
  * into the module and loaded only when a message needs state (see
- * dynload.h).  The only caller is lda/sys/state.c; everyone else uses
+ * dynload.h).  The only caller is lda/store/state.c; everyone else uses
  * state.h.
  *
  * The module links libdb and libc only, so it cannot use weir's log or

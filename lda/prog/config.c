@@ -2,7 +2,7 @@
  * config.c -- weir.yaml via libyaml (see weir_config.h, weir.yaml(5)).
  *
  * Entry points: config_defaults(), config_load(), config_free(),
- * config_path().  config_load() returns 0, CONFIG_MISSING, or -1 with
+ * home_path().  config_load() returns 0, CONFIG_MISSING, or -1 with
  * "file:line:col: error: ..." lines in *err; on error the configuration is
  * unchanged (the file is applied to a copy, which replaces the original
  * only when every key was valid).
@@ -285,13 +285,6 @@ config_free(struct weir_config *c)
     free_table(c, keys);
 }
 
-char *
-config_path(const char *path, const char *home)
-{
-    if (path[0] == '~' && (path[1] == '/' || path[1] == '\0'))
-        return xasprintf("%s%s", home, path + 1);
-    return xstrdup(path);
-}
 
 /* ------------------------------------------------------------------ */
 /* Loading                                                             */

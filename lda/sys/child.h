@@ -23,7 +23,8 @@
 #ifndef WEIR_CHILD_H
 #define WEIR_CHILD_H
 
-#include "message.h"
+#include <sys/types.h>
+
 #include "status.h"
 #include "util.h"
 
@@ -48,7 +49,16 @@ struct child_spec {
     int perm_on_exit;           /* a non-zero exit is permanent */
 };
 
-int child_run(const struct child_spec *spec, const struct message *in,
+/* What a child reads on its standard input: len bytes read through
+ * pread(src, ...) (lda/store/message.h message_input() makes one for a
+ * message), so that this system layer does not depend on mail storage. */
+struct child_input {
+    ssize_t (*pread)(const void *src, void *buf, size_t n, size_t off);
+    const void *src;
+    size_t len;
+};
+
+int child_run(const struct child_spec *spec, const struct child_input *in,
               struct buf *out, int *exit_code, struct status *st);
 
 /*

@@ -54,6 +54,9 @@ int message_read(struct message *m, int fd, const struct intake_limits *lim,
                  struct status *st);
 /* Read up to n bytes at off; returns bytes read (0 at end), -1 on error. */
 ssize_t message_pread(const struct message *m, void *buf, size_t n, size_t off);
+/* The message as a child's standard input (lda/sys/child.h). */
+struct child_input;
+void message_input(const struct message *m, struct child_input *in);
 /* Write the whole message to fd.  0, or -1 with errno set. */
 int message_write(const struct message *m, int fd);
 /* First value of a header in the header block, unfolded, or NULL.  The

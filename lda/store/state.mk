@@ -1,8 +1,8 @@
-## Per-user state (lda/sys/state.h) over Berkeley DB in the weir_db.so
-## module (lda/mod_db.c, api in lda/sys/mod_db.h).
+## Per-user state (lda/store/state.h) over Berkeley DB in the weir_db.so
+## module (lda/sys/mod_db.c, api in lda/sys/mod_db.h).  In the store
+## layer: it uses lock.c, and builtins (the DNSBL cache) use it.
 
-AM_CPPFLAGS += -I$(top_srcdir)/lda/sys
-libweir_a_SOURCES += lda/sys/state.c lda/sys/state.h lda/sys/mod_db.h
+libweir_store_a_SOURCES += lda/store/state.c lda/store/state.h
 weir_db_la_SOURCES += lda/sys/mod_db.h
 
 ## The unit test links libdb itself only to make foreign-format files.

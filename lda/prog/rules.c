@@ -300,6 +300,7 @@ temp_fd(const char *dir)
 static int
 host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *st)
 {
+    struct child_input in;
     struct host_ctx *h = ctx;
     struct delivery *d = h->d;
     const struct weir_config *cfg = d->cfg;
@@ -315,7 +316,8 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     spec.env = child_env_list(&env);
     spec.timeout_sec = (cfg->child_timeout_ms + 999) / 1000;
     spec.out_max = cfg->limits.message_size;
-    rc = child_run(&spec, &d->msg, &out, NULL, st);
+    message_input(&d->msg, &in);
+    rc = child_run(&spec, &in, &out, NULL, st);
     child_env_free(&env);
     if (rc < 0) {
         buf_free(&out);
@@ -384,8 +386,8 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
                  cfg->system_rules);
         return 0;
     }
-    upath = d->rules_arg ? xstrdup(d->rules_arg) : config_path(cfg->user_rules, d->home);
-    ucache = config_path(cfg->user_cache_dir, d->home);
+    upath = d->rules_arg ? xstrdup(d->rules_arg) : home_path(cfg->user_rules, d->home);
+    ucache = home_path(cfg->user_cache_dir, d->home);
     how = rules_load(upath, getuid(), ucache, 1, &lim, &user);
     if (how == RULES_REFUSED || how == RULES_BROKEN)
         msg_warn("user rules %s not run (system rules only, then implicit keep)", upath);

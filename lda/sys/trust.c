@@ -13,7 +13,6 @@
  */
 #include "config.h"
 #include "trust.h"
-#include "weir_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,7 +136,7 @@ trust_open(const char *path, uid_t owner, int *fd, struct buf *why)
 int
 trust_hold(const char *hold_file, const char *home, struct status *st)
 {
-    char *path = config_path(hold_file, home);
+    char *path = home_path(hold_file, home);
     struct stat sb;
     int rc = 0;
 

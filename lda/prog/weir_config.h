@@ -18,7 +18,7 @@
  * mail (exit 75), a broken user config is ignored with a log line.
  *
  * Paths may start with "~/" (the recipient's home directory);
- * config_path() expands them.  Strings are owned by the struct and freed
+ * home_path() expands them.  Strings are owned by the struct and freed
  * by config_free().
  */
 #ifndef WEIR_WEIR_CONFIG_H
@@ -138,6 +138,5 @@ void config_defaults(struct weir_config *c);
 int config_load(struct weir_config *c, const char *path, int user, struct buf *err);
 void config_free(struct weir_config *c);
 /* path with a leading "~/" (or "~" alone) replaced by home; allocated. */
-char *config_path(const char *path, const char *home);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "message.h"
+#include "child.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -367,6 +368,20 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         m->header_len = lim->header_max;
     }
     return 0;
+}
+
+static ssize_t
+input_pread(const void *src, void *buf, size_t n, size_t off)
+{
+    return message_pread(src, buf, n, off);
+}
+
+void
+message_input(const struct message *m, struct child_input *in)
+{
+    in->pread = input_pread;
+    in->src = m;
+    in->len = m->len;
 }
 
 ssize_t

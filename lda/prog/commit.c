@@ -386,6 +386,7 @@ outgoing_refused(const struct action *a)
 static int
 run_outgoing(struct ctx *c, const struct action *a, struct status *st)
 {
+    struct child_input in;
     struct delivery *d = c->d;
     struct child_env env;
     struct child_spec spec;
@@ -408,7 +409,8 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
         argv[6] = NULL;
         spec.argv = argv;
     }
-    rc = child_run(&spec, &d->msg, NULL, NULL, st);
+    message_input(&d->msg, &in);
+    rc = child_run(&spec, &in, NULL, NULL, st);
     child_env_free(&env);
     return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * mod_db.c -- the weir_db.so module: Berkeley DB btree files behind
- * dynload (lda/dynload.h), for the per-user state layer (lda/sys/state.c).
+ * dynload (lda/sys/dynload.h), for the per-user state layer (lda/store/state.c).
  * The api table (struct weir_db_api) and its return codes are described
  * in lda/sys/mod_db.h.
  *

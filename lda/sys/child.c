@@ -50,8 +50,8 @@
 #define CHILD_NAME_MAX 80
 /* Environment entries accepted from a spec. */
 #define CHILD_ENV_MAX 128
-/* Output cap when the caller gave none. */
-#define CHILD_OUT_MAX_DEFAULT INTAKE_SIZE_MAX_DEFAULT
+/* Output cap when the caller gave none (the default largest message). */
+#define CHILD_OUT_MAX_DEFAULT ((size_t)256 * 1024 * 1024)
 
 extern char **environ;
 
@@ -139,7 +139,7 @@ child_env_free(struct child_env *e)
 
 struct run {
     const struct child_spec *spec;
-    const struct message *in;
+    const struct child_input *in;
     struct buf *out;
     size_t out_max;
     char name[CHILD_NAME_MAX];      /* for messages */
@@ -307,7 +307,7 @@ feed(struct run *r, struct status *st)
     ssize_t n;
 
     if (r->chunk_off == r->chunk_len) {
-        ssize_t got = r->in ? message_pread(r->in, r->chunk, sizeof r->chunk, r->fed) : 0;
+        ssize_t got = r->in ? r->in->pread(r->in->src, r->chunk, sizeof r->chunk, r->fed) : 0;
 
         if (got < 0) {
             status_errno(st, "4.3.0", errno, "%s: cannot read the message", r->name);
@@ -453,7 +453,7 @@ finish(struct run *r, int wst, int *exit_code, struct status *st)
 }
 
 int
-child_run(const struct child_spec *spec, const struct message *in,
+child_run(const struct child_spec *spec, const struct child_input *in,
           struct buf *out, int *exit_code, struct status *st)
 {
     struct run *r;

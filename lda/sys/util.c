@@ -232,3 +232,11 @@ fsync_dir(const char *path)
     errno = saved;
     return rc;
 }
+
+char *
+home_path(const char *path, const char *home)
+{
+    if (path[0] == '~' && (path[1] == '/' || path[1] == '\0'))
+        return xasprintf("%s%s", home, path + 1);
+    return xstrdup(path);
+}

@@ -965,6 +965,7 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
 static int
 host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *st)
 {
+    struct child_input in;
     struct run_ctx *rc = ctx;
     struct tester *t = rc->t;
     struct child_env env;
@@ -985,7 +986,8 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     spec.env = child_env_list(&env);
     spec.timeout_sec = TESTER_FILTER_TIMEOUT;
     spec.out_max = INTAKE_SIZE_MAX_DEFAULT;
-    r = child_run(&spec, rc->m, &out, NULL, st);
+    message_input(rc->m, &in);
+    r = child_run(&spec, &in, &out, NULL, st);
     child_env_free(&env);
     if (r == 0 && out.len == 0) {
         status_set(st, "4.3.0", "filter '%s' produced no output", command);

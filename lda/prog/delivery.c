@@ -135,7 +135,7 @@ apply_config(struct delivery *d)
 {
     struct weir_config *cfg = d->cfg;
     struct buf err = BUF_INIT;
-    char *path = config_path(cfg->user_config, d->home);
+    char *path = home_path(cfg->user_config, d->home);
 
     if (config_load(cfg, path, 1, &err) < 0) {
         for (char *line = err.data, *nl; line && (nl = strchr(line, '\n')); line = nl + 1) {
@@ -147,7 +147,7 @@ apply_config(struct delivery *d)
     free(path);
     buf_free(&err);
     if (cfg->logging.user_log) {
-        path = config_path(cfg->logging.user_log_file, d->home);
+        path = home_path(cfg->logging.user_log_file, d->home);
         log_open("weir", d->log_dests | LOG_DEST_FILE, path);
         free(path);
     }

@@ -1,20 +1,12 @@
-## lda/folders.mk -- the delivery engine: folders (Maildir++, mbox, MH),
-## locking, path safety, commit of the action list.  Sources go into
-## libweir.a with `libweir_a_SOURCES +=`; tests with `TESTS +=`.
+## tests/delivery/ -- the delivery engine (lda/store/, lda/prog/commit.c):
+## folders, locking, crash and disk-full behaviour, concurrency.
 
-libweir_a_SOURCES += \
-	lda/folder.c lda/folder.h \
-	lda/lock.c lda/lock.h \
-	lda/mbox.c lda/mbox.h \
-	lda/mh.c lda/mh.h \
-	lda/commit.c lda/commit.h
-
-## A test-only driver: runs commit_run() with an action list built from its
-## arguments, as weir will once the rule VM produces the list.
+## A test-only driver: runs the commit with an action list built from its
+## arguments, as weir does with the list the rules produce.
 check_PROGRAMS += tests/delivery/commit_driver tests/delivery/mboxsplit \
 	tests/delivery/killer tests/delivery/holdlock \
 	tests/delivery/test_folder tests/delivery/test_mbox
-tests_delivery_commit_driver_SOURCES = tests/delivery/commit_driver.c
+tests_delivery_commit_driver_SOURCES = tests/delivery/commit_driver.c $(WEIR_SAN_OPTIONS)
 tests_delivery_commit_driver_LDADD = $(WEIR_CORE_LIBS)
 tests_delivery_mboxsplit_SOURCES = tests/delivery/mboxsplit.c
 tests_delivery_killer_SOURCES = tests/delivery/killer.c

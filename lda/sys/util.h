@@ -50,5 +50,8 @@ ssize_t read_retry(int fd, void *p, size_t n);
 /* fsync(2) a directory (after creating, linking or removing a name in it).
  * 0, or -1 with errno set. */
 int fsync_dir(const char *path);
+/* "~/x" or "~" with home put in place of "~"; any other path copied.
+ * Allocated. */
+char *home_path(const char *path, const char *home);
 
 #endif
