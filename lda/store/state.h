@@ -10,7 +10,7 @@
  *     struct state_db *db;
  *     struct state_rec r;
  *     struct status st;
- *     char *dir = config_path(cfg->state_dir, home);       // absolute
+ *     char *dir = home_path(cfg->state_dir, home);       // absolute
  *
  *     if (state_open(dir, "dnsbl", 0, &db, &st) < 0) {
  *         msg_warn("%s", st.text);        // no cache: ask DNS

@@ -1,5 +1,5 @@
 /*
- * test_state.c -- the per-user state layer (lda/sys/state.h) on real
+ * test_state.c -- the per-user state layer (lda/store/state.h) on real
  * Berkeley DB files: libdb loaded only by state_open; get/put/del/claim,
  * expiry under the clock override, iteration, nested transactions; every
  * kind of damaged or foreign file moved aside with a log line and
