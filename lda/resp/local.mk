@@ -12,3 +12,17 @@ tests_resp_state_tool_LDADD = $(WEIR_CORE_LIBS)
 
 TESTS += tests/resp/state_cmd.sh
 EXTRA_DIST += tests/resp/state_cmd.sh
+
+libweir_prog_a_SOURCES += lda/resp/compose.c lda/resp/compose.h \
+	lda/resp/autoreply.c lda/resp/autoreply.h \
+	lda/resp/dsn.c lda/resp/dsn.h \
+	lda/resp/responder.c lda/resp/responder.h
+
+check_PROGRAMS += tests/resp/resp_driver
+tests_resp_resp_driver_SOURCES = tests/resp/resp_driver.c
+tests_resp_resp_driver_LDADD = $(WEIR_CORE_LIBS)
+
+RESP_SH_TESTS = tests/resp/reply.sh tests/resp/fakebounce.sh tests/resp/race.sh
+TESTS += $(RESP_SH_TESTS)
+EXTRA_DIST += $(RESP_SH_TESTS) tests/resp/lib-resp.sh tests/resp/fake-sendmail \
+	tests/resp/parse_mail.py
