@@ -26,3 +26,10 @@ RESP_SH_TESTS = tests/resp/reply.sh tests/resp/fakebounce.sh tests/resp/race.sh
 TESTS += $(RESP_SH_TESTS)
 EXTRA_DIST += $(RESP_SH_TESTS) tests/resp/lib-resp.sh tests/resp/fake-sendmail \
 	tests/resp/parse_mail.py
+
+## The composition fuzz target (fuzz/fuzz_resp.c, listed in fuzz/local.mk).
+EXTRA_DIST += tests/resp/fuzz.sh
+TESTS += tests/resp/fuzz.sh
+if HAVE_LIBFUZZER
+tests/resp/fuzz.log: fuzz/fuzz_resp
+endif
