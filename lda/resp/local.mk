@@ -16,9 +16,14 @@ EXTRA_DIST += tests/resp/state_cmd.sh
 libweir_prog_a_SOURCES += lda/resp/compose.c lda/resp/compose.h \
 	lda/resp/autoreply.c lda/resp/autoreply.h \
 	lda/resp/dsn.c lda/resp/dsn.h \
-	lda/resp/responder.c lda/resp/responder.h
+	lda/resp/responder.c lda/resp/responder.h \
+	lda/resp/dupe.c lda/resp/dupe.h \
+	lda/resp/progtest.c lda/resp/progtest.h
 
-check_PROGRAMS += tests/resp/resp_driver
+check_PROGRAMS += tests/resp/resp_driver tests/resp/test_units
+tests_resp_test_units_SOURCES = tests/resp/test_units.c tests/tap.h
+tests_resp_test_units_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/resp/test_units
 tests_resp_resp_driver_SOURCES = tests/resp/resp_driver.c
 tests_resp_resp_driver_LDADD = $(WEIR_CORE_LIBS)
 
