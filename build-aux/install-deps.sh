@@ -11,7 +11,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libc-ares-dev libpsl-dev libidn2-dev publicsuffix
       rbldnsd
       time util-linux clang libclang-rt-14-dev valgrind strace jq
-      zip p7zip-full sharutils
+      zip p7zip-full sharutils db-util python3
       postfix maildrop"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps.sh: not root; assuming these packages are installed:" $PKGS >&2

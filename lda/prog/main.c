@@ -57,7 +57,7 @@ usage(FILE *fp)
 "                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Subcommands (see weir(1)): test, check, dump, compile, mime.\n");
+"Subcommands (see weir(1)): test, check, dump, compile, mime, state.\n");
 }
 
 static void
@@ -131,6 +131,7 @@ main(int argc, char **argv)
         } sub[] = {
             { "test", cmd_test }, { "check", cmd_check },
             { "dump", cmd_dump }, { "compile", cmd_compile }, { "mime", cmd_mime },
+            { "state", cmd_state },
         };
 
         for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
