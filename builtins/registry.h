@@ -126,8 +126,10 @@ void rl_bi_cache_put(struct rl_bi_env *env, const char *key, void *p,
  * eval returns -1).  */
 const void *rl_bi_module(struct rl_bi_env *env, const char *name);
 /* A weir.yaml setting by key ("dns.timeout", "limits.mime_depth") as the
- * host has it, as text, or NULL when the host has none (use the default
- * the key documents). */
+ * host has it, as text (sizes in bytes, durations in milliseconds,
+ * booleans "true"/"false", lists one entry a line; valid until the next
+ * call), or NULL when the host has none (use the default the key
+ * documents). */
 const char *rl_bi_setting(struct rl_bi_env *env, const char *key);
 /* A log line through the host. */
 void rl_bi_log(struct rl_bi_env *env, enum rl_log_level level, const char *fmt, ...)

@@ -33,17 +33,21 @@ struct comp {
     int file, line;             /* current statement, for the line table */
 };
 
+static const struct rl_limits rl_defaults = {
+    .steps = 1000000,                   /* VM instructions per run */
+    .match_limit = 100000,              /* PCRE2 match limit */
+    .depth_limit = 10000,               /* PCRE2 backtracking depth */
+    .heap_limit = 20 * 1024,            /* PCRE2 heap, KiB */
+    .include_depth = 8,                 /* nested include levels */
+    .source_max = 4 * 1024 * 1024,      /* bytes per source file */
+    .string_max = 64 * 1024,            /* interpolated string bytes */
+    .jit = 0,
+};
+
 void
 rl_limits_default(struct rl_limits *lim)
 {
-    lim->steps = RL_DEFAULT_STEPS;
-    lim->match_limit = RL_DEFAULT_MATCH_LIMIT;
-    lim->depth_limit = RL_DEFAULT_DEPTH_LIMIT;
-    lim->heap_limit = RL_DEFAULT_HEAP_LIMIT;
-    lim->include_depth = RL_DEFAULT_INCLUDE_DEPTH;
-    lim->source_max = RL_DEFAULT_SOURCE_MAX;
-    lim->string_max = RL_DEFAULT_STRING_MAX;
-    lim->jit = 0;
+    *lim = rl_defaults;
 }
 
 const char *

@@ -37,14 +37,6 @@
 /* Limits                                                              */
 /* ------------------------------------------------------------------ */
 
-#define RL_DEFAULT_STEPS         1000000ul  /* VM instructions per run */
-#define RL_DEFAULT_MATCH_LIMIT   100000u    /* PCRE2 match limit */
-#define RL_DEFAULT_DEPTH_LIMIT   10000u     /* PCRE2 backtracking depth */
-#define RL_DEFAULT_HEAP_LIMIT    (20u * 1024) /* PCRE2 heap, KiB */
-#define RL_DEFAULT_INCLUDE_DEPTH 8          /* nested include levels */
-#define RL_DEFAULT_SOURCE_MAX    (4u * 1024 * 1024) /* bytes per source file */
-#define RL_DEFAULT_STRING_MAX    (64u * 1024) /* interpolated string bytes */
-
 struct rl_limits {
     unsigned long steps;        /* VM step budget for one rl_run */
     uint32_t match_limit;       /* pcre2_set_match_limit */
@@ -58,6 +50,10 @@ struct rl_limits {
                                    (weir test); off by default */
 };
 
+/* The library's defaults (weir.yaml's limits.vm_steps and limits.regex_*
+ * take theirs from here): one million steps, PCRE2 match limit 100000,
+ * depth 10000, heap 20 MiB, include depth 8, 4 MiB source files, 64 KiB
+ * strings, no JIT. */
 void rl_limits_default(struct rl_limits *lim);
 
 /* ------------------------------------------------------------------ */
@@ -204,8 +200,11 @@ struct rl_host {
     /* A private module by name (lda/sys/dynload.h), loaded on first use:
      * its api table, or NULL when it cannot be loaded.  May be NULL. */
     const void *(*module)(void *ctx, const char *name);
-    /* A configuration setting by key ("dns.timeout") as text, or NULL
-     * (the builtin then uses the key's documented default).  May be NULL. */
+    /* A configuration setting by key ("dns.timeout") as text -- sizes in
+     * bytes, durations in milliseconds, booleans "true"/"false", lists one
+     * entry a line -- valid until the next call; NULL for a key the host
+     * does not know (the builtin then uses the key's documented default).
+     * May be NULL. */
     const char *(*setting)(void *ctx, const char *key);
 };
 

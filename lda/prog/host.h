@@ -37,6 +37,7 @@ struct host {
     /* private */
     struct buf body;            /* a spooled message's body, read once */
     int body_loaded;
+    struct buf setting;         /* the last setting a builtin asked for */
 };
 
 /* Where the envelope comes from (weir(1) INTAKE, weir-test(1) ENVELOPE). */

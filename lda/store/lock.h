@@ -16,11 +16,6 @@
 
 #include "status.h"
 
-/* Longest total wait for the locks of one mailbox. */
-#define LOCK_WAIT_SEC_DEFAULT   90
-/* A dotlock older than this, whose owner cannot be checked, is stale. */
-#define DOTLOCK_STALE_SEC_DEFAULT 300
-
 struct dotlock {
     char *path;             /* "<mailbox>.lock" while held, else NULL */
     int spool;              /* created with the mail group raised */
