@@ -509,6 +509,22 @@ field_unfolded(struct fcache *c, const struct mp_field *f)
     return c->unfolded;
 }
 
+/* The first field named name at index *i or after it, unfolded into its
+ * cache slot; *i is left at its index.  NULL when there is none. */
+static struct fcache *
+next_field(struct vm *v, size_t *i, const char *name)
+{
+    struct mp_header *h = hdr_parsed(v);
+
+    for (; *i < h->n; (*i)++) {
+        if (mp_field_is(&h->f[*i], name)) {
+            field_unfolded(&v->fc[*i], &h->f[*i]);
+            return &v->fc[*i];
+        }
+    }
+    return NULL;
+}
+
 /* Compare value (len bytes) with the operand; 1 true, 0 false. */
 static int
 compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
@@ -840,16 +856,10 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
     }
     switch (in->op) {
     case RL_OP_HEADER: {
-        struct mp_header *h;
+        struct fcache *c;
         expand(v, in->c, &name, pc);
-        h = hdr_parsed(v);
         tname = "header";
-        for (size_t i = 0; i < h->n && !t.result; i++) {
-            const struct mp_field *f = &h->f[i];
-            struct fcache *c = &v->fc[i];
-            if (!mp_field_is(f, name.data))
-                continue;
-            field_unfolded(c, f);
+        for (size_t i = 0; !t.result && (c = next_field(v, &i, name.data)) != NULL; i++) {
             if (in->a == 0 && c->decoded == NULL)
                 c->decoded = mp_decode_2047(c->unfolded);
             const char *u = in->a == 0 ? c->decoded : c->unfolded;
@@ -858,16 +868,10 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         break;
     }
     case RL_OP_ADDRESS: {
-        struct mp_header *h;
+        struct fcache *c;
         expand(v, in->c, &name, pc);
-        h = hdr_parsed(v);
         tname = "address";
-        for (size_t i = 0; i < h->n && !t.result; i++) {
-            const struct mp_field *f = &h->f[i];
-            struct fcache *c = &v->fc[i];
-            if (!mp_field_is(f, name.data))
-                continue;
-            field_unfolded(c, f);
+        for (size_t i = 0; !t.result && (c = next_field(v, &i, name.data)) != NULL; i++) {
             if (!c->addr_ok) {
                 c->naddr = mp_address_parse_list(c->unfolded, &c->addr);
                 c->addr_ok = 1;

@@ -685,23 +685,20 @@ decide(struct tester *t, struct tester_result *res)
         } else if (s->fate == COMMIT_DO) {
             switch (a->kind) {
             case ACT_FILE:
-                buf_printf(&v, "%sdelivered to %s (%s)", v.len ? ", " : "", f,
-                           where(a, w, sizeof w));
-                buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
-                ndeliver++;
-                break;
             case ACT_FORWARD:
-                buf_printf(&v, "%sforwarded to %s (%s)", v.len ? ", " : "", a->target,
-                           where(a, w, sizeof w));
-                buf_printf(&dest, "%sforward %s", dest.len ? ", " : "", a->target);
+            case ACT_PIPE: {
+                const char *to = a->kind == ACT_FILE ? f : a->target;
+
+                buf_printf(&v, "%s%s %s (%s)", v.len ? ", " : "",
+                           a->kind == ACT_FILE ? "delivered to" :
+                           a->kind == ACT_FORWARD ? "forwarded to" : "piped to",
+                           to, where(a, w, sizeof w));
+                buf_printf(&dest, "%s%s%s", dest.len ? ", " : "",
+                           a->kind == ACT_FILE ? "" : a->kind == ACT_FORWARD ? "forward " : "pipe ",
+                           to);
                 ndeliver++;
                 break;
-            case ACT_PIPE:
-                buf_printf(&v, "%spiped to %s (%s)", v.len ? ", " : "", a->target,
-                           where(a, w, sizeof w));
-                buf_printf(&dest, "%spipe %s", dest.len ? ", " : "", a->target);
-                ndeliver++;
-                break;
+            }
             case ACT_DISCARD:
                 if (drop == NULL)
                     drop = a;
