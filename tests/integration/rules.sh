@@ -201,4 +201,36 @@ ok $? "header remove: every occurrence gone"
 ok $? "a shadow rule's header edit is not applied"
 is "$(sed '1,/^$/d' "$f")" "$(printf 'body line 1\nbody line 2')" "the body is byte for byte the same"
 
+# 13. A broken or refused system ruleset holds mail (4.3.5, exit 75) as a
+# broken weir.yaml does: the administrator's policy is never silently off.
+cat > "$T/system.rules" <<'RULES'
+if header "Subject" contains "malware" { final file "~/Maildir/.Quarantine/" }
+if header "Subject" contain "typo" { discard }
+RULES
+chmod 644 "$T/system.rules"
+printf 'file "~/Maildir/.mine/"\n' > "$R"
+reset
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml" > "$T/out" 2> "$T/err"
+is "$?" 75 "system rules that do not compile: exit 75 (mail held)"
+test ! -e "$md"
+ok $? "system rules that do not compile: nothing delivered (not even the user's folder)"
+is "$(head -n 1 "$T/err" | cut -c1-6)" "4.3.5 " "the MTA's line starts with 4.3.5"
+grep -q '^4\.3\.5 .*system\.rules:2:[0-9]*: .*contain' "$T/err"
+ok $? "the status line names the first error with its position"
+printf 'if header "Subject" contains "malware" { final file "~/Maildir/.Quarantine/" }\n' > "$T/system.rules"
+chmod 666 "$T/system.rules"
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml" > "$T/out" 2> "$T/err"
+is "$?" 75 "world-writable system rules: exit 75 (mail held)"
+test ! -e "$md"
+ok $? "world-writable system rules: nothing delivered"
+grep -q '^4\.3\.5 .*world-writable' "$T/err"
+ok $? "the status line says why the system rules were refused"
+chmod 644 "$T/system.rules"
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
+is "$?:$(n "$md/.Quarantine/new")" "0:1" "the same ruleset once fixed quarantines (control)"
+rm -f "$T/system.rules"
+reset
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
+is "$?:$(n "$md/.mine/new")" "0:1" "no system ruleset at all is not an error: the user's rules run"
+
 done_testing
