@@ -228,6 +228,8 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
      * within ncode instructions, whatever the step budget. */
     case 'J': return v >= p->ncode ? "jump target out of range"
                      : v <= (uint32_t)(in - p->code) ? "jump target not forward" : NULL;
+    case 'U': return v <= 1 ? NULL : "undecided-counts-as operand not 0 or 1";
+    case 'I': return v <= (uint32_t)(in - p->code) ? NULL : "condition start after the instruction";
     case 'S': return kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 's': return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 'N': return v < p->nk && p->k[v].kind == RL_K_NUM ? NULL : "number constant index invalid";
@@ -616,6 +618,12 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     switch (kind) {
     case 'X': return;
     case 'J': buf_printf(ops_txt, "->%04u", v); break;
+    case 'U':                   /* only the unusual case is shown */
+        if (v == 0)
+            return;
+        buf_adds(ops_txt, "undecided=true");
+        break;
+    case 'I': buf_printf(ops_txt, "since %04u", v); break;
     case 'S': case 's': case 'N': case 'n': case 'O':
         if (v == RL_NONE) {
             buf_adds(ops_txt, "-");

@@ -26,6 +26,11 @@ enum rl_op {
 
 #define RL_NONE UINT32_MAX          /* "no constant" in an optional operand */
 
+/* The test flag: 0 false, 1 true, or undecided (a regex limit, facts that
+ * could not be obtained).  JT/JF count an undecided flag as their operand
+ * a says; JU skips an else when the condition had an undecided test. */
+#define RL_FLAG_UNDECIDED 2
+
 enum rl_cmp { RL_CMP_EXISTS, RL_CMP_IS, RL_CMP_CONTAINS, RL_CMP_MATCHES,
               RL_CMP_GLOB, RL_CMP_COUNT };
 enum rl_part { RL_PART_ALL, RL_PART_LOCAL, RL_PART_DOMAIN, RL_PART_NAME,

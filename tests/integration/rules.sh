@@ -233,4 +233,27 @@ reset
 printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
 is "$?:$(n "$md/.mine/new")" "0:1" "no system ruleset at all is not an error: the user's rules run"
 
+# 14. A test that cannot be decided is not turned into true by `not`: a
+# regex that hits its match limit leaves the condition not taken, and an
+# if/else runs neither branch.
+cat > "$R" <<'RULES'
+if not header "Subject" matches /^(a+)+$/ { file "~/Maildir/.fired/" }
+if header "Subject" matches /^(a+)+$/ { file "~/Maildir/.fired2/" } else { file "~/Maildir/.else/" }
+RULES
+reset
+long=$(head -c 40 /dev/zero | tr '\0' 'a')
+printf 'Subject: %s!\n\nb\n' "$long" | "$WEIR" -v 2> "$T/err"
+is "$?:$(n "$md/new")" "0:1" "an undecided regex under not: implicit keep"
+test ! -e "$md/.fired" && test ! -e "$md/.fired2" && test ! -e "$md/.else"
+ok $? "neither the negated condition, nor the if, nor its else was taken"
+grep -q 'rules:1: regex match limit reached: test undecided' "$T/err"
+ok $? "the log says the test was undecided, with its line"
+printf 'Subject: plain\n\nb\n' | "$WEIR"
+is "$(n "$md/.fired/new"):$(n "$md/.else/new")" "1:1" "a decided subject takes both rules (control)"
+printf 'Subject: %s!\n\nb\n' "$long" > "$T/wt/long.eml"; chmod 644 "$T/wt/long.eml"
+cp "$R" "$T/wt/r"; chmod 644 "$T/wt/r"
+$AS env HOME="$T/wt" "$WEIR" test --trace -S -r "$T/wt/r" "$T/wt/long.eml" > "$T/out" 2>&1
+grep -q -- 'header "Subject" matches .* -> undecided$' "$T/out"
+ok $? "weir test --trace shows the test as undecided"
+
 done_testing
