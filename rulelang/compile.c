@@ -14,6 +14,7 @@
  */
 #include "config.h"
 #include "ast.h"
+#include "lint.h"
 #include "registry.h"
 
 #include <stdlib.h>
@@ -671,6 +672,7 @@ rl_compile(const char *path, const char *source, size_t len,
     memset(&f, 0, sizeof f);
     f.diags = diags;
     errs = rl_parse(&f, path, source, len, reader, limits);
+    errs += rl_lint(&f);
     memset(&c, 0, sizeof c);
     c.f = &f;
     c.diags = diags;

@@ -256,4 +256,17 @@ $AS env HOME="$T/wt" "$WEIR" test --trace -S -r "$T/wt/r" "$T/wt/long.eml" > "$T
 grep -q -- 'header "Subject" matches .* -> undecided$' "$T/out"
 ok $? "weir test --trace shows the test as undecided"
 
+# 15. A target spelled as an mbox that names an existing Maildir is
+# delivered into that Maildir (maildrop does the same), not refused and
+# filed in the inbox; a missing one is still an mbox file.
+printf 'file "~/Maildir/.Spam"\n' > "$R"
+reset
+mkdir -p "$md/.Spam/cur" "$md/.Spam/new" "$md/.Spam/tmp"
+printf 'Subject: s\n\nb\n' | "$WEIR" 2> "$T/err"
+is "$?:$(n "$md/.Spam/new"):$(n "$md/new")" "0:1:0" "file \"~/Maildir/.Spam\" (no slash) into the existing Maildir .Spam/"
+printf 'file "~/Maildir/.Other"\n' > "$R"
+printf 'Subject: s\n\nb\n' | "$WEIR"
+test -f "$md/.Other" && grep -q '^Subject: s' "$md/.Other"
+ok $? "a name that is no existing Maildir is an mbox file, as before"
+
 done_testing
