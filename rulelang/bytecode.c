@@ -109,6 +109,7 @@ rl_serialize(const struct rl_program *p, struct buf *out)
             put32(out, (uint32_t)k->nparts);
             for (size_t j = 0; j < k->nparts; j++) {
                 buf_addc(out, k->parts[j].kind);
+                buf_addc(out, k->parts[j].mods);
                 put32(out, k->parts[j].idx);
                 putstr(out, k->parts[j].s ? k->parts[j].s : "", k->parts[j].s ? k->parts[j].len : 0);
             }
@@ -430,7 +431,7 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         uint32_t n = get32(r);
         if (r->bad)
             break;
-        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 9) {
+        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 10) {
             fail(r, "template part count out of range");
             break;
         }
@@ -438,10 +439,15 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         for (uint32_t j = 0; j < n && !r->bad; j++) {
             struct rl_tpart *t = &k->parts[k->nparts++];
             t->kind = get8(r);
+            t->mods = get8(r);
             t->idx = get32(r);
             t->s = getstr(r, &t->len);
             if (r->bad)
                 break;
+            if ((t->mods & ~RL_TM_MASK) || (t->kind == RL_TP_LIT && t->mods)) {
+                fail(r, "template modifier out of range");
+                break;
+            }
             switch (t->kind) {
             case RL_TP_LIT: case RL_TP_NCAP: case RL_TP_ENV:
                 if (t->idx != 0) fail(r, "template index set on a named part");
@@ -632,6 +638,10 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
             case RL_TP_SPECIAL:
                 buf_printf(b, "${%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?");
                 break;
+            }
+            if (t->kind != RL_TP_LIT && (t->mods & RL_TM_MASK) && b->len) {
+                b->len--;       /* before the closing brace */
+                buf_adds(b, t->mods & RL_TM_LOWER ? ":lower}" : ":upper}");
             }
         }
         buf_addc(b, '"');

@@ -280,6 +280,7 @@ kstr(struct comp *c, const struct ast_str *s)
             continue;
         }
         t->kind = RL_TP_SPECIAL;
+        t->mods = (uint8_t)a->mods;
         if (a->len == 1 && a->s[0] >= '0' && a->s[0] <= '9') {
             t->kind = RL_TP_CAP;
             t->idx = (uint32_t)(a->s[0] - '0');
@@ -318,6 +319,7 @@ kstr(struct comp *c, const struct ast_str *s)
             struct ast_str at = { .line = s->line, .col = a->col,
                                   .end_col = a->col + (int)a->len + 3 };
             t->kind = RL_TP_LIT;
+            t->mods = 0;
             t->s = xstrdup("");
             cerr(c, RL_SEV_ERROR, &at,
                  "set it first (set NAME = \"...\"), or name a capture (?<NAME>...) in an earlier regex",

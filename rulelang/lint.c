@@ -181,7 +181,7 @@ static int
 name_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.';
+           c == '_' || c == '.' || c == ':';
 }
 
 /* An unescaped ${name} outside a character class: PCRE2 reads it as an

@@ -68,8 +68,14 @@ extern const char *const rl_special_names[RL_SP_COUNT];
 
 #define RL_MAX_CAPTURE 9            /* ${0} .. ${9} */
 
+/* Modifiers of an interpolation, ${name:lower} (ASCII letters only). */
+#define RL_TM_LOWER 0x01u
+#define RL_TM_UPPER 0x02u
+#define RL_TM_MASK  0x03u
+
 struct rl_tpart {
     uint8_t kind;                   /* enum rl_tpkind */
+    uint8_t mods;                   /* RL_TM_*; 0 for literals */
     uint32_t idx;                   /* VAR register, CAP number, SPECIAL id */
     char *s;                        /* LIT text, NCAP/ENV name */
     size_t len;

@@ -211,15 +211,25 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             break;
         }
         if (s && *s) {
-            size_t n = strlen(s), room = v->lim->string_max - b->len;
+            size_t n = strlen(s), room = v->lim->string_max - b->len, at = b->len;
+            int cut = n > room;
 
             taint |= tt;
-            if (n > room) {     /* never build more than the limit */
-                buf_add(b, s, room);
+            buf_add(b, s, cut ? room : n);  /* never build more than the limit */
+            /* ${name:lower}, ${name:upper}: ASCII letters only, whatever
+             * the locale (UTF-8 sequences are left as they are) */
+            for (size_t j = at; (t->mods & RL_TM_MASK) && j < b->len; j++) {
+                char ch = b->data[j];
+
+                if ((t->mods & RL_TM_LOWER) && ch >= 'A' && ch <= 'Z')
+                    b->data[j] = (char)(ch - 'A' + 'a');
+                else if ((t->mods & RL_TM_UPPER) && ch >= 'a' && ch <= 'z')
+                    b->data[j] = (char)(ch - 'a' + 'A');
+            }
+            if (cut) {
                 limit_hit(v, pc, "string longer than the limit: cut");
                 break;
             }
-            buf_add(b, s, n);
         }
     }
     return taint;

@@ -269,4 +269,20 @@ printf 'Subject: s\n\nb\n' | "$WEIR"
 test -f "$md/.Other" && grep -q '^Subject: s' "$md/.Other"
 ok $? "a name that is no existing Maildir is an mbox file, as before"
 
+# 16. ~/.weir/log stays text: a raw 8-bit (Latin-1) Subject is logged with
+# its non-UTF-8 bytes as \xHH, valid UTF-8 as it is.
+rm -f "$R"
+printf 'logging:\n  user_log: true\n' > "$HOME/.weir/config.yaml"
+rm -f "$HOME/.weir/log"
+reset
+printf 'Subject: caf\351 cr\350me \303\251t\303\251\n\nb\n' | "$WEIR"
+grep -aq 'subject="caf\\xE9 cr\\xE8me \303\251t\303\251"' "$HOME/.weir/log"
+ok $? "the Latin-1 bytes are logged as \\xE9 and \\xE8, the UTF-8 ones as they are"
+iconv -f UTF-8 -t UTF-8 "$HOME/.weir/log" > /dev/null 2>&1
+ok $? "the log is valid UTF-8"
+out=$(LC_ALL=C.UTF-8 grep 'subject=' "$HOME/.weir/log" 2>&1)
+case $out in *"inary file"*|"") false ;; *) true ;; esac
+ok $? "grep in a UTF-8 locale prints the line (not 'binary file matches')"
+rm -f "$HOME/.weir/config.yaml"
+
 done_testing
