@@ -218,7 +218,8 @@ struct rl_builtin {
     void (*prepare)(struct rl_bi_env *env, const struct rl_bi_call *call);
     /* Run one call: 0 when decided (the result is in r), -1 when the facts
      * could not be obtained (a limit, a missing module, a DNS error): the
-     * test is then undecided and counts as false (logged).  NULL: the
+     * test is then undecided: no condition is taken because of it, `not`
+     * included (weir-rules(5), Undecided tests; logged).  NULL: the
      * builtin is reserved, its name known but not in this build. */
     int (*eval)(struct rl_bi_env *env, const struct rl_bi_call *call,
                 struct rl_bi_result *r);

@@ -174,8 +174,29 @@ lex_string(struct lexer *p)
                 return;
             }
             size_t nl = p->pos - st;
-            int okname = nl > 0;
-            for (size_t i = st; i < p->pos; i++)
+            const char *colon = memchr(p->s + st, ':', nl);
+            unsigned mods = 0;
+            int okname;
+
+            if (colon) {        /* ${name:lower} */
+                size_t ml = nl - (size_t)(colon + 1 - (p->s + st));
+
+                if (ml == 5 && memcmp(colon + 1, "lower", 5) == 0)
+                    mods = RL_TM_LOWER;
+                else if (ml == 5 && memcmp(colon + 1, "upper", 5) == 0)
+                    mods = RL_TM_UPPER;
+                else {
+                    p->tok.line = p->line;
+                    p->tok.col = col;
+                    p->tok.end_col = p->col + 1;
+                    bad(p, "unknown modifier in '${...}'",
+                        "write ${name:lower} or ${name:upper}");
+                    return;
+                }
+                nl = (size_t)(colon - (p->s + st));
+            }
+            okname = nl > 0;
+            for (size_t i = st; i < st + nl; i++)
                 if (!(isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '.'))
                     okname = 0;
             if (!okname) {
@@ -186,6 +207,7 @@ lex_string(struct lexer *p)
                 return;
             }
             ast_str_add(s, RL_TP_VAR, p->s + st, nl, col);
+            s->v[s->n - 1].mods = mods;
             lex_adv(p);
             continue;
         }

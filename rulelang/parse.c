@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "ast.h"
+#include "hints.h"
 #include "lex.h"
 #include "registry.h"
 
@@ -320,6 +321,23 @@ str_of_text(const char *s, const struct token *t)
 
 static struct ast *parse_cond(struct parser *p);
 
+/* A Sieve tag (":contains", ":is") where weir expects a name or a
+ * comparison: report it with the weir spelling.  1 when reported. */
+static int
+sieve_tag(struct parser *p)
+{
+    size_t n = 0;
+    const char *tag = p->lx.tok.t == T_BAD ? rl_hint_sieve_tag(p->lx.s, p->lx.len,
+                                                             p->lx.tok.off, &n) : NULL;
+
+    if (tag == NULL)
+        return 0;
+    err_tok(p, "see MIGRATING FROM SIEVE in weir-rules(5)",
+            "':%.*s' is Sieve syntax: weir writes it after the header name, as in %s",
+            (int)n, p->lx.s + p->lx.tok.off + 1, tag);
+    return 1;
+}
+
 /* cmp   := ['not'] ( 'exists' | 'is' ['not'] STRING | 'contains' STRING
  *          | 'glob' STRING | 'matches' REGEX )      (exists: header only) */
 static int
@@ -333,6 +351,8 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
         *neg = 1;
         next(p);
     }
+    if (sieve_tag(p))
+        return -1;
     if (p->lx.tok.t != T_IDENT) {
         if (p->lx.tok.t == T_REL)
             unexpected(p, "a comparison (is, contains, matches, glob)",
@@ -394,6 +414,38 @@ negate(struct parser *p, struct ast *a, int neg)
     return n;
 }
 
+/* A word where a field (an address part, a builtin's FIELD) or a
+ * comparison may stand that is neither: report it as an unknown field
+ * when it is not a comparison word either, naming the fields and the one
+ * another filter's word means ("host": domain).  1 when reported. */
+static int
+unknown_field(struct parser *p, const char *what, const char *const *names)
+{
+    struct buf exp = BUF_INIT, help = BUF_INIT;
+    const char *syn, *w = p->lx.tok.text;
+    char hb[64];
+
+    if (p->lx.tok.t != T_IDENT || strcmp(w, "not") == 0)
+        return 0;
+    for (int i = 0; i < RL_CMP_COUNT; i++)
+        if (strcmp(w, rl_cmp_names[i]) == 0)
+            return 0;
+    for (int i = 0; names[i]; i++)
+        buf_printf(&exp, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+    if ((syn = rl_hint_synonym(w, names)) != NULL)
+        buf_printf(&help, "write '%s'%s%s%s", syn, rl_hint_part_desc(syn) ? " (" : "",
+                   rl_hint_part_desc(syn) ? rl_hint_part_desc(syn) : "",
+                   rl_hint_part_desc(syn) ? ")" : "");
+    else if (suggest(w, names, hb, sizeof hb))
+        buf_adds(&help, hb);
+    else
+        buf_adds(&help, "or a comparison: is, contains, matches, glob");
+    err_tok(p, help.data, "unknown %s '%s' (expected %s)", what, w, exp.data);
+    buf_free(&exp);
+    buf_free(&help);
+    return 1;
+}
+
 /* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user' ] */
 static int
 parse_part(struct parser *p, struct ast *a)
@@ -407,7 +459,7 @@ parse_part(struct parser *p, struct ast *a)
             next(p);
             return 0;
         }
-    return 0;
+    return unknown_field(p, "address part", rl_part_names) ? -1 : 0;
 }
 
 /* rel   := ( '>' | '>=' | '<' | '<=' | '==' | '!=' ) NUMBER */
@@ -421,6 +473,15 @@ parse_rel(struct parser *p, struct ast *a, const char *what)
     }
     a->rel = p->lx.tok.rel;
     next(p);
+    if (p->lx.tok.t == T_STRING || (p->lx.tok.t == T_BAD && p->lx.tok.off + 1 < p->lx.len &&
+                                    p->lx.s[p->lx.tok.off] == '$' &&
+                                    p->lx.s[p->lx.tok.off + 1] == '{')) {
+        err_tok(p, "numbers in conditions are written out (5, 100k); variables and "
+                "strings are not allowed there",
+                "expected a number after '%s', found %s", rl_rel_names[a->rel],
+                p->lx.tok.t == T_STRING ? "a string" : "a variable");
+        return -1;
+    }
     if (p->lx.tok.t != T_NUMBER) {
         unexpected(p, "a number", "sizes take k, M or G suffixes: 100k, 5M");
         return -1;
@@ -688,6 +749,8 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                 buf_free(&exp);
                 goto fail;
             }
+            if (f < 0 && b->fields && unknown_field(p, "field", (const char *const *)b->fields))
+                goto fail;
             a->part = f < 0 ? 0 : f;
             if (f >= 0) {
                 if (strchr(b->fields[f], ' '))
@@ -800,8 +863,14 @@ parse_test(struct parser *p)
         if (is_word(p, "raw")) {
             a->mode = 1;
             next(p);
+        } else if (is_word(p, "decoded")) {
+            err_tok(p, "header tests compare the decoded value unless told otherwise: write "
+                    "header \"Name\"; write header raw \"Name\" for the value as written",
+                    "'decoded' is the default and is not written");
+            goto fail;
         }
-        if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
+        if (sieve_tag(p) ||
+            (a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
             goto fail;
         if (parse_cmp(p, a, 1, &neg) < 0)
             goto fail;
@@ -810,11 +879,11 @@ parse_test(struct parser *p)
     if (is_word(p, "address")) {
         a = node(p, A_ADDRESS, &t);
         next(p);
-        if ((a->s1 = expect_string(p, "a header name in double quotes",
+        if (sieve_tag(p) ||
+            (a->s1 = expect_string(p, "a header name in double quotes",
                                    "e.g. address \"From\" domain is \"example.org\"")) == NULL)
             goto fail;
-        parse_part(p, a);
-        if (parse_cmp(p, a, 0, &neg) < 0)
+        if (parse_part(p, a) < 0 || parse_cmp(p, a, 0, &neg) < 0)
             goto fail;
         return negate(p, a, neg);
     }
@@ -1313,6 +1382,17 @@ parse_stmt(struct parser *p)
 
     t.text = NULL;
     t.str = NULL;
+    {
+        const char *what;
+        enum rl_foreign fl = rl_hint_foreign(p->lx.s, p->lx.len, p->lx.tok.off, &what);
+
+        if (fl != RL_FOREIGN_NONE) {
+            err_tok(p, rl_hint_migration(fl), "this is %s, not a weir rule", what);
+            while (p->lx.tok.t != T_EOF)    /* one error, not one per line */
+                next(p);
+            return NULL;
+        }
+    }
     if (p->lx.tok.t != T_IDENT) {
         if (p->lx.tok.t == T_LBRACE) {
             err_tok(p, "a block belongs to an if, elif, else or rule", "unexpected '{'");

@@ -17,7 +17,8 @@
  * rl_load returns -1 with a struct status (always 4.x.x: a bad cache is
  * rebuilt, never trusted); rl_run never fails on the message: limits hit
  * during a run are logged through the host and handled as documented in
- * weir-rules(5) (a regex limit makes its test false and the run goes on;
+ * weir-rules(5) (a regex limit leaves its test undecided: no condition is
+ * taken because of it, `not` included, and the run goes on;
  * the step budget ends the run with the actions chosen so far; long
  * strings are cut).  Header edits are applied to a working copy of the
  * header that later tests see.
@@ -130,7 +131,7 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
 /* ------------------------------------------------------------------ */
 
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
-#define RL_BYTECODE_VERSION 2u
+#define RL_BYTECODE_VERSION 3u
 
 /* Append the program's bytecode image (self-contained, verified on load)
  * to out. */
@@ -236,6 +237,9 @@ struct rl_trace_event {
                                    own words ("part 2 invoice.pdf.exe"),
                                    or NULL */
     int result;
+    int undecided;              /* RL_TR_TEST: the test could not be
+                                   decided (a limit, facts unavailable);
+                                   result is then 0 */
     double points;
     const struct action *action;
 };

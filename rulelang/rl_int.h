@@ -26,6 +26,11 @@ enum rl_op {
 
 #define RL_NONE UINT32_MAX          /* "no constant" in an optional operand */
 
+/* The test flag: 0 false, 1 true, or undecided (a regex limit, facts that
+ * could not be obtained).  JT/JF count an undecided flag as their operand
+ * a says; JU skips an else when the condition had an undecided test. */
+#define RL_FLAG_UNDECIDED 2
+
 enum rl_cmp { RL_CMP_EXISTS, RL_CMP_IS, RL_CMP_CONTAINS, RL_CMP_MATCHES,
               RL_CMP_GLOB, RL_CMP_COUNT };
 enum rl_part { RL_PART_ALL, RL_PART_LOCAL, RL_PART_DOMAIN, RL_PART_NAME,
@@ -63,8 +68,14 @@ extern const char *const rl_special_names[RL_SP_COUNT];
 
 #define RL_MAX_CAPTURE 9            /* ${0} .. ${9} */
 
+/* Modifiers of an interpolation, ${name:lower} (ASCII letters only). */
+#define RL_TM_LOWER 0x01u
+#define RL_TM_UPPER 0x02u
+#define RL_TM_MASK  0x03u
+
 struct rl_tpart {
     uint8_t kind;                   /* enum rl_tpkind */
+    uint8_t mods;                   /* RL_TM_*; 0 for literals */
     uint32_t idx;                   /* VAR register, CAP number, SPECIAL id */
     char *s;                        /* LIT text, NCAP/ENV name */
     size_t len;

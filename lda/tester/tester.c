@@ -557,7 +557,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
         if (ev->detail)
             json_kv(b, "detail", ev->detail);
         if (ev->kind == RL_TR_TEST)
-            buf_printf(b, ",\"result\":%s", ev->result ? "true" : "false");
+            buf_printf(b, ",\"result\":%s", ev->undecided ? "\"undecided\"" :
+                       ev->result ? "true" : "false");
         if (ev->kind == RL_TR_SCORE)
             buf_printf(b, ",\"points\":%g", ev->points);
         if (ev->action) {
@@ -582,7 +583,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             }
             buf_adds(b, " on \"");
             add_quoted(b, ev->value, 1);
-            buf_printf(b, "\" -> %s", ev->result ? "true" : "false");
+            buf_printf(b, "\" -> %s", ev->undecided ? "undecided" :
+                       ev->result ? "true" : "false");
             if (ev->detail) {
                 buf_adds(b, " (");
                 add_quoted(b, ev->detail, 1);
