@@ -276,7 +276,8 @@ printf 'logging:\n  user_log: true\n' > "$HOME/.weir/config.yaml"
 rm -f "$HOME/.weir/log"
 reset
 printf 'Subject: caf\351 cr\350me \303\251t\303\251\n\nb\n' | "$WEIR"
-grep -aq 'subject="caf\\xE9 cr\\xE8me \303\251t\303\251"' "$HOME/.weir/log"
+want=$(printf 'subject="caf\\\\xE9 cr\\\\xE8me \303\251t\303\251"')
+grep -aq "$want" "$HOME/.weir/log"
 ok $? "the Latin-1 bytes are logged as \\xE9 and \\xE8, the UTF-8 ones as they are"
 iconv -f UTF-8 -t UTF-8 "$HOME/.weir/log" > /dev/null 2>&1
 ok $? "the log is valid UTF-8"
