@@ -85,8 +85,7 @@ is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (implicit kee
    "fakebounce: not performed, the message kept, as delivery does"
 
 # ---- side-effect freedom with rules that would touch the world ----------
-CORPUS=$top_srcdir/../shared/corpus
-[ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus
+CORPUS=$top_srcdir/testdata/corpus
 mkdir -p "$T/bin" "$HOME/Maildir/new" "$HOME/Maildir/cur" "$HOME/Maildir/tmp" "$HOME/.weir/state"
 for p in sendmail procmail; do
     cat > "$T/bin/$p" <<EOT
