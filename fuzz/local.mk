@@ -1,5 +1,5 @@
 ## fuzz/: libFuzzer targets, built by `make fuzz` when clang is available.
-EXTRA_DIST += fuzz/README.md
+EXTRA_DIST += fuzz/README.md builtins/README.md
 
 ## Each target is one fuzz/fuzz_NAME.c linked with libweir_fuzz.a: the
 ## sources of librulelang.a, libweir_builtins.a and the system helpers they

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "rules.h"
 #include "child.h"
+#include "dynload.h"
 #include "log.h"
 #include "mailparse.h"
 #include "priv.h"
@@ -402,6 +403,7 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
     host.ctx = &h;
     host.log = host_log;
     host.filter = host_filter;
+    host.module = dynload_api;
     memset(&msg, 0, sizeof msg);
     set_view(&msg, d);
     msg.get_body = host_body;

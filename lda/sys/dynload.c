@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "dynload.h"
+#include "log.h"
 #include "priv.h"
 #include "util.h"
 
@@ -81,4 +82,19 @@ dynload_module(const char *name, struct status *st)
     free(path);
     loaded[i] = mod;
     return mod;
+}
+
+const void *
+dynload_api(void *ctx, const char *name)
+{
+    struct status st;
+    const struct weir_module *mod;
+
+    (void)ctx;
+    status_ok(&st);
+    if ((mod = dynload_module(name, &st)) == NULL) {
+        msg_warn("%s", st.text);
+        return NULL;
+    }
+    return mod->api;
 }

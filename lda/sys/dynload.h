@@ -31,6 +31,10 @@ struct weir_module {
 };
 
 const struct weir_module *dynload_module(const char *name, struct status *st);
+/* The module's api table for the rule language's host (struct rl_host's
+ * `module`): loaded on first use; NULL, with a warning logged, when it
+ * cannot be.  ctx is unused. */
+const void *dynload_api(void *ctx, const char *name);
 /* Names of all modules, NULL-terminated (for --version). */
 extern const char *const dynload_names[];
 /* Whether a module is currently loaded (for tests of laziness). */

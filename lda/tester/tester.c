@@ -24,6 +24,7 @@
 #include "weir_config.h"
 #include "trust.h"
 #include "child.h"
+#include "dynload.h"
 #include "log.h"
 #include "rl.h"
 
@@ -551,6 +552,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             json_kv(b, "value", ev->value);
         if (ev->operand)
             json_kv(b, "operand", ev->operand);
+        if (ev->detail)
+            json_kv(b, "detail", ev->detail);
         if (ev->kind == RL_TR_TEST)
             buf_printf(b, ",\"result\":%s", ev->result ? "true" : "false");
         if (ev->kind == RL_TR_SCORE)
@@ -578,6 +581,11 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             buf_adds(b, " on \"");
             add_quoted(b, ev->value, 1);
             buf_printf(b, "\" -> %s", ev->result ? "true" : "false");
+            if (ev->detail) {
+                buf_adds(b, " (");
+                add_quoted(b, ev->detail, 1);
+                buf_addc(b, ')');
+            }
             break;
         case RL_TR_CAPTURE:
         case RL_TR_SET:
@@ -1070,7 +1078,9 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         rv = -1;
     } else if (rv == 0 && t->have_rules) {
         struct rl_msg rm;
-        struct rl_host host = { &rc, host_log, t->opts.run_programs ? host_filter : NULL };
+        struct rl_host host = { .ctx = &rc, .log = host_log,
+                                .filter = t->opts.run_programs ? host_filter : NULL,
+                                .module = dynload_api };
         struct rl_trace tr = { trace_cb, &rc };
         struct rl_limits rlim;
 

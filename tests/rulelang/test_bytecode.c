@@ -4,7 +4,7 @@
  * the image is corrupted (three ways) and the image truncated at every
  * length: rl_load must reject each, or load a program that then runs to
  * completion (ASan/UBSan watch in the sanitizer build).  Then the cache
- * files (lda/rulecache.c): hit, stale on any source change (includes
+ * files (lda/prog/rulecache.c): hit, stale on any source change (includes
  * too), corrupt/truncated/foreign/symlinked files ignored and rebuilt.
  */
 #include "config.h"

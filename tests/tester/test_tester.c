@@ -1,6 +1,6 @@
 /*
- * test_tester.c -- the dry-run tester's reports (lda/tester.c) and suite
- * matching (lda/suite.c) with rules that choose actions.  The rules run
+ * test_tester.c -- the dry-run tester's reports (lda/tester/tester.c) and suite
+ * matching (lda/tester/suite.c) with rules that choose actions.  The rules run
  * on tests/tester/fake_rl.c, a TEST DOUBLE of the rulelang API (see its
  * header), so every expected report below is exact.
  */
