@@ -7,6 +7,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libc-ares-dev libpsl-dev libidn2-dev publicsuffix
       rbldnsd
       time util-linux clang libclang-rt-14-dev valgrind strace
+      db-util
       postfix"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps.sh: not root; assuming these packages are installed:" $PKGS >&2

@@ -8,14 +8,14 @@ EXTRA_DIST += fuzz/README.md builtins/README.md
 ## independent of --enable-sanitizers).  To add a target: append it to
 ## FUZZ_TARGETS; a parser outside those libraries adds its sources to
 ## FUZZ_LIB_SRC.  Seeds live in testdata/fuzz/<name>/.
-FUZZ_TARGETS = fuzz_header fuzz_address fuzz_parser fuzz_loader
+FUZZ_TARGETS = fuzz_header fuzz_address fuzz_parser fuzz_loader fuzz_state
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS) $(PCRE2_CFLAGS)
 FUZZ_LIB_CFLAGS = $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%)
 FUZZ_LIB_SRC = $(filter %.c,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES)) \
-	lda/sys/util.c lda/sys/log.c lda/sys/status.c
+	lda/sys/util.c lda/sys/log.c lda/sys/status.c lda/store/state_codec.c
 FUZZ_LIB_HDR = $(filter %.h,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES) \
-	$(libweir_sys_a_SOURCES)) rulelang/opcodes.def
+	$(libweir_sys_a_SOURCES)) rulelang/opcodes.def lda/store/state.h
 FUZZ_PROGS = $(FUZZ_TARGETS:%=fuzz/%)
 EXTRA_DIST += $(FUZZ_TARGETS:%=fuzz/%.c) tests/rulelang/fuzz.sh
 CLEANFILES += $(FUZZ_PROGS) fuzz/libweir_fuzz.a

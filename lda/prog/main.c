@@ -56,7 +56,7 @@ usage(FILE *fp)
 "                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Subcommands (see weir(1)): test, check, dump, compile.\n");
+"Subcommands (see weir(1)): test, check, dump, compile, state.\n");
 }
 
 static void
@@ -130,6 +130,7 @@ main(int argc, char **argv)
         } sub[] = {
             { "test", cmd_test }, { "check", cmd_check },
             { "dump", cmd_dump }, { "compile", cmd_compile },
+            { "state", cmd_state },
         };
 
         for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
