@@ -123,7 +123,7 @@ cache_get(void *ctx, const char *qname, int type, struct dnsbl_result *r)
             tmp.ttl = ttl;
             snprintf(tmp.txt, sizeof tmp.txt, "%s", nl + 1);
             if (kind == 'L')
-                snprintf(tmp.why, sizeof tmp.why, "listed: %s (cached)", codes);
+                snprintf(tmp.why, sizeof tmp.why, "listed: %.140s (cached)", codes);
             else
                 snprintf(tmp.why, sizeof tmp.why, "not listed (cached)");
             *r = tmp;
