@@ -9,7 +9,8 @@ libweir_builtins_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
 	builtins/orgdomain.c builtins/orgdomain.h builtins/psl_api.h \
 	builtins/mismatch.c builtins/mismatch.h \
 	builtins/dnsanswer.c builtins/dnsanswer.h \
-	builtins/dns.c builtins/dns.h builtins/dnsbl.c builtins/dnsbl.h
+	builtins/dns.c builtins/dns.h builtins/dnsbl.c builtins/dnsbl.h \
+	builtins/dnscache.c builtins/dnscache.h
 
 ## IDNA for organisational domains lives in the psl module with libpsl.
 weir_psl_la_LIBADD += $(IDN2_LIBS)
