@@ -146,13 +146,15 @@ is "$(dns_query_count)" "$((n1 + 1))" "after its TTL the answer is asked again"
 # errors are never cached
 "$Q" $S -c "$C" -t 300 ip dead1.test 192.0.2.99 > /dev/null 2>&1
 n2=$(dns_query_count)
-"$Q" $S -c "$C" -t 300 ip dead1.test 192.0.2.99 > "$T/out" 2>&1
+"$Q" $S -c "$C" -t 300 ip dead1.test 192.0.2.99 > "$T/out" 2> "$T/err"
 is "$(sed -n 1p "$T/out" | cut -d' ' -f2)" "error" "a timeout is not cached: asked (and timed out) again"
+is "$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$T/out")" 1 "the timed-out query was sent again"
 # an unusable zone is remembered for dns.health_hold
 "$Q" $S -c "$C" -H ip all.test 192.0.2.1 > /dev/null 2>&1
 n2=$(dns_query_count)
-"$Q" $S -c "$C" ip all.test 192.0.2.7 > "$T/out" 2>&1
+"$Q" $S -c "$C" ip all.test 192.0.2.7 > "$T/out" 2> "$T/err"
 is "$(sed -n 1p "$T/out" | cut -d' ' -f2-)" "unusable why=zone failed its health check recently" "a zone that failed its health check stays unusable"
+grep -q "zone failed its health check recently (taken as not listed)" "$T/err"; ok $? "and the skipped lookup is logged"
 is "$(dns_query_count)" "$n2" "and is not asked"
 # a damaged cache file is moved aside and rebuilt; lookups go on
 printf 'garbage' > "$C/dnsbl.db"
