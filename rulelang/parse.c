@@ -50,7 +50,7 @@ const char *const rl_cmp_names[RL_CMP_COUNT] = {
     "exists", "is", "contains", "matches", "glob"
 };
 const char *const rl_part_names[RL_PART_COUNT] = {
-    "all", "localpart", "domain", "name", "detail", "user"
+    "all", "localpart", "domain", "name", "detail", "user", "orgdomain"
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 
@@ -394,7 +394,8 @@ negate(struct parser *p, struct ast *a, int neg)
     return n;
 }
 
-/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user' ] */
+/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user'
+ *          | 'orgdomain' ] */
 static int
 parse_part(struct parser *p, struct ast *a)
 {

@@ -182,6 +182,13 @@ struct rl_msg {
     const char *user;           /* login name */
     const char *home;
     const char *extension;      /* +detail of the recipient, or NULL */
+    /* The client's address (builtins/client.h: -i, the MTA's environment,
+     * the first untrusted Received: field), canonical text, or NULL when
+     * unknown; then the untrusted relays, client first (dnsbl ... on all
+     * relays). */
+    const char *client;
+    const char *const *relays;
+    size_t nrelays;
     /* Other environment values, as "NAME=value" strings, NULL-terminated,
      * readable as ${env.NAME}; may be NULL. */
     const char *const *env;

@@ -22,6 +22,8 @@
 #include "dynload.h"
 #include "child.h"
 #include "log.h"
+#include "client.h"
+#include "mailparse.h"
 #include "util.h"
 
 #include <errno.h>
@@ -242,6 +244,9 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.user = d->user;
     msg.home = d->home;
     msg.extension = getenv("EXTENSION");
+    msg.client = d->client;
+    msg.relays = (const char *const *)d->relays;
+    msg.nrelays = d->nrelays;
     msg.env = (const char *const *)environ;
     h->body_loaded = 0;
     return rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st) < 0 ? -1 : 0;
@@ -264,6 +269,63 @@ strip_angles(const char *s)
     if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
         return xstrndup(s + 1, n - 2);
     return xstrndup(s, n);
+}
+
+/* The client and the untrusted relays (client.h) into d. */
+static void
+host_client(struct delivery *d, enum host_origin origin)
+{
+    const struct weir_config *cfg = d->cfg;
+    struct client_net *nets = NULL;
+    struct client_in in;
+    struct client_out out;
+    struct mp_header hp;
+    size_t nnets = cfg ? cfg->ntrusted_relays : 0;
+    char text[NA_TEXT_MAX];
+
+    free(d->client);
+    d->client = NULL;
+    for (size_t i = 0; i < d->nrelays; i++)
+        free(d->relays[i]);
+    free(d->relays);
+    d->relays = NULL;
+    d->nrelays = 0;
+    d->client_source = client_source_name(CLIENT_NONE);
+    if (nnets) {
+        nets = xcalloc(nnets, sizeof *nets);
+        for (size_t i = 0; i < nnets; i++) {
+            nets[i].family = cfg->trusted_relays[i].family;
+            memcpy(nets[i].addr, cfg->trusted_relays[i].addr, sizeof nets[i].addr);
+            nets[i].prefix = cfg->trusted_relays[i].prefix;
+            nets[i].negate = cfg->trusted_relays[i].negate;
+        }
+    }
+    mp_header_parse(d->msg.header ? d->msg.header : "", d->msg.header ? d->msg.header_len : 0,
+                    &hp);
+    memset(&in, 0, sizeof in);
+    in.arg = d->client_arg;
+    if (origin == HOST_FROM_MTA) {
+        in.env_client_address = getenv("CLIENT_ADDRESS");
+        in.env_sender_host_address = getenv("SENDER_HOST_ADDRESS");
+    }
+    in.header = &hp;
+    in.trusted = nets;
+    in.ntrusted = nnets;
+    client_find(&in, &out);
+    if (out.bad_arg)
+        msg_warn("client address '%.64s' (-i/--client) is not an IP address: ignored",
+                 d->client_arg);
+    if (out.source != CLIENT_NONE) {
+        d->client = xstrdup(out.text);
+        d->client_source = client_source_name(out.source);
+    }
+    if (out.nrelays) {
+        d->relays = xcalloc(out.nrelays, sizeof *d->relays);
+        for (size_t i = 0; i < out.nrelays; i++)
+            d->relays[d->nrelays++] = xstrdup(na_format(&out.relays[i], text));
+    }
+    mp_header_free(&hp);
+    free(nets);
 }
 
 void
@@ -298,4 +360,5 @@ host_envelope(struct delivery *d, enum host_origin origin, const char *from_line
         free(v);
     } else
         d->recipient = xstrdup(d->user);
+    host_client(d, origin);
 }

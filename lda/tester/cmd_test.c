@@ -55,6 +55,8 @@ usage(FILE *fp)
 "  -S              no system rules\n"
 "  -f SENDER       envelope sender for every message\n"
 "  -a RECIPIENT    envelope recipient for every message\n"
+"  -i, --client ADDR  the client's IP address for every message (default:\n"
+"                  the first untrusted Received: field)\n"
 "  -d USER         run as USER (required when run by root)\n"
 "  -q              one verdict line per message\n"
 "  --trace         show each rule, test, capture and action\n"
@@ -259,6 +261,7 @@ cmd_test(int argc, char **argv)
         { "format", required_argument, NULL, OPT_FORMAT },
         { "mbox", required_argument, NULL, OPT_MBOX },
         { "dns", no_argument, NULL, OPT_DNS },
+        { "client", required_argument, NULL, 'i' },
         { "run-programs", no_argument, NULL, OPT_RUN },
         { "suite", required_argument, NULL, OPT_SUITE },
         { "help", no_argument, NULL, 'h' },
@@ -281,7 +284,7 @@ cmd_test(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.quoting = MBOX_RD;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:d:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:i:d:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': opts.config = optarg; break;
         case 'r': opts.user_rules = optarg; break;
@@ -289,6 +292,7 @@ cmd_test(int argc, char **argv)
         case 'S': opts.no_system_rules = 1; break;
         case 'f': opts.sender = optarg; break;
         case 'a': opts.recipient = optarg; break;
+        case 'i': opts.client = optarg; break;
         case 'd': user = optarg; break;
         case 'q': opts.brief = 1; break;
         case OPT_TRACE: opts.trace = 1; break;

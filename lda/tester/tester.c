@@ -805,6 +805,8 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
     }
     buf_printf(b, "message %zu: %s\n", t->nmessages, label);
     buf_printf(b, "  envelope: from <%s> to <%s>\n", res->sender, res->recipient);
+    if (t->d.client)
+        buf_printf(b, "  client: %s (%s)\n", t->d.client, t->d.client_source);
     if (res->subject)
         buf_printf(b, "  subject: %.*s\n", SUBJECT_SHOW_MAX, res->subject);
     if (!res->ran) {
@@ -1007,6 +1009,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
      * from an anonymous memfd; then the envelope of saved mail */
     d->sender_arg = t->opts.sender;
     d->recipient_arg = t->opts.recipient;
+    d->client_arg = t->opts.client;
     if (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
         write_all(t->memfd, data, len) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0) {
         status_errno(&res->error, "4.3.0", errno, "cannot stage the message");

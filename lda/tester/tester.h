@@ -72,6 +72,7 @@ struct tester_opts {
     const char *config;         /* -c, or NULL for the system weir.yaml */
     const char *sender;         /* -f, or NULL */
     const char *recipient;      /* -a, or NULL */
+    const char *client;         /* -i/--client, or NULL */
     const char *user_rules;     /* -r, or NULL for ~/.weir/rules */
     const char *system_rules;   /* -s, or NULL for the compiled-in path */
     int no_system_rules;        /* -S */
