@@ -214,6 +214,14 @@ struct rl_host {
     /* A configuration setting by key ("dns.timeout") as text, or NULL
      * (the builtin then uses the key's documented default).  May be NULL. */
     const char *(*setting)(void *ctx, const char *key);
+    /* The DNS block-list engine of this message (builtins/dnsbl.h: a
+     * struct dnsbl *), made by the host on the first call with weir.yaml's
+     * dns settings and the per-user answer cache -- or, in weir test,
+     * the suite's fixtures -- and freed after the run; *why says how
+     * answers are obtained ("DNS", "fixtures").  NULL (with *why saying
+     * why) when DNS is not looked up: block-list tests are then false.
+     * May be NULL. */
+    void *(*dnsbl)(void *ctx, const char **why);
 };
 
 /* Trace events, for `weir test --trace` / `--format json`.  Pointers are

@@ -23,6 +23,8 @@
 #include "child.h"
 #include "log.h"
 #include "client.h"
+#include "dnsbl.h"
+#include "dnscache.h"
 #include "mailparse.h"
 #include "util.h"
 
@@ -42,11 +44,65 @@ host_init(struct host *h, struct delivery *d)
     h->run_filters = 1;
 }
 
+static void
+host_dns_free(struct host *h)
+{
+    if (h->dnsbl)
+        dnsbl_free(h->dnsbl);
+    dnscache_close(h->dnscache);
+    h->dnsbl = NULL;
+    h->dnscache = NULL;
+}
+
 void
 host_free(struct host *h)
 {
     buf_free(&h->body);
     h->body_loaded = 0;
+    host_dns_free(h);
+}
+
+/* The block-list engine (rl.h rl_host.dnsbl): weir.yaml's dns settings;
+ * a delivery keeps answers in the per-user cache (dnscache.h) under
+ * state_dir; weir test --dns offline answers from the fixtures only
+ * (they act as a cache that knows every name, so nothing is sent). */
+static void *
+host_dnsbl(void *ctx, const char **why)
+{
+    struct host *h = ctx;
+    const struct weir_config *cfg = h->d->cfg;
+    struct dns_config dc;
+    struct dnsbl_cache_ops ops;
+    int health = 0;
+
+    if (h->dns == HOST_DNS_OFF || cfg == NULL) {
+        *why = "DNS not looked up (weir test without --dns)";
+        return NULL;
+    }
+    *why = h->dns == HOST_DNS_OFFLINE ? "fixtures" : "DNS";
+    if (h->dnsbl)
+        return h->dnsbl;
+    memset(&dc, 0, sizeof dc);
+    dc.servers = cfg->dns.servers;
+    dc.nservers = cfg->dns.nservers;
+    dc.timeout_ms = cfg->dns.timeout_ms;
+    dc.budget_ms = cfg->dns.budget_ms;
+    if (h->dns == HOST_DNS_OFFLINE) {
+        h->dnsbl = dnsbl_new(&dc, 0, h->dns_fixture);
+        return h->dnsbl;
+    }
+    health = cfg->dns.health_check;
+    if (!h->dns_no_cache && cfg->dns.cache_ttl_max_ms && cfg->state_dir && h->d->home) {
+        char *dir = home_path(cfg->state_dir, h->d->home);
+
+        h->dnscache = dnscache_open(dir, cfg->dns.cache_ttl_max_ms / 1000,
+                                    cfg->dns.health_hold_ms / 1000);
+        free(dir);
+    }
+    if (h->dnscache)
+        dnscache_ops(h->dnscache, &ops);
+    h->dnsbl = dnsbl_new(&dc, health, h->dnscache ? &ops : NULL);
+    return h->dnsbl;
 }
 
 /* ------------------------------------------------------------------ */
@@ -233,6 +289,7 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     rh.log = host_log;
     rh.filter = h->run_filters ? host_filter : NULL;
     rh.module = dynload_api;
+    rh.dnsbl = host_dnsbl;
     memset(&msg, 0, sizeof msg);
     set_view(&msg, d);
     msg.get_body = host_body;
@@ -249,7 +306,12 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.nrelays = d->nrelays;
     msg.env = (const char *const *)environ;
     h->body_loaded = 0;
-    return rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st) < 0 ? -1 : 0;
+    {
+        int rc = rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st);
+
+        host_dns_free(h);       /* the cache is closed before the commit */
+        return rc < 0 ? -1 : 0;
+    }
 }
 
 /* ------------------------------------------------------------------ */

@@ -62,7 +62,10 @@ usage(FILE *fp)
 "  --trace         show each rule, test, capture and action\n"
 "  --format text|json\n"
 "  --mbox mboxrd|mboxo|raw   un-quoting of mbox input (default mboxrd)\n"
-"  --dns           allow real DNS lookups\n"
+"  --dns live|offline  block-list lookups: live asks DNS (dns.servers);\n"
+"                  offline answers from a suite's fixtures only (the\n"
+"                  default for cases with DNS fixtures); without --dns\n"
+"                  other messages are not looked up\n"
 "  --run-programs  really run filter programs (pipe, forward and\n"
 "                  replies are still only planned)\n"
 "  --suite FILE    run a YAML test suite\n"
@@ -260,7 +263,7 @@ cmd_test(int argc, char **argv)
         { "trace", no_argument, NULL, OPT_TRACE },
         { "format", required_argument, NULL, OPT_FORMAT },
         { "mbox", required_argument, NULL, OPT_MBOX },
-        { "dns", no_argument, NULL, OPT_DNS },
+        { "dns", required_argument, NULL, OPT_DNS },
         { "client", required_argument, NULL, 'i' },
         { "run-programs", no_argument, NULL, OPT_RUN },
         { "suite", required_argument, NULL, OPT_SUITE },
@@ -296,7 +299,16 @@ cmd_test(int argc, char **argv)
         case 'd': user = optarg; break;
         case 'q': opts.brief = 1; break;
         case OPT_TRACE: opts.trace = 1; break;
-        case OPT_DNS: opts.dns = 1; break;
+        case OPT_DNS:
+            if (strcmp(optarg, "live") == 0)
+                opts.dns = TESTER_DNS_LIVE;
+            else if (strcmp(optarg, "offline") == 0)
+                opts.dns = TESTER_DNS_OFFLINE;
+            else {
+                fprintf(stderr, "weir test: --dns takes live or offline, not '%s'\n", optarg);
+                return EX_USAGE;
+            }
+            break;
         case OPT_RUN: opts.run_programs = 1; break;
         case OPT_SUITE: suite_path = optarg; break;
         case OPT_FORMAT:

@@ -104,7 +104,19 @@ main(void)
        it[2].kind == RL_BI_FIELD && it[3].kind == RL_BI_TEXT && it[3].arg == 0 &&
        nargs == 1 && nopts == 0, "words, FIELD and TEXT");
     n = rl_bi_form_parse("STR [on all relays] [returns RAW]", it, RL_BI_MAX_ITEMS, &nargs, &nopts);
-    ok(n < 0, "RAW inside an optional group is refused (only words and FIELD are optional)");
+    ok(n == 6 && it[0].kind == RL_BI_STR && !it[0].optional && it[1].optional &&
+       it[1].group == 0 && it[4].kind == RL_BI_OPT_WORD && it[4].group == 1 &&
+       it[5].kind == RL_BI_RAW && it[5].optional && it[5].group == 1 && it[5].arg == 1 &&
+       nargs == 2 && nopts == 2, "RAW ending an optional group: optional, in that group's bit");
+    n = rl_bi_form_parse("[of STR]", it, RL_BI_MAX_ITEMS, &nargs, &nopts);
+    ok(n == 2 && it[1].kind == RL_BI_STR && it[1].optional && it[1].group == 0 && nargs == 1,
+       "STR ending an optional group");
+    ok(rl_bi_form_parse("[RAW]", it, RL_BI_MAX_ITEMS, NULL, NULL) < 0,
+       "a group that is only RAW is refused (it needs a word to be seen)");
+    ok(rl_bi_form_parse("[returns RAW words]", it, RL_BI_MAX_ITEMS, NULL, NULL) < 0,
+       "RAW must end its group");
+    ok(rl_bi_form_parse("[returns TEXT]", it, RL_BI_MAX_ITEMS, NULL, NULL) < 0,
+       "a comparison cannot be optional");
     n = rl_bi_form_parse("STR [on all relays] returns RAW", it, RL_BI_MAX_ITEMS, &nargs, &nopts);
     ok(n == 6 && it[1].kind == RL_BI_OPT_WORD && it[1].group == 0 && it[3].group == 0 &&
        it[4].kind == RL_BI_WORD && it[5].kind == RL_BI_RAW && it[5].arg == 1 &&
