@@ -149,6 +149,39 @@ out=$($AS env HOME="$T" "$WEIR" test -c "$T/weir.yaml" -S -r "$T/r" -i 192.0.2.9
 echo "$out" | grep -q 'DNS not looked up'; ok $? "weir test without --dns: not looked up, and the trace says so"
 echo "$out" | grep -q 'verdict: delivered to .*/Maildir/ (implicit keep)'; ok $? "and the test is false"
 
+# --dns offline (the default for cases with DNS fixtures): answers from the
+# fixtures only, nothing sent; a timeout or a refused code never lists
+printf 'if dnsbl "bl.test" { score 5 "${dnsbl.txt}" }\nif rhsbl "rhs.test" { score 1 "rhs" }\n' > "$T/sr"
+cat > "$T/suite.yaml" <<'SUITE'
+rules: sr
+cases:
+  - name: listed in the fixture
+    message: "From: a@x.example\nSubject: s\n\nb\n"
+    envelope: { from: a@x.example, client: 192.0.2.99 }
+    fixtures:
+      dns:
+        99.2.0.192.bl.test: { a: [ 127.0.0.2 ], txt: [ "fixture reason" ] }
+        x.example.rhs.test: timeout
+    expect: { score: 5 }
+  - name: refused code and unknown names are not listed
+    message: "From: a@x.example\nSubject: s\n\nb\n"
+    envelope: { from: a@y.example, client: 192.0.2.98 }
+    fixtures:
+      dns:
+        98.2.0.192.bl.test: { a: [ 127.255.255.254 ] }
+    expect: { score: 0 }
+SUITE
+chmod 644 "$T/sr" "$T/suite.yaml"
+n0=$(dns_query_count)
+out=$($AS env HOME="$T" "$WEIR" test -c "$T/weir.yaml" -S --suite "$T/suite.yaml" 2>&1)
+ok $? "suite with DNS fixtures passes offline: $(echo "$out" | tail -1)"
+is "$(since "$n0")" "" "offline: nothing was sent"
+out=$($AS env HOME="$T" "$WEIR" test -c "$T/weir.yaml" -S -r "$T/sr" -i 192.0.2.99 --dns offline --trace "$msg" 2>&1)
+echo "$out" | grep -q 'not in the fixtures: not listed\|99.2.0.192.bl.test not listed'
+ok $? "--dns offline without fixtures: not listed, and the trace says so"
+$AS env HOME="$T" "$WEIR" test -c "$T/weir.yaml" -S -r "$T/sr" --dns sometimes "$msg" > /dev/null 2>&1
+is $? 64 "--dns takes live or offline (EX_USAGE otherwise)"
+
 pid=$DNS_PID
 dns_stop
 kill -0 "$pid" 2>/dev/null; is $? 1 "rbldnsd (pid $pid) stopped"

@@ -195,5 +195,45 @@ main(void)
     }
     rl_program_free(p);
     rl_diags_free(&d);
+
+    /* 4. an argument ending an optional group ([returns RAW]) is there
+     * exactly when the group's flag bit is */
+    {
+        static const char src[] = "if dnsbl \"bl.test\" returns 127.0.0.2 { stop }\n"
+                                  "if dnsbl \"bl.test\" on all relays { stop }\n";
+        struct rl_const *k1 = NULL, *k2 = NULL;
+        uint32_t save;
+
+        rl_diags_init(&d);
+        p = rl_compile("o.rules", src, sizeof src - 1, NULL, NULL, &d);
+        ok(p != NULL, "dnsbl with and without its optional [returns RAW] compiles");
+        for (size_t pc = 0; p && pc < p->ncode; pc++)
+            if (p->code[pc].op == RL_OP_BUILTIN)
+                (k1 ? &k2 : &k1)[0] = &p->k[p->code[pc].d];
+        if (k1 && k2) {
+            ok(k1->list[RL_CALL_FLAGS] == 2 && k1->list[RL_CALL_ARGS + 1] != RL_NONE &&
+               k2->list[RL_CALL_FLAGS] == 1 && k2->list[RL_CALL_ARGS + 1] == RL_NONE,
+               "flags bit 1 and the returns constant set together; absent: RL_NONE");
+            save = k1->list[RL_CALL_ARGS + 1];
+            k1->list[RL_CALL_ARGS + 1] = RL_NONE;
+            ok(load_fails(p, "argument constant invalid"), "group written, argument missing");
+            k1->list[RL_CALL_ARGS + 1] = save;
+            k2->list[RL_CALL_ARGS + 1] = save;
+            ok(load_fails(p, "argument of an absent group"), "group absent, argument present");
+            k2->list[RL_CALL_ARGS + 1] = RL_NONE;
+            {
+                struct buf img = BUF_INIT;
+                struct rl_program *q = NULL;
+                struct status st;
+
+                rl_serialize(p, &img);
+                ok(rl_load(img.data, img.len, NULL, &q, &st) == 0, "restored, it loads");
+                rl_program_free(q);
+                buf_free(&img);
+            }
+        }
+        rl_program_free(p);
+        rl_diags_free(&d);
+    }
     return done();
 }
