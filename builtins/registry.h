@@ -28,6 +28,10 @@
  *   word       a literal keyword that must appear as written
  *   [w1 w2]    an optional group of literal words; present or not is one
  *              bit of the call's flags (first group bit 0, and so on)
+ *   [w STR] [w RAW]  an optional group may end in one STR or RAW after its
+ *              words: written only with them (`[returns RAW]`), and its
+ *              argument is absent (NULL, constant RL_NONE) when the group
+ *              is
  *   FIELD      one of the builtin's fields (a field may be several words,
  *              e.g. "declared type"); [FIELD] is optional and means
  *              fields[0] when absent
@@ -73,7 +77,9 @@ enum rl_bi_item_kind {
 struct rl_bi_item {
     enum rl_bi_item_kind kind;
     char word[32];              /* WORD / OPT_WORD */
-    int group;                  /* OPT_WORD: optional group (flag bit) */
+    int group;                  /* OPT_WORD, and STR/RAW when optional: the
+                                   optional group (flag bit) */
+    int optional;               /* 1: part of optional group `group` */
     int arg;                    /* TEXT/NUM/STR/RAW: argument slot */
 };
 

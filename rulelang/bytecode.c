@@ -350,6 +350,13 @@ check_call(const struct rl_program *p, const struct rl_insn *in)
                 return "builtin number constant invalid";
             break;
         case RL_BI_STR: case RL_BI_RAW:
+            /* an argument ending an optional group: present exactly when
+             * the group was written */
+            if (it->optional && !(k->list[RL_CALL_FLAGS] >> it->group & 1)) {
+                if (v != RL_NONE)
+                    return "builtin argument of an absent group";
+                break;
+            }
             if (!kind_is_str(p, v))
                 return "builtin argument constant invalid";
             break;
@@ -769,6 +776,8 @@ rl_call_text(const struct rl_program *p, const struct rl_insn *in, struct buf *o
             buf_printf(out, " %s", in->b < RL_REL_COUNT ? rl_rel_names[in->b] : "?");
             break;
         case RL_BI_STR: case RL_BI_RAW:
+            if (it->optional && a == RL_NONE)
+                break;          /* its group was not written */
             buf_addc(out, ' ');
             render_const(p, a, out);
             break;

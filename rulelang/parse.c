@@ -51,7 +51,7 @@ const char *const rl_cmp_names[RL_CMP_COUNT] = {
     "exists", "is", "contains", "matches", "glob"
 };
 const char *const rl_part_names[RL_PART_COUNT] = {
-    "all", "localpart", "domain", "name", "detail", "user"
+    "all", "localpart", "domain", "name", "detail", "user", "orgdomain"
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 
@@ -446,7 +446,8 @@ unknown_field(struct parser *p, const char *what, const char *const *names)
     return 1;
 }
 
-/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user' ] */
+/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user'
+ *          | 'orgdomain' ] */
 static int
 parse_part(struct parser *p, struct ast *a)
 {
@@ -585,8 +586,16 @@ form_start_desc(const struct rl_builtin *b, const struct rl_bi_item *it, struct 
     }
 }
 
+/* Whether item i of it[0..n) exists and belongs to optional group g. */
+static int
+in_group(const struct rl_bi_item *it, int n, int i, int g)
+{
+    return i >= 0 && i < n && it[i].optional && it[i].group == g;
+}
+
 /* A form as users write it: "envelope from [all|localpart|...]
- * is|contains|matches|glob \"...\"". */
+ * is|contains|matches|glob \"...\"", "dnsbl \"...\" [on all relays]
+ * [returns VALUE]". */
 static void
 form_usage(const struct rl_builtin *b, int form, struct buf *out)
 {
@@ -595,13 +604,14 @@ form_usage(const struct rl_builtin *b, int form, struct buf *out)
 
     buf_adds(out, b->name);
     for (int i = 0; i < n; i++) {
+        int opt = it[i].optional;
+        const char *open = opt && !in_group(it, n, i - 1, it[i].group) ? "[" : "";
+        const char *close = opt && !in_group(it, n, i + 1, it[i].group) ? "]" : "";
+
         switch (it[i].kind) {
         case RL_BI_WORD: buf_printf(out, " %s", it[i].word); break;
         case RL_BI_OPT_WORD:
-            buf_printf(out, "%s%s%s", i > 0 && it[i - 1].kind == RL_BI_OPT_WORD &&
-                       it[i - 1].group == it[i].group ? " " : " [", it[i].word,
-                       i + 1 < n && it[i + 1].kind == RL_BI_OPT_WORD &&
-                       it[i + 1].group == it[i].group ? "" : "]");
+            buf_printf(out, " %s%s%s", open, it[i].word, close);
             break;
         case RL_BI_FIELD: case RL_BI_OPT_FIELD:
             buf_adds(out, it[i].kind == RL_BI_OPT_FIELD ? " [" : " ");
@@ -612,8 +622,8 @@ form_usage(const struct rl_builtin *b, int form, struct buf *out)
             break;
         case RL_BI_TEXT: buf_adds(out, " is|contains|matches|glob \"...\""); break;
         case RL_BI_NUM: buf_adds(out, " >|>=|<|<=|==|!= NUMBER"); break;
-        case RL_BI_STR: buf_adds(out, " \"...\""); break;
-        case RL_BI_RAW: buf_adds(out, " VALUE"); break;
+        case RL_BI_STR: buf_printf(out, " %s\"...\"%s", open, close); break;
+        case RL_BI_RAW: buf_printf(out, " %sVALUE%s", open, close); break;
         }
     }
 }
@@ -730,8 +740,8 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                     unexpected(p, e, NULL);
                     goto fail;
                 }
-                /* group absent: skip its remaining words */
-                while (i + 1 < nitems && items[i + 1].kind == RL_BI_OPT_WORD &&
+                /* group absent: skip its remaining words and argument */
+                while (i + 1 < nitems && items[i + 1].optional &&
                        items[i + 1].group == it->group)
                     i++;
                 break;

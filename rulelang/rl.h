@@ -179,6 +179,13 @@ struct rl_msg {
     const char *user;           /* login name */
     const char *home;
     const char *extension;      /* +detail of the recipient, or NULL */
+    /* The client's address (builtins/client.h: -i, the MTA's environment,
+     * the first untrusted Received: field), canonical text, or NULL when
+     * unknown; then the untrusted relays, client first (dnsbl ... on all
+     * relays). */
+    const char *client;
+    const char *const *relays;
+    size_t nrelays;
     /* Other environment values, as "NAME=value" strings, NULL-terminated,
      * readable as ${env.NAME}; may be NULL. */
     const char *const *env;
@@ -207,6 +214,14 @@ struct rl_host {
      * does not know (the builtin then uses the key's documented default).
      * May be NULL. */
     const char *(*setting)(void *ctx, const char *key);
+    /* The DNS block-list engine of this message (builtins/dnsbl.h: a
+     * struct dnsbl *), made by the host on the first call with weir.yaml's
+     * dns settings and the per-user answer cache -- or, in weir test,
+     * the suite's fixtures -- and freed after the run; *why says how
+     * answers are obtained ("DNS", "fixtures").  NULL (with *why saying
+     * why) when DNS is not looked up: block-list tests are then false.
+     * May be NULL. */
+    void *(*dnsbl)(void *ctx, const char **why);
 };
 
 /* Trace events, for `weir test --trace` / `--format json`.  Pointers are

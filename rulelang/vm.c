@@ -23,6 +23,7 @@
 #include "rl_int.h"
 #include "registry.h"
 #include "mailparse.h"
+#include "bi_domain.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -207,6 +208,7 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             case RL_SP_EXTENSION: s = v->msg->extension; tt = 1; break;
             case RL_SP_SENDER: s = v->msg->envelope_from; tt = 1; break;
             case RL_SP_RECIPIENT: s = v->msg->envelope_to; tt = 1; break;
+            case RL_SP_CLIENT: s = v->msg->client; tt = 1; break;
             }
             break;
         }
@@ -646,8 +648,13 @@ static void
 addr_part(const struct mp_address *a, int part, struct tctx *t)
 {
     char *u = NULL, *d = NULL, *s = NULL;
+    char org[PSL_NAME_MAX];
 
     switch (part) {
+    case RL_PART_ORG:           /* psl module, loaded on first use */
+        if (rl_bi_domain(&t->v->sh->bi, a->domain, 1, org) == 0)
+            try_value(t, org, strlen(org));
+        return;
     case RL_PART_ALL: s = mp_address_spec(a); try_value(t, s, strlen(s)); free(s); return;
     case RL_PART_LOCAL: try_value(t, a->local, strlen(a->local)); return;
     case RL_PART_DOMAIN: try_value(t, a->domain, strlen(a->domain)); return;

@@ -78,6 +78,10 @@ delivery_free(struct delivery *d)
     message_free(&d->msg);
     free(d->sender);
     free(d->recipient);
+    free(d->client);
+    for (size_t i = 0; i < d->nrelays; i++)
+        free(d->relays[i]);
+    free(d->relays);
     free(d->user);
     free(d->home);
     free(d->default_mailbox);

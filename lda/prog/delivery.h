@@ -48,6 +48,12 @@ struct delivery {
     struct message msg;
     char *sender;                   /* envelope sender, "" for <> */
     char *recipient;
+    /* the client (builtins/client.h), worked out with the envelope:
+     * canonical text or NULL; the untrusted relays, client first */
+    char *client;
+    const char *client_source;      /* "command line", "CLIENT_ADDRESS", ... */
+    char **relays;
+    size_t nrelays;
     char *user;
     char *home;
     char *default_mailbox;          /* a `file` target: weir.yaml's

@@ -5,12 +5,13 @@
  * the host log lines and, with -t, the trace events.  Used by vm.sh with
  * .ref files; not installed.
  *
- * usage: rl_run [-S system.rules] [-f sender] [-a recipient] [-x extension]
+ * usage: rl_run [-S system.rules] [-f sender] [-a recipient] [-i client] [-x extension]
  *               [-n steps] [-t] [-F] [-B] MESSAGE RULES
  *   -F  provide a host filter that adds "X-Filtered: yes" to the header
  *   -B  the host has no body to give (body tests cannot be decided)
  */
 #include "config.h"
+#include "dynload.h"
 #include "message.h"
 #include "rl.h"
 #include "rulecache.h"
@@ -142,7 +143,7 @@ main(int argc, char **argv)
 {
     const char *sys = NULL;
     struct rl_msg msg;
-    struct rl_host host = { .log = host_log };
+    struct rl_host host = { .log = host_log, .module = dynload_api };
     struct rl_trace tr = { trace_cb, NULL };
     struct rl_limits lim;
     struct intake_limits il;
@@ -161,11 +162,12 @@ main(int argc, char **argv)
     msg.home = "/home/user";
     static const char *const env[] = { "CLIENT_ADDRESS=192.0.2.1", NULL };
     msg.env = env;
-    while ((c = getopt(argc, argv, "S:f:a:x:n:tFB")) != -1) {
+    while ((c = getopt(argc, argv, "S:f:a:i:x:n:tFB")) != -1) {
         switch (c) {
         case 'S': sys = optarg; break;
-        case 'f': msg.envelope_from = optarg; break;
+        case 'f': msg.envelope_from = strcmp(optarg, "<>") ? optarg : ""; break;
         case 'a': msg.envelope_to = optarg; break;
+        case 'i': msg.client = optarg; break;     /* the client, as given */
         case 'x': msg.extension = optarg; break;
         case 'n': lim.steps = strtoul(optarg, NULL, 10); break;
         case 't': trace = 1; break;

@@ -182,6 +182,7 @@ for f in "$CASES"/*.rules; do
         -x) EXT=$2; shift ;;
         -f) opts="$opts -f $2"; shift ;;
         -a) opts="$opts -a $2"; have_a=1; shift ;;
+        -i) opts="$opts -i $2"; shift ;;
         -t|-F) ;;
         esac
         shift

@@ -45,6 +45,7 @@ message 1: ../msg/list.eml (trace)
   trace lists.rules:6: stop
 message 1: ../msg/list.eml
   envelope: from <julliard@winehq.com> to <$me>
+  client: 207.115.63.84 (Received)
   subject: Wine release 20020904
   action: file $HOME/Maildir/.lists.wine-announce/ (Maildir) [lists.rules:5 tainted]
   implicit keep: no
