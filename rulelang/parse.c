@@ -446,6 +446,21 @@ unknown_field(struct parser *p, const char *what, const char *const *names)
     return 1;
 }
 
+/* Whether the current word is one of the form's own words after item i
+ * (an optional FIELD left out before `domain "x"` or `returns ...`): then
+ * it is no misspelt field. */
+static int
+later_word(struct parser *p, const struct rl_bi_item *items, int nitems, int i)
+{
+    if (p->lx.tok.t != T_IDENT)
+        return 0;
+    for (int j = i + 1; j < nitems; j++)
+        if ((items[j].kind == RL_BI_WORD || items[j].kind == RL_BI_OPT_WORD) &&
+            strcmp(items[j].word, p->lx.tok.text) == 0)
+            return 1;
+    return 0;
+}
+
 /* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user'
  *          | 'orgdomain' ] */
 static int
@@ -759,7 +774,8 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                 buf_free(&exp);
                 goto fail;
             }
-            if (f < 0 && b->fields && unknown_field(p, "field", (const char *const *)b->fields))
+            if (f < 0 && b->fields && !later_word(p, items, nitems, i) &&
+                unknown_field(p, "field", (const char *const *)b->fields))
                 goto fail;
             a->part = f < 0 ? 0 : f;
             if (f >= 0) {
