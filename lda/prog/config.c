@@ -158,6 +158,60 @@ static const struct key keys[] = {
 #define COUNT(c, k) ((size_t *)(void *)((char *)(c) + (k)->off2))
 
 /* ------------------------------------------------------------------ */
+/* One value as text (for the rule host's settings)                    */
+/* ------------------------------------------------------------------ */
+
+int
+config_text(const struct weir_config *c, const char *key, struct buf *out)
+{
+    const struct key *t = keys;
+    const char *dot;
+
+    for (;;) {
+        const struct key *k;
+        size_t n;
+
+        dot = strchr(key, '.');
+        n = dot ? (size_t)(dot - key) : strlen(key);
+        for (k = t; k->name; k++)
+            if (strlen(k->name) == n && strncmp(k->name, key, n) == 0)
+                break;
+        if (k->name == NULL)
+            return -1;
+        if (k->type == K_MAP) {
+            if (dot == NULL)
+                return -1;
+            t = k->sub;
+            key = dot + 1;
+            continue;
+        }
+        if (dot)
+            return -1;
+        switch (k->type) {
+        case K_PATH:
+        case K_ABSPATH:
+            buf_adds(out, *FIELD(c, k, char *) ? *FIELD(c, k, char *) : "");
+            return 0;
+        case K_BOOL:
+            buf_adds(out, *FIELD(c, k, int) ? "true" : "false");
+            return 0;
+        case K_UINT:
+        case K_MS:
+            buf_printf(out, "%u", *FIELD(c, k, unsigned));
+            return 0;
+        case K_ULONG:
+            buf_printf(out, "%lu", *FIELD(c, k, unsigned long));
+            return 0;
+        case K_SIZE:
+            buf_printf(out, "%zu", *FIELD(c, k, size_t));
+            return 0;
+        default:
+            return -1;          /* lists have no one text value */
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Defaults, copy, free                                                */
 /* ------------------------------------------------------------------ */
 

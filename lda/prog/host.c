@@ -44,6 +44,7 @@ void
 host_free(struct host *h)
 {
     buf_free(&h->body);
+    buf_free(&h->setting);
     h->body_loaded = 0;
 }
 
@@ -206,6 +207,19 @@ host_limits(const struct weir_config *cfg, struct rl_limits *lim)
     lim->heap_limit = (uint32_t)(cfg->limits.regex_heap_limit / 1024);
 }
 
+/* A weir.yaml setting for builtins ("limits.mime_depth"), as text valid
+ * until the next call, or NULL for an unknown key. */
+static const char *
+host_setting(void *ctx, const char *key)
+{
+    struct host *h = ctx;
+
+    buf_reset(&h->setting);
+    if (h->d->cfg == NULL || config_text(h->d->cfg, key, &h->setting) < 0)
+        return NULL;
+    return h->setting.data ? h->setting.data : "";
+}
+
 /* The whole message as the rules see it (after any filter), for builtins
  * that stream it (the MIME walk). */
 static ssize_t
@@ -231,6 +245,7 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     rh.log = host_log;
     rh.filter = h->run_filters ? host_filter : NULL;
     rh.module = dynload_api;
+    rh.setting = host_setting;
     memset(&msg, 0, sizeof msg);
     set_view(&msg, d);
     msg.get_body = host_body;

@@ -36,6 +36,7 @@ struct host {
     void *log_ctx;
     /* private */
     struct buf body;            /* a spooled message's body, read once */
+    struct buf setting;         /* the last setting asked for */
     int body_loaded;
 };
 

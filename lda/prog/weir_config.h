@@ -145,6 +145,11 @@ void config_defaults(struct weir_config *c);
 /* user: 1 for ~/.weir/config.yaml (allowlisted keys only). */
 int config_load(struct weir_config *c, const char *path, int user, struct buf *err);
 void config_free(struct weir_config *c);
+/* The value of key ("limits.mime_depth", "dns.timeout") appended to out
+ * as text: numbers in decimal (sizes in bytes, durations in ms), booleans
+ * "true"/"false", paths as written.  0, or -1 for an unknown key or a
+ * list.  The rule host's settings (rl_host.setting) come from here. */
+int config_text(const struct weir_config *c, const char *key, struct buf *out);
 /* path with a leading "~/" (or "~" alone) replaced by home; allocated. */
 
 #endif
