@@ -10,6 +10,7 @@
  *   -F  provide a host filter that adds "X-Filtered: yes" to the header
  */
 #include "config.h"
+#include "dynload.h"
 #include "message.h"
 #include "rl.h"
 #include "rulecache.h"
@@ -159,6 +160,7 @@ main(int argc, char **argv)
 
     memset(&msg, 0, sizeof msg);
     rl_limits_default(&lim);
+    host.module = dynload_api;          /* libmagic, libarchive ($WEIR_MODULEDIR) */
     msg.envelope_from = "sender@example.net";
     msg.envelope_to = "user+box@example.org";
     msg.user = "user";
