@@ -36,3 +36,5 @@ FUZZ_TARGETS += fuzz_mime fuzz_rfc2231 fuzz_uudecode
 if HAVE_LIBFUZZER
 tests/builtins/fuzz_smoke.log: fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudecode
 endif
+TESTS += tests/builtins/attachment_delivery.sh
+EXTRA_DIST += tests/builtins/attachment_delivery.sh
