@@ -38,3 +38,5 @@ tests/builtins/fuzz_smoke.log: fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudeco
 endif
 TESTS += tests/builtins/attachment_delivery.sh
 EXTRA_DIST += tests/builtins/attachment_delivery.sh
+TESTS += tests/builtins/clamav.sh
+EXTRA_DIST += tests/builtins/clamav.sh

@@ -235,6 +235,9 @@ static const struct {
     { 32769, "CD001", 5, 1, "iso9660" },
     { 0, "070707", 6, 1, "cpio" },
     { 0, "070701", 6, 1, "cpio" },
+    { 0, "070702", 6, 1, "cpio" },           /* newc with checksums */
+    { 0, "\x71\xc7", 2, 1, "cpio" },         /* old binary, big-endian */
+    { 0, "\xc7\x71", 2, 1, "cpio" },         /* old binary, little-endian */
     { 2, "-lh", 3, 1, "lha" },
     { 0, "\x1f\x8b", 2, 2, "gzip" },
     { 0, "BZh", 3, 2, "bzip2" },

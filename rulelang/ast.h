@@ -14,6 +14,7 @@ struct ast_part {
     char *s;                    /* literal bytes, or the name inside ${} */
     size_t len;
     int col;                    /* column of "${" for names */
+    unsigned mod;               /* RL_TP_F_* modifiers: ${name:lower} */
 };
 
 struct ast_str {

@@ -440,7 +440,9 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
             t->s = getstr(r, &t->len);
             if (r->bad)
                 break;
-            switch (t->kind) {
+            if ((t->kind & RL_TP_F_LOWER) && RL_TP_KIND(t->kind) == RL_TP_LIT)
+                fail(r, "template modifier on a literal");
+            switch (RL_TP_KIND(t->kind)) {
             case RL_TP_LIT: case RL_TP_NCAP: case RL_TP_ENV:
                 if (t->idx != 0) fail(r, "template index set on a named part");
                 if (t->kind != RL_TP_LIT && t->len == 0) fail(r, "empty name in template");
@@ -617,18 +619,19 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
         buf_addc(b, '"');
         for (size_t i = 0; i < c->nparts; i++) {
             const struct rl_tpart *t = &c->parts[i];
-            switch (t->kind) {
+            const char *lw = t->kind & RL_TP_F_LOWER ? ":lower" : "";
+            switch (RL_TP_KIND(t->kind)) {
             case RL_TP_LIT: quote(b, t->s, t->len); break;
-            case RL_TP_VAR: buf_printf(b, "${%s}", t->idx < p->nvars ? p->vars[t->idx] : "?"); break;
-            case RL_TP_CAP: buf_printf(b, "${%u}", t->idx); break;
-            case RL_TP_NCAP: buf_printf(b, "${%s}", t->s); break;
-            case RL_TP_ENV: buf_printf(b, "${env.%s}", t->s); break;
+            case RL_TP_VAR: buf_printf(b, "${%s%s}", t->idx < p->nvars ? p->vars[t->idx] : "?", lw); break;
+            case RL_TP_CAP: buf_printf(b, "${%u%s}", t->idx, lw); break;
+            case RL_TP_NCAP: buf_printf(b, "${%s%s}", t->s, lw); break;
+            case RL_TP_ENV: buf_printf(b, "${env.%s%s}", t->s, lw); break;
             case RL_TP_FACT:
-                buf_printf(b, "${%s.%s}", t->idx < rl_nbuiltins ? rl_builtins[t->idx]->name : "?",
-                           t->s);
+                buf_printf(b, "${%s.%s%s}", t->idx < rl_nbuiltins ? rl_builtins[t->idx]->name : "?",
+                           t->s, lw);
                 break;
             case RL_TP_SPECIAL:
-                buf_printf(b, "${%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?");
+                buf_printf(b, "${%s%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?", lw);
                 break;
             }
         }

@@ -324,6 +324,9 @@ kstr(struct comp *c, const struct ast_str *s)
         }
     next:;
     }
+    for (size_t i = 0; i < s->n; i++)   /* one template part per ast part */
+        if (s->v[i].kind != RL_TP_LIT && (s->v[i].mod & RL_TP_F_LOWER))
+            k.parts[i].kind |= RL_TP_F_LOWER;
     return add_const(c, &k);
 }
 

@@ -94,6 +94,22 @@ bad(struct lexer *p, const char *what, const char *help)
     p->tok.help = help;
 }
 
+/* After a bad ${...}: skip the rest of the string (to its closing quote,
+ * or the line end), so that one mistake gives one error. */
+static void
+skip_string_rest(struct lexer *p)
+{
+    int c;
+
+    while ((c = peekc(p, 0)) >= 0 && c != '"' && c != '\n') {
+        if (c == '\\' && peekc(p, 1) >= 0 && peekc(p, 1) != '\n')
+            lex_adv(p);
+        lex_adv(p);
+    }
+    if (c == '"')
+        lex_adv(p);
+}
+
 static int
 hexval(int c)
 {
@@ -174,8 +190,24 @@ lex_string(struct lexer *p)
                 return;
             }
             size_t nl = p->pos - st;
+            unsigned mod = 0;
+            const char *colon = memchr(p->s + st, ':', nl);
+            if (colon) {        /* ${name:modifier} */
+                size_t ml = nl - (size_t)(colon - (p->s + st)) - 1;
+                if (ml == 5 && memcmp(colon + 1, "lower", 5) == 0) {
+                    mod = RL_TP_F_LOWER;
+                } else {
+                    p->tok.line = p->line;
+                    p->tok.col = col;
+                    p->tok.end_col = p->col + 1;
+                    bad(p, "unknown modifier in '${...}'", "the modifier is :lower, as in ${name:lower}");
+                    skip_string_rest(p);
+                    return;
+                }
+                nl = (size_t)(colon - (p->s + st));
+            }
             int okname = nl > 0;
-            for (size_t i = st; i < p->pos; i++)
+            for (size_t i = st; i < st + nl; i++)
                 if (!(isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '.'))
                     okname = 0;
             if (!okname) {
@@ -183,9 +215,11 @@ lex_string(struct lexer *p)
                 p->tok.col = col;
                 p->tok.end_col = p->col + 1;
                 bad(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
+                skip_string_rest(p);
                 return;
             }
             ast_str_add(s, RL_TP_VAR, p->s + st, nl, col);
+            s->v[s->n - 1].mod = mod;
             lex_adv(p);
             continue;
         }

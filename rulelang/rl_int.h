@@ -57,6 +57,10 @@ enum rl_tpkind { RL_TP_LIT = 1, RL_TP_VAR, RL_TP_CAP, RL_TP_NCAP,
                  RL_TP_SPECIAL, RL_TP_ENV,
                  RL_TP_FACT             /* ${builtin.fact}: idx builtin, s fact */
 };
+/* Modifier bits or'ed into a template part's kind byte (the kind is the
+ * low bits): ${name:lower} lower-cases the ASCII letters of the value. */
+#define RL_TP_KIND(k)   ((k) & 0x7fu)
+#define RL_TP_F_LOWER   0x80u
 enum rl_special { RL_SP_USER, RL_SP_HOME, RL_SP_EXTENSION, RL_SP_SENDER,
                   RL_SP_RECIPIENT, RL_SP_COUNT };
 extern const char *const rl_special_names[RL_SP_COUNT];

@@ -165,7 +165,7 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
         const char *s = NULL;
         int tt = 0;
 
-        switch (t->kind) {
+        switch (RL_TP_KIND(t->kind)) {
         case RL_TP_LIT: s = t->s; break;
         case RL_TP_VAR: s = v->vars[t->idx].s; tt = v->vars[t->idx].taint; break;
         case RL_TP_CAP: s = v->cap[t->idx]; tt = 1; break;
@@ -194,15 +194,19 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             break;
         }
         if (s && *s) {
-            size_t n = strlen(s), room = v->lim->string_max - b->len;
+            size_t n = strlen(s), room = v->lim->string_max - b->len, at = b->len;
+            int cut = n > room;
 
             taint |= tt;
-            if (n > room) {     /* never build more than the limit */
-                buf_add(b, s, room);
+            buf_add(b, s, cut ? room : n);      /* never build more than the limit */
+            if (t->kind & RL_TP_F_LOWER)        /* ASCII only: UTF-8 stays as is */
+                for (size_t j = at; j < b->len; j++)
+                    if (b->data[j] >= 'A' && b->data[j] <= 'Z')
+                        b->data[j] = (char)(b->data[j] - 'A' + 'a');
+            if (cut) {
                 limit_hit(v, pc, "string longer than the limit: cut");
                 break;
             }
-            buf_add(b, s, n);
         }
     }
     return taint;
