@@ -205,7 +205,7 @@ att_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_resu
                 unavailable = 1;
                 break;
             }
-            if (call->field == FL_TYPE && !mime_sniff_available(t)) {
+            if (call->field == FL_TYPE && p->nmembers && !mime_sniff_available(t)) {
                 unavailable = 1;
                 break;
             }
@@ -225,6 +225,9 @@ att_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_resu
                                                         : "a module is unavailable");
         return -1;
     }
+    if (!r->matched)            /* the trace says what was looked at */
+        rl_bi_note(r, "%zu attachment%s, none %s", count, count == 1 ? "" : "s",
+                   call->id == F_ARCHIVE ? "with a matching member" : "matches");
     return 0;
 }
 

@@ -40,3 +40,5 @@ TESTS += tests/builtins/attachment_delivery.sh
 EXTRA_DIST += tests/builtins/attachment_delivery.sh
 TESTS += tests/builtins/clamav.sh
 EXTRA_DIST += tests/builtins/clamav.sh
+TESTS += tests/builtins/names_python.sh
+EXTRA_DIST += tests/builtins/names_python.sh tests/builtins/names_python.py
