@@ -11,7 +11,8 @@
 #     dynamic loader's own record, LD_DEBUG=files): body and name rules
 #     load neither libmagic nor libarchive; `type` loads libmagic only;
 #     `in archive` on a message with a zip loads both; on a message
-#     without an archive, libarchive is never loaded.
+#     without an archive, libarchive is never loaded;
+#   - limits.mime_parts from weir.yaml bounds the walk of a delivery.
 . "$top_srcdir/tests/lib.sh"
 
 chmod 755 "$T"
@@ -85,4 +86,13 @@ is "$rc:$(inbox Maildir/.Encrypted)" "0:1" "an encrypted zip is a fact (attachme
 deliver 'if body contains "you won free money" and not body raw contains "you won free money" { file "~/Maildir/.Decoded/" }' \
     "$top_srcdir/tests/rulelang/vm-cases/body-decoded.eml"
 is "$rc:$(inbox Maildir/.Decoded)" "0:1" "body sees decoded base64 text, body raw does not"
+# Limits come from weir.yaml: with limits.mime_parts 3 the walk stops
+# before the zip (part 1.2.1.2), the rule cannot see it, the limit is
+# logged, and the message is delivered (implicit keep).
+cp "$T/weir.yaml" "$T/weir.yaml.save"
+echo "limits: { mime_parts: 3 }" >> "$T/weir.yaml"
+deliver "$QUAR" "$M/zip-in-message.eml"
+is "$rc:$(inbox Maildir/.Quarantine):$(inbox Maildir)" "0:0:1" "limits.mime_parts from weir.yaml: the walk stops, implicit keep"
+grep -q "MIME walk: limit reached: mime_parts" "$HOME/.weir/log"; ok $? "the limit is logged"
+cp "$T/weir.yaml.save" "$T/weir.yaml"
 done_testing
