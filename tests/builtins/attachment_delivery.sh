@@ -86,6 +86,17 @@ is "$rc:$(inbox Maildir/.Encrypted)" "0:1" "an encrypted zip is a fact (attachme
 deliver 'if body contains "you won free money" and not body raw contains "you won free money" { file "~/Maildir/.Decoded/" }' \
     "$top_srcdir/tests/rulelang/vm-cases/body-decoded.eml"
 is "$rc:$(inbox Maildir/.Decoded)" "0:1" "body sees decoded base64 text, body raw does not"
+# weir test --trace names the part (and member) that made a test true,
+# and says how many attachments were looked at when none did.
+printf '%s\n' 'if attachment in archive extension is "exe" { log "x" }' \
+    'if attachment mismatch { log "y" }' > "$T/rules"
+$AS env HOME="$HOME" "$WEIR" test -c "$T/weir.yaml" -S -r "$T/rules" -a user@example.org --trace \
+    "$M/zip-in-message.eml" > "$T/trace" 2>&1
+grep -q 'attachment in archive extension is "exe" on "exe" -> true (part 1.2.1.2 files.zip member payload/setup.exe)' "$T/trace"
+ok $? "trace: the part and member that made the test true"
+grep -q 'attachment mismatch on "" -> false (2 attachments, none matches)' "$T/trace"
+ok $? "trace: how many attachments were looked at"
+
 # Limits come from weir.yaml: with limits.mime_parts 3 the walk stops
 # before the zip (part 1.2.1.2), the rule cannot see it, the limit is
 # logged, and the message is delivered (implicit keep).
