@@ -1275,6 +1275,9 @@ part_free(struct mime_part *p)
         free(p->members[i].name);
         free(p->members[i].sniffed);
         free(p->members[i].ext);
+        for (size_t k = 0; k < p->members[i].nexts; k++)
+            free(p->members[i].exts[k]);
+        free(p->members[i].exts);
     }
     free(p->members);
 }

@@ -117,6 +117,8 @@ struct mime_member {
     int encrypted;
     char *sniffed;              /* libmagic type of its first bytes, or NULL */
     char *ext;                  /* last extension, lower-case, or NULL */
+    char **exts;                /* all extensions of its name */
+    size_t nexts;
 };
 
 /* Lazy fact states. */
@@ -165,7 +167,12 @@ struct mime_part {
  * why a module could not be used; may be shared by the trees of many
  * messages of one run (mime_walk's mods), or owned by one tree. */
 struct mime_modules;
-struct mime_modules *mime_modules_new(void);
+/* load(ctx, name) gives a private module's api table ("magic",
+ * "archive"), or NULL when it cannot be loaded: lda/sys/dynload.h
+ * dynload_api(), or a rule host's module loader.  load NULL: no module
+ * is ever available. */
+struct mime_modules *mime_modules_new(const void *(*load)(void *ctx, const char *name),
+                                      void *ctx);
 void mime_modules_free(struct mime_modules *m);
 /* Why a module was unavailable ("cannot load module ..."), or NULL. */
 const char *mime_modules_error(const struct mime_modules *m);
@@ -185,8 +192,8 @@ struct mime_tree {
     int own_mods;
 };
 
-/* Walk the message once.  lim NULL: the defaults; mods NULL: the tree
- * opens its own when a lazy fact needs one.  Never fails: the tree has
+/* Walk the message once.  lim NULL: the defaults; mods NULL: no module
+ * (lazy facts that need one are unavailable).  Never fails: the tree has
  * at least the root. */
 struct mime_tree *mime_walk(const struct mime_source *src, const struct mime_limits *lim,
                             struct mime_modules *mods);
@@ -202,6 +209,9 @@ const char *mime_part_sniff(struct mime_tree *t, struct mime_part *p);
  * part that starts like one).  0 when listed or not an archive, -1 when
  * the module is unavailable. */
 int mime_part_archive(struct mime_tree *t, struct mime_part *p);
+
+/* 1 when libmagic can be used (loading it if needed), else 0. */
+int mime_sniff_available(struct mime_tree *t);
 
 /* Whether the sniffed type disagrees with the declared type or the file
  * name's extension (sniffs the part): 1 yes, 0 no or unknown. */

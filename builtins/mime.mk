@@ -5,7 +5,8 @@
 libweir_builtins_a_SOURCES += builtins/mime.c builtins/mime.h builtins/mime_int.h \
 	builtins/mime_defects.def builtins/mime_codec.c builtins/mime_param.c \
 	builtins/mime_stream.c builtins/mime_content.c builtins/mime_text.c \
-	builtins/mod_magic.h builtins/mod_archive.h
+	builtins/mod_magic.h builtins/mod_archive.h \
+	builtins/bi_mime.c builtins/bi_mime.h
 weir_SOURCES += lda/prog/cmd_mime.c
 
 check_PROGRAMS += tests/builtins/test_mime
@@ -35,3 +36,9 @@ FUZZ_TARGETS += fuzz_mime fuzz_rfc2231 fuzz_uudecode
 if HAVE_LIBFUZZER
 tests/builtins/fuzz_smoke.log: fuzz/fuzz_mime fuzz/fuzz_rfc2231 fuzz/fuzz_uudecode
 endif
+TESTS += tests/builtins/attachment_delivery.sh
+EXTRA_DIST += tests/builtins/attachment_delivery.sh
+TESTS += tests/builtins/clamav.sh
+EXTRA_DIST += tests/builtins/clamav.sh
+TESTS += tests/builtins/names_python.sh
+EXTRA_DIST += tests/builtins/names_python.sh tests/builtins/names_python.py

@@ -7,8 +7,10 @@
  *
  * Entry points: mime_part_sniff(), mime_part_archive(),
  * mime_part_mismatch(), mime_modules_new(), mime_modules_free(),
- * mime_modules_error() (mime.h).  A module is loaded the first time a
- * fact needs it (lda/dynload.h) and libarchive only for a part whose
+ * mime_modules_error(), mime_sniff_available() (mime.h).  A module is
+ * loaded through the caller's loader (lda/sys/dynload.h dynload_api, or
+ * the rule host's) the first time a fact needs it, and libarchive only
+ * for a part whose
  * first bytes carry an archive signature (the table below), so a
  * message without archives never loads it.  A module that cannot be
  * loaded makes its facts "unavailable" (the reason is kept); nothing
@@ -18,7 +20,6 @@
  * per message.
  */
 #include "config.h"
-#include "dynload.h"
 #include "mailparse.h"
 #include "mime_int.h"
 #include "mod_archive.h"
@@ -30,6 +31,8 @@
 #include <string.h>
 
 struct mime_modules {
+    const void *(*load)(void *ctx, const char *name);
+    void *ctx;
     const struct weir_magic_api *magic_api;
     void *magic;
     int magic_failed;
@@ -39,9 +42,13 @@ struct mime_modules {
 };
 
 struct mime_modules *
-mime_modules_new(void)
+mime_modules_new(const void *(*load)(void *ctx, const char *name), void *ctx)
 {
-    return xcalloc(1, sizeof(struct mime_modules));
+    struct mime_modules *m = xcalloc(1, sizeof *m);
+
+    m->load = load;
+    m->ctx = ctx;
+    return m;
 }
 
 void
@@ -65,7 +72,7 @@ static struct mime_modules *
 mods(struct mime_tree *t)
 {
     if (t->mods == NULL) {
-        t->mods = mime_modules_new();
+        t->mods = mime_modules_new(NULL, NULL);
         t->own_mods = 1;
     }
     return t->mods;
@@ -78,15 +85,19 @@ mod_error(struct mime_modules *m, const char *text)
         m->error = xstrdup(text);
 }
 
-static const struct weir_module *
+/* A module's api table, or NULL (the reason kept). */
+static const void *
 load(struct mime_modules *m, const char *name)
 {
-    struct status st;
-    const struct weir_module *mod = dynload_module(name, &st);
+    const void *api = m->load ? m->load(m->ctx, name) : NULL;
 
-    if (mod == NULL)
-        mod_error(m, st.text);
-    return mod;
+    if (api == NULL) {
+        char why[80];
+
+        snprintf(why, sizeof why, "module %s unavailable", name);
+        mod_error(m, why);
+    }
+    return api;
 }
 
 /* The libmagic handle, loading the module and the database once. */
@@ -94,20 +105,19 @@ static void *
 magic(struct mime_tree *t)
 {
     struct mime_modules *m = mods(t);
-    const struct weir_module *mod;
+    const struct weir_magic_api *api;
     char err[256];
 
     if (m->magic || m->magic_failed)
         return m->magic;
-    mod = load(m, "magic");
-    if (mod == NULL || mod->api == NULL ||
-        ((const struct weir_magic_api *)mod->api)->version != WEIR_MAGIC_API_VERSION) {
-        if (mod)
+    api = load(m, "magic");
+    if (api == NULL || api->version != WEIR_MAGIC_API_VERSION) {
+        if (api)
             mod_error(m, "weir_magic.so has another api version");
         m->magic_failed = 1;
         return NULL;
     }
-    m->magic_api = mod->api;
+    m->magic_api = api;
     err[0] = '\0';
     m->magic = m->magic_api->open(err, sizeof err);
     if (m->magic == NULL) {
@@ -121,19 +131,18 @@ static const struct weir_archive_api *
 archive_api(struct mime_tree *t)
 {
     struct mime_modules *m = mods(t);
-    const struct weir_module *mod;
+    const struct weir_archive_api *api;
 
     if (m->archive_api || m->archive_failed)
         return m->archive_api;
-    mod = load(m, "archive");
-    if (mod == NULL || mod->api == NULL ||
-        ((const struct weir_archive_api *)mod->api)->version != WEIR_ARCHIVE_API_VERSION) {
-        if (mod)
+    api = load(m, "archive");
+    if (api == NULL || api->version != WEIR_ARCHIVE_API_VERSION) {
+        if (api)
             mod_error(m, "weir_archive.so has another api version");
         m->archive_failed = 1;
         return NULL;
     }
-    m->archive_api = mod->api;
+    m->archive_api = api;
     return m->archive_api;
 }
 
@@ -171,6 +180,12 @@ head(const struct mime_tree *t, const struct mime_part *p, void *buf, size_t n)
         got += r;
     mime_stream_close(s);
     return got;
+}
+
+int
+mime_sniff_available(struct mime_tree *t)
+{
+    return magic(t) != NULL;
 }
 
 const char *
@@ -220,6 +235,9 @@ static const struct {
     { 32769, "CD001", 5, 1, "iso9660" },
     { 0, "070707", 6, 1, "cpio" },
     { 0, "070701", 6, 1, "cpio" },
+    { 0, "070702", 6, 1, "cpio" },           /* newc with checksums */
+    { 0, "\x71\xc7", 2, 1, "cpio" },         /* old binary, big-endian */
+    { 0, "\xc7\x71", 2, 1, "cpio" },         /* old binary, little-endian */
     { 2, "-lh", 3, 1, "lha" },
     { 0, "\x1f\x8b", 2, 2, "gzip" },
     { 0, "BZh", 3, 2, "bzip2" },
@@ -319,9 +337,8 @@ on_member(void *ctx, const struct weir_archive_member *m)
     n = mime_name_exts(mm->name, &exts);
     if (n)
         mm->ext = xstrdup(exts[n - 1]);
-    for (size_t i = 0; i < n; i++)
-        free(exts[i]);
-    free(exts);
+    mm->exts = exts;
+    mm->nexts = n;
     a->t->members_used++;
 }
 

@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "commands.h"
+#include "dynload.h"
 #include "message.h"
 #include "mime.h"
 #include "tester.h"
@@ -399,7 +400,7 @@ cmd_mime(int argc, char **argv)
     il.mem_max = cfg.limits.memory_spool;
     il.header_max = cfg.limits.header_size;
     il.spool_dir = cfg.temp_dir;
-    mods = mime_modules_new();
+    mods = mime_modules_new(dynload_api, NULL);
 
     for (int i = optind; i < argc; i++) {
         const char *file = argv[i];

@@ -12,6 +12,7 @@
  * build runs this too).  Skipped with a reason when the corpus is absent.
  */
 #include "config.h"
+#include "dynload.h"
 #include "message.h"
 #include "mime.h"
 #include "mp_internal.h"
@@ -202,7 +203,7 @@ main(int argc, char **argv)
     char *corpus;
     struct stats st;
     struct stat sb;
-    struct mime_modules *mods = mime_modules_new();
+    struct mime_modules *mods = mime_modules_new(dynload_api, NULL);
 
     memset(&st, 0, sizeof st);
     alarm(CORPUS_TIME_LIMIT);

@@ -1,6 +1,6 @@
 /*
  * test_mime_lazy.c -- the MIME walk loads libmagic and libarchive only
- * when a fact needs them (lda/dynload.h dynload_is_loaded), with the
+ * when a fact needs them (lda/sys/dynload.h dynload_is_loaded), with the
  * real modules of the build ($WEIR_MODULEDIR):
  *   - walking a message, its body text, and asking for archives of parts
  *     that do not start like an archive load neither module;
@@ -37,6 +37,7 @@ walk_file(const char *name, struct message *m)
     struct intake_limits lim;
     struct status st;
     struct mime_source src;
+    struct mime_tree *t;
     int fd = open(path, O_RDONLY);
 
     free(path);
@@ -50,7 +51,9 @@ walk_file(const char *name, struct message *m)
     src.pread = src_pread;
     src.ctx = m;
     src.len = m->len;
-    return mime_walk(&src, NULL, NULL);
+    t = mime_walk(&src, NULL, mime_modules_new(dynload_api, NULL));
+    t->own_mods = 1;                    /* freed with the tree */
+    return t;
 }
 
 static struct mime_part *

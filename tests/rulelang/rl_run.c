@@ -28,6 +28,12 @@ struct bodyctx {
     int got;
 };
 
+static ssize_t
+read_msg(void *ctx, void *buf, size_t n, size_t off)
+{
+    return message_pread(ctx, buf, n, off);
+}
+
 static int
 get_body(void *ctx, const char **p, size_t *len)
 {
@@ -156,6 +162,7 @@ main(int argc, char **argv)
 
     memset(&msg, 0, sizeof msg);
     rl_limits_default(&lim);
+    host.module = dynload_api;          /* libmagic, libarchive ($WEIR_MODULEDIR) */
     msg.envelope_from = "sender@example.net";
     msg.envelope_to = "user+box@example.org";
     msg.user = "user";
@@ -197,6 +204,8 @@ main(int argc, char **argv)
     msg.size = m.len;
     msg.get_body = nobody ? NULL : get_body;
     msg.body_ctx = &bc;
+    msg.read = read_msg;                /* for the MIME walk (body, attachment) */
+    msg.read_ctx = &m;
     actions_init(&out);
     rc = rl_run_chain(sp, up, &msg, &host, &lim, &out, trace ? &tr : NULL, &st);
     if (rc < 0)

@@ -143,6 +143,11 @@ main(void)
     ok(rl_program_uses(p, "envelope") && rl_program_uses(p, "size") &&
        rl_program_uses(p, "string") && rl_program_uses(p, "body") &&
        !rl_program_uses(p, "attachment"), "rl_program_uses names exactly the builtins called");
+    /* A builtin without eval, for the "reserved" corruption. */
+    size_t reserved = 0;
+
+    while (reserved < rl_nbuiltins && rl_builtins[reserved]->eval != NULL)
+        reserved++;
     for (size_t pc = 0; pc < p->ncode; pc++) {
         struct rl_insn *in = &p->code[pc], save = *in;
         struct rl_const *k;
@@ -159,8 +164,11 @@ main(void)
         in->b = 60000;
         ok(load_fails(p, "out of range"), "%s: a comparison out of range", name);
         *in = save;
-        in->c = (uint32_t)rl_builtin_find("attachment");
-        ok(load_fails(p, "not in this build"), "%s: a reserved builtin", name);
+        in->c = (uint32_t)reserved;
+        if (reserved < rl_nbuiltins)
+            ok(load_fails(p, "not in this build"), "%s: a reserved builtin", name);
+        else
+            printf("ok %d # SKIP %s: no reserved builtin in this build\n", ++tap_n, name);
         *in = save;
         in->d = 0;
         ok(p->k[0].kind == RL_K_LIST || load_fails(p, "call list index invalid"),
