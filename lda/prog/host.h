@@ -51,7 +51,6 @@ struct host {
     void *log_ctx;
     /* private */
     struct buf body;            /* a spooled message's body, read once */
-    struct buf setting;         /* the last setting asked for */
     int body_loaded;
     struct buf setting;         /* the last setting a builtin asked for */
     struct dnsbl *dnsbl;        /* made on first use, freed after the run */
