@@ -8,7 +8,8 @@
  * usage: rl_run [-S system.rules] [-f sender] [-a recipient] [-i client] [-x extension]
  *               [-n steps] [-t] [-F] [-B] MESSAGE RULES
  *   -F  provide a host filter that adds "X-Filtered: yes" to the header
- *   -B  the host has no body to give (body tests cannot be decided)
+ *   -B  the host has no body to give, nor the message to walk (body and
+ *       attachment tests cannot be decided)
  */
 #include "config.h"
 #include "dynload.h"
@@ -204,7 +205,7 @@ main(int argc, char **argv)
     msg.size = m.len;
     msg.get_body = nobody ? NULL : get_body;
     msg.body_ctx = &bc;
-    msg.read = read_msg;                /* for the MIME walk (body, attachment) */
+    msg.read = nobody ? NULL : read_msg; /* for the MIME walk (body, attachment) */
     msg.read_ctx = &m;
     actions_init(&out);
     rc = rl_run_chain(sp, up, &msg, &host, &lim, &out, trace ? &tr : NULL, &st);
