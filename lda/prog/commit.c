@@ -520,14 +520,13 @@ commit_run(struct delivery *d, const struct action_list *l, struct status *st)
     }
     keep = !actions_cancel_keep(l);
     if (defer) {
-        status_set(st, "4.2.1", "%s", defer->text && *defer->text ? defer->text
-                   : "deferred by the recipient's rules");
+        status_from_text(st, '4', "4.2.1", defer->text, "deferred by the recipient's rules");
         log_action(&c, defer, "%s", "");
         outcome = "deferred";
         rc = -1;
     } else if (bounce) {
-        status_set(st, "5.7.1", "%s", bounce->text && *bounce->text ? bounce->text
-                   : "message refused by the recipient's rules");
+        status_from_text(st, '5', "5.7.1", bounce->text,
+                         "message refused by the recipient's rules");
         log_action(&c, bounce, "%s", "");
         outcome = "bounced";
         rc = -1;
