@@ -54,10 +54,14 @@ const char *const rl_part_names[RL_PART_COUNT] = {
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 
+/* Words a statement can start with (for "did you mean"): the actions'
+ * keywords come from actions.def. */
 static const char *const stmt_words[] = {
-    "set", "if", "rule", "include", "stop", "final", "copy", "file", "discard",
-    "bounce", "defer", "fakebounce", "reply", "forward", "pipe", "filter",
-    "header", "log", "score", NULL
+    "set", "if", "rule", "include", "stop", "final", "copy",
+#define ACTION(k, name, word, ...) word,
+#include "actions.def"
+#undef ACTION
+    "score", NULL
 };
 /* Tests the parser knows itself; the builtins add their names
  * (test_suggest). */
@@ -1132,17 +1136,40 @@ out:
     return list;
 }
 
+/* The first kind whose keyword is w (actions.def), or 0. */
+static unsigned
+action_word(const char *w)
+{
+    for (unsigned k = 1; k < ACT_COUNT; k++)
+        if (strcmp(actions_table[k].word, w) == 0)
+            return k;
+    return 0;
+}
+
 static int
 is_action_word(const char *w)
 {
-    static const char *const acts[] = {
-        "file", "discard", "bounce", "defer", "fakebounce", "reply", "forward",
-        "pipe", "filter", "header", "log", "score", NULL
-    };
-    for (size_t i = 0; acts[i]; i++)
-        if (strcmp(acts[i], w) == 0)
-            return 1;
-    return 0;
+    return action_word(w) != 0 || strcmp(w, "score") == 0;
+}
+
+/* From actions.def: "'add', 'set' or 'remove'" (the sub-words of `word`)
+ * or, with word NULL, "file, forward and pipe" (the keywords of the kinds
+ * with prop). */
+static void
+action_words(struct buf *b, const char *word, unsigned prop)
+{
+    const char *v[ACT_COUNT];
+    size_t n = 0;
+
+    for (unsigned k = 1; k < ACT_COUNT; k++) {
+        const struct action_info *ai = &actions_table[k];
+
+        if (word ? strcmp(ai->word, word) == 0 && ai->sub : (ai->props & prop) != 0)
+            v[n++] = word ? ai->sub : ai->word;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%s%s%s", i == 0 ? "" : i + 1 < n ? ", " : word ? " or " : " and ",
+                   word ? "'" : "", v[i], word ? "'" : "");
 }
 
 /* act   := 'file' STRING | 'discard' | 'bounce' [STRING] | 'defer' [STRING]
@@ -1157,6 +1184,8 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
 {
     struct ast *a = node(p, A_ACTION, start);
     const char *w = p->lx.tok.text;
+    const struct action_info *ai;
+    unsigned k;
 
     a->flags = flags;
     if (strcmp(w, "score") == 0) {
@@ -1183,55 +1212,43 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
             goto fail;
         return a;
     }
-    if (strcmp(w, "file") == 0) {
-        a->act = ACT_FILE;
-        next(p);
-        if ((a->s1 = expect_string(p, "a folder in double quotes",
-                                   "e.g. file \"~/Maildir/.Lists/\"")) == NULL)
-            goto fail;
-    } else if (strcmp(w, "discard") == 0 || strcmp(w, "fakebounce") == 0) {
-        a->act = w[0] == 'd' ? ACT_DISCARD : ACT_FAKEBOUNCE;
-        next(p);
-    } else if (strcmp(w, "bounce") == 0 || strcmp(w, "defer") == 0) {
-        a->act = w[0] == 'b' ? ACT_BOUNCE : ACT_DEFER;
-        next(p);
-        if (p->lx.tok.t == T_STRING && !p->lx.tok.nl_before)
-            a->s2 = take_str(p);
-    } else if (strcmp(w, "forward") == 0 || strcmp(w, "pipe") == 0 ||
-               strcmp(w, "filter") == 0) {
-        a->act = w[0] == 'f' && w[1] == 'o' ? ACT_FORWARD : w[0] == 'p' ? ACT_PIPE : ACT_FILTER;
-        next(p);
-        if ((a->s1 = expect_string(p, a->act == ACT_FORWARD ? "an address in double quotes"
-                                                            : "a command in double quotes",
-                                   NULL)) == NULL)
-            goto fail;
-    } else if (strcmp(w, "log") == 0) {
-        a->act = ACT_LOG;
-        next(p);
-        if ((a->s2 = expect_string(p, "a text in double quotes", NULL)) == NULL)
-            goto fail;
-    } else if (strcmp(w, "header") == 0) {
-        next(p);
-        if (is_word(p, "add") || is_word(p, "set")) {
-            a->act = is_word(p, "add") ? ACT_HEADER_ADD : ACT_HEADER_SET;
-            next(p);
-            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL ||
-                (a->s2 = expect_string(p, "a header value in double quotes",
-                                       "e.g. header add \"X-Spam\" \"yes\"")) == NULL)
-                goto fail;
-        } else if (is_word(p, "remove")) {
-            a->act = ACT_HEADER_REMOVE;
-            next(p);
-            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
-                goto fail;
-        } else {
-            unexpected(p, "'add', 'set' or 'remove' after 'header'",
-                       "header tests go after 'if'");
+    /* the keyword (and sub-keyword) name the kind; the arguments follow
+     * its row of actions.def */
+    k = action_word(w);
+    next(p);
+    if (actions_table[k].sub) {
+        const char *word = actions_table[k].word;
+
+        while (k < ACT_COUNT && !(strcmp(actions_table[k].word, word) == 0 &&
+                                  is_word(p, actions_table[k].sub)))
+            k++;
+        if (k == ACT_COUNT) {
+            struct buf e = BUF_INIT, h = BUF_INIT;
+
+            action_words(&e, word, 0);
+            buf_printf(&e, " after '%s'", word);
+            buf_printf(&h, "%s tests go after 'if'", word);
+            unexpected(p, e.data, h.data);
+            buf_free(&e);
+            buf_free(&h);
             goto fail;
         }
-    } else if (strcmp(w, "reply") == 0) {
-        a->act = ACT_REPLY;
         next(p);
+    }
+    ai = &actions_table[k];
+    a->act = (int)k;
+    if (k != ACT_REPLY) {
+        if ((ai->c == ACT_O_TARGET || ai->c == ACT_O_NAME) &&
+            (a->s1 = expect_string(p, ai->c_expected, ai->c_help)) == NULL)
+            goto fail;
+        if (ai->d == ACT_O_TEXT_OPT) {
+            if (p->lx.tok.t == T_STRING && !p->lx.tok.nl_before)
+                a->s2 = take_str(p);
+        } else if (ai->d != ACT_O_NONE &&
+                   (a->s2 = expect_string(p, ai->d_expected, ai->d_help)) == NULL)
+            goto fail;
+    } else {
+        /* reply [days N] [subject "s"] [from "addr"] text "body", any order */
         for (;;) {
             if (is_word(p, "days")) {
                 next(p);
@@ -1255,7 +1272,7 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
             } else if (is_word(p, "text")) {
                 next(p);
                 ast_str_free(a->s2);
-                if ((a->s2 = expect_string(p, "the reply text in double quotes", NULL)) == NULL)
+                if ((a->s2 = expect_string(p, ai->d_expected, NULL)) == NULL)
                     goto fail;
             } else {
                 break;
@@ -1263,16 +1280,18 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
         }
         if (a->s2 == NULL) {
             diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
-                    "e.g. reply days 7 text \"I am away until Monday.\"",
-                    "'reply' needs a text");
+                    ai->d_help, "'%s' needs a text", ai->name);
             goto fail;
         }
     }
-    if ((flags & RL_AF_COPY) && a->act != ACT_FILE && a->act != ACT_FORWARD &&
-        a->act != ACT_PIPE) {
-        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
-                "'copy' goes with file, forward and pipe",
-                "'copy' does not apply to '%s'", actions_kind_name(a->act));
+    if ((flags & RL_AF_COPY) && !(ai->props & ACT_P_COPY)) {
+        struct buf h = BUF_INIT;
+
+        buf_adds(&h, "'copy' goes with ");
+        action_words(&h, NULL, ACT_P_COPY);
+        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col, h.data,
+                "'copy' does not apply to '%s'", ai->name);
+        buf_free(&h);
         goto fail;
     }
     return a;

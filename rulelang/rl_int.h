@@ -33,6 +33,9 @@ enum rl_part { RL_PART_ALL, RL_PART_LOCAL, RL_PART_DOMAIN, RL_PART_NAME,
 enum rl_rel { RL_REL_GT, RL_REL_GE, RL_REL_LT, RL_REL_LE, RL_REL_EQ,
               RL_REL_NE, RL_REL_COUNT };
 
+/* Operand M of HEADER, operand W of ENVELOPE. */
+enum rl_hmode { RL_HMODE_DECODED, RL_HMODE_RAW, RL_HMODE_COUNT };
+
 #define RL_AF_COPY   0x01u          /* ACTION flag: copy variant */
 #define RL_AF_FINAL  0x02u          /* ACTION flag: final (system rules) */
 #define RL_AF_MASK   0x03u
@@ -42,6 +45,7 @@ enum rl_rel { RL_REL_GT, RL_REL_GE, RL_REL_LT, RL_REL_LE, RL_REL_EQ,
 extern const char *const rl_cmp_names[RL_CMP_COUNT];
 extern const char *const rl_part_names[RL_PART_COUNT];
 extern const char *const rl_rel_names[RL_REL_COUNT];
+extern const char *const rl_hmode_names[RL_HMODE_COUNT];
 
 /* ---------------- program ---------------- */
 

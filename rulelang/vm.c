@@ -933,6 +933,7 @@ static int
 do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
 {
     struct action a;
+    const struct action_info *ai;
     struct buf t = BUF_INIT, x = BUF_INIT;
     int taint;
     const char *file = v->p->files[pc] < v->p->nsrcs ? v->p->srcs[v->p->files[pc]] : NULL;
@@ -954,17 +955,41 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     }
     if (v->shadow)
         a.flags |= ACT_F_SHADOW;
-    switch (a.kind) {
-    case ACT_HEADER_ADD: case ACT_HEADER_SET: case ACT_HEADER_REMOVE:
+    /* operands c and d fill the fields actions.def names for the kind */
+    ai = actions_info(a.kind);
+    switch (ai->c) {
+    case ACT_O_TARGET:
+        a.target = in->c == RL_NONE ? NULL : t.data;
+        if (taint)
+            a.flags |= ACT_F_TAINTED;
+        break;
+    case ACT_O_NAME:
         one_line(t.data);
-        one_line(x.data);
         a.name = t.data;
-        a.text = a.kind == ACT_HEADER_REMOVE ? NULL : x.data;
+        break;
+    case ACT_O_SUBJECT:
+        a.subject = in->c == RL_NONE ? NULL : t.data;
+        if (a.subject)
+            one_line(a.subject);
+        break;
+    default:
+        break;
+    }
+    if (ai->d != ACT_O_NONE && in->d != RL_NONE) {
+        a.text = x.data;
+        if (ai->d != ACT_O_BODY)
+            one_line(a.text);
+    }
+    if (a.kind == ACT_REPLY) {
+        a.target = (char *)v->reply_from;
+        a.days = v->reply_days;
+    }
+    if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
             limit_hit(v, pc, "header edit with an invalid field name: ignored");
             goto out;
         }
-        if (a.kind != ACT_HEADER_REMOVE) {
+        if (a.text) {
             const char *hb;
             size_t hn;
 
@@ -977,25 +1002,6 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         }
         if (!v->shadow)
             hdr_edit(v, a.kind, a.name, a.text ? a.text : "");
-        break;
-    case ACT_REPLY:
-        a.subject = in->c == RL_NONE ? NULL : t.data;
-        if (a.subject)
-            one_line(a.subject);
-        a.text = x.data;
-        a.target = (char *)v->reply_from;
-        a.days = v->reply_days;
-        break;
-    case ACT_BOUNCE: case ACT_DEFER: case ACT_LOG:
-        a.text = in->d == RL_NONE ? NULL : x.data;
-        if (a.text)
-            one_line(a.text);
-        break;
-    default:
-        a.target = in->c == RL_NONE ? NULL : t.data;
-        if (taint)
-            a.flags |= ACT_F_TAINTED;
-        break;
     }
     {
         const struct action *added = actions_add(v->out, &a);

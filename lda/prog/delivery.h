@@ -1,11 +1,16 @@
 /*
- * delivery.h -- one delivery: the message, its envelope, the user, and the
- * commit of what the rules decided.
+ * delivery.h -- the state of one delivery: the message, its envelope, the
+ * user, the configuration, the rule programs that ran.
  *
- * delivery_run() reads the message from fd, fills in the envelope and
- * delivers; it returns 0 with *st OK, or -1 with *st saying why (the
- * caller maps it to an exit code).  No path through it loses the message:
- * it is delivered, explicitly dropped by a rule, or *st is temporary.
+ * This is the bottom of lda/prog/: the state and the steps that fill it
+ * in (the user, the user's configuration, the message).  What is done
+ * with it lives above: lda/prog/host.h runs the rules over it (and works
+ * out the envelope), lda/prog/commit.h plans and executes the decision,
+ * lda/prog/flow.h puts the steps of a delivery in order.  `weir test`
+ * (lda/tester/) fills in the same state and stops after the plan.
+ *
+ * Functions returning int return 0, or -1 with *st saying why (the
+ * caller maps it to an exit code); none of them exits.
  */
 #ifndef WEIR_DELIVERY_H
 #define WEIR_DELIVERY_H
@@ -43,8 +48,9 @@ struct delivery {
     char *recipient;
     char *user;
     char *home;
-    char *default_mailbox;          /* a `file` target: "~/Maildir/" unless
-                                       set before delivery_prepare() */
+    char *default_mailbox;          /* a `file` target: weir.yaml's
+                                       default_mailbox unless set before
+                                       delivery_configure() */
     char *delivered_to;             /* where the message went (for the log) */
     /* the rule programs that ran: the action list borrows from them */
     struct rl_program *prog_sys, *prog_user;
@@ -58,14 +64,22 @@ struct delivery {
 #define DELIVERY_DEFAULT_MAILBOX "~/Maildir/"
 
 void delivery_init(struct delivery *d);
-/* Find the user, read the message, work out the envelope: 0, or -1 with
- * *st.  Then the caller runs the rules and commit_run() (lda/commit.h). */
-int delivery_prepare(struct delivery *d, int fd, struct status *st);
-/* delivery_prepare() and a commit with no actions (implicit keep). */
-int delivery_run(struct delivery *d, int fd, struct status *st);
+/* The invoking user and home: the password entry of getuid(); $HOME when
+ * it is absolute and weir runs without privileges to lose
+ * (priv_env_trusted()). */
+int delivery_find_user(struct delivery *d, struct status *st);
+/* The user's part of the configuration (~/.weir/config.yaml over d->cfg;
+ * ignored with a log line when broken; d->cfg NULL: built-in defaults,
+ * allocated here), then the values the delivery uses.  open_log: open the
+ * user's log file when configured (a delivery; `weir test` writes
+ * nothing). */
+void delivery_configure(struct delivery *d, int open_log);
+/* Read the message from fd into d->msg (replacing one read before) with
+ * the intake limits d->limits. */
+int delivery_read_message(struct delivery *d, int fd, struct status *st);
 void delivery_free(struct delivery *d);
 /* The environment of a program run for this delivery (pipe, filter,
- * sendmail): the allowlisted environment (lda/child.h) with HOME, USER,
+ * sendmail): the allowlisted environment (lda/sys/child.h) with HOME, USER,
  * LOGNAME, SENDER and RECIPIENT of this delivery. */
 struct child_env;
 void delivery_child_env(const struct delivery *d, struct child_env *env);

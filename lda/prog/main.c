@@ -14,6 +14,7 @@
 #include "config.h"
 #include "commands.h"
 #include "delivery.h"
+#include "flow.h"
 #include "dynload.h"
 #include "log.h"
 #include "priv.h"
@@ -200,7 +201,7 @@ main(int argc, char **argv)
     d.cfg = &cfg;
     d.log_dests = dests;
 
-    rc = delivery_run(&d, 0, &st);
+    rc = flow_deliver(&d, 0, &st);
     (void)rc;
     if (st.cls != STATUS_OK)
         fprintf(stderr, "%s weir: %s\n", st.code, st.text);

@@ -6,7 +6,7 @@
  * stopped.
  *
  * rules_run() appends the intended actions to *out.  Every rule file and
- * every file it includes must pass trust_open() (lda/trust.h); a refused
+ * every file it includes must pass trust_open() (lda/sys/trust.h); a refused
  * or broken ruleset is logged and skipped: a refused or broken system
  * ruleset means no rules run at all, a refused or broken user ruleset
  * means only the system's run; in both cases an empty decision ends in
@@ -39,20 +39,10 @@ enum rules_load rules_load(const char *path, uid_t owner, const char *cache_dir,
                            int store, const struct rl_limits *lim,
                            struct rl_program **prog);
 
-/* The rule-language limits weir.yaml sets. */
-void rules_limits(const struct weir_config *cfg, struct rl_limits *lim);
-
 /* The programs that ran stay in d->prog_sys / d->prog_user until
  * delivery_free() (the actions borrow from them); a second rules_run() on
  * the same delivery frees those of the first, whose action list must be
  * freed before. */
 int rules_run(struct delivery *d, struct action_list *out, struct status *st);
-
-/* Apply the run's header edits (header add/set/remove, in order, shadow
- * and overridden ones excepted) to d->msg, the message that will be
- * delivered; the body is kept byte for byte.  0, or -1 with *st (4.x.x)
- * when the edited copy cannot be written: nothing is delivered then. */
-int rules_apply_header_edits(struct delivery *d, const struct action_list *l,
-                             struct status *st);
 
 #endif

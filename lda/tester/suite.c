@@ -4,8 +4,9 @@
  *
  * Entry points: suite_load() (libyaml document API; every problem becomes
  * "file:line:col: message" in *errors, and any problem fails the load),
- * suite_run() (each case through lda/tester.c, results compared with the
- * expectations, failures printed as expected-vs-actual diffs), suite_free().
+ * suite_run() (each case through lda/tester/tester.c, up to the plan a
+ * delivery would execute; results compared with the expectations,
+ * failures printed as expected-vs-actual diffs), suite_free().
  *
  * SECURITY: reads the suite file and the message files it names, as the
  * invoking user; runs cases through the dry-run tester, which has no side
@@ -166,49 +167,36 @@ want_mapping(struct loader *ld, const yaml_node_t *n, const char *what)
 /* Actions                                                             */
 /* ------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    enum action_kind kind;
-} kinds[] = {
-    { "file", ACT_FILE }, { "discard", ACT_DISCARD }, { "bounce", ACT_BOUNCE },
-    { "defer", ACT_DEFER }, { "fakebounce", ACT_FAKEBOUNCE }, { "reply", ACT_REPLY },
-    { "forward", ACT_FORWARD }, { "pipe", ACT_PIPE }, { "filter", ACT_FILTER },
-    { "header_add", ACT_HEADER_ADD }, { "header_set", ACT_HEADER_SET },
-    { "header_remove", ACT_HEADER_REMOVE }, { "log", ACT_LOG },
-};
-
+/* Action names in a suite are the yaml column of rulelang/actions.def. */
 enum action_kind
 suite_action_kind(const char *name)
 {
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kinds[i].name, name) == 0)
-            return kinds[i].kind;
+    for (unsigned k = 1; k < ACT_COUNT; k++)
+        if (strcmp(actions_table[k].yaml, name) == 0)
+            return (enum action_kind)k;
     return 0;
 }
 
 static const char *
 kind_yaml_name(enum action_kind k)
 {
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (kinds[i].kind == k)
-            return kinds[i].name;
-    return "?";
+    return actions_info(k) ? actions_table[k].yaml : "?";
 }
 
-/* The short form `- KIND: VALUE` fills the field that kind is about. */
+/* The short form `- KIND: VALUE` fills the field that kind is about: its
+ * target; a header name ("Name: value" for edits that take a value); or
+ * its text. */
 static void
 short_value(struct suite_action *a, const char *v)
 {
+    const struct action_info *ai = actions_info(a->kind);
     const char *colon;
 
-    switch (a->kind) {
-    case ACT_FILE: case ACT_FORWARD: case ACT_PIPE: case ACT_FILTER:
+    if (ai && ai->c == ACT_O_TARGET) {
         a->target = xstrdup(v);
-        break;
-    case ACT_HEADER_REMOVE:
+    } else if (ai && ai->c == ACT_O_NAME && ai->d == ACT_O_NONE) {
         a->name = xstrdup(v);
-        break;
-    case ACT_HEADER_ADD: case ACT_HEADER_SET:
+    } else if (ai && ai->c == ACT_O_NAME) {
         if ((colon = strchr(v, ':')) != NULL) {
             a->name = xstrndup(v, (size_t)(colon - v));
             colon++;
@@ -217,8 +205,7 @@ short_value(struct suite_action *a, const char *v)
             a->text = xstrdup(colon);
         } else
             a->name = xstrdup(v);
-        break;
-    default:
+    } else {
         a->text = xstrdup(v);
     }
 }
@@ -243,9 +230,14 @@ load_action(struct loader *ld, yaml_node_t *n, struct suite_action *a)
     k = node(ld, n->data.mapping.pairs.start->key);
     v = node(ld, n->data.mapping.pairs.start->value);
     if ((a->kind = suite_action_kind(scalar(k) ? scalar(k) : "")) == 0) {
-        err_at(ld, k, "unknown action '%s' (expected file, discard, bounce, defer, "
-               "fakebounce, reply, forward, pipe, filter, header_add, header_set, "
-               "header_remove or log)", scalar(k) ? scalar(k) : "");
+        struct buf names = BUF_INIT;
+
+        for (unsigned i = 1; i < ACT_COUNT; i++)
+            buf_printf(&names, "%s%s", i == 1 ? "" : i + 1 == ACT_COUNT ? " or " : ", ",
+                       actions_table[i].yaml);
+        err_at(ld, k, "unknown action '%s' (expected %s)", scalar(k) ? scalar(k) : "",
+               names.data);
+        buf_free(&names);
         return;
     }
     if (scalar(v)) {
@@ -642,8 +634,8 @@ action_match(const struct tester *t, const struct suite_action *w, const struct 
     if (a->kind == ACT_FILE && a->target) {
         /* the same folder once both are resolved as delivery would
          * (".Junk/", "~/.Junk/" and "/home/u/.Junk/" are one folder) */
-        char *f = tester_resolve_folder(t->home, a->target);
-        char *g = tester_resolve_folder(t->home, w->target);
+        char *f = tester_resolve_folder(&t->roots, a->target);
+        char *g = tester_resolve_folder(&t->roots, w->target);
         int m = strcmp(f, g) == 0;
 
         free(f);
