@@ -228,11 +228,11 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
 
         if (p->decider->kind == ACT_DEFER) {
             p->outcome = COMMIT_DEFERRED;
-            status_set(&p->st, "4.2.1", "%s", text ? text : "deferred by the recipient's rules");
+            status_from_text(&p->st, '4', "4.2.1", text, "deferred by the recipient's rules");
         } else {
             p->outcome = COMMIT_BOUNCED;
-            status_set(&p->st, "5.7.1", "%s",
-                       text ? text : "message refused by the recipient's rules");
+            status_from_text(&p->st, '5', "5.7.1", text,
+                             "message refused by the recipient's rules");
         }
         return;
     }
