@@ -78,6 +78,7 @@ struct vm {
     int shadow;
     int flag;
     const char *reply_from;
+    int reply_from_taint;       /* reply_from holds message content */
     long reply_days;
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
@@ -983,6 +984,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     if (a.kind == ACT_REPLY) {
         a.target = (char *)v->reply_from;
         a.days = v->reply_days;
+        if (v->reply_from && v->reply_from_taint)
+            a.flags |= ACT_F_TAINTED;
     }
     if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
@@ -1026,6 +1029,7 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         rl_bi_env_init(&v->sh->bi, v->msg, v->host);
     }
     v->reply_from = NULL;
+    v->reply_from_taint = 0;
     v->reply_days = 0;
 out:
     buf_free(&t);
@@ -1126,8 +1130,9 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         case RL_OP_REPLYOPT:    /* from/days of the reply that follows */
             free(reply_from);
             reply_from = NULL;
+            v.reply_from_taint = 0;
             if (in->c != RL_NONE) {
-                expand(&v, in->c, &tmp, pc);
+                v.reply_from_taint = expand(&v, in->c, &tmp, pc);
                 one_line(tmp.data);
                 reply_from = xstrdup(tmp.data);
             }

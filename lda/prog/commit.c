@@ -8,7 +8,7 @@
  * other's locks in opposite orders).  Commit: Maildir and MH (link into
  * new/, give the MH number), then mboxes (remove the append record,
  * unlock).  Then pipe and forward (lda/sys/child.h), which cannot be
- * taken back.  A failure anywhere brings in the default mailbox (the
+ * taken back, then replies and fake bounces (lda/resp/respond.h).  A failure anywhere brings in the default mailbox (the
  * plan named it); a failure of the default mailbox aborts every
  * transaction (mboxes truncated back, tmp files removed, committed
  * Maildir/MH files unlinked) and defers the message.  Nothing here
@@ -486,10 +486,8 @@ log_steps(struct ctx *c)
                 msg_warn("%s \"%s\" refused: %s", actions_kind_name(a->kind),
                          a->target ? a->target : "", s->why);
             break;
-        case COMMIT_NOT_BUILT:
-            log_action(c, a, "not performed: %s%s", s->why,
-                       a->kind == ACT_FAKEBOUNCE ? "; message kept" : "");
-            msg_warn("%s is not built yet: not performed", actions_kind_name(a->kind));
+        case COMMIT_SUPPRESSED:
+            log_action(c, a, "suppressed: %s", s->why);
             break;
         case COMMIT_DECIDES:
             log_action(c, a, "%s", "");
@@ -577,6 +575,35 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
             msg_warn("%s \"%s\" failed: %s %s", actions_kind_name(a->kind), a->target,
                      fst.code, fst.text);
             if (fallback(&c, st) < 0) {
+                if (st->cls == STATUS_OK)
+                    *st = fst;
+                abort_all(&c);
+                outcome = commit_outcome_name(COMMIT_DEFERRED);
+                rc = -1;
+            }
+        }
+        /* Then replies and fake bounces: only for a message that is
+         * delivered (a deferred one is answered by the MTA's retry). */
+        for (size_t i = 0; rc == 0 && i < p->nsend; i++) {
+            const struct commit_step *s = &p->steps[p->send[i]];
+            const struct action *a = s->a;
+            struct status fst;
+            int sent = respond_send(d, s->resp, &fst);
+
+            if (sent > 0) {
+                log_action(&c, a, "-> sent to <%s>", s->resp->to);
+                continue;
+            }
+            if (sent == 0) {
+                log_action(&c, a, "suppressed: %s", s->resp->why);
+                continue;
+            }
+            log_action(&c, a, "failed (%s %s)", fst.code, fst.text);
+            msg_warn("%s to <%s> failed: %s %s", actions_kind_name(a->kind), s->resp->to,
+                     fst.code, fst.text);
+            /* the sender never got the fake bounce: keep the message */
+            if (a->kind == ACT_FAKEBOUNCE && !(a->flags & ACT_F_COPY) &&
+                fallback(&c, st) < 0) {
                 if (st->cls == STATUS_OK)
                     *st = fst;
                 abort_all(&c);

@@ -9,8 +9,9 @@
  * strings only; a refused name: the default mailbox instead), pipe and
  * forward are checked (empty, control characters, built from the
  * message, a forward address that is not a plain address: refused, the
- * default mailbox instead), reply and fakebounce are not built yet (the
- * message is kept as if they were absent), the default mailbox is added
+ * default mailbox instead), reply and fakebounce are planned in full
+ * (lda/resp/respond.h: composed, checked against the RFC 3834 rules and
+ * their state, read-only) and sent last, the default mailbox is added
  * for implicit keep and for refusals, and the same folder named twice is
  * one target.  A default mailbox that cannot be named, when it is
  * needed, defers the message.
@@ -35,7 +36,7 @@ commit_fate_name(enum commit_fate f)
     switch (f) {
     case COMMIT_DO: return "performed";
     case COMMIT_REFUSED: return "refused";
-    case COMMIT_NOT_BUILT: return "not performed";
+    case COMMIT_SUPPRESSED: return "suppressed";
     case COMMIT_SHADOW: return "shadow";
     case COMMIT_OVERRIDDEN: return "overridden";
     case COMMIT_DECIDES: return "decides";
@@ -97,6 +98,7 @@ plan_step(struct commit_plan *p, const struct action *a, enum commit_fate fate)
     s->a = a;
     s->fate = fate;
     s->why = NULL;
+    s->resp = NULL;
     s->target = -1;
     return s;
 }
@@ -126,8 +128,12 @@ outgoing_refused(const struct action *a)
 static int
 cancels_keep(const struct commit_step *s)
 {
-    if (s->a == NULL || (s->a->flags & ACT_F_COPY) ||
-        (s->fate != COMMIT_DO && s->fate != COMMIT_REFUSED))
+    if (s->a == NULL || (s->a->flags & ACT_F_COPY))
+        return 0;
+    /* a suppressed fake bounce still drops the message: the rule said so */
+    if (s->fate == COMMIT_SUPPRESSED && s->a->kind == ACT_FAKEBOUNCE)
+        return 1;
+    if (s->fate != COMMIT_DO && s->fate != COMMIT_REFUSED)
         return 0;
     switch (s->a->kind) {
     case ACT_FILE: case ACT_DISCARD: case ACT_FORWARD: case ACT_PIPE:
@@ -194,10 +200,19 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
             s->target = plan_target(p, a, &f);
             break;
         case ACT_REPLY:
-        case ACT_FAKEBOUNCE:
-            s = plan_step(p, a, COMMIT_NOT_BUILT);
-            s->why = xstrdup("replies are not built yet");
+        case ACT_FAKEBOUNCE: {
+            struct resp_plan *rp = respond_plan(d, a);
+
+            s = plan_step(p, a, rp->why ? COMMIT_SUPPRESSED : COMMIT_DO);
+            s->resp = rp;
+            if (rp->why) {
+                s->why = xstrdup(rp->why);
+                break;
+            }
+            p->send = xreallocarray(p->send, p->nsend + 1, sizeof *p->send);
+            p->send[p->nsend++] = p->nsteps - 1;
             break;
+        }
         case ACT_PIPE:
         case ACT_FORWARD:
             if ((why = outgoing_refused(a)) != NULL) {
@@ -271,8 +286,10 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
 void
 commit_plan_free(struct commit_plan *p)
 {
-    for (size_t i = 0; i < p->nsteps; i++)
+    for (size_t i = 0; i < p->nsteps; i++) {
         free(p->steps[i].why);
+        respond_plan_free(p->steps[i].resp);
+    }
     free(p->steps);
     for (size_t i = 0; i < p->nt; i++)
         folder_free(&p->t[i].f);
@@ -280,6 +297,7 @@ commit_plan_free(struct commit_plan *p)
     if (p->deflt_ok)
         folder_free(&p->deflt_f);
     free(p->out);
+    free(p->send);
     memset(p, 0, sizeof *p);
     p->deflt = -1;
 }

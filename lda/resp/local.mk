@@ -18,7 +18,8 @@ libweir_prog_a_SOURCES += lda/resp/compose.c lda/resp/compose.h \
 	lda/resp/dsn.c lda/resp/dsn.h \
 	lda/resp/responder.c lda/resp/responder.h \
 	lda/resp/dupe.c lda/resp/dupe.h \
-	lda/resp/progtest.c lda/resp/progtest.h
+	lda/resp/progtest.c lda/resp/progtest.h \
+	lda/resp/respond.c lda/resp/respond.h
 
 check_PROGRAMS += tests/resp/resp_driver tests/resp/test_units
 tests_resp_test_units_SOURCES = tests/resp/test_units.c tests/tap.h
