@@ -29,6 +29,7 @@ tests_resp_resp_driver_SOURCES = tests/resp/resp_driver.c
 tests_resp_resp_driver_LDADD = $(WEIR_CORE_LIBS)
 
 RESP_SH_TESTS = tests/resp/reply.sh tests/resp/fakebounce.sh tests/resp/race.sh \
+	tests/resp/deliver.sh \
 	tests/resp/bounce.sh
 TESTS += $(RESP_SH_TESTS)
 EXTRA_DIST += $(RESP_SH_TESTS) tests/resp/lib-resp.sh tests/resp/fake-sendmail \

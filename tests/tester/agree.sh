@@ -224,6 +224,10 @@ has() { grep -Eqx "$1" "$T/got"; ok $? "$2"; }
 agree "reply" "$CASES/reply.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
 has "send bob@example.org" "reply: handed to sendmail"
 grep -q '"kind":"reply".*"plan":"performed"' "$T/plan.json"; ok $? "weir test: the reply is to be sent"
+jq -r 'select(.kind == "reply") | .message' "$T/plan.json" > "$T/reply.txt"
+grep -qx 'Subject: Re: lunch?' "$T/reply.txt" && grep -qx 'Auto-Submitted: auto-replied' "$T/reply.txt" &&
+grep -qx 'I am away.' "$T/reply.txt"
+ok $? "weir test: the JSON has the reply's text, as it would be sent"
 agree "reply to list mail" "$CASES/reply.rules" "$CASES/list.eml" -a "$me@example.net" -f bob@example.org
 grep -q '"plan":"suppressed","why":"the message has a List-Id header (mailing list)"' "$T/plan.json"
 ok $? "weir test: no reply to list mail, with the delivery's reason"
