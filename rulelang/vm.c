@@ -1018,7 +1018,16 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     }
     if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
-            rc = -1;
+            /* failed, timed out or printed nothing: `else defer` stops
+             * the run (the message is deferred); by default the message
+             * goes on unchanged (a dead spamd must not hold all mail) */
+            if (in->b & RL_AF_DEFER) {
+                rc = -1;
+                goto out;
+            }
+            vlog(v, RL_LOG_WARN, "rules: %s:%d: filter failed (%s %s): the message goes on "
+                 "unchanged", file ? file : "?", a.line, st->code, st->text);
+            status_ok(st);
             goto out;
         }
         /* the message changed: drop the edited header and cached facts */

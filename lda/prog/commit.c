@@ -22,6 +22,7 @@
  */
 #include "config.h"
 #include "commit.h"
+#include "dupe.h"
 #include "child.h"
 #include "host.h"
 #include "lock.h"
@@ -428,6 +429,27 @@ apply_header_edits(struct delivery *d, const struct commit_plan *p, struct statu
     return 0;
 }
 
+/* A forward's input: the loop marker line, then the message. */
+struct loop_input {
+    struct child_input msg;
+    char *prefix;
+    size_t plen;
+};
+
+static ssize_t
+loop_pread(const void *src, void *buf, size_t n, size_t off)
+{
+    const struct loop_input *li = src;
+
+    if (off < li->plen) {
+        size_t k = li->plen - off < n ? li->plen - off : n;
+
+        memcpy(buf, li->prefix + off, k);
+        return (ssize_t)k;
+    }
+    return li->msg.pread(li->msg.src, buf, n, off - li->plen);
+}
+
 /* Run one pipe or forward action: 0, or -1 with *st. */
 static int
 run_outgoing(struct ctx *c, const struct action *a, struct status *st)
@@ -437,6 +459,7 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
     struct child_env env;
     struct child_spec spec;
     const char *argv[7];
+    struct loop_input li;
     int rc;
 
     delivery_child_env(d, &env);
@@ -456,7 +479,21 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
         spec.argv = argv;
     }
     message_input(&d->msg, &in);
+    if (a->kind == ACT_FORWARD) {
+        /* the loop marker first, then the message */
+        char *v = commit_loop_value(d);
+
+        li.msg = in;
+        li.prefix = xasprintf("%s: %s\n", COMMIT_LOOP_HEADER, v);
+        li.plen = strlen(li.prefix);
+        free(v);
+        in.pread = loop_pread;
+        in.src = &li;
+        in.len = li.plen + li.msg.len;
+    }
     rc = child_run(&spec, &in, NULL, NULL, st);
+    if (a->kind == ACT_FORWARD)
+        free(li.prefix);
     child_env_free(&env);
     return rc;
 }
@@ -610,6 +647,16 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
                 outcome = commit_outcome_name(COMMIT_DEFERRED);
                 rc = -1;
             }
+        }
+        /* The keys the `duplicate` test met, now that the message is
+         * delivered (never for exit 75: the retry is no duplicate). */
+        if (rc == 0 && dupe_pending_count(d->dupes) > 0) {
+            char *dir = respond_state_dir(d);
+            struct status dst;
+
+            if (dupe_pending_commit(d->dupes, dir, &dst) < 0)
+                msg_warn("duplicate keys not recorded: %s", dst.text);
+            free(dir);
         }
         if (rc == 0) {
             for (size_t i = 0; i < c.n; i++) {

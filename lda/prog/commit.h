@@ -37,7 +37,10 @@
  *  - pipe and forward run after every folder delivery is committed; one
  *    that fails sends the message to the default mailbox; a pipe command
  *    or forward address built from message content (ACT_F_TAINTED) is
- *    refused, likewise;
+ *    refused, likewise; a forward adds the loop marker
+ *    "X-Loop: <recipient>" and a message that already carries ours is
+ *    not forwarded again (refused: a forwarding loop), nor more than
+ *    COMMIT_FORWARDS_MAX times;
  *  - reply and fakebounce (lda/resp/respond.h) are sent last, only when
  *    the message was delivered (or explicitly dropped): never for a
  *    message that ends in exit 75, so the MTA's retry answers instead.
@@ -58,6 +61,8 @@
 #include "status.h"
 
 #define COMMIT_SUBJECT_LOG_MAX 120  /* bytes of Subject in the log line */
+#define COMMIT_LOOP_HEADER "X-Loop"  /* the loop marker a forward adds */
+#define COMMIT_FORWARDS_MAX 10      /* forwards one message may make */
 
 /* What the plan does with one action. */
 enum commit_fate {
@@ -132,6 +137,11 @@ void commit_plan_free(struct commit_plan *p);
 const char *commit_fate_name(enum commit_fate f);
 /* "delivered", "discarded", "deferred", "bounced". */
 const char *commit_outcome_name(enum commit_outcome o);
+
+/* The value of the loop marker this delivery adds to what it forwards
+ * ("X-Loop: <value>"): the envelope recipient when it is printable
+ * ASCII without blanks, else the login.  Allocated. */
+char *commit_loop_value(const struct delivery *d);
 
 /* Perform the plan (see above); the action list it was made from must
  * still be alive. */

@@ -21,10 +21,12 @@
  */
 #include "config.h"
 #include "commit.h"
+#include "mailparse.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------ */
 /* The plan                                                            */
@@ -103,6 +105,41 @@ plan_step(struct commit_plan *p, const struct action *a, enum commit_fate fate)
     return s;
 }
 
+char *
+commit_loop_value(const struct delivery *d)
+{
+    const char *r = d->recipient && *d->recipient ? d->recipient : NULL;
+
+    for (const char *p = r; p && *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            r = NULL;
+    if (r == NULL || strlen(r) > 254)
+        r = d->user && *d->user ? d->user : "unknown";
+    return xstrdup(r);
+}
+
+/* Whether the message already carries our loop marker. */
+static int
+has_our_loop(const struct delivery *d)
+{
+    struct mp_header h;
+    char *mine = commit_loop_value(d);
+    int found = 0;
+
+    mp_header_parse(d->msg.header ? d->msg.header : "", d->msg.header ? d->msg.header_len : 0,
+                    &h);
+    for (size_t i = 0; i < h.n && !found; i++)
+        if (mp_field_is(&h.f[i], COMMIT_LOOP_HEADER)) {
+            char *v = mp_unfold(h.f[i].raw, h.f[i].raw_len);
+
+            found = strcasecmp(v, mine) == 0;
+            free(v);
+        }
+    mp_header_free(&h);
+    free(mine);
+    return found;
+}
+
 /* Why a pipe or forward action may not run, or NULL. */
 static const char *
 outgoing_refused(const struct action *a)
@@ -149,6 +186,8 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
 {
     struct folder_roots roots = { d->home, d->maildir_root, d->mail_root };
     const struct action *defer = NULL, *bounce = NULL;
+    int loop = -1;                      /* has_our_loop(), once needed */
+    unsigned nforward = 0;
 
     memset(p, 0, sizeof *p);
     p->outcome = COMMIT_DELIVERED;
@@ -215,7 +254,17 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
         }
         case ACT_PIPE:
         case ACT_FORWARD:
-            if ((why = outgoing_refused(a)) != NULL) {
+            why = outgoing_refused(a);
+            if (why == NULL && a->kind == ACT_FORWARD) {
+                if (loop < 0)
+                    loop = has_our_loop(d);
+                if (loop)
+                    why = "forwarding loop: the message already carries our "
+                          COMMIT_LOOP_HEADER;
+                else if (++nforward > COMMIT_FORWARDS_MAX)
+                    why = "too many forwards for one message";
+            }
+            if (why != NULL) {
                 s = plan_step(p, a, COMMIT_REFUSED);
                 s->why = xstrdup(why);
                 p->refused++;

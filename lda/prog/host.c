@@ -19,6 +19,8 @@
  */
 #include "config.h"
 #include "host.h"
+#include "dupe.h"
+#include "respond.h"
 #include "dynload.h"
 #include "child.h"
 #include "log.h"
@@ -230,7 +232,7 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     rh.ctx = h;
     rh.log = host_log;
     rh.filter = h->run_filters ? host_filter : NULL;
-    rh.module = dynload_api;
+    rh.module = hostsvc_module;      /* lda/resp/hostsvc.c */
     memset(&msg, 0, sizeof msg);
     set_view(&msg, d);
     msg.get_body = host_body;
@@ -244,6 +246,7 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.extension = getenv("EXTENSION");
     msg.env = (const char *const *)environ;
     h->body_loaded = 0;
+    dupe_pending_free(&d->dupes);      /* this message's duplicate keys */
     return rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st) < 0 ? -1 : 0;
 }
 

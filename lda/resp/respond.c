@@ -20,6 +20,7 @@
 #include "orgdomain.h"
 #include "state.h"
 #include "util.h"
+#include "weir_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@
 
 struct respond_env {
     struct resp_env e;
+    struct weir_config dflt;        /* built-in defaults when d->cfg is NULL */
+    int have_dflt;
     char *state_dir;
     char host[RESPOND_HOST_MAX];
     const char *domains[2];
@@ -51,6 +54,34 @@ org_differs(void *ctx, const char *a, const char *b)
     return strcasecmp(a, b) != 0;
 }
 
+char *
+respond_state_dir(const struct delivery *d)
+{
+    struct weir_config dflt;
+    char *dir;
+
+    if (d->cfg)
+        return home_path(d->cfg->state_dir, d->home ? d->home : "/");
+    config_defaults(&dflt);
+    dir = home_path(dflt.state_dir, d->home ? d->home : "/");
+    config_free(&dflt);
+    return dir;
+}
+
+unsigned
+respond_timeout_sec(const struct delivery *d)
+{
+    struct weir_config dflt;
+    unsigned t;
+
+    if (d->cfg)
+        return (d->cfg->child_timeout_ms + 999) / 1000;
+    config_defaults(&dflt);
+    t = (dflt.child_timeout_ms + 999) / 1000;
+    config_free(&dflt);
+    return t;
+}
+
 static void
 env_init(const struct delivery *d, struct respond_env *r)
 {
@@ -58,6 +89,11 @@ env_init(const struct delivery *d, struct respond_env *r)
     const char *at;
 
     memset(r, 0, sizeof *r);
+    if (cfg == NULL) {
+        config_defaults(&r->dflt);
+        r->have_dflt = 1;
+        cfg = &r->dflt;
+    }
     if (gethostname(r->host, sizeof r->host) != 0 || r->host[0] == '\0')
         snprintf(r->host, sizeof r->host, "localhost");
     r->host[sizeof r->host - 1] = '\0';
@@ -70,23 +106,18 @@ env_init(const struct delivery *d, struct respond_env *r)
         r->domains[r->e.id.ndomains++] = r->rdomain = xstrdup(at + 1);
     r->domains[r->e.id.ndomains++] = r->host;
     r->e.id.domains = r->domains;
-    r->state_dir = home_path(cfg && cfg->state_dir ? cfg->state_dir : CONFIG_DEFAULT_STATE_DIR,
-                             d->home ? d->home : "/");
+    r->state_dir = respond_state_dir(d);
     r->e.state_dir = r->state_dir;
-    r->e.sendmail = d->sendmail ? d->sendmail : DELIVERY_SENDMAIL;
+    r->e.sendmail = d->sendmail ? d->sendmail : cfg->sendmail;
     delivery_child_env(d, &r->env);
     r->e.env = child_env_list(&r->env);
-    r->e.timeout_sec = cfg ? (cfg->child_timeout_ms + 999) / 1000
-                           : (CONFIG_DEFAULT_CHILD_TIMEOUT_MS + 999) / 1000;
+    r->e.timeout_sec = (cfg->child_timeout_ms + 999) / 1000;
     r->e.host = r->host;
     r->e.dsn_template = NULL;
-    r->e.reply_days = cfg ? cfg->rate_limits.reply.per_sender_days : CONFIG_DEFAULT_REPLY_DAYS;
-    r->e.reply_per_hour = cfg ? cfg->rate_limits.reply.per_hour
-                              : CONFIG_DEFAULT_REPLY_PER_HOUR;
-    r->e.fb_days = cfg ? cfg->rate_limits.fakebounce.per_sender_days
-                       : CONFIG_DEFAULT_FAKEBOUNCE_DAYS;
-    r->e.fb_per_hour = cfg ? cfg->rate_limits.fakebounce.per_hour
-                           : CONFIG_DEFAULT_FAKEBOUNCE_PER_HOUR;
+    r->e.reply_days = cfg->rate_limits.reply.per_sender_days;
+    r->e.reply_per_hour = cfg->rate_limits.reply.per_hour;
+    r->e.fb_days = cfg->rate_limits.fakebounce.per_sender_days;
+    r->e.fb_per_hour = cfg->rate_limits.fakebounce.per_hour;
     r->e.arrival = state_now();
     r->e.org_differs = org_differs;
     r->e.org_ctx = NULL;
@@ -98,6 +129,8 @@ env_free(struct respond_env *r)
     free(r->state_dir);
     free(r->rdomain);
     child_env_free(&r->env);
+    if (r->have_dflt)
+        config_free(&r->dflt);
 }
 
 struct resp_plan *

@@ -36,6 +36,15 @@ struct delivery;
 #define RESPOND_HOST_MAX 256        /* bytes of this host's name */
 
 struct resp_plan *respond_plan(const struct delivery *d, const struct action *a);
+/* The user's state directory (weir.yaml state_dir, "~/" expanded):
+ * allocated. */
+char *respond_state_dir(const struct delivery *d);
+/* The child timeout in seconds (weir.yaml child_timeout). */
+unsigned respond_timeout_sec(const struct delivery *d);
+
+/* The rule host's module callback (struct rl_host.module): the services
+ * of builtins/hostsvc.h (lda/resp/hostsvc.c), else a private module. */
+const void *hostsvc_module(void *ctx, const char *name);
 void respond_plan_free(struct resp_plan *p);
 int respond_send(const struct delivery *d, struct resp_plan *p, struct status *st);
 

@@ -243,6 +243,15 @@ agree "copy fakebounce" "$CASES/cfakebounce.rules" "$CASES/lunch.eml" -a "$me@ex
 has "send bob@example.org" "copy fakebounce: handed to sendmail"
 has "folder $HOME/Maildir/" "copy fakebounce: the message kept"
 
+# ---- duplicate and program tests (the host services, builtins/hostsvc.h) --
+printf '#!/bin/sh\nexit 0\n' > "$T/bin/yes"; printf '#!/bin/sh\nexit 1\n' > "$T/bin/no"
+chmod 755 "$T/bin/yes" "$T/bin/no"
+printf 'if duplicate { discard }\nif program "%s" { file "~/Maildir/.Yes/" }\nif program "%s" with message { file "~/Maildir/.No/" }\n' \
+    "$T/bin/yes" "$T/bin/no" > "$CASES/dupprog.rules"
+chmod 644 "$CASES/dupprog.rules"; own "$CASES/dupprog.rules"
+agree "duplicate and program" "$CASES/dupprog.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
+has "folder $HOME/Maildir/.Yes/" "program: exit 0 files, exit 1 does not; not a duplicate"
+
 # ---- a sample of the corpus --------------------------------------------
 CORPUS=$top_srcdir/../shared/corpus
 [ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus

@@ -157,7 +157,13 @@ is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/.filtered/ (fi
     "filter with --run-programs: run, later rules see its output"
 printf 'filter "exit 3"\n' > "$T/s/vm/badfilter.rules"; chmod 644 "$T/s/vm/badfilter.rules"
 wt -q --run-programs -r badfilter.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(tail -1 "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (implicit keep)" \
+   "a failing filter with --run-programs: the message goes on unchanged, as a delivery's"
+grep -q 'filter failed (4.3.0 .*exited 3): the message goes on unchanged' "$T/out"
+ok $? "... and the failure is reported"
+printf 'filter "exit 3" else defer\n' > "$T/s/vm/badfilter.rules"
+wt -q --run-programs -r badfilter.rules ../msg/list.eml > "$T/out" 2>&1
 grep -q "deferred" "$T/out"
-ok $? "a failing filter with --run-programs: the verdict is deferred, as a delivery would"
+ok $? "filter ... else defer, failing, with --run-programs: the verdict is deferred, as a delivery would"
 
 done_testing
