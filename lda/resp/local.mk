@@ -47,3 +47,7 @@ if HAVE_LIBFUZZER
 tests/resp/fuzz.log: fuzz/fuzz_resp
 endif
 
+
+## The answers through a real Postfix instance (skips without root or postfix).
+TESTS += tests/integration/postfix-resp.sh
+EXTRA_DIST += tests/integration/postfix-resp.sh
