@@ -16,6 +16,7 @@
 #include "respond.h"
 #include "child.h"
 #include "delivery.h"
+#include "dsn.h"
 #include "log.h"
 #include "orgdomain.h"
 #include "state.h"
@@ -23,6 +24,8 @@
 #include "weir_config.h"
 
 #include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -106,6 +109,8 @@ env_init(const struct delivery *d, struct respond_env *r)
         r->domains[r->e.id.ndomains++] = r->rdomain = xstrdup(at + 1);
     r->domains[r->e.id.ndomains++] = r->host;
     r->e.id.domains = r->domains;
+    r->e.id.addresses = (const char *const *)cfg->addresses;
+    r->e.id.naddresses = cfg->naddresses;
     r->state_dir = respond_state_dir(d);
     r->e.state_dir = r->state_dir;
     r->e.sendmail = d->sendmail ? d->sendmail : cfg->sendmail;
@@ -133,6 +138,49 @@ env_free(struct respond_env *r)
         config_free(&r->dflt);
 }
 
+/* weir.yaml fakebounce_template, read for a fake bounce: the text, or
+ * NULL (none configured; or unreadable or unusable: logged, and the
+ * built-in template is used -- the rule still gets its fake bounce). */
+static char *
+read_template(const struct delivery *d)
+{
+    const char *conf = d->cfg ? d->cfg->fakebounce_template : NULL;
+    char *path, *text = NULL;
+    const char *why = NULL;
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    ssize_t n = 0;
+    int fd;
+
+    if (conf == NULL || *conf == '\0')
+        return NULL;
+    path = home_path(conf, d->home ? d->home : "/");
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        msg_warn("fakebounce_template %s: %s; the built-in template is used", path,
+                 strerror(errno));
+        free(path);
+        return NULL;
+    }
+    while (b.len <= DSN_TEMPLATE_MAX && (n = read(fd, chunk, sizeof chunk)) > 0)
+        buf_add(&b, chunk, (size_t)n);
+    close(fd);
+    if (n < 0)
+        why = strerror(errno);
+    else if (b.len > DSN_TEMPLATE_MAX)
+        why = "larger than 64 KiB";
+    else if (b.len == 0 || memchr(b.data, '\0', b.len) != NULL)
+        why = "empty or binary";
+    else if (dsn_template_check(b.data, &why) == 0)
+        text = buf_steal(&b);
+    if (text == NULL)
+        msg_warn("fakebounce_template %s: %s; the built-in template is used", path,
+                 why ? why : "unusable");
+    buf_free(&b);
+    free(path);
+    return text;
+}
+
 struct resp_plan *
 respond_plan(const struct delivery *d, const struct action *a)
 {
@@ -151,7 +199,11 @@ respond_plan(const struct delivery *d, const struct action *a)
         ra.days = a->days;
         resp_plan_reply(&r.e, &ra, 1, p);
     } else {
+        char *tmpl = read_template(d);
+
+        r.e.dsn_template = tmpl;
         resp_plan_fakebounce(&r.e, a->text && *a->text ? a->text : NULL, 1, p);
+        free(tmpl);
     }
     /* p->why may point into p itself (whybuf): still valid, p is not
      * moved.  Nothing else in p borrows from r. */

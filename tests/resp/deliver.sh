@@ -96,6 +96,16 @@ ok $? "encoded CR/LF in Subject: no Bcc header, exactly weir's 12 header fields"
 grep -q '^H Subject: Re: lunch  *Bcc: victim@example.net$' "$T/p"
 ok $? "... the text stays inside the Subject"
 
+# the user's other addresses: ~/.weir/config.yaml `addresses`
+reset
+rules 'reply text "away"'
+MSG_TO="To: Alice Smith <a.smith@example.net>"
+msg | deliver; is "$(sent_count)" 0 "mail to an alias that is not in addresses: no reply"
+grep -q 'suppressed: not addressed to you' "$T/log"; ok $? "... the log says why"
+printf 'addresses: [a.smith@example.net]\n' > "$HOME/.weir/config.yaml"; chmod 600 "$HOME/.weir/config.yaml"
+msg | deliver; is "$(sent_count)" 1 "the alias listed in addresses: answered"
+unset MSG_TO; rm -f "$HOME/.weir/config.yaml"
+
 # ---- fakebounce -------------------------------------------------------------
 reset
 rules 'if header "Subject" contains "lunch" { fakebounce }'
@@ -130,6 +140,21 @@ ok $? "fakebounce \"text\": the text is the diagnostic"
 echo 1 > "$HOME/sendmail.exit"; FROM=dave@example.com
 msg | deliver; is "$?:$(count_files "$MD/new")" 0:1 "fakebounce, sendmail fails: the message is kept"
 rm -f "$HOME/sendmail.exit"; rm -rf "$MD"
+# the template: ~/.weir/config.yaml fakebounce_template
+rules 'fakebounce "mailbox gone"'
+printf 'Subject: Delivery failed\nFrom: Postmaster\n\nNo mailbox ${recipient} here (${diagnostic}).\n' > "$HOME/.weir/dsn.txt"
+printf 'fakebounce_template: ~/.weir/dsn.txt\n' > "$HOME/.weir/config.yaml"; chmod 600 "$HOME/.weir/config.yaml"
+FROM=frank@example.com
+msg | deliver
+$PY "$(last_sent)/msg" dsn > "$T/p"
+grep -qx 'H Subject: Delivery failed' "$T/p" &&
+grep -q "^HUMAN 'No mailbox alice@example.org here (mailbox gone)" "$T/p" && grep -qx 'DS1 Status: 5.1.1' "$T/p"
+ok $? "fakebounce_template: the template's Subject and text, the rest as always"
+printf 'fakebounce_template: ~/.weir/missing.txt\n' > "$HOME/.weir/config.yaml"
+n=$(sent_count); FROM=gina@example.com
+msg | deliver; is "$(sent_count)" $((n + 1)) "a missing template: the fake bounce is still sent"
+grep -q 'fakebounce_template .*missing.txt: .*the built-in template is used' "$T/log"; ok $? "... with the built-in template, logged"
+rm -f "$HOME/.weir/config.yaml"
 rules 'copy fakebounce'
 FROM=erin@example.com
 msg | deliver; is "$?:$(count_files "$MD/new")" 0:1 "copy fakebounce: the message is kept"
