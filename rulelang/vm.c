@@ -949,6 +949,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     a.line = (int)v->p->lines[pc];
     if (in->b & RL_AF_COPY)
         a.flags |= ACT_F_COPY;
+    if (in->b & RL_AF_DEFER)
+        a.flags |= ACT_F_ELSE_DEFER;
     if (v->system) {
         a.flags |= ACT_F_SYSTEM;
         if (in->b & RL_AF_FINAL)

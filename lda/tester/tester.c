@@ -792,7 +792,8 @@ tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
 static const char *
 flag_names(unsigned f, char *tmp, size_t n)
 {
-    int w = snprintf(tmp, n, "%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
+    int w = snprintf(tmp, n, "%s%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
+                     f & ACT_F_ELSE_DEFER ? " else-defer" : "",
                      f & ACT_F_OVERRIDDEN ? " overridden-by-final"
                      : f & ACT_F_SHADOW ? " shadow" : "", f & ACT_F_FINAL ? " final" : "",
                      f & ACT_F_SYSTEM ? " system" : "", f & ACT_F_TAINTED ? " tainted" : "");
