@@ -96,6 +96,20 @@ ok $? "encoded CR/LF in Subject: no Bcc header, exactly weir's 12 header fields"
 grep -q '^H Subject: Re: lunch  *Bcc: victim@example.net$' "$T/p"
 ok $? "... the text stays inside the Subject"
 
+# 16 concurrent deliveries, 4 senders: every message delivered, exactly
+# one reply per sender (the claim in reply.db; tests/resp/race.sh has
+# 16 x 1,000 at the driver level)
+reset
+rules 'reply text "away"'
+i=0
+while [ $i -lt 16 ]; do
+    msg | "$WEIR" -c "$CONF" -a alice@example.org -f "s$((i % 4))@example.com" 2>/dev/null &
+    i=$((i + 1))
+done
+wait
+is "$(count_files "$MD/new"):$(sent_count)" 16:4 "16 concurrent deliveries from 4 senders: 16 delivered, 4 replies"
+is "$(cat "$SENT"/*/argv | grep '@' | sort -u | wc -l | tr -d ' ')" 4 "... one to each sender"
+
 # the user's other addresses: ~/.weir/config.yaml `addresses`
 reset
 rules 'reply text "away"'
