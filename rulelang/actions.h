@@ -75,6 +75,8 @@ unsigned actions_props(unsigned k);
 #define ACT_F_SYSTEM  0x08u  /* chosen by the system ruleset */
 #define ACT_F_OVERRIDDEN 0x20u /* demoted by a final system decision
                                 (actions_enforce_final; also SHADOW) */
+#define ACT_F_ELSE_DEFER 0x40u /* `filter ... else defer`: its failure
+                                  deferred the message */
 #define ACT_F_TAINTED 0x10u  /* `target` contains text interpolated from the
                                 message or envelope (captures, header values,
                                 $EXTENSION...): lda/ must confine a tainted

@@ -275,6 +275,8 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind, i
     case 'F':
         if (v & ~RL_AF_MASK)
             return "action flags out of range";
+        if ((v & RL_AF_DEFER) && in->a != ACT_FILTER)
+            return "'else defer' flag on an action other than filter";
         return !(v & RL_AF_COPY) || (actions_props(in->a) & ACT_P_COPY) ? NULL
                : "'copy' flag on an action that has no copy variant";
     case 'R': return (v & ~RL_RF_MASK) == 0 ? NULL : "rule flags out of range";
@@ -728,9 +730,11 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     case 'A': buf_adds(ops_txt, actions_kind_name((enum action_kind)v)); break;
     case 'R': buf_adds(ops_txt, v & RL_RF_SHADOW ? "shadow" : "live"); break;
     case 'F':
-        buf_printf(ops_txt, "%s%s%s", v & RL_AF_FINAL ? "final" : "",
+        buf_printf(ops_txt, "%s%s%s%s", v & RL_AF_FINAL ? "final" : "",
                    (v & RL_AF_FINAL) && (v & RL_AF_COPY) ? "," : "",
-                   v & RL_AF_COPY ? "copy" : v & RL_AF_FINAL ? "" : "-");
+                   v & RL_AF_COPY ? "copy" : v & (RL_AF_FINAL | RL_AF_DEFER) ? "" : "-",
+                   v & RL_AF_DEFER ? (v & (RL_AF_FINAL | RL_AF_COPY) ? ",else-defer"
+                                                                     : "else-defer") : "");
         break;
     }
     (void)before;

@@ -1336,6 +1336,18 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
         if ((ai->c == ACT_O_TARGET || ai->c == ACT_O_NAME) &&
             (a->s1 = expect_string(p, ai->c_expected, ai->c_help)) == NULL)
             goto fail;
+        /* filter "cmd" else defer: a failing filter defers the message
+         * instead of letting it continue unchanged */
+        if (k == ACT_FILTER && is_word(p, "else") && !p->lx.tok.nl_before) {
+            next(p);
+            if (!is_word(p, "defer")) {
+                unexpected(p, "'defer' after 'else'",
+                           "filter \"cmd\" else defer: a failing filter defers the message");
+                goto fail;
+            }
+            next(p);
+            a->flags |= RL_AF_DEFER;
+        }
         if (ai->d == ACT_O_TEXT_OPT) {
             if (p->lx.tok.t == T_STRING && !p->lx.tok.nl_before)
                 a->s2 = take_str(p);

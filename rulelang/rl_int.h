@@ -43,7 +43,8 @@ enum rl_hmode { RL_HMODE_DECODED, RL_HMODE_RAW, RL_HMODE_COUNT };
 
 #define RL_AF_COPY   0x01u          /* ACTION flag: copy variant */
 #define RL_AF_FINAL  0x02u          /* ACTION flag: final (system rules) */
-#define RL_AF_MASK   0x03u
+#define RL_AF_DEFER  0x04u          /* ACTION flag: `filter ... else defer` */
+#define RL_AF_MASK   0x07u
 #define RL_RF_SHADOW 0x01u          /* RULE flag */
 #define RL_RF_MASK   0x01u
 

@@ -82,6 +82,7 @@ struct vm {
     int shadow;
     int flag;
     const char *reply_from;
+    int reply_from_taint;       /* reply_from holds message content */
     long reply_days;
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
@@ -1004,6 +1005,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     a.line = (int)v->p->lines[pc];
     if (in->b & RL_AF_COPY)
         a.flags |= ACT_F_COPY;
+    if (in->b & RL_AF_DEFER)
+        a.flags |= ACT_F_ELSE_DEFER;
     if (v->system) {
         a.flags |= ACT_F_SYSTEM;
         if (in->b & RL_AF_FINAL)
@@ -1039,6 +1042,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     if (a.kind == ACT_REPLY) {
         a.target = (char *)v->reply_from;
         a.days = v->reply_days;
+        if (v->reply_from && v->reply_from_taint)
+            a.flags |= ACT_F_TAINTED;
     }
     if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
@@ -1071,7 +1076,16 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     }
     if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
-            rc = -1;
+            /* failed, timed out or printed nothing: `else defer` stops
+             * the run (the message is deferred); by default the message
+             * goes on unchanged (a dead spamd must not hold all mail) */
+            if (in->b & RL_AF_DEFER) {
+                rc = -1;
+                goto out;
+            }
+            vlog(v, RL_LOG_WARN, "rules: %s:%d: filter failed (%s %s): the message goes on "
+                 "unchanged", file ? file : "?", a.line, st->code, st->text);
+            status_ok(st);
             goto out;
         }
         /* the message changed: drop the edited header and cached facts */
@@ -1082,6 +1096,7 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         rl_bi_env_init(&v->sh->bi, v->msg, v->host);
     }
     v->reply_from = NULL;
+    v->reply_from_taint = 0;
     v->reply_days = 0;
 out:
     buf_free(&t);
@@ -1196,8 +1211,9 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         case RL_OP_REPLYOPT:    /* from/days of the reply that follows */
             free(reply_from);
             reply_from = NULL;
+            v.reply_from_taint = 0;
             if (in->c != RL_NONE) {
-                expand(&v, in->c, &tmp, pc);
+                v.reply_from_taint = expand(&v, in->c, &tmp, pc);
                 one_line(tmp.data);
                 reply_from = xstrdup(tmp.data);
             }

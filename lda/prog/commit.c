@@ -8,7 +8,7 @@
  * other's locks in opposite orders).  Commit: Maildir and MH (link into
  * new/, give the MH number), then mboxes (remove the append record,
  * unlock).  Then pipe and forward (lda/sys/child.h), which cannot be
- * taken back.  A failure anywhere brings in the default mailbox (the
+ * taken back, then replies and fake bounces (lda/resp/respond.h).  A failure anywhere brings in the default mailbox (the
  * plan named it); a failure of the default mailbox aborts every
  * transaction (mboxes truncated back, tmp files removed, committed
  * Maildir/MH files unlinked) and defers the message.  Nothing here
@@ -22,6 +22,7 @@
  */
 #include "config.h"
 #include "commit.h"
+#include "dupe.h"
 #include "child.h"
 #include "host.h"
 #include "lock.h"
@@ -428,6 +429,27 @@ apply_header_edits(struct delivery *d, const struct commit_plan *p, struct statu
     return 0;
 }
 
+/* A forward's input: the loop marker line, then the message. */
+struct loop_input {
+    struct child_input msg;
+    char *prefix;
+    size_t plen;
+};
+
+static ssize_t
+loop_pread(const void *src, void *buf, size_t n, size_t off)
+{
+    const struct loop_input *li = src;
+
+    if (off < li->plen) {
+        size_t k = li->plen - off < n ? li->plen - off : n;
+
+        memcpy(buf, li->prefix + off, k);
+        return (ssize_t)k;
+    }
+    return li->msg.pread(li->msg.src, buf, n, off - li->plen);
+}
+
 /* Run one pipe or forward action: 0, or -1 with *st. */
 static int
 run_outgoing(struct ctx *c, const struct action *a, struct status *st)
@@ -437,6 +459,7 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
     struct child_env env;
     struct child_spec spec;
     const char *argv[7];
+    struct loop_input li;
     int rc;
 
     delivery_child_env(d, &env);
@@ -456,7 +479,21 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
         spec.argv = argv;
     }
     message_input(&d->msg, &in);
+    if (a->kind == ACT_FORWARD) {
+        /* the loop marker first, then the message */
+        char *v = commit_loop_value(d);
+
+        li.msg = in;
+        li.prefix = xasprintf("%s: %s\n", COMMIT_LOOP_HEADER, v);
+        li.plen = strlen(li.prefix);
+        free(v);
+        in.pread = loop_pread;
+        in.src = &li;
+        in.len = li.plen + li.msg.len;
+    }
     rc = child_run(&spec, &in, NULL, NULL, st);
+    if (a->kind == ACT_FORWARD)
+        free(li.prefix);
     child_env_free(&env);
     return rc;
 }
@@ -486,10 +523,8 @@ log_steps(struct ctx *c)
                 msg_warn("%s \"%s\" refused: %s", actions_kind_name(a->kind),
                          a->target ? a->target : "", s->why);
             break;
-        case COMMIT_NOT_BUILT:
-            log_action(c, a, "not performed: %s%s", s->why,
-                       a->kind == ACT_FAKEBOUNCE ? "; message kept" : "");
-            msg_warn("%s is not built yet: not performed", actions_kind_name(a->kind));
+        case COMMIT_SUPPRESSED:
+            log_action(c, a, "suppressed: %s", s->why);
             break;
         case COMMIT_DECIDES:
             log_action(c, a, "%s", "");
@@ -583,6 +618,45 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
                 outcome = commit_outcome_name(COMMIT_DEFERRED);
                 rc = -1;
             }
+        }
+        /* Then replies and fake bounces: only for a message that is
+         * delivered (a deferred one is answered by the MTA's retry). */
+        for (size_t i = 0; rc == 0 && i < p->nsend; i++) {
+            const struct commit_step *s = &p->steps[p->send[i]];
+            const struct action *a = s->a;
+            struct status fst;
+            int sent = respond_send(d, s->resp, &fst);
+
+            if (sent > 0) {
+                log_action(&c, a, "-> sent to <%s>", s->resp->to);
+                continue;
+            }
+            if (sent == 0) {
+                log_action(&c, a, "suppressed: %s", s->resp->why);
+                continue;
+            }
+            log_action(&c, a, "failed (%s %s)", fst.code, fst.text);
+            msg_warn("%s to <%s> failed: %s %s", actions_kind_name(a->kind), s->resp->to,
+                     fst.code, fst.text);
+            /* the sender never got the fake bounce: keep the message */
+            if (a->kind == ACT_FAKEBOUNCE && !(a->flags & ACT_F_COPY) &&
+                fallback(&c, st) < 0) {
+                if (st->cls == STATUS_OK)
+                    *st = fst;
+                abort_all(&c);
+                outcome = commit_outcome_name(COMMIT_DEFERRED);
+                rc = -1;
+            }
+        }
+        /* The keys the `duplicate` test met, now that the message is
+         * delivered (never for exit 75: the retry is no duplicate). */
+        if (rc == 0 && dupe_pending_count(d->dupes) > 0) {
+            char *dir = respond_state_dir(d);
+            struct status dst;
+
+            if (dupe_pending_commit(d->dupes, dir, &dst) < 0)
+                msg_warn("duplicate keys not recorded: %s", dst.text);
+            free(dir);
         }
         if (rc == 0) {
             for (size_t i = 0; i < c.n; i++) {

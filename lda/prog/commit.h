@@ -7,9 +7,12 @@
  * to each action: which folder each `file` goes to (resolved by
  * lda/store/folder.c), which actions are refused and why (the default
  * mailbox instead), which are shadow, overridden by a final system
- * decision, cancelled by a `defer` or `bounce`, or not built yet, whether
- * implicit keep applies, and the outcome.  Its only I/O is what deciding
- * needs (none today: folder names are resolved as strings).  A delivery
+ * decision, cancelled by a `defer` or `bounce`, or suppressed (a reply or
+ * fake bounce that will not be sent, and why), whether implicit keep
+ * applies, and the outcome.  Its only I/O is what deciding needs: folder
+ * names are resolved as strings; a reply or fakebounce reads its state
+ * database (lda/resp/respond.h, read-only, nothing created) and is
+ * composed in full.  A delivery
  * executes the plan; `weir test` prints it (weir-test(1)), so the two
  * cannot disagree about anything decided before the first write.
  *
@@ -34,9 +37,19 @@
  *  - pipe and forward run after every folder delivery is committed; one
  *    that fails sends the message to the default mailbox; a pipe command
  *    or forward address built from message content (ACT_F_TAINTED) is
- *    refused, likewise;
- *  - reply and fakebounce are not built yet: logged, and the message is
- *    kept as if they were absent.
+ *    refused, likewise; a forward adds the loop marker
+ *    "X-Loop: <recipient>" and a message that already carries ours is
+ *    not forwarded again (refused: a forwarding loop), nor more than
+ *    COMMIT_FORWARDS_MAX times;
+ *  - reply and fakebounce (lda/resp/respond.h) are sent last, only when
+ *    the message was delivered (or explicitly dropped): never for a
+ *    message that ends in exit 75, so the MTA's retry answers instead.
+ *    A suppressed one (the RFC 3834 rules, already answered, rate limits,
+ *    state trouble) is logged with its reason.  A fakebounce without
+ *    `copy` drops the message, also when the bounce itself is suppressed
+ *    (the rule's decision); when sendmail fails to take the bounce, the
+ *    message goes to the default mailbox instead.  A failed reply is
+ *    logged and changes nothing else.
  */
 #ifndef WEIR_COMMIT_H
 #define WEIR_COMMIT_H
@@ -44,9 +57,12 @@
 #include "actions.h"
 #include "delivery.h"
 #include "folder.h"
+#include "respond.h"
 #include "status.h"
 
 #define COMMIT_SUBJECT_LOG_MAX 120  /* bytes of Subject in the log line */
+#define COMMIT_LOOP_HEADER "X-Loop"  /* the loop marker a forward adds */
+#define COMMIT_FORWARDS_MAX 10      /* forwards one message may make */
 
 /* What the plan does with one action. */
 enum commit_fate {
@@ -55,8 +71,8 @@ enum commit_fate {
                                (header edits), logged; a filter already
                                ran during the rules */
     COMMIT_REFUSED,         /* refused (why): the default mailbox instead */
-    COMMIT_NOT_BUILT,       /* reply, fakebounce: not performed (why); the
-                               message is kept as if they were absent */
+    COMMIT_SUPPRESSED,      /* reply, fakebounce: not sent (why); a
+                               fakebounce still drops the message */
     COMMIT_SHADOW,          /* a shadow rule's action: logged only */
     COMMIT_OVERRIDDEN,      /* demoted by a final system decision */
     COMMIT_DECIDES,         /* the defer or bounce that decides */
@@ -73,7 +89,9 @@ enum commit_outcome {
 struct commit_step {
     const struct action *a;     /* NULL: the implicit keep */
     enum commit_fate fate;
-    char *why;                  /* REFUSED, NOT_BUILT: the reason */
+    char *why;                  /* REFUSED, SUPPRESSED: the reason */
+    struct resp_plan *resp;     /* reply, fakebounce (DO, SUPPRESSED): the
+                                   planned answer (respond.h), or NULL */
     long target;                /* index in ->t (file, keep, a refusal's
                                    default mailbox), else -1 */
 };
@@ -103,6 +121,9 @@ struct commit_plan {
     size_t *out;                    /* steps to run after the folders
                                        (pipe, forward), in rule order */
     size_t nout;
+    size_t *send;                   /* replies and fake bounces to send
+                                       last, in rule order */
+    size_t nsend;
 };
 
 /* Decide (see above).  l must have had actions_enforce_final() applied
@@ -111,11 +132,16 @@ void commit_plan(const struct delivery *d, const struct action_list *l,
                  struct commit_plan *p);
 void commit_plan_free(struct commit_plan *p);
 
-/* "performed", "refused", "not performed", "shadow", "overridden",
+/* "performed", "refused", "suppressed", "shadow", "overridden",
  * "decides", "cancelled" (weir test's JSON "plan" member). */
 const char *commit_fate_name(enum commit_fate f);
 /* "delivered", "discarded", "deferred", "bounced". */
 const char *commit_outcome_name(enum commit_outcome o);
+
+/* The value of the loop marker this delivery adds to what it forwards
+ * ("X-Loop: <value>"): the envelope recipient when it is printable
+ * ASCII without blanks, else the login.  Allocated. */
+char *commit_loop_value(const struct delivery *d);
 
 /* Perform the plan (see above); the action list it was made from must
  * still be alive. */

@@ -9,8 +9,9 @@
  * strings only; a refused name: the default mailbox instead), pipe and
  * forward are checked (empty, control characters, built from the
  * message, a forward address that is not a plain address: refused, the
- * default mailbox instead), reply and fakebounce are not built yet (the
- * message is kept as if they were absent), the default mailbox is added
+ * default mailbox instead), reply and fakebounce are planned in full
+ * (lda/resp/respond.h: composed, checked against the RFC 3834 rules and
+ * their state, read-only) and sent last, the default mailbox is added
  * for implicit keep and for refusals, and the same folder named twice is
  * one target.  A default mailbox that cannot be named, when it is
  * needed, defers the message.
@@ -20,10 +21,12 @@
  */
 #include "config.h"
 #include "commit.h"
+#include "mailparse.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------ */
 /* The plan                                                            */
@@ -35,7 +38,7 @@ commit_fate_name(enum commit_fate f)
     switch (f) {
     case COMMIT_DO: return "performed";
     case COMMIT_REFUSED: return "refused";
-    case COMMIT_NOT_BUILT: return "not performed";
+    case COMMIT_SUPPRESSED: return "suppressed";
     case COMMIT_SHADOW: return "shadow";
     case COMMIT_OVERRIDDEN: return "overridden";
     case COMMIT_DECIDES: return "decides";
@@ -97,8 +100,44 @@ plan_step(struct commit_plan *p, const struct action *a, enum commit_fate fate)
     s->a = a;
     s->fate = fate;
     s->why = NULL;
+    s->resp = NULL;
     s->target = -1;
     return s;
+}
+
+char *
+commit_loop_value(const struct delivery *d)
+{
+    const char *r = d->recipient && *d->recipient ? d->recipient : NULL;
+
+    for (const char *p = r; p && *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            r = NULL;
+    if (r == NULL || strlen(r) > 254)
+        r = d->user && *d->user ? d->user : "unknown";
+    return xstrdup(r);
+}
+
+/* Whether the message already carries our loop marker. */
+static int
+has_our_loop(const struct delivery *d)
+{
+    struct mp_header h;
+    char *mine = commit_loop_value(d);
+    int found = 0;
+
+    mp_header_parse(d->msg.header ? d->msg.header : "", d->msg.header ? d->msg.header_len : 0,
+                    &h);
+    for (size_t i = 0; i < h.n && !found; i++)
+        if (mp_field_is(&h.f[i], COMMIT_LOOP_HEADER)) {
+            char *v = mp_unfold(h.f[i].raw, h.f[i].raw_len);
+
+            found = strcasecmp(v, mine) == 0;
+            free(v);
+        }
+    mp_header_free(&h);
+    free(mine);
+    return found;
 }
 
 /* Why a pipe or forward action may not run, or NULL. */
@@ -126,8 +165,12 @@ outgoing_refused(const struct action *a)
 static int
 cancels_keep(const struct commit_step *s)
 {
-    if (s->a == NULL || (s->a->flags & ACT_F_COPY) ||
-        (s->fate != COMMIT_DO && s->fate != COMMIT_REFUSED))
+    if (s->a == NULL || (s->a->flags & ACT_F_COPY))
+        return 0;
+    /* a suppressed fake bounce still drops the message: the rule said so */
+    if (s->fate == COMMIT_SUPPRESSED && s->a->kind == ACT_FAKEBOUNCE)
+        return 1;
+    if (s->fate != COMMIT_DO && s->fate != COMMIT_REFUSED)
         return 0;
     switch (s->a->kind) {
     case ACT_FILE: case ACT_DISCARD: case ACT_FORWARD: case ACT_PIPE:
@@ -143,6 +186,8 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
 {
     struct folder_roots roots = { d->home, d->maildir_root, d->mail_root };
     const struct action *defer = NULL, *bounce = NULL;
+    int loop = -1;                      /* has_our_loop(), once needed */
+    unsigned nforward = 0;
 
     memset(p, 0, sizeof *p);
     p->outcome = COMMIT_DELIVERED;
@@ -194,13 +239,32 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
             s->target = plan_target(p, a, &f);
             break;
         case ACT_REPLY:
-        case ACT_FAKEBOUNCE:
-            s = plan_step(p, a, COMMIT_NOT_BUILT);
-            s->why = xstrdup("replies are not built yet");
+        case ACT_FAKEBOUNCE: {
+            struct resp_plan *rp = respond_plan(d, a);
+
+            s = plan_step(p, a, rp->why ? COMMIT_SUPPRESSED : COMMIT_DO);
+            s->resp = rp;
+            if (rp->why) {
+                s->why = xstrdup(rp->why);
+                break;
+            }
+            p->send = xreallocarray(p->send, p->nsend + 1, sizeof *p->send);
+            p->send[p->nsend++] = p->nsteps - 1;
             break;
+        }
         case ACT_PIPE:
         case ACT_FORWARD:
-            if ((why = outgoing_refused(a)) != NULL) {
+            why = outgoing_refused(a);
+            if (why == NULL && a->kind == ACT_FORWARD) {
+                if (loop < 0)
+                    loop = has_our_loop(d);
+                if (loop)
+                    why = "forwarding loop: the message already carries our "
+                          COMMIT_LOOP_HEADER;
+                else if (++nforward > COMMIT_FORWARDS_MAX)
+                    why = "too many forwards for one message";
+            }
+            if (why != NULL) {
                 s = plan_step(p, a, COMMIT_REFUSED);
                 s->why = xstrdup(why);
                 p->refused++;
@@ -228,11 +292,11 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
 
         if (p->decider->kind == ACT_DEFER) {
             p->outcome = COMMIT_DEFERRED;
-            status_set(&p->st, "4.2.1", "%s", text ? text : "deferred by the recipient's rules");
+            status_from_text(&p->st, '4', "4.2.1", text, "deferred by the recipient's rules");
         } else {
             p->outcome = COMMIT_BOUNCED;
-            status_set(&p->st, "5.7.1", "%s",
-                       text ? text : "message refused by the recipient's rules");
+            status_from_text(&p->st, '5', "5.7.1", text,
+                             "message refused by the recipient's rules");
         }
         return;
     }
@@ -271,8 +335,10 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
 void
 commit_plan_free(struct commit_plan *p)
 {
-    for (size_t i = 0; i < p->nsteps; i++)
+    for (size_t i = 0; i < p->nsteps; i++) {
         free(p->steps[i].why);
+        respond_plan_free(p->steps[i].resp);
+    }
     free(p->steps);
     for (size_t i = 0; i < p->nt; i++)
         folder_free(&p->t[i].f);
@@ -280,6 +346,7 @@ commit_plan_free(struct commit_plan *p)
     if (p->deflt_ok)
         folder_free(&p->deflt_f);
     free(p->out);
+    free(p->send);
     memset(p, 0, sizeof *p);
     p->deflt = -1;
 }

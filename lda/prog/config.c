@@ -55,7 +55,9 @@ enum ktype {
     K_SIZE,         /* bytes, with optional k/M/G suffix */
     K_MS,           /* duration: number with ms/s/m/h (bare = seconds) */
     K_IPLIST,       /* sequence of IP addresses (char **, count at off2) */
-    K_NETLIST       /* sequence of addr[/prefix] (struct config_net *) */
+    K_NETLIST,      /* sequence of addr[/prefix] (struct config_net *) */
+    K_ADDRLIST      /* sequence of mail addresses local@domain (char **,
+                       count at off2) */
 };
 
 #define KEY_USER 1u     /* may be set in ~/.weir/config.yaml */
@@ -162,6 +164,8 @@ static const struct key keys[] = {
     { "limits", K_MAP, NULL, 0, 0, limit_keys, 0, 0, 0 },
     { "rate_limits", K_MAP, NULL, 0, 0, rate_keys, 0, 0, 0 },
     { "logging", K_MAP, NULL, 0, 0, logging_keys, 0, 0, 0 },
+    { "addresses", K_ADDRLIST, NULL, F(addresses), F(naddresses), NULL, KEY_USER, 0, 0 },
+    { "fakebounce_template", K_PATH, NULL, F(fakebounce_template), 0, NULL, KEY_USER, 0, 0 },
     { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
@@ -230,7 +234,8 @@ own_table(struct weir_config *dst, const struct key *t)
                 *p = xstrdup(*p);
             break;
         }
-        case K_IPLIST: {
+        case K_IPLIST:
+        case K_ADDRLIST: {
             char ***p = FIELD(dst, k, char **);
             size_t n = *COUNT(dst, k);
             char **v = n ? xcalloc(n, sizeof *v) : NULL;
@@ -269,7 +274,8 @@ free_table(struct weir_config *c, const struct key *t)
             free(*FIELD(c, k, char *));
             *FIELD(c, k, char *) = NULL;
             break;
-        case K_IPLIST: {
+        case K_IPLIST:
+        case K_ADDRLIST: {
             char **v = *FIELD(c, k, char **);
 
             for (size_t i = 0; i < *COUNT(c, k); i++)
@@ -342,7 +348,8 @@ config_value(const struct weir_config *c, const char *name, struct buf *out)
     case K_SIZE:
         buf_printf(out, "%zu", *FIELD(c, k, size_t));
         break;
-    case K_IPLIST: {
+    case K_IPLIST:
+    case K_ADDRLIST: {
         char **v = *FIELD(c, k, char **);
 
         for (size_t i = 0; i < *COUNT(c, k); i++)
@@ -580,6 +587,21 @@ describe_range(char *out, size_t outlen, const struct key *k)
 static void apply_map(struct loader *ld, const struct key *t, yaml_node_t *map,
                       const char *prefix);
 
+/* An `addresses` entry: local@domain, printable ASCII without blanks,
+ * quotes or angle brackets, at most 254 bytes. */
+static int
+address_ok(const char *s)
+{
+    const char *at = strrchr(s, '@');
+
+    if (at == NULL || at == s || at[1] == '\0' || strlen(s) > 254)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>(),;:\\[]", *p))
+            return 0;
+    return 1;
+}
+
 /* A dns.servers entry: ADDRESS, ADDRESS:PORT, [IPv6]:PORT (netaddr.h). */
 static int
 server_ok(const char *s)
@@ -604,7 +626,7 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
                  CONFIG_LIST_MAX);
         return;
     }
-    if (k->type == K_IPLIST)
+    if (k->type != K_NETLIST)
         ips = xcalloc(n ? n : 1, sizeof *ips);
     else
         nets = xcalloc(n ? n : 1, sizeof *nets);
@@ -621,8 +643,10 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
             bad = 1;
             continue;
         }
-        if (k->type == K_IPLIST ? !server_ok(scalar(e)) : parse_net(scalar(e), &net) != 0) {
+        if (k->type == K_ADDRLIST ? !address_ok(scalar(e)) :
+            k->type == K_IPLIST ? !server_ok(scalar(e)) : parse_net(scalar(e), &net) != 0) {
             error_at(ld, e, "'%s': '%s' is not %s", name, scalar(e),
+                     k->type == K_ADDRLIST ? "a mail address (local@domain)" :
                      k->type == K_NETLIST
                          ? "an IP address or network (like 192.0.2.0/24, 2001:db8::/32, or "
                            "!10.0.0.0/8 for never trusted)"
@@ -630,7 +654,7 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
             bad = 1;
             continue;
         }
-        if (k->type == K_IPLIST)
+        if (k->type != K_NETLIST)
             ips[count++] = xstrdup(scalar(e));
         else
             nets[count++] = net;
@@ -642,7 +666,7 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
         free(nets);
         return;
     }
-    if (k->type == K_IPLIST) {
+    if (k->type != K_NETLIST) {
         char **old = *FIELD(ld->c, k, char **);
 
         for (size_t i = 0; i < *COUNT(ld->c, k); i++)
@@ -675,10 +699,11 @@ apply_value(struct loader *ld, const struct key *k, yaml_node_t *v, const char *
         apply_map(ld, k->sub, v, name);
         return;
     }
-    if (k->type == K_IPLIST || k->type == K_NETLIST) {
+    if (k->type == K_IPLIST || k->type == K_NETLIST || k->type == K_ADDRLIST) {
         if (v->type != YAML_SEQUENCE_NODE) {
-            error_at(ld, v, "'%s' must be a list (like [192.0.2.1, 2001:db8::1]), found %s",
-                     name, node_kind(v));
+            error_at(ld, v, "'%s' must be a list (like %s), found %s", name,
+                     k->type == K_ADDRLIST ? "[me@example.org, me@old.example]"
+                                           : "[192.0.2.1, 2001:db8::1]", node_kind(v));
             return;
         }
         apply_list(ld, k, v, name);

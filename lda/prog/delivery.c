@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "delivery.h"
+#include "dupe.h"
 #include "child.h"
 #include "lock.h"
 #include "log.h"
@@ -86,6 +87,7 @@ delivery_free(struct delivery *d)
     free(d->home);
     free(d->default_mailbox);
     free(d->delivered_to);
+    dupe_pending_free(&d->dupes);
     memset(d, 0, sizeof *d);
     d->msg.fd = -1;
 }

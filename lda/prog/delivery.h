@@ -60,6 +60,9 @@ struct delivery {
                                        default_mailbox unless set before
                                        delivery_configure() */
     char *delivered_to;             /* where the message went (for the log) */
+    struct dupe_pending *dupes;     /* keys the `duplicate` test did not find:
+                                       recorded after delivery (lda/resp/
+                                       dupe.h, lda/prog/commit.c) */
     /* the rule programs that ran: the action list borrows from them */
     struct rl_program *prog_sys, *prog_user;
 };

@@ -19,6 +19,8 @@
  */
 #include "config.h"
 #include "host.h"
+#include "dupe.h"
+#include "respond.h"
 #include "dynload.h"
 #include "child.h"
 #include "log.h"
@@ -301,7 +303,7 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     rh.ctx = h;
     rh.log = host_log;
     rh.filter = h->run_filters ? host_filter : NULL;
-    rh.module = dynload_api;
+    rh.module = hostsvc_module;      /* lda/resp/hostsvc.c */
     rh.setting = host_setting;
     rh.dnsbl = host_dnsbl;
     memset(&msg, 0, sizeof msg);
@@ -320,6 +322,7 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.nrelays = d->nrelays;
     msg.env = (const char *const *)environ;
     h->body_loaded = 0;
+    dupe_pending_free(&d->dupes);      /* this message's duplicate keys */
     {
         int rc = rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st);
 

@@ -66,6 +66,9 @@ struct weir_config {
     char *append_dir;           /* mbox crash-repair records */
     char *temp_dir;             /* large messages while weir works */
     char *sendmail;
+    char **addresses;           /* the user's other addresses (replies) */
+    size_t naddresses;
+    char *fakebounce_template;  /* fake-bounce text template, or NULL */
     unsigned child_timeout_ms;
     unsigned lock_wait_ms;      /* longest wait for mbox locks */
     unsigned lock_stale_ms;     /* a dotlock older than this is stale */

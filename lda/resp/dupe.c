@@ -82,3 +82,76 @@ dupe_record(const char *state_dir, const char *const *keys, size_t n, long days,
     state_close(db);
     return rc;
 }
+
+int
+dupe_seen_within(const char *state_dir, const char *key, long days, struct status *st)
+{
+    struct state_db *db;
+    struct state_rec r;
+    int rc;
+
+    if (key == NULL)
+        return 0;
+    rc = state_open(state_dir, DUPE_DB, STATE_NOCREATE, &db, st);
+    if (rc == 1)
+        return 0;
+    if (rc < 0)
+        return -1;
+    rc = state_get(db, key, strlen(key), &r, st);
+    state_close(db);
+    if (rc == 1) {
+        rc = r.created >= state_now() - days * DAY_SEC;
+        state_rec_free(&r);
+    }
+    return rc;
+}
+
+struct dupe_pending {
+    char **keys;
+    long days;                  /* the longest period asked for */
+    size_t n;
+};
+
+void
+dupe_pending_add(struct dupe_pending **set, const char *key, long days)
+{
+    struct dupe_pending *s = *set;
+
+    if (s == NULL)
+        s = *set = xcalloc(1, sizeof *s);
+    if (days > s->days)
+        s->days = days;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->keys[i], key) == 0)
+            return;
+    s->keys = xreallocarray(s->keys, s->n + 1, sizeof *s->keys);
+    s->keys[s->n++] = xstrdup(key);
+}
+
+int
+dupe_pending_commit(const struct dupe_pending *set, const char *state_dir, struct status *st)
+{
+    if (set == NULL || set->n == 0)
+        return 0;
+    return dupe_record(state_dir, (const char *const *)set->keys, set->n, set->days, st);
+}
+
+size_t
+dupe_pending_count(const struct dupe_pending *set)
+{
+    return set ? set->n : 0;
+}
+
+void
+dupe_pending_free(struct dupe_pending **set)
+{
+    struct dupe_pending *s = *set;
+
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->keys[i]);
+    free(s->keys);
+    free(s);
+    *set = NULL;
+}

@@ -28,6 +28,19 @@
 #define DUPE_KEY_TEXT_MAX 512       /* bytes of a rule-given key kept */
 
 char *dupe_key(const struct mp_header *h, const char *given);
+/* Like dupe_seen(), but only a record written within the last `days`
+ * days counts (the rule's period, whatever the record's own expiry). */
+int dupe_seen_within(const char *state_dir, const char *key, long days, struct status *st);
+
+/* The keys a delivery's `duplicate` tests met and did not find: recorded
+ * by dupe_pending_commit() once the message is delivered (lda/prog/
+ * commit.c), dropped otherwise.  A NULL set is empty. */
+struct dupe_pending;
+void dupe_pending_add(struct dupe_pending **set, const char *key, long days);
+int dupe_pending_commit(const struct dupe_pending *set, const char *state_dir,
+                        struct status *st);
+size_t dupe_pending_count(const struct dupe_pending *set);
+void dupe_pending_free(struct dupe_pending **set);
 int dupe_seen(const char *state_dir, const char *key, struct status *st);
 int dupe_record(const char *state_dir, const char *const *keys, size_t n, long days,
                 struct status *st);

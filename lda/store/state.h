@@ -56,16 +56,18 @@
  * state_claim() is the atomic "insert unless a live record exists" for
  * reservations (reply once, even with 16 deliveries racing).  Never hold
  * the lock while running a program or waiting on the network.
- * Why not a Berkeley DB environment with DB_INIT_CDB (measured,
- * bench/state/): the cost is the same (about 176k vs 204k instructions
- * and 73 vs 92 system calls for open + get + put + close in a fresh
- * process), but a delivery killed while holding a CDB lock leaves the
- * shared lock region wedged for every later delivery (clearing it needs
- * the transactional subsystem's DB_REGISTER/failchk), the environment
- * adds region files (__db.00N) that are one more thing to be damaged or
- * owned by someone else, and the btree file alone is not consistent while
- * the environment holds dirty pages (db_verify failed on it in the
- * benchmark).  The kernel drops an fcntl lock when its holder dies,
+ * Why not a Berkeley DB environment with DB_INIT_CDB (measured by
+ * bench/state/run.sh): the cost is about the same (707k against 735k
+ * instructions per delivery, of which 532k are the process itself; 70
+ * against 92 system calls; one fdatasync each), but a delivery killed
+ * while holding a CDB lock leaves the shared lock region wedged for every
+ * later delivery (clearing it needs the transactional subsystem's
+ * DB_REGISTER/failchk), the environment adds region files (__db.00N) that
+ * are one more thing to be damaged or owned by someone else, and the btree
+ * file alone is not consistent while the environment holds dirty pages
+ * (db_verify failed on it when deliveries closed without a sync, and
+ * concurrent environment creation failed once with "mmap: Invalid
+ * argument").  The kernel drops an fcntl lock when its holder dies,
  * whatever the death, and the file is complete after every transaction.
  *
  * DAMAGE: before Berkeley DB reads a file, state.c checks that it is a

@@ -695,6 +695,7 @@ decide(struct tester *t, struct tester_result *res)
 {
     const struct commit_plan *p = &res->plan;
     const struct action *drop = NULL;   /* discard or fakebounce */
+    int drop_sent = 0;                  /* drop is a fake bounce to be sent */
     struct buf v = BUF_INIT, dest = BUF_INIT, notes = BUF_INIT;
     size_t ndeliver = 0;
     char w[512];
@@ -742,9 +743,11 @@ decide(struct tester *t, struct tester_result *res)
                        : actions_kind_name(a->kind), s->why);
             buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
             ndeliver++;
-        } else if (s->fate == COMMIT_NOT_BUILT && a->kind == ACT_FAKEBOUNCE) {
-            buf_printf(&notes, "%sfakebounce (%s) not performed: %s", notes.len ? ", " : "",
-                       where(a, w, sizeof w), s->why);
+        } else if (s->fate == COMMIT_SUPPRESSED) {
+            buf_printf(&notes, "%s%s (%s) suppressed: %s", notes.len ? ", " : "",
+                       actions_kind_name(a->kind), where(a, w, sizeof w), s->why);
+            if (a->kind == ACT_FAKEBOUNCE && !(a->flags & ACT_F_COPY) && drop == NULL)
+                drop = a;
         } else if (s->fate == COMMIT_DO) {
             switch (a->kind) {
             case ACT_FILE:
@@ -767,8 +770,17 @@ decide(struct tester *t, struct tester_result *res)
                     drop = a;
                 break;
             case ACT_FAKEBOUNCE:
-                if (drop == NULL || drop->kind != ACT_FAKEBOUNCE)
+                if (!(a->flags & ACT_F_COPY) && (drop == NULL || !drop_sent)) {
                     drop = a;
+                    drop_sent = 1;
+                }
+                if (a->flags & ACT_F_COPY)
+                    buf_printf(&notes, "%sfake bounce to <%s> (%s)", notes.len ? ", " : "",
+                               res->sender, where(a, w, sizeof w));
+                break;
+            case ACT_REPLY:
+                buf_printf(&notes, "%sreply to <%s> (%s)", notes.len ? ", " : "",
+                           res->sender, where(a, w, sizeof w));
                 break;
             default:
                 break;
@@ -776,13 +788,13 @@ decide(struct tester *t, struct tester_result *res)
         }
         free(f);
     }
-    if (drop && drop->kind == ACT_FAKEBOUNCE)
+    if (drop && drop_sent)
         buf_printf(&v, "%sfake bounce to <%s> (%s)", v.len ? ", " : "", res->sender,
                    where(drop, w, sizeof w));
     if (drop && ndeliver == 0) {
         buf_reset(&v);
         buf_printf(&v, "dropped by %s (%s)", actions_kind_name(drop->kind), where(drop, w, sizeof w));
-        if (drop->kind == ACT_FAKEBOUNCE)
+        if (drop_sent)
             buf_printf(&v, ", fake bounce to <%s>", res->sender);
         buf_adds(&dest, drop->kind == ACT_FAKEBOUNCE ? "fakebounced" : "discarded");
     }
@@ -820,6 +832,15 @@ tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
         return NULL;
     if (a->flags & ACT_F_SHADOW)
         return "the rule is in shadow mode";
+    /* the plan's reason (lda/resp/respond.h: the delivery's own) */
+    if (res->ran && a >= res->al.v && a < res->al.v + res->al.n) {
+        const struct commit_step *s = step_of(res, (size_t)(a - res->al.v));
+
+        if (s && s->fate == COMMIT_SUPPRESSED)
+            return s->why;
+        if (s && s->fate == COMMIT_CANCELLED)
+            return "cancelled: a defer or bounce decides";
+    }
     if (res->sender == NULL || res->sender[0] == '\0')
         return "the envelope sender is empty";
     for (size_t i = 0; t->fixture && i < t->fixture->nreplied; i++)
@@ -831,7 +852,8 @@ tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
 static const char *
 flag_names(unsigned f, char *tmp, size_t n)
 {
-    int w = snprintf(tmp, n, "%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
+    int w = snprintf(tmp, n, "%s%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
+                     f & ACT_F_ELSE_DEFER ? " else-defer" : "",
                      f & ACT_F_OVERRIDDEN ? " overridden-by-final"
                      : f & ACT_F_SHADOW ? " shadow" : "", f & ACT_F_FINAL ? " final" : "",
                      f & ACT_F_SYSTEM ? " system" : "", f & ACT_F_TAINTED ? " tainted" : "");
@@ -911,12 +933,18 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         }
         free(f);
         buf_printf(b, " [%s%s]\n", where(a, w, sizeof w), flag_names(a->flags, fl, sizeof fl));
-        if (a->kind == ACT_REPLY) {
-            const char *sup = tester_reply_suppressed(t, res, a);
+        if (a->kind == ACT_REPLY || a->kind == ACT_FAKEBOUNCE) {
+            const char *sup = a->kind == ACT_REPLY ? tester_reply_suppressed(t, res, a)
+                            : s && s->fate == COMMIT_SUPPRESSED ? s->why : NULL;
 
             if (sup != NULL)
                 buf_printf(b, "    (suppressed: %s)\n", sup);
-            add_block(b, "    | ", a->text);
+            /* the exact message a delivery would hand to sendmail (its
+             * Date and Message-ID are made anew when it is sent) */
+            if (s && s->resp && s->resp->mail.len)
+                add_block(b, "    | ", s->resp->mail.data);
+            else
+                add_block(b, "    | ", a->text);
         }
     }
     buf_printf(b, "  implicit keep: %s\n", res->keep ? "yes" : "no");
@@ -1013,6 +1041,11 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, ",\"line\":%d", a->line);
         if (a->kind == ACT_REPLY && tester_reply_suppressed(t, res, a))
             json_kv(b, "suppressed", tester_reply_suppressed(t, res, a));
+        if (s && s->resp) {
+            json_kv(b, "to", s->resp->to);
+            if (s->resp->mail.len)
+                json_kv(b, "message", s->resp->mail.data);
+        }
         if (s) {
             char *f = step_folder(t, &res->plan, s);
 

@@ -277,7 +277,8 @@ main(void)
     refused("rule \"r\" { discard }\n", RL_OP_RULE, 'b', RL_AF_FINAL,
             "rule flags", "RULE with an action flag (final)");
     loads("rule \"r\" { discard }\n", RL_OP_RULE, 'b', RL_RF_SHADOW, "RULE shadow");
-    refused("discard\n", RL_OP_ACTION, 'b', 0x04, "action flags", "ACTION flag 0x04");
+    refused("discard\n", RL_OP_ACTION, 'b', 0x08, "action flags", "ACTION flag 0x08");
+    refused("discard\n", RL_OP_ACTION, 'b', 0x04, "'else defer' flag", "ACTION discard with else defer");
     refused("discard\n", RL_OP_ACTION, 'b', RL_AF_COPY, "copy",
             "ACTION discard with the copy flag");
     refused("log \"x\"\n", RL_OP_ACTION, 'b', RL_AF_COPY | RL_AF_FINAL, "copy",

@@ -9,10 +9,11 @@
 #   exit N              weir's exit code (the plan's "exit")
 #   folder PATH         every folder holding the message afterwards (on
 #                       disk: Maildir new/, MH numbers, mbox files)
-#   forward ADDRESS     every forward sendmail was run for
+#   send ADDRESS        every forward, reply and fake bounce sendmail was
+#                       run for
 #   pipe COMMAND        every pipe that ran
-#   action FILE:LINE KIND FATE   each action's fate (performed, refused, not
-#                       performed, shadow); file actions that were
+#   action FILE:LINE KIND FATE   each action's fate (performed, refused,
+#                       suppressed, shadow); file actions that were
 #                       performed are covered by the folder lines
 # The delivery's side comes from the disk, a recording sendmail and its
 # one log line; the tester's from its JSON.
@@ -43,11 +44,12 @@ REC="$T/rec"; SPOOL="$T/spool"; CASES="$T/cases"
 mkdir -p "$REC" "$SPOOL" "$CASES" "$T/bin"
 cat > "$T/bin/sendmail" <<EOT
 #!/bin/sh
-# FAKE sendmail for tests/tester/agree.sh: records the forward address
-# (the argument after --) and swallows the message.
+# FAKE sendmail for tests/tester/agree.sh: records the recipient (the
+# argument after --) of a forward, reply or fake bounce and swallows the
+# message.
 while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
 shift
-printf 'forward %s\n' "\$*" >> "$REC/out"
+printf 'send %s\n' "\$*" >> "$REC/out"
 cat > /dev/null
 EOT
 chmod 755 "$T/bin/sendmail"
@@ -100,7 +102,7 @@ from_log() {   # from_log LOGFILE
             my ($fate, $what) = ("performed", "");
             if ($tail =~ /^\(shadow/) { $fate = "shadow" }
             elsif ($tail =~ /^refused/) { $fate = "refused" }
-            elsif ($tail =~ /^not performed/) { $fate = "not performed" }
+            elsif ($tail =~ /^suppressed/) { $fate = "suppressed" }
             elsif ($tail =~ /^(?:-> \S+ )?failed \(/) { $fate = "failed" }
             elsif ($tail =~ /^-> /) { next if $kind eq "file"; }
             print "action $line $kind $fate\n";
@@ -118,14 +120,16 @@ from_json() {   # from_json JSONFILE
             else
                 ("exit " + (.exit | tostring)),
                 (.folders[] | "folder " + .),
-                (.forwards[] | "forward " + .),
+                (.forwards[] | "send " + .),
                 (.pipes[] | "pipe " + .)
             end
         elif .event == "action" and .plan != null and .plan != "cancelled"
              and (.kind != "file" or .plan != "performed") then
-            "action \(.file | sub(".*/"; "")):\(.line) \(.kind) " +
-            (if .plan == "overridden" then "shadow" elif .plan == "decides" then "performed"
-             else .plan end)
+            ("action \(.file | sub(".*/"; "")):\(.line) \(.kind) " +
+             (if .plan == "overridden" then "shadow" elif .plan == "decides" then "performed"
+              else .plan end)),
+            (if (.kind == "reply" or .kind == "fakebounce") and .plan == "performed"
+             then "send " + .to else empty end)
         else empty end' "$1"
 }
 
@@ -203,9 +207,51 @@ config "$T/no-system.rules"
 agree "forward to an address from the message" "$CASES/tforward.rules" "$CASES/offer.eml" -a "$me"
 grep -q '"plan":"refused","why":"forward address taken from the message"' "$T/plan.json"
 ok $? "weir test: the tainted forward is refused, with the delivery's reason"
-agree "fakebounce" "$CASES/fakebounce.rules" "$CASES/offer.eml" -a "$me"
-grep -q '"outcome":"delivered","exit":0,"folders":\["'"$HOME"'/Maildir/"\]' "$T/plan.json"
-ok $? "weir test: a fakebounce keeps the message, as a delivery does"
+agree "fakebounce to <>" "$CASES/fakebounce.rules" "$CASES/offer.eml" -a "$me"
+grep -q '"outcome":"discarded","exit":0,"folders":\[\]' "$T/plan.json" &&
+grep -q '"plan":"suppressed","why":"the envelope sender is empty (<>)"' "$T/plan.json"
+ok $? "weir test: a fakebounce to <> is suppressed and drops the message, as a delivery does"
+
+# ---- replies and fake bounces (lda/resp/respond.h) ---------------------
+printf 'From: Bob <bob@example.org>\nTo: %s@example.net\nSubject: lunch?\nMessage-ID: <l1@example.org>\n\nfree?\n' "$me" > "$CASES/lunch.eml"
+printf 'From: Bob <bob@example.org>\nTo: %s@example.net\nSubject: news\nList-Id: <news.example.org>\n\nx\n' "$me" > "$CASES/list.eml"
+printf 'reply days 3 text "I am away."\n' > "$CASES/reply.rules"
+printf 'reply from "${sender}" text "I am away."\n' > "$CASES/treply.rules"
+printf 'copy fakebounce "no such user"\n' > "$CASES/cfakebounce.rules"
+chmod 644 "$CASES"/*; own "$CASES"
+# has PATTERN DESCRIPTION: the delivery's canonical lines (both sides
+# agreed on them) have a line matching PATTERN (grep -E, whole line)
+has() { grep -Eqx "$1" "$T/got"; ok $? "$2"; }
+agree "reply" "$CASES/reply.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
+has "send bob@example.org" "reply: handed to sendmail"
+grep -q '"kind":"reply".*"plan":"performed"' "$T/plan.json"; ok $? "weir test: the reply is to be sent"
+jq -r 'select(.kind == "reply") | .message' "$T/plan.json" > "$T/reply.txt"
+grep -qx 'Subject: Re: lunch?' "$T/reply.txt" && grep -qx 'Auto-Submitted: auto-replied' "$T/reply.txt" &&
+grep -qx 'I am away.' "$T/reply.txt"
+ok $? "weir test: the JSON has the reply's text, as it would be sent"
+agree "reply to list mail" "$CASES/reply.rules" "$CASES/list.eml" -a "$me@example.net" -f bob@example.org
+grep -q '"plan":"suppressed","why":"the message has a List-Id header (mailing list)"' "$T/plan.json"
+ok $? "weir test: no reply to list mail, with the delivery's reason"
+agree "reply not addressed to the user" "$CASES/reply.rules" "$CASES/lunch.eml" -a "$me@example.com" -f bob@example.org
+has "action reply.rules:1 reply suppressed" "reply not addressed to the user: suppressed"
+agree "reply from an address taken from the message" "$CASES/treply.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
+has "action treply.rules:1 reply suppressed" "reply from \${sender}: suppressed (taint)"
+agree "fakebounce" "$CASES/fakebounce.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
+has "send bob@example.org" "fakebounce: handed to sendmail"
+agree "fakebounce, envelope and From of different organisations" "$CASES/fakebounce.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.com
+has "action fakebounce.rules:1 fakebounce suppressed" "fakebounce to another organisation: suppressed"
+agree "copy fakebounce" "$CASES/cfakebounce.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
+has "send bob@example.org" "copy fakebounce: handed to sendmail"
+has "folder $HOME/Maildir/" "copy fakebounce: the message kept"
+
+# ---- duplicate and program tests (the host services, builtins/hostsvc.h) --
+printf '#!/bin/sh\nexit 0\n' > "$T/bin/yes"; printf '#!/bin/sh\nexit 1\n' > "$T/bin/no"
+chmod 755 "$T/bin/yes" "$T/bin/no"
+printf 'if duplicate { discard }\nif program "%s" { file "~/Maildir/.Yes/" }\nif program "%s" with message { file "~/Maildir/.No/" }\n' \
+    "$T/bin/yes" "$T/bin/no" > "$CASES/dupprog.rules"
+chmod 644 "$CASES/dupprog.rules"; own "$CASES/dupprog.rules"
+agree "duplicate and program" "$CASES/dupprog.rules" "$CASES/lunch.eml" -a "$me@example.net" -f bob@example.org
+has "folder $HOME/Maildir/.Yes/" "program: exit 0 files, exit 1 does not; not a duplicate"
 
 # ---- a sample of the corpus --------------------------------------------
 CORPUS=$top_srcdir/testdata/corpus

@@ -265,10 +265,19 @@ main(void)
     }
     put("home/.weir/rules", "filter \"cat >/dev/null; exit 3\"\ndiscard\n", 0600);
     rc = run(&d, &out, &st);
-    ok(rc == -1 && st.code[0] == '4', "a failing filter: temporary failure (%s %s)", st.code, st.text);
+    ok(rc == 0 && has(&out, ACT_DISCARD, 0),
+       "a failing filter: the rules go on with the message unchanged");
     put("home/.weir/rules", "filter \"cat >/dev/null\"\ndiscard\n", 0600);
     rc = run(&d, &out, &st);
-    ok(rc == -1 && strstr(st.text, "no output"), "a filter with no output: temporary failure");
+    ok(rc == 0 && has(&out, ACT_DISCARD, 0), "a filter with no output: the rules go on");
+    put("home/.weir/rules", "filter \"cat >/dev/null; exit 3\" else defer\ndiscard\n", 0600);
+    rc = run(&d, &out, &st);
+    ok(rc == -1 && st.code[0] == '4', "filter ... else defer, failing: temporary failure (%s %s)",
+       st.code, st.text);
+    put("home/.weir/rules", "filter \"cat >/dev/null\" else defer\ndiscard\n", 0600);
+    rc = run(&d, &out, &st);
+    ok(rc == -1 && strstr(st.text, "no output"),
+       "filter ... else defer with no output: temporary failure");
 
     /* limits from weir.yaml reach the VM */
     put("home/.weir/rules",
