@@ -50,8 +50,9 @@ struct parser {
 const char *const rl_cmp_names[RL_CMP_COUNT] = {
     "exists", "is", "contains", "matches", "glob"
 };
-const char *const rl_part_names[RL_PART_COUNT] = {
-    "all", "localpart", "domain", "name", "detail", "user", "orgdomain"
+/* NULL-terminated: unknown_field() and rl_hint_synonym() walk it to the end. */
+const char *const rl_part_names[RL_PART_COUNT + 1] = {
+    "all", "localpart", "domain", "name", "detail", "user", "orgdomain", NULL
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 

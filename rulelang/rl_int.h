@@ -49,7 +49,7 @@ enum rl_hmode { RL_HMODE_DECODED, RL_HMODE_RAW, RL_HMODE_COUNT };
 #define RL_RF_MASK   0x01u
 
 extern const char *const rl_cmp_names[RL_CMP_COUNT];
-extern const char *const rl_part_names[RL_PART_COUNT];
+extern const char *const rl_part_names[RL_PART_COUNT + 1];  /* NULL-terminated */
 extern const char *const rl_rel_names[RL_REL_COUNT];
 extern const char *const rl_hmode_names[RL_HMODE_COUNT];
 
