@@ -29,6 +29,7 @@
  */
 #include "config.h"
 #include "mime_int.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -176,18 +177,6 @@ b64_finish(struct mime_dec *d)
 /* quoted-printable                                                  */
 /* ---------------------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void
 qp_hold_ws(struct mime_dec *d, int c)
 {
@@ -259,7 +248,7 @@ qp_feed(struct mime_dec *d, const unsigned char *p, size_t n)
         case QP_EQ:
             qp_flush_ws(d);
             i++;
-            if (hexval(c) >= 0) {
+            if (hex_digit(c) >= 0) {
                 d->qhex = c;
                 d->qstate = QP_EQ1;
             } else if (c == '\n') {
@@ -278,8 +267,8 @@ qp_feed(struct mime_dec *d, const unsigned char *p, size_t n)
             }
             break;
         case QP_EQ1:
-            if (hexval(c) >= 0) {
-                put(d, hexval(d->qhex) << 4 | hexval(c));
+            if (hex_digit(c) >= 0) {
+                put(d, hex_digit(d->qhex) << 4 | hex_digit(c));
                 i++;
             } else {
                 d->defects |= MIME_D(BAD_QP);

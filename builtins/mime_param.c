@@ -40,6 +40,7 @@
 #include "mailparse.h"
 #include "mime_int.h"
 #include "mp_internal.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -296,26 +297,14 @@ mime_param_raw(const struct mime_fieldval *f, const char *attr)
     return NULL;
 }
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void
 pct_decode(struct buf *b, const char *s)
 {
     for (; *s; s++) {
         int h, l;
 
-        if (*s == '%' && (h = hexval((unsigned char)s[1])) >= 0 &&
-            (l = hexval((unsigned char)s[2])) >= 0) {
+        if (*s == '%' && (h = hex_digit((unsigned char)s[1])) >= 0 &&
+            (l = hex_digit((unsigned char)s[2])) >= 0) {
             buf_addc(b, h << 4 | l);
             s += 2;
         } else

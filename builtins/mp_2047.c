@@ -95,18 +95,6 @@ is_cs_char(int c)
 }
 
 static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int
 b64val(int c)
 {
     if (c >= 'A' && c <= 'Z')
@@ -185,8 +173,8 @@ ew_bytes(const struct ew *ew, struct buf *b)
             if (c == '_')
                 c = ' ';
             else if (c == '=' && i + 2 < ew->text_len &&
-                     (h = hexval((unsigned char)ew->text[i + 1])) >= 0 &&
-                     (l = hexval((unsigned char)ew->text[i + 2])) >= 0) {
+                     (h = hex_digit((unsigned char)ew->text[i + 1])) >= 0 &&
+                     (l = hex_digit((unsigned char)ew->text[i + 2])) >= 0) {
                 c = h << 4 | l;
                 i += 2;
             }

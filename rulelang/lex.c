@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "lex.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -112,15 +113,6 @@ bad_in_string(struct lexer *p, const char *what, const char *help)
         lex_adv(p);
 }
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 static void
 lex_string(struct lexer *p)
 {
@@ -152,8 +144,8 @@ lex_string(struct lexer *p)
             case '"': ch = '"'; break;
             case '$': ch = '$'; break;
             case 'x':
-                if (hexval(peekc(p, 2)) >= 0 && hexval(peekc(p, 3)) >= 0) {
-                    ch = (char)(hexval(peekc(p, 2)) * 16 + hexval(peekc(p, 3)));
+                if (hex_digit(peekc(p, 2)) >= 0 && hex_digit(peekc(p, 3)) >= 0) {
+                    ch = (char)(hex_digit(peekc(p, 2)) * 16 + hex_digit(peekc(p, 3)));
                     if (ch == 0) {
                         p->tok.line = p->line;
                         p->tok.col = p->col;
