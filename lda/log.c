@@ -61,6 +61,9 @@ log_set_cleanup(void (*fn)(void))
     lg.cleanup = fn;
 }
 
+static void vlog(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int prio, const char *level, const char *fmt, va_list ap)
 {
@@ -116,6 +119,9 @@ msg_warn(const char *fmt, ...)
     vlog(LOG_WARNING, "warning: ", fmt, ap);
     va_end(ap);
 }
+
+static _Noreturn void die(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 static _Noreturn void
 die(int prio, const char *level, const char *fmt, va_list ap)
