@@ -8,6 +8,7 @@ tests_unit_test_yamlload_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_yamlload
 
 ## Regression tests for issue 10 (each fails without its fix).
-SEC_SH_TESTS = tests/hardening/cache.sh
+SEC_SH_TESTS = tests/hardening/cache.sh \
+	tests/hardening/mbox-foreign.sh
 TESTS += $(SEC_SH_TESTS)
 EXTRA_DIST += $(SEC_SH_TESTS)
