@@ -179,7 +179,10 @@ dir_files(const char *dir)
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
 
-        if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0) {
+        /* 27-nesting-too-deep.yaml is deeper than the limit on purpose:
+         * tests/config/config.sh checks its refusal. */
+        if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0 &&
+            strstr(e->d_name, "nesting-too-deep") == NULL) {
             char *p = xasprintf("%s/%s", dir, e->d_name);
 
             same_as_libyaml_file(p);
