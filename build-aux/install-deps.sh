@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libpcre2-dev libyaml-dev libdb-dev libmagic-dev libarchive-dev
       libc-ares-dev libpsl-dev
-      time util-linux clang libclang-rt-14-dev valgrind strace
+      time util-linux clang libclang-rt-14-dev valgrind strace jq
       postfix"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps.sh: not root; assuming these packages are installed:" $PKGS >&2

@@ -1,11 +1,12 @@
 /*
- * bi_attachment.c -- builtin test `attachment`: attachments (declared/sniffed type, name, archives).  Reserved: the name is
- * registered so rules can be checked, but it is implemented by the MIME/attachment issue;
- * until then `weir check` reports it as not available in this build.
+ * bi_attachment.c -- builtin test `attachment`: attachments (declared and sniffed type, file name, archive members).  Reserved: the name is known
+ * so that rule files using it get a clear message ("not available in this
+ * version of weir"), but it has no eval() yet.
  */
 #include "config.h"
 #include "registry.h"
 
 const struct rl_builtin rl_bi_attachment_def = {
-    "attachment", "attachments (declared/sniffed type, name, archives)", "the MIME/attachment issue", NULL
+    .name = "attachment",
+    .summary = "attachments (declared and sniffed type, file name, archive members)",
 };

@@ -1,11 +1,12 @@
 /*
- * bi_dnsbl.c -- builtin test `dnsbl`: DNS block list lookups of the relays.  Reserved: the name is
- * registered so rules can be checked, but it is implemented by the DNSBL issue;
- * until then `weir check` reports it as not available in this build.
+ * bi_dnsbl.c -- builtin test `dnsbl`: DNS block list lookups of the client address.  Reserved: the name is known
+ * so that rule files using it get a clear message ("not available in this
+ * version of weir"), but it has no eval() yet.
  */
 #include "config.h"
 #include "registry.h"
 
 const struct rl_builtin rl_bi_dnsbl_def = {
-    "dnsbl", "DNS block list lookups of the relays", "the DNSBL issue", NULL
+    .name = "dnsbl",
+    .summary = "DNS block list lookups of the client address",
 };

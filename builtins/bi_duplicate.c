@@ -1,11 +1,12 @@
 /*
- * bi_duplicate.c -- builtin test `duplicate`: duplicate Message-ID detection.  Reserved: the name is
- * registered so rules can be checked, but it is implemented by the duplicates issue;
- * until then `weir check` reports it as not available in this build.
+ * bi_duplicate.c -- builtin test `duplicate`: messages already delivered (by Message-ID).  Reserved: the name is known
+ * so that rule files using it get a clear message ("not available in this
+ * version of weir"), but it has no eval() yet.
  */
 #include "config.h"
 #include "registry.h"
 
 const struct rl_builtin rl_bi_duplicate_def = {
-    "duplicate", "duplicate Message-ID detection", "the duplicates issue", NULL
+    .name = "duplicate",
+    .summary = "messages already delivered (by Message-ID)",
 };

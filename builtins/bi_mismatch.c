@@ -1,11 +1,12 @@
 /*
- * bi_mismatch.c -- builtin test `mismatch`: envelope/header sender mismatch.  Reserved: the name is
- * registered so rules can be checked, but it is implemented by the mismatch issue;
- * until then `weir check` reports it as not available in this build.
+ * bi_mismatch.c -- builtin test `mismatch`: envelope and header sender mismatch.  Reserved: the name is known
+ * so that rule files using it get a clear message ("not available in this
+ * version of weir"), but it has no eval() yet.
  */
 #include "config.h"
 #include "registry.h"
 
 const struct rl_builtin rl_bi_mismatch_def = {
-    "mismatch", "envelope/header sender mismatch", "the mismatch issue", NULL
+    .name = "mismatch",
+    .summary = "envelope and header sender mismatch",
 };

@@ -5,7 +5,7 @@
  * Pure functions of their input: no I/O, no global state, never fail on
  * hostile input (malformed parts are skipped or kept literally, as
  * documented per function).  Results are allocated with the xmalloc
- * family (lda/util.h) and freed by the matching *_free function.
+ * family (lda/sys/util.h) and freed by the matching *_free function.
  * Borrowed pointers (struct mp_field) point into the caller's header block
  * and live as long as it does.
  */
@@ -27,7 +27,7 @@ struct mp_header {
     size_t n;
 };
 
-/* Split a header block (as lda/message.h keeps it) into fields, in order.
+/* Split a header block (as lda/store/message.h keeps it) into fields, in order.
  * A line that is neither a field nor a continuation is skipped; a
  * continuation before any field is skipped.  Stops at the first empty
  * line or at len. */

@@ -5,7 +5,7 @@
  * members is added by the attachment builtins.
  */
 #include "config.h"
-#include "lda/dynload.h"
+#include "dynload.h"
 
 #include <archive.h>
 

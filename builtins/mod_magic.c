@@ -3,7 +3,7 @@
  * (lda/dynload.h), loaded only when a rule asks for a sniffed type.
  */
 #include "config.h"
-#include "lda/dynload.h"
+#include "dynload.h"
 
 #include <magic.h>
 #include <stdio.h>

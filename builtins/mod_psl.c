@@ -3,7 +3,7 @@
  * behind dynload (lda/dynload.h).
  */
 #include "config.h"
-#include "lda/dynload.h"
+#include "dynload.h"
 
 #include <libpsl.h>
 #include <stdio.h>

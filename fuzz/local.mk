@@ -1,64 +1,51 @@
 ## fuzz/: libFuzzer targets, built by `make fuzz` when clang is available.
-EXTRA_DIST += fuzz/README.md
+EXTRA_DIST += fuzz/README.md builtins/README.md
 
-## Each target is one fuzz/*.c file linked with the sources it exercises,
-## all compiled by clang with libFuzzer + ASan + UBSan (never by $(CC), so
-## they are independent of --enable-sanitizers).  To add one: append it
-## to FUZZ_PROGS and EXTRA_DIST and give it a link rule inside the
-## HAVE_LIBFUZZER block.  Seeds live in testdata/fuzz/<name>/.
+## Each target is one fuzz/fuzz_NAME.c linked with libweir_fuzz.a: the
+## sources of librulelang.a, libweir_builtins.a and the system helpers they
+## use, taken from those libraries' own source lists and compiled by clang
+## with libFuzzer coverage + ASan + UBSan (never by $(CC), so the targets are
+## independent of --enable-sanitizers).  To add a target: append it to
+## FUZZ_TARGETS; a parser outside those libraries adds its sources to
+## FUZZ_LIB_SRC.  Seeds live in testdata/fuzz/<name>/.
+FUZZ_TARGETS = fuzz_header fuzz_address fuzz_parser fuzz_loader
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS)
-FUZZ_PROGS = fuzz/fuzz_header fuzz/fuzz_address
-EXTRA_DIST += fuzz/fuzz_header.c fuzz/fuzz_address.c
-CLEANFILES += $(FUZZ_PROGS)
-
-## builtins/mailparse.h and what it needs (xmalloc, msg_fatal).
-FUZZ_MAILPARSE_SRC = $(top_srcdir)/builtins/mailparse.c \
-	$(top_srcdir)/builtins/mp_2047.c $(top_srcdir)/builtins/mp_address.c \
-	$(top_srcdir)/lda/util.c $(top_srcdir)/lda/log.c
-FUZZ_MAILPARSE_DEPS = $(FUZZ_MAILPARSE_SRC) $(top_srcdir)/builtins/mailparse.h \
-	$(top_srcdir)/builtins/mp_internal.h $(top_srcdir)/lda/util.h \
-	$(top_srcdir)/lda/log.h config.h
+	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS) $(PCRE2_CFLAGS)
+FUZZ_LIB_CFLAGS = $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%)
+FUZZ_LIB_SRC = $(filter %.c,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES)) \
+	lda/sys/util.c lda/sys/log.c lda/sys/status.c
+FUZZ_LIB_HDR = $(filter %.h,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES) \
+	$(libweir_sys_a_SOURCES)) rulelang/opcodes.def
+FUZZ_PROGS = $(FUZZ_TARGETS:%=fuzz/%)
+EXTRA_DIST += $(FUZZ_TARGETS:%=fuzz/%.c) tests/rulelang/fuzz.sh
+CLEANFILES += $(FUZZ_PROGS) fuzz/libweir_fuzz.a
+TESTS += tests/rulelang/fuzz.sh
 
 if HAVE_LIBFUZZER
 fuzz: $(FUZZ_PROGS)
 
-fuzz/fuzz_header: $(top_srcdir)/fuzz/fuzz_header.c $(FUZZ_MAILPARSE_DEPS)
-	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_header.c $(FUZZ_MAILPARSE_SRC)
+fuzz/libweir_fuzz.a: $(FUZZ_LIB_SRC:%=$(top_srcdir)/%) $(FUZZ_LIB_HDR:%=$(top_srcdir)/%) config.h
+	@rm -rf fuzz/obj && $(MKDIR_P) fuzz/obj
+	$(AM_V_CC)for f in $(FUZZ_LIB_SRC); do \
+	  o=fuzz/obj/`echo $$f | tr / _`.o; \
+	  $(CLANG) $(FUZZ_LIB_CFLAGS) -c $(top_srcdir)/$$f -o $$o || exit 1; \
+	done
+	$(AM_V_AR)rm -f $@ && $(AR) cr $@ fuzz/obj/*.o
 
-fuzz/fuzz_address: $(top_srcdir)/fuzz/fuzz_address.c $(FUZZ_MAILPARSE_DEPS)
-	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/fuzz_address.c $(FUZZ_MAILPARSE_SRC)
+$(FUZZ_PROGS): %: $(top_srcdir)/%.c fuzz/libweir_fuzz.a
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c fuzz/libweir_fuzz.a $(PCRE2_LIBS)
 
-## make check runs each target briefly (tests/builtins/fuzz_smoke.sh).
-tests/builtins/fuzz_smoke.log: $(FUZZ_PROGS)
+## make check runs each target briefly (tests/builtins/fuzz_smoke.sh,
+## tests/rulelang/fuzz.sh).
+tests/builtins/fuzz_smoke.log: fuzz/fuzz_header fuzz/fuzz_address
+tests/rulelang/fuzz.log: fuzz/fuzz_parser fuzz/fuzz_loader
 else
 fuzz:
 	@echo "make fuzz: needs clang with its libFuzzer runtime (Debian: clang libclang-rt-14-dev); install it and re-run configure" >&2; exit 1
 endif
 .PHONY: fuzz
 
-## The rule language: fuzz_parser (rule text -> rl_compile, verifier
-## round trip) and fuzz_loader (bytes -> rl_load, round trip, run).
-FUZZ_RL_SRC = $(top_srcdir)/rulelang/diag.c $(top_srcdir)/rulelang/parse.c \
-	$(top_srcdir)/rulelang/compile.c $(top_srcdir)/rulelang/bytecode.c \
-	$(top_srcdir)/rulelang/vm.c $(top_srcdir)/rulelang/actions.c \
-	$(top_srcdir)/builtins/registry.c $(top_srcdir)/builtins/bi_body.c \
-	$(top_srcdir)/builtins/bi_attachment.c $(top_srcdir)/builtins/bi_dnsbl.c \
-	$(top_srcdir)/builtins/bi_rhsbl.c $(top_srcdir)/builtins/bi_mismatch.c \
-	$(top_srcdir)/builtins/bi_duplicate.c $(top_srcdir)/lda/status.c
-FUZZ_RL_DEPS = $(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_DEPS) $(top_srcdir)/rulelang/rl.h \
-	$(top_srcdir)/rulelang/rl_int.h $(top_srcdir)/rulelang/ast.h \
-	$(top_srcdir)/rulelang/opcodes.def $(top_srcdir)/builtins/registry.h
-EXTRA_DIST += fuzz/fuzz_parser.c fuzz/fuzz_loader.c tests/rulelang/fuzz.sh
-TESTS += tests/rulelang/fuzz.sh
-if HAVE_LIBFUZZER
-FUZZ_PROGS += fuzz/fuzz_parser fuzz/fuzz_loader
-fuzz: fuzz/fuzz_parser fuzz/fuzz_loader
-fuzz/fuzz_parser fuzz/fuzz_loader: %: $(top_srcdir)/%.c $(FUZZ_RL_DEPS)
-	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) $(PCRE2_CFLAGS) -o $@ $(top_srcdir)/$@.c \
-		$(FUZZ_RL_SRC) $(FUZZ_MAILPARSE_SRC) $(PCRE2_LIBS)
-tests/rulelang/fuzz.log: fuzz/fuzz_parser fuzz/fuzz_loader
-endif
+clean-local: clean-fuzz-obj
+clean-fuzz-obj:
+	rm -rf fuzz/obj
+.PHONY: clean-fuzz-obj

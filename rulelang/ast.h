@@ -30,7 +30,7 @@ enum ast_kind {
     A_SET = 1, A_IF, A_RULE, A_STOP, A_ACTION, A_SCORE,
     /* conditions */
     A_AND, A_OR, A_NOT, A_TRUE, A_FALSE,
-    A_HEADER, A_ADDRESS, A_ENVELOPE, A_STRING, A_SIZE, A_SCORE_IS, A_BUILTIN
+    A_HEADER, A_ADDRESS, A_SCORE_IS, A_BUILTIN
 };
 
 struct ast {
@@ -44,6 +44,10 @@ struct ast {
     int act;                    /* ACTION: enum action_kind */
     int cmp, mode, part, which, rel, builtin;
     struct ast_str *s1, *s2, *s3, *s4;  /* see parse.c per kind */
+    /* BUILTIN: form in `which`, field in `part`, optional groups in
+     * `bflags`, TEXT operand in s2, NUM in num, STR/RAW arguments by slot */
+    unsigned bflags;
+    struct ast_str *bargs[4];
     double num;
     int has_num;
 };

@@ -3,16 +3,17 @@
  * disassembler, all driven by the one opcode table (opcodes.def).
  *
  * Image layout (little-endian): magic "WEIRRLBC", u32 version, u32 counts
- * (instructions, constants, variables, sources), u32 builtins-used mask;
- * then sources and variable names (u32 length + bytes), constants (u8
- * kind + payload), instructions (u8 op, u8 a, u16 b, u32 c, u32 d, u32
+ * (instructions, constants, variables, sources); then sources and
+ * variable names (u32 length + bytes), constants (u8 kind + payload; a
+ * LIST is a u32 count and that many u32 items), instructions (u8 op, u8 a, u16 b, u32 c, u32 d, u32
  * line, u16 source), and nothing after.
  *
  * rl_load() treats the image as untrusted: every count is bounded by the
  * bytes left, every string is NUL-free, every operand is checked against
  * its kind in opcodes.def (jump targets, constant kinds and indices,
- * variable registers, enums), opcode 0 is invalid and the last instruction
- * must be HALT.  It returns -1 with a 4.3.0 status on any failure.
+ * variable registers, enums; an ACTION's flags and arguments against its
+ * kind's row of actions.def), opcode 0 is invalid and the last
+ * instruction must be HALT.  It returns -1 with a 4.3.0 status on any failure.
  */
 #include "config.h"
 #include "rl_int.h"
@@ -38,7 +39,7 @@ static const struct opinfo ops[] = {
 _Static_assert(sizeof ops / sizeof ops[0] == RL_OP_COUNT,
                "opcode table and enum differ");
 
-#define HDR_SIZE  (8 + 4 * 6)
+#define HDR_SIZE  (8 + 4 * 5)
 #define INSN_SIZE 18
 
 /* ------------------------------------------------------------------ */
@@ -77,7 +78,6 @@ rl_serialize(const struct rl_program *p, struct buf *out)
     put32(out, (uint32_t)p->nk);
     put32(out, (uint32_t)p->nvars);
     put32(out, (uint32_t)p->nsrcs);
-    put32(out, p->uses);
     for (size_t i = 0; i < p->nsrcs; i++)
         putstr(out, p->srcs[i], strlen(p->srcs[i]));
     for (size_t i = 0; i < p->nvars; i++)
@@ -99,6 +99,11 @@ rl_serialize(const struct rl_program *p, struct buf *out)
             memcpy(&bits, &k->num, sizeof bits);
             put32(out, (uint32_t)bits);
             put32(out, (uint32_t)(bits >> 32));
+            break;
+        case RL_K_LIST:
+            put32(out, (uint32_t)k->nlist);
+            for (size_t j = 0; j < k->nlist; j++)
+                put32(out, k->list[j]);
             break;
         case RL_K_TMPL:
             put32(out, (uint32_t)k->nparts);
@@ -212,9 +217,34 @@ kind_is_str(const struct rl_program *p, uint32_t k)
     return k < p->nk && (p->k[k].kind == RL_K_STR || p->k[k].kind == RL_K_TMPL);
 }
 
-/* Check one operand value v of kind `kind` of instruction in. */
+const char *const rl_hmode_names[RL_HMODE_COUNT] = { "decoded", "raw" };
+
+/* An ACTION argument (operand kind K in slot 2 = c or 3 = d) against its
+ * kind's row of actions.def. */
 static const char *
-check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
+check_action_arg(const struct rl_program *p, const struct rl_insn *in, int slot, uint32_t v)
+{
+    const struct action_info *ai = actions_info(in->a);
+    enum act_opnd o;
+
+    if (ai == NULL)
+        return "action kind out of range";
+    o = slot == 2 ? ai->c : ai->d;
+    switch (o) {
+    case ACT_O_NONE:
+        return v == RL_NONE ? NULL : "action takes no such argument";
+    case ACT_O_TARGET: case ACT_O_NAME: case ACT_O_TEXT: case ACT_O_BODY:
+        return kind_is_str(p, v) ? NULL : "action argument missing or not a string";
+    case ACT_O_SUBJECT: case ACT_O_TEXT_OPT:
+        return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
+    }
+    return "action argument kind unknown";
+}
+
+/* Check one operand value v of kind `kind`, in slot 0..3 (a..d) of
+ * instruction in. */
+static const char *
+check_operand(const struct rl_program *p, const struct rl_insn *in, char kind, int slot,
               uint32_t v)
 {
     switch (kind) {
@@ -230,16 +260,22 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     case 'n': return v == RL_NONE || (v < p->nk && p->k[v].kind == RL_K_NUM) ? NULL
                      : "number constant index invalid";
     case 'V': return v < p->nvars ? NULL : "variable register out of range";
-    case 'B': return v < rl_nbuiltins && rl_builtins[v]->values ? NULL
+    case 'B': return v < rl_nbuiltins && rl_builtins[v]->eval ? NULL
                      : "builtin index invalid or not in this build";
-    case 'M': return v <= 1 ? NULL : "header mode out of range";
+    case 'G': case 'Q': case 'I':
+        return NULL;            /* checked together by check_call() */
+    case 'M': return v < RL_HMODE_COUNT ? NULL : "header mode out of range";
     case 'C': return v < RL_CMP_COUNT ? NULL : "comparison out of range";
     case 'P': return v < RL_PART_COUNT ? NULL : "address part out of range";
-    case 'W': return v <= 1 ? NULL : "envelope side out of range";
     case 'L': return v < RL_REL_COUNT ? NULL : "relation out of range";
-    case 'A': return v >= ACT_FILE && v <= ACT_LOG ? NULL : "action kind out of range";
-    case 'F': return (v & ~(in->op == RL_OP_RULE ? RL_RF_MASK : RL_AF_MASK)) == 0 ? NULL
-                     : "flags out of range";
+    case 'A': return actions_info(v) ? NULL : "action kind out of range";
+    case 'F':
+        if (v & ~RL_AF_MASK)
+            return "action flags out of range";
+        return !(v & RL_AF_COPY) || (actions_props(in->a) & ACT_P_COPY) ? NULL
+               : "'copy' flag on an action that has no copy variant";
+    case 'R': return (v & ~RL_RF_MASK) == 0 ? NULL : "rule flags out of range";
+    case 'K': return check_action_arg(p, in, slot, v);
     case 'O':
         if (in->b == RL_CMP_EXISTS)
             return v == RL_NONE ? NULL : "'exists' takes no operand";
@@ -248,6 +284,81 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
         return kind_is_str(p, v) ? NULL : "string constant index invalid";
     }
     return "unknown operand kind";
+}
+
+int
+rl_call_form(const struct rl_insn *in, struct rl_bi_item *items, int *nitems,
+             int *nargs, int *nopts)
+{
+    const struct rl_builtin *b;
+    int nf = 0;
+
+    if (in->c >= rl_nbuiltins)
+        return -1;
+    b = rl_builtins[in->c];
+    while (b->forms && b->forms[nf].syntax)
+        nf++;
+    if (in->a >= nf)
+        return -1;
+    *nitems = rl_bi_form_parse(b->forms[in->a].syntax, items, RL_BI_MAX_ITEMS, nargs, nopts);
+    return *nitems < 0 ? -1 : 0;
+}
+
+/* A BUILTIN instruction: its form exists, the comparison fits the form,
+ * and the call list has the field, the flags and one constant of the
+ * right kind per argument slot. */
+static const char *
+check_call(const struct rl_program *p, const struct rl_insn *in)
+{
+    const struct rl_builtin *b = rl_builtins[in->c];
+    struct rl_bi_item items[RL_BI_MAX_ITEMS];
+    int nitems, nargs, nopts, nfields = 0, has_field = 0, cmp = -1;
+    const struct rl_const *k;
+
+    if (rl_call_form(in, items, &nitems, &nargs, &nopts) < 0)
+        return "builtin form out of range";
+    if (in->d >= p->nk || p->k[in->d].kind != RL_K_LIST)
+        return "builtin call list index invalid";
+    k = &p->k[in->d];
+    if (k->nlist != RL_CALL_ARGS + (size_t)nargs)
+        return "builtin call list has the wrong length";
+    while (b->fields && b->fields[nfields])
+        nfields++;
+    for (int i = 0; i < nitems; i++) {
+        const struct rl_bi_item *it = &items[i];
+        uint32_t v = it->kind >= RL_BI_TEXT ? k->list[RL_CALL_ARGS + it->arg] : 0;
+
+        switch (it->kind) {
+        case RL_BI_WORD: case RL_BI_OPT_WORD: break;
+        case RL_BI_FIELD: case RL_BI_OPT_FIELD: has_field = 1; break;
+        case RL_BI_TEXT:
+            cmp = RL_BI_TEXT;
+            if (in->b == RL_CMP_EXISTS || in->b >= RL_CMP_COUNT)
+                return "builtin comparison out of range";
+            if (in->b == RL_CMP_MATCHES ? !(v < p->nk && p->k[v].kind == RL_K_REGEX)
+                                        : !kind_is_str(p, v))
+                return "builtin operand constant invalid";
+            break;
+        case RL_BI_NUM:
+            cmp = RL_BI_NUM;
+            if (in->b >= RL_REL_COUNT)
+                return "builtin relation out of range";
+            if (!(v < p->nk && p->k[v].kind == RL_K_NUM))
+                return "builtin number constant invalid";
+            break;
+        case RL_BI_STR: case RL_BI_RAW:
+            if (!kind_is_str(p, v))
+                return "builtin argument constant invalid";
+            break;
+        }
+    }
+    if (cmp < 0 && in->b != 0)
+        return "builtin comparison set on a bare form";
+    if (has_field ? k->list[RL_CALL_FIELD] >= (uint32_t)nfields : k->list[RL_CALL_FIELD] != 0)
+        return "builtin field out of range";
+    if (k->list[RL_CALL_FLAGS] >> nopts)
+        return "builtin flags out of range";
+    return NULL;
 }
 
 static const char *
@@ -266,8 +377,10 @@ verify_code(const struct rl_program *p)
         if (p->files[i] >= p->nsrcs && p->nsrcs)
             return "source index out of range";
         const char *f = ops[in->op].fmt;
-        if ((e = check_operand(p, in, f[0], in->a)) || (e = check_operand(p, in, f[1], in->b)) ||
-            (e = check_operand(p, in, f[2], in->c)) || (e = check_operand(p, in, f[3], in->d)))
+        if ((e = check_operand(p, in, f[0], 0, in->a)) || (e = check_operand(p, in, f[1], 1, in->b)) ||
+            (e = check_operand(p, in, f[2], 2, in->c)) || (e = check_operand(p, in, f[3], 3, in->d)))
+            return e;
+        if (in->op == RL_OP_BUILTIN && (e = check_call(p, in)) != NULL)
             return e;
     }
     return NULL;
@@ -298,6 +411,19 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         if (!isfinite(k->num))
             fail(r, "number not finite");
         break;
+    case RL_K_LIST: {
+        uint32_t n = get32(r);
+        if (r->bad)
+            break;
+        if (n > RL_MAX_LIST || n > (r->len - r->pos) / 4) {
+            fail(r, "list length out of range");
+            break;
+        }
+        k->list = xcalloc(n ? n : 1, sizeof *k->list);
+        for (k->nlist = 0; k->nlist < n; k->nlist++)
+            k->list[k->nlist] = get32(r);
+        break;
+    }
     case RL_K_TMPL: {
         uint32_t n = get32(r);
         if (r->bad)
@@ -327,6 +453,10 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
                 break;
             case RL_TP_SPECIAL:
                 if (t->idx >= RL_SP_COUNT) fail(r, "template name out of range");
+                break;
+            case RL_TP_FACT:
+                if (t->idx >= rl_nbuiltins || rl_builtin_fact(rl_builtins[t->idx], t->s) < 0)
+                    fail(r, "template fact unknown");
                 break;
             default:
                 fail(r, "template part kind invalid");
@@ -366,7 +496,6 @@ rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
     nvars = get32(&r);
     nsrcs = get32(&r);
     p = xcalloc(1, sizeof *p);
-    p->uses = get32(&r);
     /* bound every count by the bytes left (instruction 18, constant >= 5,
      * name >= 4), so a hostile header cannot make us allocate much more
      * than the image itself */
@@ -375,10 +504,6 @@ rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
         nvars > (len - r.pos) / 4 || nsrcs == 0 || nsrcs > RL_MAX_SRCS ||
         nsrcs > (len - r.pos) / 4) {
         fail(&r, "counts out of range");
-        goto bad;
-    }
-    if (rl_nbuiltins < 32 && (p->uses >> rl_nbuiltins) != 0) {
-        fail(&r, "builtin mask out of range");
         goto bad;
     }
     p->srcs = xcalloc(nsrcs, sizeof *p->srcs);
@@ -473,6 +598,16 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
     case RL_K_NUM:
         buf_printf(b, "%.15g", c->num);
         break;
+    case RL_K_LIST:
+        buf_addc(b, '[');
+        for (size_t i = 0; i < c->nlist; i++) {
+            if (i >= RL_CALL_ARGS && c->list[i] == RL_NONE)
+                buf_printf(b, "%s-", i ? " " : "");
+            else
+                buf_printf(b, "%s%s%u", i ? " " : "", i >= RL_CALL_ARGS ? "k" : "", c->list[i]);
+        }
+        buf_addc(b, ']');
+        break;
     case RL_K_REGEX:
         buf_printf(b, "/%s/%s%s%s%s", c->s, c->flags & RL_RE_I ? "i" : "",
                    c->flags & RL_RE_M ? "m" : "", c->flags & RL_RE_S ? "s" : "",
@@ -488,6 +623,10 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
             case RL_TP_CAP: buf_printf(b, "${%u}", t->idx); break;
             case RL_TP_NCAP: buf_printf(b, "${%s}", t->s); break;
             case RL_TP_ENV: buf_printf(b, "${env.%s}", t->s); break;
+            case RL_TP_FACT:
+                buf_printf(b, "${%s.%s}", t->idx < rl_nbuiltins ? rl_builtins[t->idx]->name : "?",
+                           t->s);
+                break;
             case RL_TP_SPECIAL:
                 buf_printf(b, "${%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?");
                 break;
@@ -507,7 +646,7 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     switch (kind) {
     case 'X': return;
     case 'J': buf_printf(ops_txt, "->%04u", v); break;
-    case 'S': case 's': case 'N': case 'n': case 'O':
+    case 'S': case 's': case 'N': case 'n': case 'O': case 'K':
         if (v == RL_NONE) {
             buf_adds(ops_txt, "-");
             break;
@@ -521,23 +660,102 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
         buf_adds(cmt, v < p->nvars ? p->vars[v] : "?");
         break;
     case 'B': buf_adds(ops_txt, v < rl_nbuiltins ? rl_builtins[v]->name : "?"); break;
-    case 'M': buf_adds(ops_txt, v ? "raw" : "decoded"); break;
+    case 'G': buf_printf(ops_txt, "f%u", v); break;
+    case 'Q': {
+        struct rl_bi_item items[RL_BI_MAX_ITEMS];
+        int ni, na, no, ck = 0;
+        if (rl_call_form(in, items, &ni, &na, &no) == 0)
+            for (int i = 0; i < ni; i++)
+                if (items[i].kind == RL_BI_TEXT || items[i].kind == RL_BI_NUM)
+                    ck = items[i].kind;
+        buf_adds(ops_txt, ck == RL_BI_TEXT && v < RL_CMP_COUNT ? rl_cmp_names[v] :
+                 ck == RL_BI_NUM && v < RL_REL_COUNT ? rl_rel_names[v] : "-");
+        break;
+    }
+    case 'I': {
+        struct buf t = BUF_INIT;
+        buf_printf(ops_txt, "k%u", v);
+        buf_adds(cmt, cmt->len ? " " : "; ");
+        rl_call_text(p, in, &t);
+        buf_adds(cmt, t.data ? t.data : "");
+        buf_free(&t);
+        /* the operand of the comparison, as the other tests show it */
+        if (v < p->nk && p->k[v].kind == RL_K_LIST)
+            for (size_t i = RL_CALL_ARGS; i < p->k[v].nlist; i++) {
+                uint32_t a = p->k[v].list[i];
+                struct rl_bi_item items[RL_BI_MAX_ITEMS];
+                int ni, na, no;
+                if (rl_call_form(in, items, &ni, &na, &no) < 0)
+                    break;
+                for (int j = 0; j < ni; j++)
+                    if ((items[j].kind == RL_BI_TEXT || items[j].kind == RL_BI_NUM) &&
+                        RL_CALL_ARGS + (size_t)items[j].arg == i && a != RL_NONE) {
+                        buf_addc(cmt, ' ');
+                        render_const(p, a, cmt);
+                    }
+            }
+        break;
+    }
+    case 'M': buf_adds(ops_txt, v < RL_HMODE_COUNT ? rl_hmode_names[v] : "?"); break;
     case 'C': buf_adds(ops_txt, v < RL_CMP_COUNT ? rl_cmp_names[v] : "?"); break;
     case 'P': buf_adds(ops_txt, v < RL_PART_COUNT ? rl_part_names[v] : "?"); break;
-    case 'W': buf_adds(ops_txt, v ? "to" : "from"); break;
     case 'L': buf_adds(ops_txt, v < RL_REL_COUNT ? rl_rel_names[v] : "?"); break;
     case 'A': buf_adds(ops_txt, actions_kind_name((enum action_kind)v)); break;
+    case 'R': buf_adds(ops_txt, v & RL_RF_SHADOW ? "shadow" : "live"); break;
     case 'F':
-        if (in->op == RL_OP_RULE)
-            buf_adds(ops_txt, v & RL_RF_SHADOW ? "shadow" : "live");
-        else
-            buf_printf(ops_txt, "%s%s%s", v & RL_AF_FINAL ? "final" : "",
-                       (v & RL_AF_FINAL) && (v & RL_AF_COPY) ? "," : "",
-                       v & RL_AF_COPY ? "copy" : v & RL_AF_FINAL ? "" : "-");
+        buf_printf(ops_txt, "%s%s%s", v & RL_AF_FINAL ? "final" : "",
+                   (v & RL_AF_FINAL) && (v & RL_AF_COPY) ? "," : "",
+                   v & RL_AF_COPY ? "copy" : v & RL_AF_FINAL ? "" : "-");
         break;
     }
     (void)before;
     buf_addc(ops_txt, ' ');
+}
+
+void
+rl_call_text(const struct rl_program *p, const struct rl_insn *in, struct buf *out)
+{
+    struct rl_bi_item items[RL_BI_MAX_ITEMS];
+    int nitems, nargs, nopts;
+    const struct rl_builtin *b;
+    const struct rl_const *k;
+
+    if (rl_call_form(in, items, &nitems, &nargs, &nopts) < 0 || in->d >= p->nk ||
+        p->k[in->d].kind != RL_K_LIST) {
+        buf_adds(out, "?");
+        return;
+    }
+    b = rl_builtins[in->c];
+    k = &p->k[in->d];
+    buf_adds(out, b->name);
+    for (int i = 0; i < nitems; i++) {
+        const struct rl_bi_item *it = &items[i];
+        uint32_t a = it->kind >= RL_BI_TEXT && RL_CALL_ARGS + (size_t)it->arg < k->nlist
+                     ? k->list[RL_CALL_ARGS + it->arg] : RL_NONE;
+        uint32_t f = k->nlist > RL_CALL_FIELD ? k->list[RL_CALL_FIELD] : 0;
+
+        switch (it->kind) {
+        case RL_BI_WORD: buf_printf(out, " %s", it->word); break;
+        case RL_BI_OPT_WORD:
+            if (k->nlist > RL_CALL_FLAGS && (k->list[RL_CALL_FLAGS] >> it->group & 1))
+                buf_printf(out, " %s", it->word);
+            break;
+        case RL_BI_FIELD: case RL_BI_OPT_FIELD:
+            if ((it->kind == RL_BI_FIELD || f != 0) && b->fields)
+                buf_printf(out, " %s", b->fields[f]);
+            break;
+        case RL_BI_TEXT:
+            buf_printf(out, " %s", in->b < RL_CMP_COUNT ? rl_cmp_names[in->b] : "?");
+            break;
+        case RL_BI_NUM:
+            buf_printf(out, " %s", in->b < RL_REL_COUNT ? rl_rel_names[in->b] : "?");
+            break;
+        case RL_BI_STR: case RL_BI_RAW:
+            buf_addc(out, ' ');
+            render_const(p, a, out);
+            break;
+        }
+    }
 }
 
 void
@@ -551,8 +769,8 @@ rl_disassemble(const struct rl_program *p, struct buf *out)
     for (size_t i = 0; i < p->nvars; i++)
         buf_printf(out, "; var v%zu: %s\n", i, p->vars[i]);
     for (size_t i = 0; i < p->nk; i++) {
-        static const char *const kn[] = { "?", "str", "tmpl", "regex", "num" };
-        buf_printf(out, "; const k%zu %s ", i, p->k[i].kind <= RL_K_NUM ? kn[p->k[i].kind] : "?");
+        static const char *const kn[] = { "?", "str", "tmpl", "regex", "num", "call" };
+        buf_printf(out, "; const k%zu %s ", i, p->k[i].kind <= RL_K_LIST ? kn[p->k[i].kind] : "?");
         render_const(p, (uint32_t)i, out);
         buf_addc(out, '\n');
     }

@@ -97,6 +97,7 @@ rl_const_free(struct rl_const *k)
     for (size_t i = 0; i < k->nparts; i++)
         free(k->parts[i].s);
     free(k->parts);
+    free(k->list);
     if (k->re)
         pcre2_code_free(k->re);
 }
@@ -138,7 +139,12 @@ rl_program_uses(const struct rl_program *p, const char *builtin)
 {
     int i = rl_builtin_find(builtin);
 
-    return i >= 0 && (p->uses & (1u << i)) != 0;
+    if (i < 0)
+        return 0;
+    for (size_t pc = 0; pc < p->ncode; pc++)
+        if (p->code[pc].op == RL_OP_BUILTIN && p->code[pc].c == (uint32_t)i)
+            return 1;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -223,6 +229,23 @@ is_ncap(struct comp *c, const char *name)
     return 0;
 }
 
+/* "builtin.fact" naming a fact a builtin exports: the fact name, with the
+ * builtin's index in *bi; else NULL. */
+static const char *
+fact_ref(const char *name, int *bi)
+{
+    const char *dot = strchr(name, '.');
+    char b[64];
+
+    if (dot == NULL || (size_t)(dot - name) >= sizeof b)
+        return NULL;
+    memcpy(b, name, (size_t)(dot - name));
+    b[dot - name] = '\0';
+    if ((*bi = rl_builtin_find(b)) < 0 || rl_builtin_fact(rl_builtins[*bi], dot + 1) < 0)
+        return NULL;
+    return dot + 1;
+}
+
 /* A string (possibly with ${...}) -> STR or TMPL constant. */
 static uint32_t
 kstr(struct comp *c, const struct ast_str *s)
@@ -246,7 +269,8 @@ kstr(struct comp *c, const struct ast_str *s)
     for (size_t i = 0; i < s->n; i++) {
         const struct ast_part *a = &s->v[i];
         struct rl_tpart *t = &k.parts[k.nparts++];
-        int vi;
+        int vi, bi;
+        const char *fact;
 
         if (a->kind == RL_TP_LIT) {
             t->kind = RL_TP_LIT;
@@ -265,6 +289,13 @@ kstr(struct comp *c, const struct ast_str *s)
                 t->idx = (uint32_t)j;
                 goto next;
             }
+        if ((fact = fact_ref(a->s, &bi)) != NULL) {
+            t->kind = RL_TP_FACT;
+            t->idx = (uint32_t)bi;
+            t->s = xstrdup(fact);
+            t->len = strlen(t->s);
+            continue;
+        }
         if (strncmp(a->s, "env.", 4) == 0 && a->s[4]) {
             t->kind = RL_TP_ENV;
             t->s = xstrdup(a->s + 4);
@@ -415,6 +446,36 @@ jl_patch(struct comp *c, struct jlist *l, uint32_t target)
     l->n = 0;
 }
 
+/* BUILTIN form cmp-or-rel builtin call-list (registry.h, rl_int.h). */
+static void
+emit_builtin(struct comp *c, const struct ast *a)
+{
+    const struct rl_builtin *b = rl_builtins[a->builtin];
+    struct rl_bi_item items[RL_BI_MAX_ITEMS];
+    struct rl_const k = { .kind = RL_K_LIST };
+    int nitems, nargs = 0, cmpop = 0;
+
+    nitems = rl_bi_form_parse(b->forms[a->which].syntax, items, RL_BI_MAX_ITEMS, &nargs, NULL);
+    k.nlist = RL_CALL_ARGS + (size_t)nargs;
+    k.list = xcalloc(k.nlist, sizeof *k.list);
+    k.list[RL_CALL_FIELD] = (uint32_t)a->part;
+    k.list[RL_CALL_FLAGS] = a->bflags;
+    for (int i = 0; i < nitems; i++) {
+        const struct rl_bi_item *it = &items[i];
+        uint32_t *slot = &k.list[RL_CALL_ARGS + it->arg];
+
+        switch (it->kind) {
+        case RL_BI_TEXT: *slot = koperand(c, a); cmpop = a->cmp; break;
+        case RL_BI_NUM: *slot = knum(c, a->num); cmpop = a->rel; break;
+        case RL_BI_STR: case RL_BI_RAW:
+            *slot = a->bargs[it->arg] ? kstr(c, a->bargs[it->arg]) : RL_NONE;
+            break;
+        default: break;
+        }
+    }
+    emit(c, RL_OP_BUILTIN, a->which, cmpop, (uint32_t)a->builtin, add_const(c, &k));
+}
+
 static void
 emit_test(struct comp *c, const struct ast *a)
 {
@@ -434,23 +495,11 @@ emit_test(struct comp *c, const struct ast *a)
         emit(c, RL_OP_ADDRESS, a->part, a->cmp, n, koperand(c, a));
         break;
     }
-    case A_ENVELOPE:
-        emit(c, RL_OP_ENVELOPE, a->part, a->cmp, (uint32_t)a->which, koperand(c, a));
-        break;
-    case A_STRING: {
-        uint32_t n = kstr(c, a->s1);
-        emit(c, RL_OP_STRING, 0, a->cmp, n, koperand(c, a));
-        break;
-    }
-    case A_SIZE:
-        emit(c, RL_OP_SIZE, 0, a->rel, 0, knum(c, a->num));
-        break;
     case A_SCORE_IS:
         emit(c, RL_OP_SCORE_IS, 0, a->rel, 0, knum(c, a->num));
         break;
     case A_BUILTIN:
-        c->p->uses |= 1u << a->builtin;
-        emit(c, RL_OP_BUILTIN, 0, a->cmp, (uint32_t)a->builtin, koperand(c, a));
+        emit_builtin(c, a);
         break;
     default:
         break;

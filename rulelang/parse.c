@@ -1,6 +1,7 @@
 /*
- * parse.c -- the front end of the rule language: lexer and recursive
- * descent parser, source text -> AST (ast.h).  Includes are read through
+ * parse.c -- the front end of the rule language: recursive descent
+ * parser, tokens (lex.h) -> AST (ast.h).  Each parse function has its
+ * grammar line above it.  Includes are read through
  * the host's callback, resolved relative to the including file, depth
  * limited and cycle checked, and spliced into the tree in place.
  *
@@ -12,6 +13,7 @@
  */
 #include "config.h"
 #include "ast.h"
+#include "lex.h"
 #include "registry.h"
 
 #include <ctype.h>
@@ -27,34 +29,13 @@
                                    and tree walk */
 #define MAX_TERMS 1000          /* tests in one condition (the compiler and
                                    the tree walk recurse over them) */
-#define MAX_NUM  1e15           /* largest number literal */
-
-enum tok {
-    T_EOF, T_IDENT, T_STRING, T_REGEX, T_NUMBER, T_LBRACE, T_RBRACE,
-    T_LPAREN, T_RPAREN, T_ASSIGN, T_REL, T_BAD
-};
-
-struct token {
-    enum tok t;
-    int line, col, end_col;
-    int nl_before;              /* first token on its line */
-    char *text;                 /* IDENT name; BAD description */
-    const char *help;           /* BAD: a likely fix, or NULL */
-    struct ast_str *str;        /* STRING / REGEX (owned until taken) */
-    double num;
-    int rel;                    /* T_REL: enum rl_rel */
-};
 
 struct parser {
     struct rl_front *f;
     const struct rl_reader *reader;
     const struct rl_limits *lim;
     int file;                   /* index into f->src */
-    const char *s;
-    size_t len, pos;
-    int line, col;              /* of pos */
-    struct token tok;
-    int prev_line, prev_end_col;    /* end of the previous token */
+    struct lexer lx;            /* the current file's tokens (lex.h) */
     int depth;                  /* include depth */
     int nest;
     int terms;                  /* tests in the current condition */
@@ -73,14 +54,19 @@ const char *const rl_part_names[RL_PART_COUNT] = {
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 
+/* Words a statement can start with (for "did you mean"): the actions'
+ * keywords come from actions.def. */
 static const char *const stmt_words[] = {
-    "set", "if", "rule", "include", "stop", "final", "copy", "file", "discard",
-    "bounce", "defer", "fakebounce", "reply", "forward", "pipe", "filter",
-    "header", "log", "score", NULL
+    "set", "if", "rule", "include", "stop", "final", "copy",
+#define ACTION(k, name, word, ...) word,
+#include "actions.def"
+#undef ACTION
+    "score", NULL
 };
+/* Tests the parser knows itself; the builtins add their names
+ * (test_suggest). */
 static const char *const test_words[] = {
-    "header", "address", "envelope", "size", "score", "string", "true",
-    "false", "not", "body", NULL
+    "header", "address", "score", "true", "false", "not", NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -109,7 +95,7 @@ err_tok(struct parser *p, const char *help, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    verr(p, RL_SEV_ERROR, p->tok.line, p->tok.col, p->tok.end_col, help, b.data);
+    verr(p, RL_SEV_ERROR, p->lx.tok.line, p->lx.tok.col, p->lx.tok.end_col, help, b.data);
     buf_free(&b);
 }
 
@@ -180,18 +166,6 @@ suggest(const char *word, const char *const *cands, char *buf, size_t n)
 /* AST helpers                                                         */
 /* ------------------------------------------------------------------ */
 
-static void
-str_free(struct ast_str *s)
-{
-    if (s == NULL)
-        return;
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i].s);
-    free(s->v);
-    free(s->pattern);
-    free(s);
-}
-
 void
 ast_free(struct ast *a)
 {
@@ -205,10 +179,12 @@ ast_free(struct ast *a)
         ast_free(a->r);
         free(a->name);
         free(a->desc);
-        str_free(a->s1);
-        str_free(a->s2);
-        str_free(a->s3);
-        str_free(a->s4);
+        ast_str_free(a->s1);
+        ast_str_free(a->s2);
+        ast_str_free(a->s3);
+        ast_str_free(a->s4);
+        for (size_t i = 0; i < sizeof a->bargs / sizeof a->bargs[0]; i++)
+            ast_str_free(a->bargs[i]);
         free(a);
         a = n;
     }
@@ -228,368 +204,9 @@ node(struct parser *p, enum ast_kind k, const struct token *t)
 }
 
 static void
-add_part(struct ast_str *s, int kind, const char *txt, size_t len, int col)
-{
-    if (kind == RL_TP_LIT && s->n && s->v[s->n - 1].kind == RL_TP_LIT) {
-        struct ast_part *l = &s->v[s->n - 1];
-        l->s = xrealloc(l->s, l->len + len + 1);
-        memcpy(l->s + l->len, txt, len);
-        l->len += len;
-        l->s[l->len] = 0;
-        return;
-    }
-    s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
-    s->v[s->n].kind = kind;
-    s->v[s->n].s = xstrndup(txt, len);
-    s->v[s->n].len = len;
-    s->v[s->n].col = col;
-    s->n++;
-}
-
-/* ------------------------------------------------------------------ */
-/* lexer                                                               */
-/* ------------------------------------------------------------------ */
-
-static int
-peekc(struct parser *p, size_t k)
-{
-    return p->pos + k < p->len ? (unsigned char)p->s[p->pos + k] : -1;
-}
-
-static void
-adv(struct parser *p)
-{
-    if (p->pos < p->len) {
-        if (p->s[p->pos] == '\n') {
-            p->line++;
-            p->col = 1;
-        } else {
-            p->col++;
-        }
-        p->pos++;
-    }
-}
-
-static void
-tok_clear(struct token *t)
-{
-    free(t->text);
-    str_free(t->str);
-    t->text = NULL;
-    t->str = NULL;
-}
-
-static void
-bad(struct parser *p, const char *what, const char *help)
-{
-    p->tok.t = T_BAD;
-    p->tok.text = xstrdup(what);
-    p->tok.help = help;
-}
-
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static void
-lex_string(struct parser *p)
-{
-    struct ast_str *s = xcalloc(1, sizeof *s);
-
-    p->tok.t = T_STRING;
-    p->tok.str = s;
-    adv(p);
-    for (;;) {
-        int c = peekc(p, 0);
-
-        if (c < 0 || c == '\n') {
-            p->tok.end_col = p->tok.col + 1;
-            bad(p, "unterminated string", "close it with \" on the same line (write \\n for a line break)");
-            return;
-        }
-        if (c == '"') {
-            adv(p);
-            break;
-        }
-        if (c == '\\') {
-            int e = peekc(p, 1);
-            char ch;
-            switch (e) {
-            case 'n': ch = '\n'; break;
-            case 't': ch = '\t'; break;
-            case 'r': ch = '\r'; break;
-            case '\\': ch = '\\'; break;
-            case '"': ch = '"'; break;
-            case '$': ch = '$'; break;
-            case 'x':
-                if (hexval(peekc(p, 2)) >= 0 && hexval(peekc(p, 3)) >= 0) {
-                    ch = (char)(hexval(peekc(p, 2)) * 16 + hexval(peekc(p, 3)));
-                    if (ch == 0) {
-                        p->tok.line = p->line;
-                        p->tok.col = p->col;
-                        p->tok.end_col = p->col + 4;
-                        bad(p, "\\x00: strings cannot contain NUL bytes", NULL);
-                        return;
-                    }
-                    adv(p); adv(p);
-                    break;
-                }
-                /* fall through */
-            default:
-                p->tok.line = p->line;
-                p->tok.col = p->col;
-                p->tok.end_col = p->col + 2;
-                bad(p, "unknown escape sequence in string", "escapes are \\n \\t \\r \\\\ \\\" \\$ and \\xHH");
-                return;
-            }
-            adv(p); adv(p);
-            add_part(s, RL_TP_LIT, &ch, 1, 0);
-            continue;
-        }
-        if (c == '$' && peekc(p, 1) == '{') {
-            int col = p->col;
-            size_t st;
-            adv(p); adv(p);
-            st = p->pos;
-            while (peekc(p, 0) >= 0 && peekc(p, 0) != '}' && peekc(p, 0) != '"' &&
-                   peekc(p, 0) != '\n')
-                adv(p);
-            if (peekc(p, 0) != '}') {
-                p->tok.line = p->line;
-                p->tok.col = col;
-                p->tok.end_col = p->col;
-                bad(p, "'${' without a closing '}'", "write ${name}, or \\$ for a dollar sign");
-                return;
-            }
-            size_t nl = p->pos - st;
-            int okname = nl > 0;
-            for (size_t i = st; i < p->pos; i++)
-                if (!(isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '.'))
-                    okname = 0;
-            if (!okname) {
-                p->tok.line = p->line;
-                p->tok.col = col;
-                p->tok.end_col = p->col + 1;
-                bad(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
-                return;
-            }
-            add_part(s, RL_TP_VAR, p->s + st, nl, col);
-            adv(p);
-            continue;
-        }
-        char ch = (char)c;
-        if (ch == 0) {
-            p->tok.line = p->line;
-            p->tok.col = p->col;
-            p->tok.end_col = p->col + 1;
-            bad(p, "NUL byte in string", NULL);
-            return;
-        }
-        add_part(s, RL_TP_LIT, &ch, 1, 0);
-        adv(p);
-    }
-    p->tok.end_col = p->col;
-}
-
-static void
-lex_regex(struct parser *p)
-{
-    struct buf b = BUF_INIT;
-    struct ast_str *s;
-
-    adv(p);
-    for (;;) {
-        int c = peekc(p, 0);
-        if (c < 0 || c == '\n') {
-            buf_free(&b);
-            p->tok.end_col = p->tok.col + 1;
-            bad(p, "unterminated regex", "close it with / on the same line; write \\/ for a slash inside");
-            return;
-        }
-        if (c == 0) {
-            buf_free(&b);
-            bad(p, "NUL byte in regex", NULL);
-            return;
-        }
-        if (c == '/')
-            break;
-        if (c == '\\' && peekc(p, 1) == '/') {   /* \/ is a slash */
-            buf_addc(&b, '/');
-            adv(p); adv(p);
-            continue;
-        }
-        if (c == '\\' && peekc(p, 1) >= 0 && peekc(p, 1) != '\n') {
-            buf_addc(&b, '\\');
-            buf_addc(&b, peekc(p, 1));
-            adv(p); adv(p);
-            continue;
-        }
-        buf_addc(&b, c);
-        adv(p);
-    }
-    adv(p);
-    s = xcalloc(1, sizeof *s);
-    s->is_regex = 1;
-    s->pattern = buf_steal(&b);
-    while (isalpha(peekc(p, 0))) {
-        int c = peekc(p, 0);
-        uint32_t fl = c == 'i' ? RL_RE_I : c == 'm' ? RL_RE_M : c == 's' ? RL_RE_S :
-                      c == 'x' ? RL_RE_X : 0;
-        if (fl == 0) {
-            str_free(s);
-            p->tok.line = p->line;
-            p->tok.col = p->col;
-            p->tok.end_col = p->col + 1;
-            bad(p, "unknown regex flag", "flags are i (ignore case), m (multi-line), s (dot matches newline), x (extended)");
-            return;
-        }
-        s->reflags |= fl;
-        adv(p);
-    }
-    p->tok.t = T_REGEX;
-    p->tok.str = s;
-    p->tok.end_col = p->col;
-}
-
-static void
-lex_number(struct parser *p)
-{
-    size_t st = p->pos;
-    char tmp[64];
-    double v;
-
-    if (peekc(p, 0) == '-')
-        adv(p);
-    while (isdigit(peekc(p, 0)) || peekc(p, 0) == '.')
-        adv(p);
-    if (p->pos - st >= sizeof tmp) {
-        bad(p, "number too long", NULL);
-        p->tok.end_col = p->col;
-        return;
-    }
-    memcpy(tmp, p->s + st, p->pos - st);
-    tmp[p->pos - st] = 0;
-    char *end;
-    errno = 0;
-    v = strtod(tmp, &end);
-    if (*end || errno || strcmp(tmp, "-") == 0) {
-        p->tok.end_col = p->col;
-        bad(p, "malformed number", NULL);
-        return;
-    }
-    switch (peekc(p, 0)) {
-    case 'k': case 'K': v *= 1024; adv(p); break;
-    case 'M': v *= 1024 * 1024; adv(p); break;
-    case 'G': v *= 1024.0 * 1024 * 1024; adv(p); break;
-    default: break;
-    }
-    p->tok.end_col = p->col;
-    if (isalnum(peekc(p, 0))) {
-        while (isalnum(peekc(p, 0)))
-            adv(p);
-        p->tok.end_col = p->col;
-        bad(p, "unknown size suffix", "sizes take k, M or G suffixes: 100k, 5M");
-        return;
-    }
-    if (!(v <= MAX_NUM && v >= -MAX_NUM)) {
-        bad(p, "number too large", NULL);
-        return;
-    }
-    p->tok.t = T_NUMBER;
-    p->tok.num = v;
-}
-
-static void
 next(struct parser *p)
 {
-    int c, nl = 0;
-
-    if (p->tok.line) {
-        p->prev_line = p->tok.line;
-        p->prev_end_col = p->tok.end_col;
-    }
-    tok_clear(&p->tok);
-    for (;;) {
-        c = peekc(p, 0);
-        if (c == '\n') {
-            nl = 1;
-            adv(p);
-        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-            adv(p);
-        } else if (c == '#') {
-            while (peekc(p, 0) >= 0 && peekc(p, 0) != '\n')
-                adv(p);
-        } else {
-            break;
-        }
-    }
-    memset(&p->tok, 0, sizeof p->tok);
-    p->tok.line = p->line;
-    p->tok.col = p->col;
-    p->tok.nl_before = nl || p->pos == 0;
-    if (c < 0) {
-        p->tok.t = T_EOF;
-        p->tok.end_col = p->col + 1;
-        return;
-    }
-    if (isalpha(c) || c == '_') {
-        size_t st = p->pos;
-        while (isalnum(peekc(p, 0)) || peekc(p, 0) == '_' || peekc(p, 0) == '-')
-            adv(p);
-        p->tok.t = T_IDENT;
-        p->tok.text = xstrndup(p->s + st, p->pos - st);
-        p->tok.end_col = p->col;
-        return;
-    }
-    if (isdigit(c) || (c == '-' && isdigit(peekc(p, 1)))) {
-        lex_number(p);
-        return;
-    }
-    if (c == '"') {
-        lex_string(p);
-        return;
-    }
-    if (c == '/') {
-        lex_regex(p);
-        return;
-    }
-    adv(p);
-    p->tok.end_col = p->col;
-    switch (c) {
-    case '{': p->tok.t = T_LBRACE; return;
-    case '}': p->tok.t = T_RBRACE; return;
-    case '(': p->tok.t = T_LPAREN; return;
-    case ')': p->tok.t = T_RPAREN; return;
-    case '>': case '<': case '=': case '!':
-        if (peekc(p, 0) == '=') {
-            adv(p);
-            p->tok.end_col = p->col;
-            p->tok.t = T_REL;
-            p->tok.rel = c == '>' ? RL_REL_GE : c == '<' ? RL_REL_LE :
-                         c == '=' ? RL_REL_EQ : RL_REL_NE;
-            return;
-        }
-        if (c == '=') { p->tok.t = T_ASSIGN; return; }
-        if (c == '!') { bad(p, "unexpected '!'", "write 'not' to negate a test, '!=' to compare numbers"); return; }
-        p->tok.t = T_REL;
-        p->tok.rel = c == '>' ? RL_REL_GT : RL_REL_LT;
-        return;
-    case '\'':
-        bad(p, "strings are written in double quotes", "write \"...\"");
-        return;
-    case '&': case '|':
-        bad(p, c == '&' ? "unexpected '&'" : "unexpected '|'",
-            "write 'and' / 'or' to combine tests");
-        return;
-    default:
-        bad(p, "unexpected character", NULL);
-        return;
-    }
+    lex_next(&p->lx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -599,7 +216,7 @@ next(struct parser *p)
 static int
 is_word(const struct parser *p, const char *w)
 {
-    return p->tok.t == T_IDENT && strcmp(p->tok.text, w) == 0;
+    return p->lx.tok.t == T_IDENT && strcmp(p->lx.tok.text, w) == 0;
 }
 
 static const char *
@@ -626,16 +243,16 @@ tok_desc(const struct token *t)
 static void
 unexpected(struct parser *p, const char *expected, const char *help)
 {
-    if (p->tok.t == T_BAD)
-        err_tok(p, p->tok.help, "%s", p->tok.text);
-    else if ((p->tok.nl_before || p->tok.t == T_EOF) && p->prev_line > 0)
+    if (p->lx.tok.t == T_BAD)
+        err_tok(p, p->lx.tok.help, "%s", p->lx.tok.text);
+    else if ((p->lx.tok.nl_before || p->lx.tok.t == T_EOF) && p->lx.prev_line > 0)
         /* nothing more on the line: point just after its last token */
-        diag_at(p, RL_SEV_ERROR, p->prev_line, p->prev_end_col, p->prev_end_col + 1,
+        diag_at(p, RL_SEV_ERROR, p->lx.prev_line, p->lx.prev_end_col, p->lx.prev_end_col + 1,
                 help, "expected %s at the end of the line", expected);
-    else if (p->tok.t == T_IDENT)
-        err_tok(p, help, "expected %s, found '%s'", expected, p->tok.text);
+    else if (p->lx.tok.t == T_IDENT)
+        err_tok(p, help, "expected %s, found '%s'", expected, p->lx.tok.text);
     else
-        err_tok(p, help, "expected %s, found %s", expected, tok_desc(&p->tok));
+        err_tok(p, help, "expected %s, found %s", expected, tok_desc(&p->lx.tok));
 }
 
 /* Skip to the start of the next line (or a '}' / end).  When the skipped
@@ -646,15 +263,15 @@ sync_line(struct parser *p)
     int open = 0, moved = 0;
 
     for (;;) {
-        if (p->tok.t == T_EOF)
+        if (p->lx.tok.t == T_EOF)
             break;
-        if (p->tok.t == T_RBRACE && open == 0)
+        if (p->lx.tok.t == T_RBRACE && open == 0)
             break;              /* it closes an enclosing block */
-        if (moved && p->tok.nl_before && open == 0)
+        if (moved && p->lx.tok.nl_before && open == 0)
             break;
-        if (p->tok.t == T_LBRACE)
+        if (p->lx.tok.t == T_LBRACE)
             open++;
-        else if (p->tok.t == T_RBRACE)
+        else if (p->lx.tok.t == T_RBRACE)
             open--;
         next(p);
         moved = 1;
@@ -664,12 +281,12 @@ sync_line(struct parser *p)
 static struct ast_str *
 take_str(struct parser *p)
 {
-    struct ast_str *s = p->tok.str;
+    struct ast_str *s = p->lx.tok.str;
 
-    s->line = p->tok.line;
-    s->col = p->tok.col;
-    s->end_col = p->tok.end_col;
-    p->tok.str = NULL;
+    s->line = p->lx.tok.line;
+    s->col = p->lx.tok.col;
+    s->end_col = p->lx.tok.end_col;
+    p->lx.tok.str = NULL;
     next(p);
     return s;
 }
@@ -678,9 +295,9 @@ take_str(struct parser *p)
 static struct ast_str *
 expect_string(struct parser *p, const char *what, const char *help)
 {
-    if (p->tok.t == T_STRING)
+    if (p->lx.tok.t == T_STRING)
         return take_str(p);
-    if (p->tok.t == T_REGEX) {
+    if (p->lx.tok.t == T_REGEX) {
         err_tok(p, help ? help : "only 'matches' takes a /regex/; write the text in double quotes",
                 "expected %s, found a regex", what);
         return NULL;
@@ -694,7 +311,7 @@ str_of_text(const char *s, const struct token *t)
 {
     struct ast_str *r = xcalloc(1, sizeof *r);
 
-    add_part(r, RL_TP_LIT, s, strlen(s), 0);
+    ast_str_add(r, RL_TP_LIT, s, strlen(s), 0);
     r->line = t->line;
     r->col = t->col;
     r->end_col = t->end_col;
@@ -703,7 +320,8 @@ str_of_text(const char *s, const struct token *t)
 
 static struct ast *parse_cond(struct parser *p);
 
-/* [not] CMP OPERAND, or `exists` when allow_exists. */
+/* cmp   := ['not'] ( 'exists' | 'is' ['not'] STRING | 'contains' STRING
+ *          | 'glob' STRING | 'matches' REGEX )      (exists: header only) */
 static int
 parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
 {
@@ -715,8 +333,8 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
         *neg = 1;
         next(p);
     }
-    if (p->tok.t != T_IDENT) {
-        if (p->tok.t == T_REL)
+    if (p->lx.tok.t != T_IDENT) {
+        if (p->lx.tok.t == T_REL)
             unexpected(p, "a comparison (is, contains, matches, glob)",
                        "'==' and friends compare numbers; for text write 'is \"...\"'");
         else
@@ -724,7 +342,7 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
         return -1;
     }
     for (int i = 0; i < RL_CMP_COUNT; i++) {
-        if (strcmp(p->tok.text, rl_cmp_names[i]) != 0)
+        if (strcmp(p->lx.tok.text, rl_cmp_names[i]) != 0)
             continue;
         if (i == RL_CMP_EXISTS && !allow_exists) {
             err_tok(p, NULL, "'exists' applies to header tests only");
@@ -739,11 +357,11 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
         if (i == RL_CMP_EXISTS)
             return 0;
         if (i == RL_CMP_MATCHES) {
-            if (p->tok.t == T_REGEX) {
+            if (p->lx.tok.t == T_REGEX) {
                 a->s2 = take_str(p);
                 return 0;
             }
-            if (p->tok.t == T_STRING) {
+            if (p->lx.tok.t == T_STRING) {
                 err_tok(p, "write the pattern between slashes: /.../ (flags after it: /.../i)",
                         "'matches' takes a regex, found a string");
                 return -1;
@@ -756,9 +374,9 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
                               "to compare with a regex, write 'matches /.../'");
         return a->s2 ? 0 : -1;
     }
-    err_tok(p, suggest(p->tok.text, cmps, hb, sizeof hb),
+    err_tok(p, suggest(p->lx.tok.text, cmps, hb, sizeof hb),
             "unknown comparison '%s' (expected is, contains, matches, glob%s)",
-            p->tok.text, allow_exists ? " or exists" : "");
+            p->lx.tok.text, allow_exists ? " or exists" : "");
     return -1;
 }
 
@@ -776,14 +394,15 @@ negate(struct parser *p, struct ast *a, int neg)
     return n;
 }
 
+/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user' ] */
 static int
 parse_part(struct parser *p, struct ast *a)
 {
     a->part = RL_PART_ALL;
-    if (p->tok.t != T_IDENT)
+    if (p->lx.tok.t != T_IDENT)
         return 0;
     for (int i = 0; i < RL_PART_COUNT; i++)
-        if (strcmp(p->tok.text, rl_part_names[i]) == 0) {
+        if (strcmp(p->lx.tok.text, rl_part_names[i]) == 0) {
             a->part = i;
             next(p);
             return 0;
@@ -791,31 +410,347 @@ parse_part(struct parser *p, struct ast *a)
     return 0;
 }
 
+/* rel   := ( '>' | '>=' | '<' | '<=' | '==' | '!=' ) NUMBER */
 static int
 parse_rel(struct parser *p, struct ast *a, const char *what)
 {
-    if (p->tok.t != T_REL) {
+    if (p->lx.tok.t != T_REL) {
         unexpected(p, "a comparison (>, >=, <, <=, ==, !=)",
                    what);
         return -1;
     }
-    a->rel = p->tok.rel;
+    a->rel = p->lx.tok.rel;
     next(p);
-    if (p->tok.t != T_NUMBER) {
+    if (p->lx.tok.t != T_NUMBER) {
         unexpected(p, "a number", "sizes take k, M or G suffixes: 100k, 5M");
         return -1;
     }
-    a->num = p->tok.num;
+    a->num = p->lx.tok.num;
     a->has_num = 1;
-    a->end_col = p->tok.end_col;
+    a->end_col = p->lx.tok.end_col;
     next(p);
     return 0;
 }
 
+_Static_assert(sizeof ((struct ast *)0)->bargs / sizeof ((struct ast *)0)->bargs[0] ==
+               RL_BI_MAX_ARGS, "ast bargs and RL_BI_MAX_ARGS differ");
+
+/* The identifier after the current token, read ahead in the source
+ * without consuming it (for fields of several words, "declared type");
+ * "" when the next thing is not an identifier on the same line. */
+static void
+peek_word(const struct parser *p, char *out, size_t n)
+{
+    size_t i = p->lx.pos, k = 0;
+
+    while (i < p->lx.len && (p->lx.s[i] == ' ' || p->lx.s[i] == '\t'))
+        i++;
+    while (i < p->lx.len && k + 1 < n &&
+           (isalnum((unsigned char)p->lx.s[i]) || p->lx.s[i] == '_' || p->lx.s[i] == '-'))
+        out[k++] = p->lx.s[i++];
+    if (i < p->lx.len && k + 1 >= n)
+        k = 0;                  /* too long to be a field word */
+    out[k] = '\0';
+}
+
+/* Whether field f (one or two words) starts at the current token. */
+static int
+field_here(const struct parser *p, const char *f)
+{
+    const char *sp = strchr(f, ' ');
+    char w2[40];
+
+    if (p->lx.tok.t != T_IDENT)
+        return 0;
+    if (sp == NULL)
+        return strcmp(p->lx.tok.text, f) == 0;
+    if (strlen(p->lx.tok.text) != (size_t)(sp - f) || strncmp(p->lx.tok.text, f, (size_t)(sp - f)) != 0)
+        return 0;
+    peek_word(p, w2, sizeof w2);
+    return strcmp(w2, sp + 1) == 0;
+}
+
+/* The field of b at the current token (longest first), or -1. */
+static int
+find_field(const struct parser *p, const struct rl_builtin *b)
+{
+    int best = -1;
+
+    for (int i = 0; b->fields && b->fields[i]; i++)
+        if (field_here(p, b->fields[i]) &&
+            (best < 0 || strlen(b->fields[i]) > strlen(b->fields[best])))
+            best = i;
+    return best;
+}
+
+/* Whether item it of a form can start at the current token. */
+static int
+item_starts(const struct parser *p, const struct rl_builtin *b, const struct rl_bi_item *it)
+{
+    switch (it->kind) {
+    case RL_BI_WORD: case RL_BI_OPT_WORD: return is_word(p, it->word);
+    case RL_BI_FIELD: case RL_BI_OPT_FIELD: return find_field(p, b) >= 0;
+    case RL_BI_TEXT:
+        if (p->lx.tok.t != T_IDENT)
+            return 0;
+        if (strcmp(p->lx.tok.text, "not") == 0)
+            return 1;
+        for (int i = RL_CMP_IS; i < RL_CMP_COUNT; i++)
+            if (strcmp(p->lx.tok.text, rl_cmp_names[i]) == 0)
+                return 1;
+        return 0;
+    case RL_BI_NUM: return p->lx.tok.t == T_REL;
+    case RL_BI_STR: return p->lx.tok.t == T_STRING;
+    case RL_BI_RAW: return p->lx.tok.t != T_EOF && !p->lx.tok.nl_before;
+    }
+    return 0;
+}
+
+/* How a form starts, for "expected ...": its first word, a field list,
+ * or the kind of its first item. */
+static void
+form_start_desc(const struct rl_builtin *b, const struct rl_bi_item *it, struct buf *out)
+{
+    switch (it->kind) {
+    case RL_BI_WORD: case RL_BI_OPT_WORD: buf_printf(out, "'%s'", it->word); break;
+    case RL_BI_FIELD: case RL_BI_OPT_FIELD:
+        for (int i = 0; b->fields && b->fields[i]; i++)
+            buf_printf(out, "%s'%s'", i ? ", " : "", b->fields[i]);
+        break;
+    case RL_BI_TEXT: buf_adds(out, "a comparison (is, contains, matches, glob)"); break;
+    case RL_BI_NUM: buf_adds(out, "a comparison (>, >=, <, <=, ==, !=) and a number"); break;
+    case RL_BI_STR: buf_adds(out, "a string in double quotes"); break;
+    case RL_BI_RAW: buf_adds(out, "a value"); break;
+    }
+}
+
+/* A form as users write it: "envelope from [all|localpart|...]
+ * is|contains|matches|glob \"...\"". */
+static void
+form_usage(const struct rl_builtin *b, int form, struct buf *out)
+{
+    struct rl_bi_item it[RL_BI_MAX_ITEMS];
+    int n = rl_bi_form_parse(b->forms[form].syntax, it, RL_BI_MAX_ITEMS, NULL, NULL);
+
+    buf_adds(out, b->name);
+    for (int i = 0; i < n; i++) {
+        switch (it[i].kind) {
+        case RL_BI_WORD: buf_printf(out, " %s", it[i].word); break;
+        case RL_BI_OPT_WORD:
+            buf_printf(out, "%s%s%s", i > 0 && it[i - 1].kind == RL_BI_OPT_WORD &&
+                       it[i - 1].group == it[i].group ? " " : " [", it[i].word,
+                       i + 1 < n && it[i + 1].kind == RL_BI_OPT_WORD &&
+                       it[i + 1].group == it[i].group ? "" : "]");
+            break;
+        case RL_BI_FIELD: case RL_BI_OPT_FIELD:
+            buf_adds(out, it[i].kind == RL_BI_OPT_FIELD ? " [" : " ");
+            for (int f = 0; b->fields && b->fields[f]; f++)
+                buf_printf(out, "%s%s", f ? "|" : "", b->fields[f]);
+            if (it[i].kind == RL_BI_OPT_FIELD)
+                buf_addc(out, ']');
+            break;
+        case RL_BI_TEXT: buf_adds(out, " is|contains|matches|glob \"...\""); break;
+        case RL_BI_NUM: buf_adds(out, " >|>=|<|<=|==|!= NUMBER"); break;
+        case RL_BI_STR: buf_adds(out, " \"...\""); break;
+        case RL_BI_RAW: buf_adds(out, " VALUE"); break;
+        }
+    }
+}
+
+/* A RAW argument: the builtin scans the source text itself from the
+ * start of the current token; the lexer resumes after what it took. */
+static struct ast_str *
+parse_raw(struct parser *p, const struct rl_builtin *b, int arg)
+{
+    struct buf val = BUF_INIT;
+    char err[160] = "";
+    size_t end = p->lx.tok.off;
+    ssize_t n;
+    struct ast_str *r;
+    struct token start = p->lx.tok;
+
+    while (end < p->lx.len && p->lx.s[end] != '\n' && p->lx.s[end] != '#' && p->lx.s[end] != '{')
+        end++;
+    n = b->scan_raw ? b->scan_raw(arg, p->lx.s + p->lx.tok.off, end - p->lx.tok.off, &val,
+                                  err, sizeof err) : -1;
+    if (n <= 0) {
+        err_tok(p, NULL, "%s", err[0] ? err : "expected a value here");
+        buf_free(&val);
+        return NULL;
+    }
+    /* Re-lex from the end of what the builtin consumed. */
+    p->lx.pos = p->lx.tok.off;
+    p->lx.line = p->lx.tok.line;
+    p->lx.col = p->lx.tok.col;
+    for (ssize_t i = 0; i < n; i++)
+        lex_adv(&p->lx);
+    r = xcalloc(1, sizeof *r);
+    ast_str_add(r, RL_TP_LIT, val.data ? val.data : "", val.len, 0);
+    r->line = start.line;
+    r->col = start.col;
+    r->end_col = p->lx.col;
+    buf_free(&val);
+    next(p);
+    return r;
+}
+
+/* builtin := NAME form, form from the builtin's syntax strings: a call of builtin bi, checked against its forms
+ * (builtins/registry.h): the first form whose first item fits the
+ * current word is taken, then every item must follow. */
+static struct ast *
+parse_builtin(struct parser *p, const struct token *t, int bi)
+{
+    const struct rl_builtin *b = rl_builtins[bi];
+    struct rl_bi_item items[RL_BI_MAX_ITEMS];
+    struct ast *a;
+    int nitems = -1, form = -1, neg = 0;
+
+    if (b->eval == NULL) {
+        char help[200];
+        snprintf(help, sizeof help, "'%s' would test %s; weir-rules(5) lists the tests "
+                 "this version has", b->name, b->summary);
+        err_tok(p, help, "'%s' is not available in this version of weir", b->name);
+        return NULL;
+    }
+    next(p);
+    for (int f = 0; b->forms[f].syntax; f++) {
+        nitems = rl_bi_form_parse(b->forms[f].syntax, items, RL_BI_MAX_ITEMS, NULL, NULL);
+        if (nitems > 0 && item_starts(p, b, &items[0])) {
+            form = f;
+            break;
+        }
+        if (nitems == 0) {      /* a form that is only the name */
+            form = f;
+            break;
+        }
+    }
+    if (form < 0) {
+        struct buf exp = BUF_INIT, help = BUF_INIT;
+
+        for (int f = 0; b->forms[f].syntax; f++) {
+            struct rl_bi_item it[RL_BI_MAX_ITEMS];
+
+            if (rl_bi_form_parse(b->forms[f].syntax, it, RL_BI_MAX_ITEMS, NULL, NULL) <= 0)
+                continue;
+            if (f)
+                buf_adds(&exp, b->forms[f + 1].syntax ? ", " : " or ");
+            form_start_desc(b, &it[0], &exp);
+        }
+        buf_printf(&exp, " after '%s'", b->name);
+        buf_adds(&help, "usage: ");
+        form_usage(b, 0, &help);
+        unexpected(p, exp.data, help.data);
+        buf_free(&exp);
+        buf_free(&help);
+        return NULL;
+    }
+    a = node(p, A_BUILTIN, t);
+    a->builtin = bi;
+    a->which = form;
+    for (int i = 0; i < nitems; i++) {
+        const struct rl_bi_item *it = &items[i];
+
+        switch (it->kind) {
+        case RL_BI_WORD:
+            if (!is_word(p, it->word)) {
+                char e[48];
+                snprintf(e, sizeof e, "'%s'", it->word);
+                unexpected(p, e, NULL);
+                goto fail;
+            }
+            next(p);
+            break;
+        case RL_BI_OPT_WORD:
+            if (!is_word(p, it->word)) {
+                if (i > 0 && items[i - 1].kind == RL_BI_OPT_WORD &&
+                    items[i - 1].group == it->group && (a->bflags & (1u << it->group))) {
+                    char e[48];
+                    snprintf(e, sizeof e, "'%s'", it->word);
+                    unexpected(p, e, NULL);
+                    goto fail;
+                }
+                /* group absent: skip its remaining words */
+                while (i + 1 < nitems && items[i + 1].kind == RL_BI_OPT_WORD &&
+                       items[i + 1].group == it->group)
+                    i++;
+                break;
+            }
+            a->bflags |= 1u << it->group;
+            next(p);
+            break;
+        case RL_BI_FIELD: case RL_BI_OPT_FIELD: {
+            int f = find_field(p, b);
+
+            if (f < 0 && it->kind == RL_BI_FIELD) {
+                struct buf exp = BUF_INIT;
+                form_start_desc(b, it, &exp);
+                unexpected(p, exp.data, NULL);
+                buf_free(&exp);
+                goto fail;
+            }
+            a->part = f < 0 ? 0 : f;
+            if (f >= 0) {
+                if (strchr(b->fields[f], ' '))
+                    next(p);
+                next(p);
+            }
+            break;
+        }
+        case RL_BI_TEXT:
+            if (parse_cmp(p, a, 0, &neg) < 0)
+                goto fail;
+            break;
+        case RL_BI_NUM: {
+            char e[80];
+            snprintf(e, sizeof e, "e.g. %s > 5", b->name);
+            if (parse_rel(p, a, e) < 0)
+                goto fail;
+            break;
+        }
+        case RL_BI_STR:
+            if ((a->bargs[it->arg] = expect_string(p, "a string in double quotes", NULL)) == NULL)
+                goto fail;
+            break;
+        case RL_BI_RAW:
+            if ((a->bargs[it->arg] = parse_raw(p, b, it->arg)) == NULL)
+                goto fail;
+            break;
+        }
+    }
+    if (b->check) {
+        struct rl_bi_call call = { .form = form, .id = b->forms[form].id, .field = a->part,
+                                   .flags = a->bflags, .cmp = a->cmp, .rel = a->rel,
+                                   .num = a->num };
+        const char *help = NULL, *msg;
+
+        for (int i = 0; i < RL_BI_MAX_ARGS; i++) {
+            const struct ast_str *as = a->bargs[i];
+            if (as && as->n == 1 && as->v[0].kind == RL_TP_LIT) {
+                call.arg[i] = as->v[0].s;
+                call.arglen[i] = as->v[0].len;
+            } else if (as && as->n == 0) {
+                call.arg[i] = "";
+            }
+        }
+        if ((msg = b->check(&call, &help)) != NULL) {
+            diag_at(p, RL_SEV_ERROR, t->line, t->col, p->lx.prev_end_col, help, "%s", msg);
+            ast_free(a);
+            return NULL;
+        }
+    }
+    return negate(p, a, neg);
+fail:
+    ast_free(a);
+    return NULL;
+}
+
+/* test  := '(' cond ')' | 'true' | 'false'
+ *        | 'header' ['raw'] STRING cmp | 'address' STRING part cmp
+ *        | 'score' rel | BUILTIN form            (parse_builtin) */
 static struct ast *
 parse_test(struct parser *p)
 {
-    struct token t = p->tok;
+    struct token t = p->lx.tok;
     struct ast *a;
     int neg = 0, bi;
     char hb[64];
@@ -828,7 +763,7 @@ parse_test(struct parser *p)
                     "condition has more than %d tests", MAX_TERMS);
         return NULL;
     }
-    if (p->tok.t == T_LPAREN) {
+    if (p->lx.tok.t == T_LPAREN) {
         if (++p->nest > MAX_NEST) {
             err_tok(p, NULL, "parentheses nested too deeply");
             return NULL;
@@ -838,7 +773,7 @@ parse_test(struct parser *p)
         p->nest--;
         if (a == NULL)
             return NULL;
-        if (p->tok.t != T_RPAREN) {
+        if (p->lx.tok.t != T_RPAREN) {
             unexpected(p, "')'", "every '(' needs a matching ')'");
             ast_free(a);
             return NULL;
@@ -846,8 +781,8 @@ parse_test(struct parser *p)
         next(p);
         return a;
     }
-    if (p->tok.t != T_IDENT) {
-        if (p->tok.t == T_LBRACE)
+    if (p->lx.tok.t != T_IDENT) {
+        if (p->lx.tok.t == T_LBRACE)
             err_tok(p, "write a test after 'if', e.g. header \"Subject\" contains \"x\"",
                     "expected a test, found '{'");
         else
@@ -855,7 +790,7 @@ parse_test(struct parser *p)
         return NULL;
     }
     if (is_word(p, "true") || is_word(p, "false")) {
-        a = node(p, is_word(p, "true") ? A_TRUE : A_FALSE, &p->tok);
+        a = node(p, is_word(p, "true") ? A_TRUE : A_FALSE, &p->lx.tok);
         next(p);
         return a;
     }
@@ -883,68 +818,39 @@ parse_test(struct parser *p)
             goto fail;
         return negate(p, a, neg);
     }
-    if (is_word(p, "envelope")) {
-        a = node(p, A_ENVELOPE, &t);
+    if (is_word(p, "score")) {
+        a = node(p, A_SCORE_IS, &t);
         next(p);
-        if (is_word(p, "from") || is_word(p, "sender"))
-            a->which = 0;
-        else if (is_word(p, "to") || is_word(p, "recipient"))
-            a->which = 1;
-        else {
-            unexpected(p, "'from' or 'to' after 'envelope'", NULL);
-            goto fail;
-        }
-        next(p);
-        parse_part(p, a);
-        if (parse_cmp(p, a, 0, &neg) < 0)
-            goto fail;
-        return negate(p, a, neg);
-    }
-    if (is_word(p, "string")) {
-        a = node(p, A_STRING, &t);
-        next(p);
-        if ((a->s1 = expect_string(p, "a string to test", NULL)) == NULL)
-            goto fail;
-        if (parse_cmp(p, a, 0, &neg) < 0)
-            goto fail;
-        return negate(p, a, neg);
-    }
-    if (is_word(p, "size") || is_word(p, "score")) {
-        a = node(p, is_word(p, "size") ? A_SIZE : A_SCORE_IS, &t);
-        next(p);
-        if (parse_rel(p, a, a->kind == A_SIZE ? "e.g. size > 5M" : "e.g. score >= 5") < 0)
+        if (parse_rel(p, a, "e.g. score >= 5") < 0)
             goto fail;
         return a;
     }
-    if ((bi = rl_builtin_find(p->tok.text)) >= 0) {
-        const struct rl_builtin *b = rl_builtins[bi];
-        if (b->values == NULL) {
-            char help[160];
-            snprintf(help, sizeof help, "'%s' (%s) comes with %s", b->name,
-                     b->summary, b->issue ? b->issue : "a later version");
-            err_tok(p, help, "'%s' is not available in this build", b->name);
-            return NULL;
-        }
-        a = node(p, A_BUILTIN, &t);
-        a->builtin = bi;
-        next(p);
-        if (parse_cmp(p, a, 0, &neg) < 0)
-            goto fail;
-        return negate(p, a, neg);
+    if ((bi = rl_builtin_find(p->lx.tok.text)) >= 0)
+        return parse_builtin(p, &t, bi);
+    {
+        const char *words[64];
+        size_t n = 0;
+
+        for (size_t w = 0; test_words[w] && n + 1 < sizeof words / sizeof words[0]; w++)
+            words[n++] = test_words[w];
+        for (size_t w = 0; w < rl_nbuiltins && n + 1 < sizeof words / sizeof words[0]; w++)
+            words[n++] = rl_builtins[w]->name;
+        words[n] = NULL;
+        err_tok(p, suggest(p->lx.tok.text, words, hb, sizeof hb),
+                "unknown test '%s'", p->lx.tok.text);
     }
-    err_tok(p, suggest(p->tok.text, test_words, hb, sizeof hb),
-            "unknown test '%s'", p->tok.text);
     return NULL;
 fail:
     ast_free(a);
     return NULL;
 }
 
+/* not   := 'not' not | test */
 static struct ast *
 parse_not(struct parser *p)
 {
     if (is_word(p, "not")) {
-        struct ast *a = node(p, A_NOT, &p->tok);
+        struct ast *a = node(p, A_NOT, &p->lx.tok);
         if (++p->nest > MAX_NEST) {
             err_tok(p, NULL, "'not' nested too deeply");
             free(a);
@@ -962,13 +868,14 @@ parse_not(struct parser *p)
     return parse_test(p);
 }
 
+/* and   := not { 'and' not } */
 static struct ast *
 parse_and(struct parser *p)
 {
     struct ast *l = parse_not(p);
 
     while (l && is_word(p, "and")) {
-        struct ast *a = node(p, A_AND, &p->tok);
+        struct ast *a = node(p, A_AND, &p->lx.tok);
         next(p);
         a->l = l;
         a->r = parse_not(p);
@@ -981,13 +888,14 @@ parse_and(struct parser *p)
     return l;
 }
 
+/* cond  := and { 'or' and } */
 static struct ast *
 parse_cond(struct parser *p)
 {
     struct ast *l = parse_and(p);
 
     while (l && is_word(p, "or")) {
-        struct ast *a = node(p, A_OR, &p->tok);
+        struct ast *a = node(p, A_OR, &p->lx.tok);
         next(p);
         a->l = l;
         a->r = parse_and(p);
@@ -1004,18 +912,18 @@ parse_cond(struct parser *p)
 
 static struct ast *parse_stmts(struct parser *p, int in_block);
 
-/* '{' statements '}'; returns the list; *okp 0 on a missing brace. */
+/* block := '{' stmts '}'; returns the list; *okp 0 on a missing brace. */
 static struct ast *
 parse_block(struct parser *p, int *okp)
 {
-    struct token open = p->tok;
+    struct token open = p->lx.tok;
     struct ast *body;
 
     *okp = 1;
-    if (p->tok.t != T_LBRACE) {
-        if (p->tok.t == T_IDENT && (is_word(p, "then") || is_word(p, "do")))
+    if (p->lx.tok.t != T_LBRACE) {
+        if (p->lx.tok.t == T_IDENT && (is_word(p, "then") || is_word(p, "do")))
             err_tok(p, "blocks are written in braces: if ... { ... }",
-                    "expected '{', found '%s'", p->tok.text);
+                    "expected '{', found '%s'", p->lx.tok.text);
         else
             unexpected(p, "'{'", "blocks are written in braces: if ... { ... }");
         *okp = 0;
@@ -1029,7 +937,7 @@ parse_block(struct parser *p, int *okp)
     next(p);
     body = parse_stmts(p, 1);
     p->nest--;
-    if (p->tok.t != T_RBRACE) {
+    if (p->lx.tok.t != T_RBRACE) {
         diag_at(p, RL_SEV_ERROR, open.line, open.col, open.end_col,
                 "add the '}' that closes this block", "unclosed '{'");
         *okp = 0;
@@ -1042,6 +950,7 @@ parse_block(struct parser *p, int *okp)
 static struct ast *parse_if(struct parser *p);
 static struct ast *parse_if1(struct parser *p);
 
+/* if    := 'if' cond block { 'elif' cond block } [ 'else' block ] */
 static struct ast *
 parse_if(struct parser *p)
 {
@@ -1058,10 +967,11 @@ parse_if(struct parser *p)
     return a;
 }
 
+/* one 'if'/'elif' arm and what follows it (see parse_if) */
 static struct ast *
 parse_if1(struct parser *p)
 {
-    struct ast *a = node(p, A_IF, &p->tok);
+    struct ast *a = node(p, A_IF, &p->lx.tok);
     int okb;
 
     next(p);
@@ -1158,6 +1068,7 @@ resolve_path(const char *base, const struct ast_str *s)
 static int parse_file(struct parser *p, const char *path, const char *text,
                       size_t len, struct ast **out);
 
+/* incl  := 'include' STRING          (read through the host, spliced in) */
 static struct ast *
 parse_include(struct parser *p)
 {
@@ -1174,7 +1085,7 @@ parse_include(struct parser *p)
         if (s->v[i].kind != RL_TP_LIT) {
             diag_at(p, RL_SEV_ERROR, s->line, s->col, s->end_col, NULL,
                     "an include file name cannot contain '${...}'");
-            str_free(s);
+            ast_str_free(s);
             return NULL;
         }
     path = resolve_path(p->f->src[p->file].path, s);
@@ -1209,7 +1120,7 @@ parse_include(struct parser *p)
     {
         struct parser sub = *p;
 
-        memset(&sub.tok, 0, sizeof sub.tok);
+        memset(&sub.lx.tok, 0, sizeof sub.lx.tok);
         sub.depth = p->depth + 1;
         sub.errors = 0;
         sub.nest = 0;
@@ -1221,28 +1132,60 @@ parse_include(struct parser *p)
 out:
     buf_free(&content);
     free(path);
-    str_free(s);
+    ast_str_free(s);
     return list;
+}
+
+/* The first kind whose keyword is w (actions.def), or 0. */
+static unsigned
+action_word(const char *w)
+{
+    for (unsigned k = 1; k < ACT_COUNT; k++)
+        if (strcmp(actions_table[k].word, w) == 0)
+            return k;
+    return 0;
 }
 
 static int
 is_action_word(const char *w)
 {
-    static const char *const acts[] = {
-        "file", "discard", "bounce", "defer", "fakebounce", "reply", "forward",
-        "pipe", "filter", "header", "log", "score", NULL
-    };
-    for (size_t i = 0; acts[i]; i++)
-        if (strcmp(acts[i], w) == 0)
-            return 1;
-    return 0;
+    return action_word(w) != 0 || strcmp(w, "score") == 0;
 }
 
+/* From actions.def: "'add', 'set' or 'remove'" (the sub-words of `word`)
+ * or, with word NULL, "file, forward and pipe" (the keywords of the kinds
+ * with prop). */
+static void
+action_words(struct buf *b, const char *word, unsigned prop)
+{
+    const char *v[ACT_COUNT];
+    size_t n = 0;
+
+    for (unsigned k = 1; k < ACT_COUNT; k++) {
+        const struct action_info *ai = &actions_table[k];
+
+        if (word ? strcmp(ai->word, word) == 0 && ai->sub : (ai->props & prop) != 0)
+            v[n++] = word ? ai->sub : ai->word;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%s%s%s", i == 0 ? "" : i + 1 < n ? ", " : word ? " or " : " and ",
+                   word ? "'" : "", v[i], word ? "'" : "");
+}
+
+/* act   := 'file' STRING | 'discard' | 'bounce' [STRING] | 'defer' [STRING]
+ *        | 'fakebounce' [STRING]
+ *        | 'reply' { 'days' NUMBER | 'subject' STRING | 'from' STRING | 'text' STRING }
+ *        | 'forward' STRING | 'pipe' STRING | 'filter' STRING
+ *        | 'header' ('add'|'set') STRING STRING | 'header' 'remove' STRING
+ *        | 'log' STRING | 'score' NUMBER [STRING]
+ *   (after 'copy' and/or 'final' where the action allows them) */
 static struct ast *
 parse_action(struct parser *p, unsigned flags, const struct token *start)
 {
     struct ast *a = node(p, A_ACTION, start);
-    const char *w = p->tok.text;
+    const char *w = p->lx.tok.text;
+    const struct action_info *ai;
+    unsigned k;
 
     a->flags = flags;
     if (strcmp(w, "score") == 0) {
@@ -1252,16 +1195,16 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
             goto fail;
         }
         next(p);
-        if (p->tok.t == T_REL) {
+        if (p->lx.tok.t == T_REL) {
             err_tok(p, "tests go after 'if': if score >= 5 { ... }",
-                    "'score %s' is a test, not a statement", rl_rel_names[p->tok.rel]);
+                    "'score %s' is a test, not a statement", rl_rel_names[p->lx.tok.rel]);
             goto fail;
         }
-        if (p->tok.t != T_NUMBER) {
+        if (p->lx.tok.t != T_NUMBER) {
             unexpected(p, "a number of points", "e.g. score 3 \"reason\"");
             goto fail;
         }
-        a->num = p->tok.num;
+        a->num = p->lx.tok.num;
         a->has_num = 1;
         next(p);
         if ((a->s1 = expect_string(p, "a reason in double quotes",
@@ -1269,79 +1212,67 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
             goto fail;
         return a;
     }
-    if (strcmp(w, "file") == 0) {
-        a->act = ACT_FILE;
-        next(p);
-        if ((a->s1 = expect_string(p, "a folder in double quotes",
-                                   "e.g. file \"~/Maildir/.Lists/\"")) == NULL)
-            goto fail;
-    } else if (strcmp(w, "discard") == 0 || strcmp(w, "fakebounce") == 0) {
-        a->act = w[0] == 'd' ? ACT_DISCARD : ACT_FAKEBOUNCE;
-        next(p);
-    } else if (strcmp(w, "bounce") == 0 || strcmp(w, "defer") == 0) {
-        a->act = w[0] == 'b' ? ACT_BOUNCE : ACT_DEFER;
-        next(p);
-        if (p->tok.t == T_STRING && !p->tok.nl_before)
-            a->s2 = take_str(p);
-    } else if (strcmp(w, "forward") == 0 || strcmp(w, "pipe") == 0 ||
-               strcmp(w, "filter") == 0) {
-        a->act = w[0] == 'f' && w[1] == 'o' ? ACT_FORWARD : w[0] == 'p' ? ACT_PIPE : ACT_FILTER;
-        next(p);
-        if ((a->s1 = expect_string(p, a->act == ACT_FORWARD ? "an address in double quotes"
-                                                            : "a command in double quotes",
-                                   NULL)) == NULL)
-            goto fail;
-    } else if (strcmp(w, "log") == 0) {
-        a->act = ACT_LOG;
-        next(p);
-        if ((a->s2 = expect_string(p, "a text in double quotes", NULL)) == NULL)
-            goto fail;
-    } else if (strcmp(w, "header") == 0) {
-        next(p);
-        if (is_word(p, "add") || is_word(p, "set")) {
-            a->act = is_word(p, "add") ? ACT_HEADER_ADD : ACT_HEADER_SET;
-            next(p);
-            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL ||
-                (a->s2 = expect_string(p, "a header value in double quotes",
-                                       "e.g. header add \"X-Spam\" \"yes\"")) == NULL)
-                goto fail;
-        } else if (is_word(p, "remove")) {
-            a->act = ACT_HEADER_REMOVE;
-            next(p);
-            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
-                goto fail;
-        } else {
-            unexpected(p, "'add', 'set' or 'remove' after 'header'",
-                       "header tests go after 'if'");
+    /* the keyword (and sub-keyword) name the kind; the arguments follow
+     * its row of actions.def */
+    k = action_word(w);
+    next(p);
+    if (actions_table[k].sub) {
+        const char *word = actions_table[k].word;
+
+        while (k < ACT_COUNT && !(strcmp(actions_table[k].word, word) == 0 &&
+                                  is_word(p, actions_table[k].sub)))
+            k++;
+        if (k == ACT_COUNT) {
+            struct buf e = BUF_INIT, h = BUF_INIT;
+
+            action_words(&e, word, 0);
+            buf_printf(&e, " after '%s'", word);
+            buf_printf(&h, "%s tests go after 'if'", word);
+            unexpected(p, e.data, h.data);
+            buf_free(&e);
+            buf_free(&h);
             goto fail;
         }
-    } else if (strcmp(w, "reply") == 0) {
-        a->act = ACT_REPLY;
         next(p);
+    }
+    ai = &actions_table[k];
+    a->act = (int)k;
+    if (k != ACT_REPLY) {
+        if ((ai->c == ACT_O_TARGET || ai->c == ACT_O_NAME) &&
+            (a->s1 = expect_string(p, ai->c_expected, ai->c_help)) == NULL)
+            goto fail;
+        if (ai->d == ACT_O_TEXT_OPT) {
+            if (p->lx.tok.t == T_STRING && !p->lx.tok.nl_before)
+                a->s2 = take_str(p);
+        } else if (ai->d != ACT_O_NONE &&
+                   (a->s2 = expect_string(p, ai->d_expected, ai->d_help)) == NULL)
+            goto fail;
+    } else {
+        /* reply [days N] [subject "s"] [from "addr"] text "body", any order */
         for (;;) {
             if (is_word(p, "days")) {
                 next(p);
-                if (p->tok.t != T_NUMBER || p->tok.num < 0 || p->tok.num > 1e6 || p->tok.num != (double)(long)p->tok.num) {
+                if (p->lx.tok.t != T_NUMBER || p->lx.tok.num < 0 || p->lx.tok.num > 1e6 || p->lx.tok.num != (double)(long)p->lx.tok.num) {
                     unexpected(p, "a whole number of days", NULL);
                     goto fail;
                 }
-                a->num = p->tok.num;
+                a->num = p->lx.tok.num;
                 a->has_num = 1;
                 next(p);
             } else if (is_word(p, "subject")) {
                 next(p);
-                str_free(a->s3);
+                ast_str_free(a->s3);
                 if ((a->s3 = expect_string(p, "a subject in double quotes", NULL)) == NULL)
                     goto fail;
             } else if (is_word(p, "from")) {
                 next(p);
-                str_free(a->s4);
+                ast_str_free(a->s4);
                 if ((a->s4 = expect_string(p, "an address in double quotes", NULL)) == NULL)
                     goto fail;
             } else if (is_word(p, "text")) {
                 next(p);
-                str_free(a->s2);
-                if ((a->s2 = expect_string(p, "the reply text in double quotes", NULL)) == NULL)
+                ast_str_free(a->s2);
+                if ((a->s2 = expect_string(p, ai->d_expected, NULL)) == NULL)
                     goto fail;
             } else {
                 break;
@@ -1349,16 +1280,18 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
         }
         if (a->s2 == NULL) {
             diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
-                    "e.g. reply days 7 text \"I am away until Monday.\"",
-                    "'reply' needs a text");
+                    ai->d_help, "'%s' needs a text", ai->name);
             goto fail;
         }
     }
-    if ((flags & RL_AF_COPY) && a->act != ACT_FILE && a->act != ACT_FORWARD &&
-        a->act != ACT_PIPE) {
-        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
-                "'copy' goes with file, forward and pipe",
-                "'copy' does not apply to '%s'", actions_kind_name(a->act));
+    if ((flags & RL_AF_COPY) && !(ai->props & ACT_P_COPY)) {
+        struct buf h = BUF_INIT;
+
+        buf_adds(&h, "'copy' goes with ");
+        action_words(&h, NULL, ACT_P_COPY);
+        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col, h.data,
+                "'copy' does not apply to '%s'", ai->name);
+        buf_free(&h);
         goto fail;
     }
     return a;
@@ -1367,19 +1300,21 @@ fail:
     return NULL;
 }
 
-/* One statement; NULL with p->errors raised on error (or for an empty
+/* stmt  := 'set' NAME '=' STRING | if | 'rule' STRING [STRING] ['shadow'] block
+ *        | incl | 'stop' | ['final'] ['copy'] act
+ * One statement; NULL with p->errors raised on error (or for an empty
  * include). */
 static struct ast *
 parse_stmt(struct parser *p)
 {
-    struct token t = p->tok;
+    struct token t = p->lx.tok;
     char hb[64];
     unsigned flags = 0;
 
     t.text = NULL;
     t.str = NULL;
-    if (p->tok.t != T_IDENT) {
-        if (p->tok.t == T_LBRACE) {
+    if (p->lx.tok.t != T_IDENT) {
+        if (p->lx.tok.t == T_LBRACE) {
             err_tok(p, "a block belongs to an if, elif, else or rule", "unexpected '{'");
             return NULL;
         }
@@ -1389,14 +1324,14 @@ parse_stmt(struct parser *p)
     if (is_word(p, "set")) {
         struct ast *a = node(p, A_SET, &t);
         next(p);
-        if (p->tok.t != T_IDENT) {
+        if (p->lx.tok.t != T_IDENT) {
             unexpected(p, "a variable name after 'set'", "e.g. set mail = \"~/Maildir\"");
             ast_free(a);
             return NULL;
         }
-        a->name = xstrdup(p->tok.text);
-        a->col = p->tok.col;
-        a->end_col = p->tok.end_col;
+        a->name = xstrdup(p->lx.tok.text);
+        a->col = p->lx.tok.col;
+        a->end_col = p->lx.tok.end_col;
         if (strchr(a->name, '-') || rl_builtin_find(a->name) >= 0) {
             err_tok(p, "variable names are letters, digits and '_'",
                     "'%s' cannot be a variable name", a->name);
@@ -1411,16 +1346,16 @@ parse_stmt(struct parser *p)
                 return NULL;
             }
         next(p);
-        if (p->tok.t != T_ASSIGN) {
+        if (p->lx.tok.t != T_ASSIGN) {
             unexpected(p, "'='", "e.g. set mail = \"~/Maildir\"");
             ast_free(a);
             return NULL;
         }
         next(p);
-        if (p->tok.t == T_NUMBER) {
+        if (p->lx.tok.t == T_NUMBER) {
             char num[64];
-            snprintf(num, sizeof num, "%.15g", p->tok.num);
-            a->s1 = str_of_text(num, &p->tok);
+            snprintf(num, sizeof num, "%.15g", p->lx.tok.num);
+            a->s1 = str_of_text(num, &p->lx.tok);
             next(p);
         } else if ((a->s1 = expect_string(p, "a value in double quotes", NULL)) == NULL) {
             ast_free(a);
@@ -1432,7 +1367,7 @@ parse_stmt(struct parser *p)
         return parse_if(p);
     if (is_word(p, "elif") || is_word(p, "else")) {
         err_tok(p, "put it right after the '}' of an if block",
-                "'%s' without a preceding if", p->tok.text);
+                "'%s' without a preceding if", p->lx.tok.text);
         return NULL;
     }
     if (is_word(p, "include"))
@@ -1453,7 +1388,7 @@ parse_stmt(struct parser *p)
             return NULL;
         }
         next(p);
-        if (p->tok.t != T_STRING) {
+        if (p->lx.tok.t != T_STRING) {
             unexpected(p, "a rule name in double quotes", "e.g. rule \"lists\" \"File mailing lists\" { ... }");
             ast_free(a);
             return NULL;
@@ -1462,20 +1397,20 @@ parse_stmt(struct parser *p)
         if (n->n != 1 || n->v[0].kind != RL_TP_LIT || n->v[0].len == 0) {
             diag_at(p, RL_SEV_ERROR, n->line, n->col, n->end_col, NULL,
                     "a rule name is plain, non-empty text");
-            str_free(n);
+            ast_str_free(n);
             ast_free(a);
             return NULL;
         }
         a->name = xstrdup(n->v[0].s);
-        str_free(n);
-        if (p->tok.t == T_STRING) {
+        ast_str_free(n);
+        if (p->lx.tok.t == T_STRING) {
             struct ast_str *d = take_str(p);
             struct buf b = BUF_INIT;
             for (size_t i = 0; i < d->n; i++)
                 if (d->v[i].kind == RL_TP_LIT)
                     buf_add(&b, d->v[i].s, d->v[i].len);
             a->desc = buf_steal(&b);
-            str_free(d);
+            ast_str_free(d);
         }
         if (is_word(p, "shadow")) {
             a->flags |= RL_RF_SHADOW;
@@ -1493,24 +1428,25 @@ parse_stmt(struct parser *p)
     while (is_word(p, "final") || is_word(p, "copy")) {
         flags |= is_word(p, "final") ? RL_AF_FINAL : RL_AF_COPY;
         next(p);
-        if (p->tok.t != T_IDENT) {
+        if (p->lx.tok.t != T_IDENT) {
             unexpected(p, "an action after 'final'/'copy'", NULL);
             return NULL;
         }
     }
-    if (is_action_word(p->tok.text))
+    if (is_action_word(p->lx.tok.text))
         return parse_action(p, flags, &t);
-    if (rl_builtin_find(p->tok.text) >= 0 || strcmp(p->tok.text, "address") == 0 ||
-        strcmp(p->tok.text, "envelope") == 0 || strcmp(p->tok.text, "size") == 0) {
+    if (rl_builtin_find(p->lx.tok.text) >= 0 || strcmp(p->lx.tok.text, "address") == 0 ||
+        strcmp(p->lx.tok.text, "envelope") == 0 || strcmp(p->lx.tok.text, "size") == 0) {
         err_tok(p, "tests go after 'if': if ... { ... }",
-                "'%s' is a test, not a statement", p->tok.text);
+                "'%s' is a test, not a statement", p->lx.tok.text);
         return NULL;
     }
-    err_tok(p, suggest(p->tok.text, stmt_words, hb, sizeof hb),
-            "unknown statement or action '%s'", p->tok.text);
+    err_tok(p, suggest(p->lx.tok.text, stmt_words, hb, sizeof hb),
+            "unknown statement or action '%s'", p->lx.tok.text);
     return NULL;
 }
 
+/* stmts := { stmt }                   (until '}' in a block, or the end) */
 static struct ast *
 parse_stmts(struct parser *p, int in_block)
 {
@@ -1519,9 +1455,9 @@ parse_stmts(struct parser *p, int in_block)
     int warned = 0;
 
     for (;;) {
-        if (p->tok.t == T_EOF)
+        if (p->lx.tok.t == T_EOF)
             break;
-        if (p->tok.t == T_RBRACE) {
+        if (p->lx.tok.t == T_RBRACE) {
             if (in_block)
                 break;
             err_tok(p, "remove it, or add the '{' it should close",
@@ -1530,13 +1466,13 @@ parse_stmts(struct parser *p, int in_block)
             continue;
         }
         int before = p->errors;
-        struct token t = p->tok;
+        struct token t = p->lx.tok;
         struct ast *s = parse_stmt(p);
 
         if (p->errors > before) {
             ast_free(s);
             /* resynchronise unless already at a fresh line */
-            if (!(p->tok.nl_before && p->tok.line > t.line) || p->tok.t == T_BAD)
+            if (!(p->lx.tok.nl_before && p->lx.tok.line > t.line) || p->lx.tok.t == T_BAD)
                 sync_line(p);
             continue;
         }
@@ -1548,9 +1484,9 @@ parse_stmts(struct parser *p, int in_block)
                     "unreachable: this comes after 'stop'");
             warned = 1;
         }
-        if (!p->tok.nl_before && p->tok.t != T_EOF && p->tok.t != T_RBRACE) {
+        if (!p->lx.tok.nl_before && p->lx.tok.t != T_EOF && p->lx.tok.t != T_RBRACE) {
             /* two statements on one line are fine; garbage is not */
-            if (p->tok.t != T_IDENT) {
+            if (p->lx.tok.t != T_IDENT) {
                 unexpected(p, "the end of the statement", NULL);
                 ast_free(s);
                 sync_line(p);
@@ -1567,6 +1503,7 @@ parse_stmts(struct parser *p, int in_block)
     return head;
 }
 
+/* file  := stmts EOF                  (one source text; includes recurse) */
 static int
 parse_file(struct parser *p, const char *path, const char *text, size_t len,
            struct ast **out)
@@ -1588,11 +1525,7 @@ parse_file(struct parser *p, const char *path, const char *text, size_t len,
     f->src[f->nsrc].text[len] = 0;
     f->src[f->nsrc].len = len;
     f->nsrc++;
-    p->s = f->src[p->file].text;
-    p->len = len;
-    p->pos = 0;
-    p->line = 1;
-    p->col = 1;
+    lex_init(&p->lx, f->src[p->file].text, len);
     p->stack = xreallocarray(p->stack, p->nstack + 1, sizeof *p->stack);
     p->stack[p->nstack++] = normalize_path(path);
     if (memchr(text, 0, len)) {
@@ -1607,7 +1540,7 @@ parse_file(struct parser *p, const char *path, const char *text, size_t len,
     }
     next(p);
     *out = parse_stmts(p, 0);
-    tok_clear(&p->tok);
+    lex_tok_clear(&p->lx.tok);
     p->nstack--;
     free(p->stack[p->nstack]);
     return 0;

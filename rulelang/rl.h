@@ -5,11 +5,11 @@
  *
  * rulelang/ knows nothing of files or sockets.  The host passes source
  * text and a file-reading callback (for `include`), cache bytes as a
- * buffer, and a message view (struct rl_msg).  lda/rulecache.c owns the
+ * buffer, and a message view (struct rl_msg).  lda/prog/rulecache.c owns the
  * cache files; lda/ alone performs the actions.
  *
  * Ownership: everything returned is allocated with the xmalloc family
- * (lda/util.h) and freed by the matching *_free function.  Strings inside
+ * (lda/sys/util.h) and freed by the matching *_free function.  Strings inside
  * a struct rl_program live as long as the program (struct action's
  * `rule` and `file` borrow them).
  *
@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "actions.h"
 #include "status.h"
@@ -133,7 +134,7 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
 /* ------------------------------------------------------------------ */
 
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
-#define RL_BYTECODE_VERSION 1u
+#define RL_BYTECODE_VERSION 2u
 
 /* Append the program's bytecode image (self-contained, verified on load)
  * to out. */
@@ -170,6 +171,12 @@ struct rl_msg {
      * tests are false).  NULL: no body available. */
     int (*get_body)(void *ctx, const char **body, size_t *len);
     void *body_ctx;
+    /* The whole message as received (header and body, before any header
+     * edit), read in pieces for streaming builtins such as the MIME walk:
+     * up to n bytes at off, returns the bytes read (0 at the end) or -1.
+     * NULL: not available (then only header and get_body are). */
+    ssize_t (*read)(void *ctx, void *buf, size_t n, size_t off);
+    void *read_ctx;
     const char *envelope_from;  /* "" for the null sender */
     const char *envelope_to;
     const char *user;           /* login name */
@@ -194,6 +201,12 @@ struct rl_host {
      * action and the message stays as it is. */
     int (*filter)(void *ctx, const char *command, struct rl_msg *msg,
                   struct status *st);
+    /* A private module by name (lda/sys/dynload.h), loaded on first use:
+     * its api table, or NULL when it cannot be loaded.  May be NULL. */
+    const void *(*module)(void *ctx, const char *name);
+    /* A configuration setting by key ("dns.timeout") as text, or NULL
+     * (the builtin then uses the key's documented default).  May be NULL. */
+    const char *(*setting)(void *ctx, const char *key);
 };
 
 /* Trace events, for `weir test --trace` / `--format json`.  Pointers are
@@ -220,6 +233,9 @@ struct rl_trace_event {
     const char *name;
     const char *value;
     const char *operand;
+    const char *detail;         /* RL_TR_TEST of a builtin: why, in its
+                                   own words ("part 2 invoice.pdf.exe"),
+                                   or NULL */
     int result;
     double points;
     const struct action *action;

@@ -33,6 +33,9 @@ enum rl_part { RL_PART_ALL, RL_PART_LOCAL, RL_PART_DOMAIN, RL_PART_NAME,
 enum rl_rel { RL_REL_GT, RL_REL_GE, RL_REL_LT, RL_REL_LE, RL_REL_EQ,
               RL_REL_NE, RL_REL_COUNT };
 
+/* Operand M of HEADER, operand W of ENVELOPE. */
+enum rl_hmode { RL_HMODE_DECODED, RL_HMODE_RAW, RL_HMODE_COUNT };
+
 #define RL_AF_COPY   0x01u          /* ACTION flag: copy variant */
 #define RL_AF_FINAL  0x02u          /* ACTION flag: final (system rules) */
 #define RL_AF_MASK   0x03u
@@ -42,13 +45,18 @@ enum rl_rel { RL_REL_GT, RL_REL_GE, RL_REL_LT, RL_REL_LE, RL_REL_EQ,
 extern const char *const rl_cmp_names[RL_CMP_COUNT];
 extern const char *const rl_part_names[RL_PART_COUNT];
 extern const char *const rl_rel_names[RL_REL_COUNT];
+extern const char *const rl_hmode_names[RL_HMODE_COUNT];
 
 /* ---------------- program ---------------- */
 
-enum rl_kkind { RL_K_STR = 1, RL_K_TMPL, RL_K_REGEX, RL_K_NUM };
+enum rl_kkind { RL_K_STR = 1, RL_K_TMPL, RL_K_REGEX, RL_K_NUM,
+                RL_K_LIST               /* u32 items: a builtin call (below) */
+};
 
 enum rl_tpkind { RL_TP_LIT = 1, RL_TP_VAR, RL_TP_CAP, RL_TP_NCAP,
-                 RL_TP_SPECIAL, RL_TP_ENV };
+                 RL_TP_SPECIAL, RL_TP_ENV,
+                 RL_TP_FACT             /* ${builtin.fact}: idx builtin, s fact */
+};
 enum rl_special { RL_SP_USER, RL_SP_HOME, RL_SP_EXTENSION, RL_SP_SENDER,
                   RL_SP_RECIPIENT, RL_SP_COUNT };
 extern const char *const rl_special_names[RL_SP_COUNT];
@@ -76,6 +84,8 @@ struct rl_const {
     double num;
     struct rl_tpart *parts;         /* TMPL */
     size_t nparts;
+    uint32_t *list;                 /* LIST: items */
+    size_t nlist;
     pcre2_code *re;                 /* compiled on first use */
     int re_state;                   /* 0 not tried, 1 ok, -1 failed */
     int re_jit;                     /* JIT compile tried (limits.jit) */
@@ -98,8 +108,24 @@ struct rl_program {
     size_t nvars, capvars;
     char **srcs;                    /* source files, main first */
     size_t nsrcs, capsrcs;
-    uint32_t uses;                  /* bit i: builtin registry index i used */
 };
+
+/* The call list (RL_K_LIST constant, BUILTIN's d operand) of a builtin
+ * call: [field, optional-group flags, one constant per argument slot of
+ * the form (RL_NONE for none)]. */
+#define RL_CALL_FIELD 0
+#define RL_CALL_FLAGS 1
+#define RL_CALL_ARGS  2
+#define RL_MAX_LIST   (RL_CALL_ARGS + 16)
+
+/* The form of a BUILTIN instruction split into items, with its argument
+ * and option counts: 0, or -1 when the instruction names no valid form. */
+struct rl_bi_item;
+int rl_call_form(const struct rl_insn *in, struct rl_bi_item *items, int *nitems,
+                 int *nargs, int *nopts);
+/* Source-like text of a builtin call ("attachment in archive name
+ * matches"), without the comparison's operand; for dump and trace. */
+void rl_call_text(const struct rl_program *p, const struct rl_insn *in, struct buf *out);
 
 #define RL_MAX_CODE   (1u << 24)
 #define RL_MAX_CONST  (1u << 22)

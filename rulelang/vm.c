@@ -41,9 +41,17 @@ struct val {
     int taint;
 };
 
+struct fact {                   /* ${builtin.fact} exported by a test */
+    int builtin;
+    char *name, *value;
+};
+
 struct shared {                 /* carried from the system to the user run */
     struct buf hdr;             /* working header block once edited */
     int hdr_edited;
+    struct rl_bi_env bi;        /* builtins' per-message facts */
+    struct fact *facts;         /* latest value of each exported fact */
+    size_t nfacts;
 };
 
 struct fcache {
@@ -74,7 +82,6 @@ struct vm {
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
     struct fcache *fc;          /* per field of hp: values computed once */
-    struct rl_bi_env bi;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
     int limit_logged;
@@ -169,6 +176,13 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
                     s = v->ncap_val[j];
             break;
         case RL_TP_ENV: s = env_lookup(v->msg, t->s); tt = 1; break;
+        case RL_TP_FACT:
+            tt = 1;
+            for (size_t j = 0; j < v->sh->nfacts; j++)
+                if (v->sh->facts[j].builtin == (int)t->idx &&
+                    strcmp(v->sh->facts[j].name, t->s) == 0)
+                    s = v->sh->facts[j].value;
+            break;
         case RL_TP_SPECIAL:
             switch (t->idx) {
             case RL_SP_USER: s = v->msg->user; break;
@@ -575,12 +589,6 @@ try_value(struct tctx *t, const char *s, size_t len)
     return 0;
 }
 
-static int
-bi_emit(void *ectx, const char *s, size_t len)
-{
-    return try_value(ectx, s, len);
-}
-
 static void
 addr_part(const struct mp_address *a, int part, struct tctx *t)
 {
@@ -603,41 +611,6 @@ addr_part(const struct mp_address *a, int part, struct tctx *t)
     }
 }
 
-static void
-envelope_part(const char *addr, int part, struct tctx *t)
-{
-    const char *at;
-    char *local, *dom, *u = NULL, *d = NULL;
-
-    if (addr == NULL)
-        return;
-    if (part == RL_PART_ALL) {
-        try_value(t, addr, strlen(addr));
-        return;
-    }
-    at = strrchr(addr, '@');
-    local = at ? xstrndup(addr, (size_t)(at - addr)) : xstrdup(addr);
-    dom = xstrdup(at ? at + 1 : "");
-    for (char *q = dom; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
-    switch (part) {
-    case RL_PART_LOCAL: try_value(t, local, strlen(local)); break;
-    case RL_PART_DOMAIN: try_value(t, dom, strlen(dom)); break;
-    case RL_PART_NAME: break;
-    case RL_PART_DETAIL: case RL_PART_USER:
-        mp_local_split(local, '+', &u, &d);
-        if (part == RL_PART_USER && u)
-            try_value(t, u, strlen(u));
-        else if (part == RL_PART_DETAIL && d)
-            try_value(t, d, strlen(d));
-        free(u);
-        free(d);
-        break;
-    }
-    free(local);
-    free(dom);
-}
-
 static int
 relate(double a, int rel, double b)
 {
@@ -652,6 +625,206 @@ relate(double a, int rel, double b)
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* builtin calls (builtins/registry.h)                                 */
+/* ------------------------------------------------------------------ */
+
+struct bctx {
+    struct tctx t;
+    int rel;
+    double operand;
+    int have_num;
+    double lastnum;
+};
+
+static int
+bi_text(void *ctx, const char *s, size_t len)
+{
+    return try_value(&((struct bctx *)ctx)->t, s, len);
+}
+
+static int
+bi_number(void *ctx, double x)
+{
+    struct bctx *b = ctx;
+
+    b->have_num = 1;
+    b->lastnum = x;
+    return relate(x, b->rel, b->operand);
+}
+
+static void
+bi_export(void *ctx, const char *name, const char *value, size_t len)
+{
+    struct bctx *b = ctx;
+    struct shared *sh = b->t.v->sh;
+    int bi = (int)b->t.v->p->code[b->t.pc].c;
+    struct fact *f = NULL;
+
+    for (size_t i = 0; i < sh->nfacts; i++)
+        if (sh->facts[i].builtin == bi && strcmp(sh->facts[i].name, name) == 0)
+            f = &sh->facts[i];
+    if (f == NULL) {
+        sh->facts = xreallocarray(sh->facts, sh->nfacts + 1, sizeof *sh->facts);
+        f = &sh->facts[sh->nfacts++];
+        f->builtin = bi;
+        f->name = xstrdup(name);
+        f->value = NULL;
+    }
+    free(f->value);
+    f->value = xstrndup(value, len);
+}
+
+/* The call of BUILTIN instruction in: form, field, flags, comparison and
+ * the arguments, interpolated into args[] (or, when constant_only, only
+ * the constant ones: the others stay NULL).  Returns the constant of the
+ * TEXT operand or of the NUM number, or RL_NONE. */
+static uint32_t
+call_of(struct vm *v, const struct rl_insn *in, size_t pc, struct rl_bi_call *call,
+        struct buf *args, int constant_only)
+{
+    const struct rl_builtin *b = rl_builtins[in->c];
+    const struct rl_const *k = &v->p->k[in->d];
+    struct rl_bi_item items[RL_BI_MAX_ITEMS];
+    int nitems, nargs, nopts;
+    uint32_t opk = RL_NONE;
+
+    memset(call, 0, sizeof *call);
+    if (rl_call_form(in, items, &nitems, &nargs, &nopts) < 0)
+        return RL_NONE;         /* verified code never gets here */
+    call->form = in->a;
+    call->id = b->forms[in->a].id;
+    call->field = (int)k->list[RL_CALL_FIELD];
+    call->flags = k->list[RL_CALL_FLAGS];
+    for (int i = 0; i < nitems; i++) {
+        const struct rl_bi_item *it = &items[i];
+        uint32_t a;
+
+        if (it->kind < RL_BI_TEXT)
+            continue;
+        a = k->list[RL_CALL_ARGS + it->arg];
+        switch (it->kind) {
+        case RL_BI_TEXT:
+            call->cmp = in->b;
+            opk = a;
+            break;
+        case RL_BI_NUM:
+            call->rel = in->b;
+            call->num = v->p->k[a].num;
+            opk = a;
+            break;
+        default:
+            if (a == RL_NONE)
+                break;
+            if (constant_only && v->p->k[a].kind != RL_K_STR)
+                break;
+            call->taint |= expand(v, a, &args[it->arg], pc);
+            call->arg[it->arg] = args[it->arg].data;
+            call->arglen[it->arg] = args[it->arg].len;
+            break;
+        }
+    }
+    return opk;
+}
+
+/* Before a run: every call site of a builtin with prepare() (DNS queries
+ * start together here). */
+static void
+prepare_calls(struct vm *v)
+{
+    struct buf args[RL_BI_MAX_ARGS];
+
+    for (int i = 0; i < RL_BI_MAX_ARGS; i++)
+        buf_init(&args[i]);
+    for (size_t pc = 0; pc < v->p->ncode; pc++) {
+        const struct rl_insn *in = &v->p->code[pc];
+        struct rl_bi_call call;
+
+        if (in->op != RL_OP_BUILTIN || rl_builtins[in->c]->prepare == NULL)
+            continue;
+        call_of(v, in, pc, &call, args, 1);
+        rl_builtins[in->c]->prepare(&v->sh->bi, &call);
+    }
+    for (int i = 0; i < RL_BI_MAX_ARGS; i++)
+        buf_free(&args[i]);
+}
+
+static int
+run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
+{
+    const struct rl_builtin *b = rl_builtins[in->c];
+    struct buf args[RL_BI_MAX_ARGS], opnd = BUF_INIT;
+    struct rl_bi_call call;
+    struct bctx bc;
+    struct rl_bi_result r;
+    uint32_t opk;
+    int rc, is_num;
+
+    for (int i = 0; i < RL_BI_MAX_ARGS; i++)
+        buf_init(&args[i]);
+    opk = call_of(v, in, pc, &call, args, 0);
+    is_num = opk != RL_NONE && v->p->k[opk].kind == RL_K_NUM;
+    memset(&bc, 0, sizeof bc);
+    bc.t = (struct tctx){ v, call.cmp, opk, "", pc, 0, NULL };
+    bc.rel = call.rel;
+    bc.operand = call.num;
+    if (opk != RL_NONE && !is_num && call.cmp != RL_CMP_MATCHES) {
+        expand(v, opk, &opnd, pc);
+        bc.t.opnd = opnd.data;
+    }
+    memset(&r, 0, sizeof r);
+    r.text = bi_text;
+    r.number = bi_number;
+    r.export = bi_export;
+    r.ctx = &bc;
+    buf_init(&r.note);
+    rc = b->eval(&v->sh->bi, &call, &r);
+    if (rc < 0) {
+        char why[160];
+        snprintf(why, sizeof why, "'%s': the facts could not be obtained%s%s: test is false",
+                 b->name, r.note.len ? ": " : "", r.note.len ? r.note.data : "");
+        limit_hit(v, pc, why);
+        r.matched = 0;
+    }
+    if (v->trace) {
+        struct buf tx = BUF_INIT, ob = BUF_INIT;
+        char num[64];
+        struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = r.matched };
+
+        rl_call_text(v->p, in, &tx);
+        if (is_num) {
+            snprintf(num, sizeof num, "%.15g", call.num);
+            buf_adds(&ob, num);
+            if (bc.have_num) {
+                snprintf(num, sizeof num, "%.15g", bc.lastnum);
+                free(bc.t.last);
+                bc.t.last = xstrdup(num);
+            }
+        } else if (opk != RL_NONE && call.cmp == RL_CMP_MATCHES) {
+            uint32_t f = v->p->k[opk].flags;
+            buf_printf(&ob, "/%s/%s%s%s%s", v->p->k[opk].s, f & RL_RE_I ? "i" : "",
+                       f & RL_RE_M ? "m" : "", f & RL_RE_S ? "s" : "", f & RL_RE_X ? "x" : "");
+        } else if (opk != RL_NONE) {
+            buf_adds(&ob, opnd.data);
+        }
+        ev.test = tx.data;
+        ev.value = bc.t.last;
+        ev.operand = ob.data;
+        ev.detail = r.note.len ? r.note.data : NULL;
+        trace_ev(v, pc, &ev);
+        if (r.matched && opk != RL_NONE && !is_num && call.cmp == RL_CMP_MATCHES)
+            trace_caps(v, pc);
+        buf_free(&tx);
+        buf_free(&ob);
+    }
+    free(bc.t.last);
+    buf_free(&r.note);
+    buf_free(&opnd);
+    for (int i = 0; i < RL_BI_MAX_ARGS; i++)
+        buf_free(&args[i]);
+    return r.matched;
+}
+
 static int
 run_test(struct vm *v, const struct rl_insn *in, size_t pc)
 {
@@ -659,8 +832,9 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
     struct tctx t = { v, in->b, in->d, "", pc, 0, NULL };
     const char *tname = NULL;
 
-    if (in->op != RL_OP_SIZE && in->op != RL_OP_SCORE_IS && in->b != RL_CMP_MATCHES &&
-        in->b != RL_CMP_EXISTS) {
+    if (in->op == RL_OP_BUILTIN)
+        return run_builtin(v, in, pc);
+    if (in->op != RL_OP_SCORE_IS && in->b != RL_CMP_MATCHES && in->b != RL_CMP_EXISTS) {
         expand(v, in->d, &opnd, pc);
         t.opnd = opnd.data;
     }
@@ -703,30 +877,10 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         }
         break;
     }
-    case RL_OP_ENVELOPE:
-        tname = "envelope";
-        envelope_part(in->c ? v->msg->envelope_to : v->msg->envelope_from, in->a, &t);
-        break;
-    case RL_OP_STRING:
-        tname = "string";
-        expand(v, in->c, &name, pc);
-        try_value(&t, name.data, name.len);
-        break;
-    case RL_OP_SIZE:
-        tname = "size";
-        t.result = relate((double)v->msg->size, in->b, v->p->k[in->d].num);
-        break;
     case RL_OP_SCORE_IS:
         tname = "score";
         t.result = relate(v->out->score, in->b, v->p->k[in->d].num);
         break;
-    case RL_OP_BUILTIN: {
-        const struct rl_builtin *b = rl_builtins[in->c];
-        tname = b->name;
-        if (b->values && b->values(&v->bi, bi_emit, &t) < 0)
-            limit_hit(v, pc, "builtin facts not available: test is false");
-        break;
-    }
     }
     if (v->trace) {
         struct buf tx = BUF_INIT, ob = BUF_INIT;
@@ -737,16 +891,13 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         if (in->op == RL_OP_HEADER || in->op == RL_OP_ADDRESS)
             buf_printf(&tx, "%s \"%s\"", in->op == RL_OP_HEADER && in->a ? " raw" : "",
                        name.data);
-        if (in->op == RL_OP_ENVELOPE)
-            buf_adds(&tx, in->c ? " to" : " from");
-        if ((in->op == RL_OP_ADDRESS || in->op == RL_OP_ENVELOPE) && in->a)
+        if (in->op == RL_OP_ADDRESS && in->a)
             buf_printf(&tx, " %s", rl_part_names[in->a]);
-        if (in->op == RL_OP_SIZE || in->op == RL_OP_SCORE_IS) {
+        if (in->op == RL_OP_SCORE_IS) {
             buf_printf(&tx, " %s", rl_rel_names[in->b]);
             snprintf(num, sizeof num, "%.15g", v->p->k[in->d].num);
             buf_adds(&ob, num);
-            snprintf(num, sizeof num, "%.15g", in->op == RL_OP_SIZE ?
-                     (double)v->msg->size : v->out->score);
+            snprintf(num, sizeof num, "%.15g", v->out->score);
             free(t.last);
             t.last = xstrdup(num);
         } else {
@@ -763,8 +914,7 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         ev.value = t.last;
         ev.operand = ob.data;
         trace_ev(v, pc, &ev);
-        if (t.result && in->b == RL_CMP_MATCHES && in->op != RL_OP_SIZE &&
-            in->op != RL_OP_SCORE_IS)
+        if (t.result && in->b == RL_CMP_MATCHES && in->op != RL_OP_SCORE_IS)
             trace_caps(v, pc);
         buf_free(&tx);
         buf_free(&ob);
@@ -783,6 +933,7 @@ static int
 do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
 {
     struct action a;
+    const struct action_info *ai;
     struct buf t = BUF_INIT, x = BUF_INIT;
     int taint;
     const char *file = v->p->files[pc] < v->p->nsrcs ? v->p->srcs[v->p->files[pc]] : NULL;
@@ -804,17 +955,41 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     }
     if (v->shadow)
         a.flags |= ACT_F_SHADOW;
-    switch (a.kind) {
-    case ACT_HEADER_ADD: case ACT_HEADER_SET: case ACT_HEADER_REMOVE:
+    /* operands c and d fill the fields actions.def names for the kind */
+    ai = actions_info(a.kind);
+    switch (ai->c) {
+    case ACT_O_TARGET:
+        a.target = in->c == RL_NONE ? NULL : t.data;
+        if (taint)
+            a.flags |= ACT_F_TAINTED;
+        break;
+    case ACT_O_NAME:
         one_line(t.data);
-        one_line(x.data);
         a.name = t.data;
-        a.text = a.kind == ACT_HEADER_REMOVE ? NULL : x.data;
+        break;
+    case ACT_O_SUBJECT:
+        a.subject = in->c == RL_NONE ? NULL : t.data;
+        if (a.subject)
+            one_line(a.subject);
+        break;
+    default:
+        break;
+    }
+    if (ai->d != ACT_O_NONE && in->d != RL_NONE) {
+        a.text = x.data;
+        if (ai->d != ACT_O_BODY)
+            one_line(a.text);
+    }
+    if (a.kind == ACT_REPLY) {
+        a.target = (char *)v->reply_from;
+        a.days = v->reply_days;
+    }
+    if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
             limit_hit(v, pc, "header edit with an invalid field name: ignored");
             goto out;
         }
-        if (a.kind != ACT_HEADER_REMOVE) {
+        if (a.text) {
             const char *hb;
             size_t hn;
 
@@ -827,25 +1002,6 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         }
         if (!v->shadow)
             hdr_edit(v, a.kind, a.name, a.text ? a.text : "");
-        break;
-    case ACT_REPLY:
-        a.subject = in->c == RL_NONE ? NULL : t.data;
-        if (a.subject)
-            one_line(a.subject);
-        a.text = x.data;
-        a.target = (char *)v->reply_from;
-        a.days = v->reply_days;
-        break;
-    case ACT_BOUNCE: case ACT_DEFER: case ACT_LOG:
-        a.text = in->d == RL_NONE ? NULL : x.data;
-        if (a.text)
-            one_line(a.text);
-        break;
-    default:
-        a.target = in->c == RL_NONE ? NULL : t.data;
-        if (taint)
-            a.flags |= ACT_F_TAINTED;
-        break;
     }
     {
         const struct action *added = actions_add(v->out, &a);
@@ -866,7 +1022,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         buf_free(&v->sh->hdr);
         v->sh->hdr_edited = 0;
         hdr_invalidate(v);
-        v->bi.body_state = 0;
+        rl_bi_env_free(&v->sh->bi);     /* facts of the old message */
+        rl_bi_env_init(&v->sh->bi, v->msg, v->host);
     }
     v->reply_from = NULL;
     v->reply_days = 0;
@@ -906,11 +1063,11 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
     v.sh = sh;
     v.system = system;
     v.vars = xcalloc(p->nvars ? p->nvars : 1, sizeof *v.vars);
-    v.bi.msg = msg;
     v.mctx = pcre2_match_context_create(NULL);
     pcre2_set_match_limit(v.mctx, limits->match_limit);
     pcre2_set_depth_limit(v.mctx, limits->depth_limit);
     pcre2_set_heap_limit(v.mctx, limits->heap_limit);
+    prepare_calls(&v);
 
     for (;;) {
         const struct rl_insn *in;
@@ -923,20 +1080,21 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         }
         in = &p->code[pc];
         switch ((enum rl_op)in->op) {
-        case RL_OP_HALT:
+        case RL_OP_HALT:        /* end of the program */
             goto done;
-        case RL_OP_JMP:
+        case RL_OP_JMP:         /* always forward (verified) */
             pc = in->c;
             continue;
-        case RL_OP_JT:
+        case RL_OP_JT:          /* short-circuit 'or', if/elif chains */
             if (v.flag) { pc = in->c; continue; }
             break;
-        case RL_OP_JF:
+        case RL_OP_JF:          /* short-circuit 'and', skip a block */
             if (!v.flag) { pc = in->c; continue; }
             break;
-        case RL_OP_TRUE: v.flag = 1; break;
+        case RL_OP_TRUE: v.flag = 1; break;     /* the tests 'true' and 'false' */
         case RL_OP_FALSE: v.flag = 0; break;
-        case RL_OP_RULE: {
+        case RL_OP_RULE: {      /* enter a named rule: actions carry its name;
+                                   a shadow rule only logs what it would do */
             struct rl_trace_event ev = { .kind = RL_TR_RULE };
             v.rule = p->k[in->c].s;
             v.desc = in->d == RL_NONE ? NULL : p->k[in->d].s;
@@ -946,15 +1104,16 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
             trace_ev(&v, pc, &ev);
             break;
         }
-        case RL_OP_ENDRULE:
+        case RL_OP_ENDRULE:     /* back to unnamed, live rules */
             v.rule = v.desc = NULL;
             v.shadow = 0;
             break;
-        case RL_OP_HEADER: case RL_OP_ADDRESS: case RL_OP_ENVELOPE:
-        case RL_OP_STRING: case RL_OP_SIZE: case RL_OP_SCORE_IS: case RL_OP_BUILTIN:
+        case RL_OP_HEADER: case RL_OP_ADDRESS: case RL_OP_SCORE_IS: case RL_OP_BUILTIN:
+            /* a test sets the flag: some value compares true (run_test,
+             * run_builtin for the registry's builtins) */
             v.flag = run_test(&v, in, pc);
             break;
-        case RL_OP_SET: {
+        case RL_OP_SET: {       /* variable := interpolated string, with its taint */
             int taint = expand(&v, in->d, &tmp, pc);
             struct rl_trace_event ev = { .kind = RL_TR_SET, .name = p->vars[in->c],
                                          .value = tmp.data };
@@ -964,7 +1123,7 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
             trace_ev(&v, pc, &ev);
             break;
         }
-        case RL_OP_REPLYOPT:
+        case RL_OP_REPLYOPT:    /* from/days of the reply that follows */
             free(reply_from);
             reply_from = NULL;
             if (in->c != RL_NONE) {
@@ -981,13 +1140,13 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
                                dd > RL_MAX_REPLY_DAYS ? RL_MAX_REPLY_DAYS : 0;
             }
             break;
-        case RL_OP_ACTION:
+        case RL_OP_ACTION:      /* append an intended action (a filter runs now) */
             if (do_action(&v, in, pc, st) < 0) {
                 rc = -1;
                 goto done;
             }
             break;
-        case RL_OP_SCORE: {
+        case RL_OP_SCORE: {     /* add points and a reason (shadow: log only) */
             double pts = p->k[in->c].num;
             struct rl_trace_event ev = { .kind = RL_TR_SCORE, .points = pts,
                                          .result = v.shadow };
@@ -1001,7 +1160,8 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
                 actions_add_score(out, pts, tmp.data, v.rule, (int)p->lines[pc]);
             break;
         }
-        case RL_OP_STOP: {
+        case RL_OP_STOP: {      /* no further rules (in the system rules: the
+                                   user's do not run either) */
             struct rl_trace_event ev = { .kind = RL_TR_STOP, .result = v.shadow };
             trace_ev(&v, pc, &ev);
             if (v.shadow) {
@@ -1036,6 +1196,25 @@ done:
     return rc;
 }
 
+static void
+shared_init(struct shared *sh, struct rl_msg *msg, const struct rl_host *host)
+{
+    memset(sh, 0, sizeof *sh);
+    rl_bi_env_init(&sh->bi, msg, host);
+}
+
+static void
+shared_free(struct shared *sh)
+{
+    buf_free(&sh->hdr);
+    rl_bi_env_free(&sh->bi);
+    for (size_t i = 0; i < sh->nfacts; i++) {
+        free(sh->facts[i].name);
+        free(sh->facts[i].value);
+    }
+    free(sh->facts);
+}
+
 int
 rl_run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
        const struct rl_limits *limits, struct action_list *out,
@@ -1044,9 +1223,9 @@ rl_run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *hos
     struct shared sh;
     int rc;
 
-    memset(&sh, 0, sizeof sh);
+    shared_init(&sh, msg, host);
     rc = run(p, msg, host, limits, out, trace, st, &sh, 0);
-    buf_free(&sh.hdr);
+    shared_free(&sh);
     return rc;
 }
 
@@ -1059,7 +1238,7 @@ rl_run_chain(const struct rl_program *sys, const struct rl_program *user,
     struct shared sh;
     int rc = 0;
 
-    memset(&sh, 0, sizeof sh);
+    shared_init(&sh, msg, host);
     status_ok(st);
     if (sys)
         rc = run(sys, msg, host, limits, out, trace, st, &sh, 1);
@@ -1067,6 +1246,6 @@ rl_run_chain(const struct rl_program *sys, const struct rl_program *user,
         out->stopped = 0;
         rc = run(user, msg, host, limits, out, trace, st, &sh, 0);
     }
-    buf_free(&sh.hdr);
+    shared_free(&sh);
     return rc;
 }

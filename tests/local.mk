@@ -18,14 +18,7 @@ AM_TESTS_ENVIRONMENT = \
 	TESTDATA='$(abs_top_srcdir)/testdata'; export TESTDATA; \
 	WEIR_SANITIZERS='$(WEIR_SANITIZERS)'; export WEIR_SANITIZERS;
 
-check_PROGRAMS += tests/unit/test_message tests/unit/test_maildir
-tests_unit_test_message_SOURCES = tests/unit/test_message.c tests/tap.h
-tests_unit_test_message_LDADD = $(WEIR_CORE_LIBS)
-tests_unit_test_maildir_SOURCES = tests/unit/test_maildir.c tests/tap.h
-tests_unit_test_maildir_LDADD = $(WEIR_CORE_LIBS)
-
-TESTS += tests/unit/test_message tests/unit/test_maildir \
-	tests/integration/intake.sh \
+TESTS += tests/integration/intake.sh \
 	tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh \
 	tests/integration/cli.sh \

@@ -3,7 +3,7 @@
  *
  * 1. Spot checks: messages copied from the corpus into testdata/mailparse/
  *    (origins in testdata/README.md), read through the real intake
- *    (lda/message.c), with exact expected decoded values and addresses.
+ *    (lda/store/message.c), with exact expected decoded values and addresses.
  * 2. The whole corpus ($top_srcdir/../shared/corpus, or argv[1]): every
  *    message's header split into fields, every field unfolded and RFC
  *    2047 decoded, the address fields parsed; asserts no crash (the

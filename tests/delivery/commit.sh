@@ -59,7 +59,7 @@ for a in fakebounce reply:away; do
 done
 rm -rf "$MD"
 
-# pipe and forward through lda/child.c.
+# pipe and forward through lda/sys/child.c.
 "$DRIVER" -f test@example.org pipe:"cat > '$T/piped'; echo \"\$SENDER|\$RECIPIENT\" > '$T/pipe-env'" < "$M"
 is "$?" 0 "pipe: exit 0"
 cmp -s "$M" "$T/piped"; ok $? "pipe: the program got the message on stdin"

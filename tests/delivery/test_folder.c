@@ -1,5 +1,5 @@
 /*
- * test_folder.c -- unit tests for folder_resolve() (lda/folder.c): type by
+ * test_folder.c -- unit tests for folder_resolve() (lda/store/folder.c): type by
  * suffix, "~" and mail roots, and path safety for tainted names (more
  * than 15 hostile names refused, harmless look-alikes accepted).
  */

@@ -1,5 +1,5 @@
 /*
- * test_mbox.c -- unit tests for mbox delivery (lda/mbox.c): From_ line,
+ * test_mbox.c -- unit tests for mbox delivery (lda/store/mbox.c): From_ line,
  * mboxrd quoting (in memory and spooled, across chunk boundaries),
  * blank-line separation, and the append record: a delivery killed after
  * appending is undone by the next one; a record that no longer matches

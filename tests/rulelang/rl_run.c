@@ -1,6 +1,6 @@
 /*
  * rl_run.c -- test driver for the rule VM: compile RULES (and -S SYSTEM),
- * read MESSAGE through lda/message.c, run, and print the action list in a
+ * read MESSAGE through lda/store/message.c, run, and print the action list in a
  * canonical text form (one line per action / score reason, flags named),
  * the host log lines and, with -t, the trace events.  Used by vm.sh with
  * .ref files; not installed.
@@ -140,7 +140,7 @@ main(int argc, char **argv)
 {
     const char *sys = NULL;
     struct rl_msg msg;
-    struct rl_host host = { NULL, host_log, NULL };
+    struct rl_host host = { .log = host_log };
     struct rl_trace tr = { trace_cb, NULL };
     struct rl_limits lim;
     struct intake_limits il;

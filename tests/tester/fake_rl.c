@@ -37,6 +37,9 @@ rl_limits_default(struct rl_limits *lim)
 {
     memset(lim, 0, sizeof *lim);
     lim->steps = RL_DEFAULT_STEPS;
+    lim->include_depth = RL_DEFAULT_INCLUDE_DEPTH;
+    lim->source_max = RL_DEFAULT_SOURCE_MAX;
+    lim->string_max = RL_DEFAULT_STRING_MAX;
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * test_mboxsplit.c -- mbox splitting and un-quoting (lda/mboxsplit.c).
+ * test_mboxsplit.c -- mbox splitting and un-quoting (lda/store/mboxsplit.c).
  *
  * Hand-made archives for each rule of mboxsplit.h, then archives built
  * from every message of ../shared/corpus (mboxrd and mboxo writers), split

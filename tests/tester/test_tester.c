@@ -1,6 +1,6 @@
 /*
- * test_tester.c -- the dry-run tester's reports (lda/tester.c) and suite
- * matching (lda/suite.c) with rules that choose actions.  The rules run
+ * test_tester.c -- the dry-run tester's reports (lda/tester/tester.c) and suite
+ * matching (lda/tester/suite.c) with rules that choose actions.  The rules run
  * on tests/tester/fake_rl.c, a TEST DOUBLE of the rulelang API (see its
  * header), so every expected report below is exact.
  */
@@ -122,11 +122,16 @@ reports(void)
     want = xasprintf("{\"event\":\"action\",\"index\":1,\"kind\":\"file\",\"target\":\".Junk/\","
                      "\"folder\":\"%s/Maildir/.Junk/\",\"folder_type\":\"Maildir\",\"text\":null,"
                      "\"name\":null,\"subject\":null,\"days\":0,\"flags\":\"\",\"file\":\"%s/rules\","
-                     "\"line\":1}\n", getenv("HOME"), dir);
+                     "\"line\":1,\"plan\":\"performed\",\"delivered_to\":\"%s/Maildir/.Junk/\"}\n",
+                     getenv("HOME"), dir, getenv("HOME"));
     ok(strstr(out, want) != NULL, "json: a typed action event");
     if (strstr(out, want) == NULL)
         printf("# got:\n%s", out);
     ok(strstr(out, "\"implicit_keep\":false,\"score\":0,") != NULL, "json: result event");
+    free(want);
+    want = xasprintf("\"outcome\":\"delivered\",\"exit\":0,\"folders\":[\"%s/Maildir/.Junk/\"],"
+                     "\"pipes\":[],\"forwards\":[]}\n", getenv("HOME"));
+    ok(strstr(out, want) != NULL, "json: the plan's outcome and where the message goes");
     free(want);
     free(out);
     tester_result_free(&r);
@@ -333,11 +338,13 @@ helpers(void)
     struct tester_dns d[1];
     char *a[] = { (char *)"127.0.0.2" };
 
+    static const struct folder_roots r = { "/home/u", "~/Maildir", "~/Mail" };
+
     is_str(tester_folder_type("/x/Maildir/"), "Maildir", "trailing / is a Maildir");
     is_str(tester_folder_type("/x/inbox/."), "MH", "trailing /. is MH");
     is_str(tester_folder_type("/var/mail/u"), "mbox", "otherwise mbox");
     {
-        char *f1 = tester_resolve_folder("/home/u", "~/Mail/x"), *f2 = tester_resolve_folder("/home/u", ".Junk/");
+        char *f1 = tester_resolve_folder(&r, "~/Mail/x"), *f2 = tester_resolve_folder(&r, ".Junk/");
 
         is_str(f1, "/home/u/Mail/x", "~ is the home");
         is_str(f2, "/home/u/Maildir/.Junk/", "a relative Maildir is under ~/Maildir");
@@ -345,22 +352,22 @@ helpers(void)
         free(f2);
     }
     {
-        char *f3 = tester_resolve_folder("/home/u", "in/.");
+        char *f3 = tester_resolve_folder(&r, "in/.");
 
         is_str(f3, "/home/u/Mail/in/.", "a relative MH folder is under ~/Mail");
         free(f3);
     }
     char why[STATUS_TEXT_MAX];
 
-    ok(!tester_folder_refused("/home/u", "/var/mail/u", 0, why, sizeof why), "an author's absolute mbox is accepted");
-    ok(tester_folder_refused("/home/u", "/var/mail/u", ACT_F_TAINTED, why, sizeof why), "a tainted absolute name is refused");
-    ok(!tester_folder_refused("/home/u", "~/Maildir/.lists.wine/", ACT_F_TAINTED, why, sizeof why),
+    ok(!tester_folder_refused(&r, "/var/mail/u", 0, why, sizeof why), "an author's absolute mbox is accepted");
+    ok(tester_folder_refused(&r, "/var/mail/u", ACT_F_TAINTED, why, sizeof why), "a tainted absolute name is refused");
+    ok(!tester_folder_refused(&r, "~/Maildir/.lists.wine/", ACT_F_TAINTED, why, sizeof why),
        "a tainted name inside ~/Maildir is accepted");
-    ok(tester_folder_refused("/home/u", ".lists/../../x/", ACT_F_TAINTED, why, sizeof why), "a tainted .. is refused");
-    ok(tester_folder_refused("/home/u", "~/Maildir/.a/cur/", ACT_F_TAINTED, why, sizeof why), "a tainted cur is refused");
-    ok(tester_folder_refused("/home/u", ".a//b/", ACT_F_TAINTED, why, sizeof why), "a tainted empty component is refused");
-    ok(tester_folder_refused("/home/u", "~bob/Maildir/", 0, why, sizeof why), "~user is refused");
-    ok(tester_folder_refused("/home/u", "x\ny/", 0, why, sizeof why), "a control character is refused");
+    ok(tester_folder_refused(&r, ".lists/../../x/", ACT_F_TAINTED, why, sizeof why), "a tainted .. is refused");
+    ok(tester_folder_refused(&r, "~/Maildir/.a/cur/", ACT_F_TAINTED, why, sizeof why), "a tainted cur is refused");
+    ok(tester_folder_refused(&r, ".a//b/", ACT_F_TAINTED, why, sizeof why), "a tainted empty component is refused");
+    ok(tester_folder_refused(&r, "~bob/Maildir/", 0, why, sizeof why), "~user is refused");
+    ok(tester_folder_refused(&r, "x\ny/", 0, why, sizeof why), "a control character is refused");
     tester_json_str(&b, "a\"b\\c\n\x01");
     is_str(b.data, "\"a\\\"b\\\\c\\n\\u0001\"", "JSON string escaping");
     buf_free(&b);

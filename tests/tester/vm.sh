@@ -70,6 +70,20 @@ is "$(grep '^  verdict:' "$T/out")" \
    "  verdict: delivered to $HOME/Maildir/ (taint.rules:1; refused name: \".\" or \"..\" path component)" \
    "a tainted folder leaving the mail root: the default mailbox, as delivery would"
 
+# The plan a delivery executes: a forward to an address from the message
+# is refused (the default mailbox instead), a fakebounce keeps the message
+# (replies are not built yet).  weir test used to say "forwarded" and
+# "dropped" here.
+printf 'if header "List-Id" matches /<([a-z-]+)\\./ { forward "${1}@example.org" }\n' > "$T/s/vm/tfwd.rules"
+printf 'fakebounce\n' > "$T/s/vm/fb.rules"
+chmod 644 "$T/s/vm/tfwd.rules" "$T/s/vm/fb.rules"
+wt -q -r tfwd.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (tfwd.rules:1; refused forward: forward address taken from the message)" \
+   "a forward address taken from the message: refused, the default mailbox, as delivery does"
+wt -q -r fb.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (implicit keep); fakebounce (fb.rules:1) not performed: replies are not built yet" \
+   "fakebounce: not performed, the message kept, as delivery does"
+
 # ---- side-effect freedom with rules that would touch the world ----------
 CORPUS=$top_srcdir/../shared/corpus
 [ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus

@@ -80,13 +80,16 @@ run_cmd(const char *cmd, const struct message *in, struct buf *out, unsigned tim
 {
     static const char *const env[] = { "HOME=/", NULL };
     struct child_spec spec = { 0 };
+    struct child_input input;
 
     spec.command = cmd;
     spec.env = env;
     spec.timeout_sec = timeout;
     spec.perm_on_exit = perm;
     spec.out_max = 1024 * 1024 * 64;
-    return child_run(&spec, in, out, code, st);
+    if (in)
+        message_input(in, &input);
+    return child_run(&spec, in ? &input : NULL, out, code, st);
 }
 
 /* Whether a pid is gone (or a zombie nobody reaps: dead all the same). */

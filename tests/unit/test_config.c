@@ -1,7 +1,7 @@
 /*
  * test_config.c -- config_load() values: the shipped example is exactly
  * the built-in defaults, units and ranges parse as documented, networks
- * parse, a failed load changes nothing, the user allowlist, config_path().
+ * parse, a failed load changes nothing, the user allowlist, home_path().
  */
 #include "config.h"
 #include "weir_config.h"
@@ -192,16 +192,16 @@ main(void)
     config_free(&c);
 
     /* config_path */
-    p = config_path("~/Maildir/", "/home/u");
+    p = home_path("~/Maildir/", "/home/u");
     is_str(p, "/home/u/Maildir/", "config_path ~/");
     free(p);
-    p = config_path("~", "/home/u");
+    p = home_path("~", "/home/u");
     is_str(p, "/home/u", "config_path ~");
     free(p);
-    p = config_path("/var/mail", "/home/u");
+    p = home_path("/var/mail", "/home/u");
     is_str(p, "/var/mail", "config_path absolute");
     free(p);
-    p = config_path("~x/y", "/home/u");
+    p = home_path("~x/y", "/home/u");
     is_str(p, "~x/y", "config_path leaves ~user alone (refused elsewhere)");
     free(p);
 

@@ -1,5 +1,5 @@
 /*
- * test_maildir.c -- unit tests for Maildir delivery (lda/maildir.c):
+ * test_maildir.c -- unit tests for Maildir delivery (lda/store/maildir.c):
  * one complete file in new/, tmp/ empty, unique names, missing parent.
  */
 #include "config.h"

@@ -1,5 +1,5 @@
 /*
- * test_message.c -- unit tests for message intake (lda/message.c):
+ * test_message.c -- unit tests for message intake (lda/store/message.c):
  * From_ line, CRLF, final newline, empty input, NULs, long lines,
  * spooling to a file, size and header limits, header lookup.
  */

@@ -1,0 +1,411 @@
+/*
+ * lex.c -- the lexer of the rule language: source text -> tokens (lex.h).
+ * Words, "strings" with escapes and ${...} interpolations split into
+ * parts, /regexes/flags, numbers with k/M/G suffixes, punctuation and the
+ * comparison operators; comments and white space are skipped.  A bad
+ * token becomes T_BAD with a description and a likely fix, which the
+ * parser reports at its position; the lexer itself never fails.
+ */
+#include "config.h"
+#include "lex.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NUM  1e15           /* largest number literal */
+
+/* ------------------------------------------------------------------ */
+/* AST strings                                                         */
+/* ------------------------------------------------------------------ */
+
+void
+ast_str_free(struct ast_str *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i].s);
+    free(s->v);
+    free(s->pattern);
+    free(s);
+}
+
+void
+ast_str_add(struct ast_str *s, int kind, const char *txt, size_t len, int col)
+{
+    if (kind == RL_TP_LIT && s->n && s->v[s->n - 1].kind == RL_TP_LIT) {
+        struct ast_part *l = &s->v[s->n - 1];
+        l->s = xrealloc(l->s, l->len + len + 1);
+        memcpy(l->s + l->len, txt, len);
+        l->len += len;
+        l->s[l->len] = 0;
+        return;
+    }
+    s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+    s->v[s->n].kind = kind;
+    s->v[s->n].s = xstrndup(txt, len);
+    s->v[s->n].len = len;
+    s->v[s->n].col = col;
+    s->n++;
+}
+
+/* ------------------------------------------------------------------ */
+/* lexer                                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+peekc(struct lexer *p, size_t k)
+{
+    return p->pos + k < p->len ? (unsigned char)p->s[p->pos + k] : -1;
+}
+
+void
+lex_adv(struct lexer *p)
+{
+    if (p->pos < p->len) {
+        if (p->s[p->pos] == '\n') {
+            p->line++;
+            p->col = 1;
+        } else {
+            p->col++;
+        }
+        p->pos++;
+    }
+}
+
+void
+lex_tok_clear(struct token *t)
+{
+    free(t->text);
+    ast_str_free(t->str);
+    t->text = NULL;
+    t->str = NULL;
+}
+
+static void
+bad(struct lexer *p, const char *what, const char *help)
+{
+    p->tok.t = T_BAD;
+    p->tok.text = xstrdup(what);
+    p->tok.help = help;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static void
+lex_string(struct lexer *p)
+{
+    struct ast_str *s = xcalloc(1, sizeof *s);
+
+    p->tok.t = T_STRING;
+    p->tok.str = s;
+    lex_adv(p);
+    for (;;) {
+        int c = peekc(p, 0);
+
+        if (c < 0 || c == '\n') {
+            p->tok.end_col = p->tok.col + 1;
+            bad(p, "unterminated string", "close it with \" on the same line (write \\n for a line break)");
+            return;
+        }
+        if (c == '"') {
+            lex_adv(p);
+            break;
+        }
+        if (c == '\\') {
+            int e = peekc(p, 1);
+            char ch;
+            switch (e) {
+            case 'n': ch = '\n'; break;
+            case 't': ch = '\t'; break;
+            case 'r': ch = '\r'; break;
+            case '\\': ch = '\\'; break;
+            case '"': ch = '"'; break;
+            case '$': ch = '$'; break;
+            case 'x':
+                if (hexval(peekc(p, 2)) >= 0 && hexval(peekc(p, 3)) >= 0) {
+                    ch = (char)(hexval(peekc(p, 2)) * 16 + hexval(peekc(p, 3)));
+                    if (ch == 0) {
+                        p->tok.line = p->line;
+                        p->tok.col = p->col;
+                        p->tok.end_col = p->col + 4;
+                        bad(p, "\\x00: strings cannot contain NUL bytes", NULL);
+                        return;
+                    }
+                    lex_adv(p); lex_adv(p);
+                    break;
+                }
+                /* fall through */
+            default:
+                p->tok.line = p->line;
+                p->tok.col = p->col;
+                p->tok.end_col = p->col + 2;
+                bad(p, "unknown escape sequence in string", "escapes are \\n \\t \\r \\\\ \\\" \\$ and \\xHH");
+                return;
+            }
+            lex_adv(p); lex_adv(p);
+            ast_str_add(s, RL_TP_LIT, &ch, 1, 0);
+            continue;
+        }
+        if (c == '$' && peekc(p, 1) == '{') {
+            int col = p->col;
+            size_t st;
+            lex_adv(p); lex_adv(p);
+            st = p->pos;
+            while (peekc(p, 0) >= 0 && peekc(p, 0) != '}' && peekc(p, 0) != '"' &&
+                   peekc(p, 0) != '\n')
+                lex_adv(p);
+            if (peekc(p, 0) != '}') {
+                p->tok.line = p->line;
+                p->tok.col = col;
+                p->tok.end_col = p->col;
+                bad(p, "'${' without a closing '}'", "write ${name}, or \\$ for a dollar sign");
+                return;
+            }
+            size_t nl = p->pos - st;
+            int okname = nl > 0;
+            for (size_t i = st; i < p->pos; i++)
+                if (!(isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '.'))
+                    okname = 0;
+            if (!okname) {
+                p->tok.line = p->line;
+                p->tok.col = col;
+                p->tok.end_col = p->col + 1;
+                bad(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
+                return;
+            }
+            ast_str_add(s, RL_TP_VAR, p->s + st, nl, col);
+            lex_adv(p);
+            continue;
+        }
+        char ch = (char)c;
+        if (ch == 0) {
+            p->tok.line = p->line;
+            p->tok.col = p->col;
+            p->tok.end_col = p->col + 1;
+            bad(p, "NUL byte in string", NULL);
+            return;
+        }
+        ast_str_add(s, RL_TP_LIT, &ch, 1, 0);
+        lex_adv(p);
+    }
+    p->tok.end_col = p->col;
+}
+
+static void
+lex_regex(struct lexer *p)
+{
+    struct buf b = BUF_INIT;
+    struct ast_str *s;
+
+    lex_adv(p);
+    for (;;) {
+        int c = peekc(p, 0);
+        if (c < 0 || c == '\n') {
+            buf_free(&b);
+            p->tok.end_col = p->tok.col + 1;
+            bad(p, "unterminated regex", "close it with / on the same line; write \\/ for a slash inside");
+            return;
+        }
+        if (c == 0) {
+            buf_free(&b);
+            bad(p, "NUL byte in regex", NULL);
+            return;
+        }
+        if (c == '/')
+            break;
+        if (c == '\\' && peekc(p, 1) == '/') {   /* \/ is a slash */
+            buf_addc(&b, '/');
+            lex_adv(p); lex_adv(p);
+            continue;
+        }
+        if (c == '\\' && peekc(p, 1) >= 0 && peekc(p, 1) != '\n') {
+            buf_addc(&b, '\\');
+            buf_addc(&b, peekc(p, 1));
+            lex_adv(p); lex_adv(p);
+            continue;
+        }
+        buf_addc(&b, c);
+        lex_adv(p);
+    }
+    lex_adv(p);
+    s = xcalloc(1, sizeof *s);
+    s->is_regex = 1;
+    s->pattern = buf_steal(&b);
+    while (isalpha(peekc(p, 0))) {
+        int c = peekc(p, 0);
+        uint32_t fl = c == 'i' ? RL_RE_I : c == 'm' ? RL_RE_M : c == 's' ? RL_RE_S :
+                      c == 'x' ? RL_RE_X : 0;
+        if (fl == 0) {
+            ast_str_free(s);
+            p->tok.line = p->line;
+            p->tok.col = p->col;
+            p->tok.end_col = p->col + 1;
+            bad(p, "unknown regex flag", "flags are i (ignore case), m (multi-line), s (dot matches newline), x (extended)");
+            return;
+        }
+        s->reflags |= fl;
+        lex_adv(p);
+    }
+    p->tok.t = T_REGEX;
+    p->tok.str = s;
+    p->tok.end_col = p->col;
+}
+
+static void
+lex_number(struct lexer *p)
+{
+    size_t st = p->pos;
+    char tmp[64];
+    double v;
+
+    if (peekc(p, 0) == '-')
+        lex_adv(p);
+    while (isdigit(peekc(p, 0)) || peekc(p, 0) == '.')
+        lex_adv(p);
+    if (p->pos - st >= sizeof tmp) {
+        bad(p, "number too long", NULL);
+        p->tok.end_col = p->col;
+        return;
+    }
+    memcpy(tmp, p->s + st, p->pos - st);
+    tmp[p->pos - st] = 0;
+    char *end;
+    errno = 0;
+    v = strtod(tmp, &end);
+    if (*end || errno || strcmp(tmp, "-") == 0) {
+        p->tok.end_col = p->col;
+        bad(p, "malformed number", NULL);
+        return;
+    }
+    switch (peekc(p, 0)) {
+    case 'k': case 'K': v *= 1024; lex_adv(p); break;
+    case 'M': v *= 1024 * 1024; lex_adv(p); break;
+    case 'G': v *= 1024.0 * 1024 * 1024; lex_adv(p); break;
+    default: break;
+    }
+    p->tok.end_col = p->col;
+    if (isalnum(peekc(p, 0))) {
+        while (isalnum(peekc(p, 0)))
+            lex_adv(p);
+        p->tok.end_col = p->col;
+        bad(p, "unknown size suffix", "sizes take k, M or G suffixes: 100k, 5M");
+        return;
+    }
+    if (!(v <= MAX_NUM && v >= -MAX_NUM)) {
+        bad(p, "number too large", NULL);
+        return;
+    }
+    p->tok.t = T_NUMBER;
+    p->tok.num = v;
+}
+
+void
+lex_next(struct lexer *p)
+{
+    int c, nl = 0;
+
+    if (p->tok.line) {
+        p->prev_line = p->tok.line;
+        p->prev_end_col = p->tok.end_col;
+    }
+    lex_tok_clear(&p->tok);
+    for (;;) {
+        c = peekc(p, 0);
+        if (c == '\n') {
+            nl = 1;
+            lex_adv(p);
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            lex_adv(p);
+        } else if (c == '#') {
+            while (peekc(p, 0) >= 0 && peekc(p, 0) != '\n')
+                lex_adv(p);
+        } else {
+            break;
+        }
+    }
+    memset(&p->tok, 0, sizeof p->tok);
+    p->tok.off = p->pos;
+    p->tok.line = p->line;
+    p->tok.col = p->col;
+    p->tok.nl_before = nl || p->pos == 0;
+    if (c < 0) {
+        p->tok.t = T_EOF;
+        p->tok.end_col = p->col + 1;
+        return;
+    }
+    if (isalpha(c) || c == '_') {
+        size_t st = p->pos;
+        while (isalnum(peekc(p, 0)) || peekc(p, 0) == '_' || peekc(p, 0) == '-')
+            lex_adv(p);
+        p->tok.t = T_IDENT;
+        p->tok.text = xstrndup(p->s + st, p->pos - st);
+        p->tok.end_col = p->col;
+        return;
+    }
+    if (isdigit(c) || (c == '-' && isdigit(peekc(p, 1)))) {
+        lex_number(p);
+        return;
+    }
+    if (c == '"') {
+        lex_string(p);
+        return;
+    }
+    if (c == '/') {
+        lex_regex(p);
+        return;
+    }
+    lex_adv(p);
+    p->tok.end_col = p->col;
+    switch (c) {
+    case '{': p->tok.t = T_LBRACE; return;
+    case '}': p->tok.t = T_RBRACE; return;
+    case '(': p->tok.t = T_LPAREN; return;
+    case ')': p->tok.t = T_RPAREN; return;
+    case '>': case '<': case '=': case '!':
+        if (peekc(p, 0) == '=') {
+            lex_adv(p);
+            p->tok.end_col = p->col;
+            p->tok.t = T_REL;
+            p->tok.rel = c == '>' ? RL_REL_GE : c == '<' ? RL_REL_LE :
+                         c == '=' ? RL_REL_EQ : RL_REL_NE;
+            return;
+        }
+        if (c == '=') { p->tok.t = T_ASSIGN; return; }
+        if (c == '!') { bad(p, "unexpected '!'", "write 'not' to negate a test, '!=' to compare numbers"); return; }
+        p->tok.t = T_REL;
+        p->tok.rel = c == '>' ? RL_REL_GT : RL_REL_LT;
+        return;
+    case '\'':
+        bad(p, "strings are written in double quotes", "write \"...\"");
+        return;
+    case '&': case '|':
+        bad(p, c == '&' ? "unexpected '&'" : "unexpected '|'",
+            "write 'and' / 'or' to combine tests");
+        return;
+    default:
+        bad(p, "unexpected character", NULL);
+        return;
+    }
+}
+
+void
+lex_init(struct lexer *p, const char *s, size_t len)
+{
+    memset(p, 0, sizeof *p);
+    p->s = s;
+    p->len = len;
+    p->line = 1;
+    p->col = 1;
+}

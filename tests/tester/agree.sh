@@ -1,0 +1,242 @@
+#!/bin/sh
+# agree.sh -- `weir test` and a real delivery agree.  Every case of
+# tests/rulelang/vm-cases, and a sample of the shared message corpus run
+# through testdata/tester/agree/corpus.rules, goes once through
+# `weir test --format json` (the plan) and once through the real binary
+# delivering into a scratch HOME with real Maildirs, mboxes and MH folders
+# (`weir -c CONF -v -r RULES < MESSAGE`).  Both are reduced to the same
+# canonical lines and compared:
+#   exit N              weir's exit code (the plan's "exit")
+#   folder PATH         every folder holding the message afterwards (on
+#                       disk: Maildir new/, MH numbers, mbox files)
+#   forward ADDRESS     every forward sendmail was run for
+#   pipe COMMAND        every pipe that ran
+#   action FILE:LINE KIND FATE   each action's fate (performed, refused, not
+#                       performed, shadow); file actions that were
+#                       performed are covered by the folder lines
+# The delivery's side comes from the disk, a recording sendmail and its
+# one log line; the tester's from its JSON.
+#
+# Harness adjustments, the same for both sides: "/var/mail/" in a rule is
+# rewritten to a scratch spool; forwards go to a FAKE sendmail (below:
+# a real one would send mail); -a names the user when a case gives no
+# recipient (saved mail takes Delivered-To, a delivery $RECIPIENT);
+# `-S FILE` of rl_run becomes weir.yaml's system_rules, `-n N` its
+# limits.vm_steps (at least 1000, weir.yaml's minimum), `-x EXT`
+# $EXTENSION, `-F` --run-programs.
+# The corpus (../shared/corpus, as tests/tester/vm.sh finds it) is
+# sampled evenly over its sorted file list; without it that part skips.
+. "$top_srcdir/tests/lib.sh"
+
+if ! command -v jq > /dev/null 2>&1; then
+    skip "jq is not installed (build-aux/install-deps.sh installs it)"
+    done_testing
+    exit
+fi
+chmod 755 "$T"
+if [ "$(id -u)" = 0 ]; then
+    AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"; me=nobody
+else
+    AS=; me=$(id -un)
+fi
+REC="$T/rec"; SPOOL="$T/spool"; CASES="$T/cases"
+mkdir -p "$REC" "$SPOOL" "$CASES" "$T/bin"
+cat > "$T/bin/sendmail" <<EOT
+#!/bin/sh
+# FAKE sendmail for tests/tester/agree.sh: records the forward address
+# (the argument after --) and swallows the message.
+while [ \$# -gt 0 ] && [ "\$1" != "--" ]; do shift; done
+shift
+printf 'forward %s\n' "\$*" >> "$REC/out"
+cat > /dev/null
+EOT
+chmod 755 "$T/bin/sendmail"
+
+# own FILE...: make it the test user's (root runs the cases as nobody)
+own() { [ -z "$AS" ] || chown -R nobody:nogroup "$@"; }
+
+# config SYSTEM_RULES [VM_STEPS]
+config() {
+    {
+        echo "sendmail: $T/bin/sendmail"
+        echo "spool_dir: $SPOOL"
+        echo "system_rules: $1"
+        echo "logging: { syslog: false }"
+        [ -n "${2:-}" ] && echo "limits: { vm_steps: $2 }"
+    } > "$T/weir.yaml"
+    chmod 644 "$T/weir.yaml"
+}
+
+# fresh: an empty HOME, spool and record
+fresh() {
+    rm -rf "$HOME" "$SPOOL" "$REC"
+    mkdir -p "$HOME" "$SPOOL" "$REC"
+    own "$HOME" "$SPOOL" "$REC"
+}
+
+# Where the message is on disk (as folder names weir test prints).
+on_disk() {
+    find "$HOME" "$SPOOL" -path "$HOME/.weir" -prune -o -type f -print 2>/dev/null |
+    while read -r f; do
+        dir=${f%/*}; base=${f##*/}
+        case "$dir" in
+        */new|*/cur) echo "folder ${dir%/*}/" ;;
+        */tmp) echo "folder LEFTOVER ${f}" ;;
+        *) case "$base" in
+           maildirfolder) ;;
+           *[!0-9]*) echo "folder $f" ;;
+           *) echo "folder $dir/." ;;
+           esac ;;
+        esac
+    done
+}
+
+# The delivery's log line: exit, pipes that ran, each action's fate.
+from_log() {   # from_log LOGFILE
+    perl -ne '
+        next unless / status=\w+/;
+        while (/; (shadow )?([a-z]+(?: add| set| remove)?)(?: :copy)?(?: "[^"]*")? \((?:[^()]*\/)?([^\/()]*):(\d+)\)(?: ([^;]*))?(?=;|$)/g) {
+            my ($kind, $line, $tail) = ($2, "$3:$4", defined $5 ? $5 : "");
+            my ($fate, $what) = ("performed", "");
+            if ($tail =~ /^\(shadow/) { $fate = "shadow" }
+            elsif ($tail =~ /^refused/) { $fate = "refused" }
+            elsif ($tail =~ /^not performed/) { $fate = "not performed" }
+            elsif ($tail =~ /^(?:-> \S+ )?failed \(/) { $fate = "failed" }
+            elsif ($tail =~ /^-> /) { next if $kind eq "file"; }
+            print "action $line $kind $fate\n";
+        }
+        while (/; pipe(?: :copy)? "([^"]*)" \([^)]*\) -> done/g) { print "pipe $1\n" }
+    ' "$1"
+}
+
+# The plan: exit, folders, forwards, pipes, each action's fate.
+from_json() {   # from_json JSONFILE
+    jq -r '
+        if .event == "result" then
+            if .exit == null then
+                "exit " + (if (.destination | startswith("deferred")) then "75" else "77" end)
+            else
+                ("exit " + (.exit | tostring)),
+                (.folders[] | "folder " + .),
+                (.forwards[] | "forward " + .),
+                (.pipes[] | "pipe " + .)
+            end
+        elif .event == "action" and .plan != null and .plan != "cancelled"
+             and (.kind != "file" or .plan != "performed") then
+            "action \(.file | sub(".*/"; "")):\(.line) \(.kind) " +
+            (if .plan == "overridden" then "shadow" elif .plan == "decides" then "performed"
+             else .plan end)
+        else empty end' "$1"
+}
+
+# agree NAME RULES MESSAGE [weir args...]: run both and compare.
+agree() {
+    name=$1; rules=$2; msg=$3; shift 3
+    fresh
+    (cd "$CASES" && $AS env HOME="$HOME" ${EXT:+EXTENSION=$EXT} "$WEIR" test -c "$T/weir.yaml" \
+        --run-programs --format json -r "$rules" "$@" "$msg") > "$T/plan.json" 2> "$T/plan.err"
+    nmsg=$(jq -s '[.[] | select(.event == "message")] | length' "$T/plan.json")
+    if [ "$nmsg" = 0 ]; then
+        ok 1 "$name: weir test ran"
+        sed 's/^/#   /' "$T/plan.err"
+        return
+    elif [ "$nmsg" != 1 ]; then
+        skip "$name: an mbox of $nmsg messages for weir test, one message for a delivery"
+        return
+    fi
+    from_json "$T/plan.json" | sort > "$T/want"
+    fresh
+    (cd "$CASES" && $AS env HOME="$HOME" ${EXT:+EXTENSION=$EXT} "$WEIR" -c "$T/weir.yaml" -v \
+        -r "$rules" "$@" < "$msg") > "$T/out" 2> "$T/log"
+    echo "exit $?" > "$T/got"
+    on_disk >> "$T/got"
+    [ -f "$REC/out" ] && cat "$REC/out" >> "$T/got"
+    from_log "$T/log" >> "$T/got"
+    sort -o "$T/got" "$T/got"
+    if cmp -s "$T/want" "$T/got"; then
+        ok 0 "$name: weir test and delivery agree"
+    else
+        ok 1 "$name: weir test and delivery agree"
+        diff "$T/want" "$T/got" | sed 's/^/#   /'
+        grep ' status=' "$T/log" | sed 's/^/#   log: /'
+        grep '"event":"result"' "$T/plan.json" | sed 's/^/#   plan: /'
+    fi
+}
+
+# ---- every vm-case ------------------------------------------------------
+cp "$top_srcdir"/tests/rulelang/vm-cases/* "$CASES/"
+for f in "$CASES"/*.rules "$CASES"/*.inc; do
+    sed "s|\"/var/mail/|\"$SPOOL/|g" "$f" > "$f.new" && mv "$f.new" "$f"
+done
+chmod 644 "$CASES"/*
+own "$CASES"
+for f in "$CASES"/*.rules; do
+    name=$(basename "$f" .rules)
+    set -- $(sed "s|\\\$TESTDATA|$TESTDATA|g" "$CASES/$name.args")
+    sys="$T/no-system.rules"; steps=; EXT=; opts=
+    have_a=
+    while [ $# -gt 1 ]; do
+        case "$1" in
+        -S) sys="$CASES/$2"; shift ;;
+        -n) steps=$2; [ "$steps" -ge 1000 ] || steps=1000; shift ;;
+        -x) EXT=$2; shift ;;
+        -f) opts="$opts -f $2"; shift ;;
+        -a) opts="$opts -a $2"; have_a=1; shift ;;
+        -t|-F) ;;
+        esac
+        shift
+    done
+    [ -n "$have_a" ] || opts="$opts -a $me"
+    config "$sys" "$steps"
+    # shellcheck disable=SC2086
+    agree "vm-case $name" "$CASES/$name.rules" "$1" $opts
+done
+EXT=
+
+# ---- the two verdicts weir test used to get wrong ----------------------
+printf 'From: a@example.org\nSubject: spam offer\n\nbody\n' > "$CASES/offer.eml"
+printf 'if header "Subject" matches /^(\\w+)/ { forward "${1}@example.org" }\n' > "$CASES/tforward.rules"
+printf 'fakebounce\n' > "$CASES/fakebounce.rules"
+chmod 644 "$CASES"/*; own "$CASES"
+config "$T/no-system.rules"
+agree "forward to an address from the message" "$CASES/tforward.rules" "$CASES/offer.eml" -a "$me"
+grep -q '"plan":"refused","why":"forward address taken from the message"' "$T/plan.json"
+ok $? "weir test: the tainted forward is refused, with the delivery's reason"
+agree "fakebounce" "$CASES/fakebounce.rules" "$CASES/offer.eml" -a "$me"
+grep -q '"outcome":"delivered","exit":0,"folders":\["'"$HOME"'/Maildir/"\]' "$T/plan.json"
+ok $? "weir test: a fakebounce keeps the message, as a delivery does"
+
+# ---- a sample of the corpus --------------------------------------------
+CORPUS=$top_srcdir/../shared/corpus
+[ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus
+SAMPLE=${AGREE_SAMPLE:-100}
+if [ -d "$CORPUS" ]; then
+    sed "s|@REC@|$REC|g" "$TESTDATA/tester/agree/corpus.rules" > "$CASES/corpus.rules"
+    chmod 644 "$CASES/corpus.rules"; own "$CASES/corpus.rules"
+    config "$T/no-system.rules"
+    # evenly spaced within each directory, in proportion to its size,
+    # at least one from each
+    ls "$CORPUS"/*/* | sort > "$T/corpus.list"
+    awk -v n="$SAMPLE" '
+        { f[NR] = $0; d = $0; sub(/\/[^\/]*$/, "", d); dir[NR] = d; cnt[d]++ }
+        END {
+            for (i = 1; i <= NR; i++) {
+                d = dir[i]; k = int(n * cnt[d] / NR + 0.5); if (k < 1) k = 1
+                if (int(seen[d] * k / cnt[d]) != int((seen[d] + 1) * k / cnt[d])) print f[i]
+                seen[d]++
+            }
+        }' "$T/corpus.list" > "$T/sample"
+    while read -r m; do
+        cp "$m" "$CASES/m.eml"; chmod 644 "$CASES/m.eml"; own "$CASES/m.eml"
+        agree "corpus ${m#"$CORPUS"/}" "$CASES/corpus.rules" "$CASES/m.eml" -a "$me"
+    done < "$T/sample"
+    n=$(wc -l < "$T/sample" | tr -d ' ')
+    [ "$n" -ge $((SAMPLE * 9 / 10)) ] && [ "$n" -le $((SAMPLE * 11 / 10)) ]
+    ok $? "the sample has about $SAMPLE messages ($n)"
+    is "$(sed "s|^$CORPUS/||; s|/.*||" "$T/sample" | sort -u | wc -l | tr -d ' ')" \
+       "$(ls -d "$CORPUS"/*/ | wc -l | tr -d ' ')" "the sample spans every corpus directory"
+else
+    skip "no corpus at ../shared/corpus"
+fi
+
+done_testing
