@@ -26,6 +26,7 @@
  */
 #include "config.h"
 #include "mbox.h"
+#include "undo.h"
 #include "log.h"
 #include "util.h"
 
@@ -512,9 +513,43 @@ fail:
     return -1;
 }
 
+/* undo flag bits */
+#define MBOX_UNDO_SPOOL     1       /* the dotlock is in the spool */
+#define MBOX_UNDO_APPENDING 2       /* fd, size, path[0] (record) are set */
+
+/*
+ * The fatal-error undo of an mbox transaction (lda/sys/undo.h): truncate
+ * the mailbox back to its size before the append (then the record goes),
+ * remove the dotlock.  The fcntl lock goes with the process.  path[1] is
+ * the dotlock.
+ */
+static void
+mbox_undo(struct undo_rec *r)
+{
+    if ((r->flag & MBOX_UNDO_APPENDING) && r->fd >= 0) {
+        if (ftruncate(r->fd, r->size) == 0 && fsync(r->fd) == 0) {
+            if (r->path[0])
+                (void)unlink(r->path[0]);
+            msg_warn("fatal error during an mbox append: truncated back to %jd bytes "
+                     "(lock %s)", (intmax_t)r->size, r->path[1] ? r->path[1] : "-");
+        } else {
+            msg_warn("fatal error during an mbox append: cannot truncate back: %m "
+                     "(the next delivery repairs it)");
+        }
+    }
+    if (r->path[1]) {
+        struct dotlock dl = { r->path[1], (r->flag & MBOX_UNDO_SPOOL) != 0 };
+
+        dotlock_release(&dl);           /* frees the path */
+        r->path[1] = NULL;
+    }
+}
+
 static void
 release(struct mbox_txn *t)
 {
+    undo_drop(t->undo);
+    t->undo = 0;
     if (t->fd >= 0)
         close(t->fd);           /* drops the fcntl lock */
     t->fd = -1;
@@ -541,7 +576,16 @@ mbox_abort(struct mbox_txn *t)
 int
 mbox_commit(struct mbox_txn *t, struct status *st)
 {
-    if (unlink(t->record) != 0 || fsync_dir(t->record_dir) != 0) {
+    struct undo_rec *u;
+
+    if (unlink(t->record) != 0) {
+        status_errno(st, "4.2.0", errno, "cannot remove append record %s", t->record);
+        return -1;              /* still locked: the caller aborts */
+    }
+    /* Committed: a fatal error from here on leaves the message. */
+    if ((u = undo_get(t->undo)) != NULL)
+        u->flag &= ~MBOX_UNDO_APPENDING;
+    if (fsync_dir(t->record_dir) != 0) {
         status_errno(st, "4.2.0", errno, "cannot remove append record %s", t->record);
         return -1;              /* still locked: the caller aborts */
     }
@@ -569,6 +613,9 @@ mbox_prepare(struct mbox_txn *t, const char *path, const struct message *m,
         goto fail;
     if (dotlock_acquire(&t->dl, path, o->spool, deadline, o->stale_sec, st) < 0)
         goto fail;
+    t->undo = undo_push(mbox_undo);
+    undo_set_path(t->undo, 1, t->dl.path);
+    undo_get(t->undo)->flag = o->spool ? MBOX_UNDO_SPOOL : 0;
     fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
@@ -644,6 +691,16 @@ mbox_prepare(struct mbox_txn *t, const char *path, const struct message *m,
         goto fail;
     }
     length = (off_t)(lead.len + qlen);
+    {
+        struct undo_rec *u;
+
+        /* From here a fatal error truncates back (and the record goes). */
+        undo_set_path(t->undo, 0, t->record);
+        u = undo_get(t->undo);
+        u->fd = fd;
+        u->size = t->orig;
+        u->flag |= MBOX_UNDO_APPENDING;
+    }
     if (write_record(t, lead.data, lead.len, length, st) < 0) {
         free(t->record);
         t->record = NULL;

@@ -61,6 +61,7 @@ struct mbox_txn {
     char *record;               /* record file while it exists */
     char *record_dir;
     struct dotlock dl;
+    int undo;                   /* undo handle from the dotlock to the end */
 };
 
 int mbox_prepare(struct mbox_txn *t, const char *path, const struct message *m,

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "log.h"
+#include "undo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -133,6 +134,9 @@ die(int prio, const char *level, const char *fmt, va_list ap)
     if (!lg.dying) {
         lg.dying = 1;
         vlog(prio, level, fmt, ap);
+        /* Take back what is half done (an mbox append, a temporary
+         * file) before the MTA is told to keep the message. */
+        undo_run_all();
         if (lg.cleanup)
             lg.cleanup();
     }

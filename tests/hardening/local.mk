@@ -7,6 +7,7 @@ tests_unit_test_yamlload_LDADD = $(WEIR_CORE_LIBS)
 TESTS += tests/unit/test_yamlload
 
 HARDENING_SH_TESTS = tests/hardening/cache.sh \
-	tests/hardening/mbox-foreign.sh
+	tests/hardening/mbox-foreign.sh \
+	tests/hardening/oom.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)
