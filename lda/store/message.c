@@ -282,7 +282,7 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
     struct sink *s = &in.s;
     char *rbuf = xmalloc(READ_CHUNK);
     size_t got = 0;
-    int eof = 0;
+    int eof = 0, has_from = 0;
 
     memset(m, 0, sizeof *m);
     m->fd = -1;
@@ -312,7 +312,8 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         got += (size_t)r;
     }
     if (!s->failed) {
-        in.in_from = got >= 5 && memcmp(rbuf, "From ", 5) == 0;
+        has_from = got >= 5 && memcmp(rbuf, "From ", 5) == 0;
+        in.in_from = has_from;
         intake_chunk(&in, rbuf, rbuf + got);
     }
     while (!eof && !s->failed) {
@@ -346,7 +347,10 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         message_free(m);
         return -1;
     }
-    if (got >= 5 && memcmp(in.fromline.data ? in.fromline.data : "", "From ", 5) == 0) {
+    /* in.fromline holds the From_ line (it starts with "From ") exactly
+     * when the input started with one: never compare it otherwise (an
+     * empty buffer has no five bytes to compare). */
+    if (has_from && in.fromline.len >= 5) {
         m->from_line = buf_steal(&in.fromline);
         m->from_sender = message_parse_from_line(m->from_line);
     }

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "log.h"
+#include "undo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +61,9 @@ log_set_cleanup(void (*fn)(void))
 {
     lg.cleanup = fn;
 }
+
+static void vlog(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 static void
 vlog(int prio, const char *level, const char *fmt, va_list ap)
@@ -117,6 +121,9 @@ msg_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+static _Noreturn void die(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static _Noreturn void
 die(int prio, const char *level, const char *fmt, va_list ap)
 {
@@ -127,6 +134,9 @@ die(int prio, const char *level, const char *fmt, va_list ap)
     if (!lg.dying) {
         lg.dying = 1;
         vlog(prio, level, fmt, ap);
+        /* Take back what is half done (an mbox append, a temporary
+         * file) before the MTA is told to keep the message. */
+        undo_run_all();
         if (lg.cleanup)
             lg.cleanup();
     }
