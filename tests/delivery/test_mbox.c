@@ -263,6 +263,55 @@ main(void)
         free(inpath);
     }
 
+    /* A fatal error (msg_fatal: out of memory) after the append and
+     * before the commit: the undo hook (lda/sys/undo.h) truncates the
+     * mailbox back and removes the record and the dotlock before exit 75
+     * (issue 10 item 5).  After the commit the message stays. */
+    {
+        size_t before_len, after_len;
+        char *before, *after, *lock = xasprintf("%s.lock", box);
+        pid_t pid;
+        int status;
+
+        before = slurp(box, &before_len);
+        pid = fork();
+        if (pid == 0) {
+            struct mbox_txn t;
+
+            if (mbox_prepare(&t, box, &m, &o, &st) != 0)
+                _exit(1);
+            msg_fatal("out of memory (test)");
+        }
+        waitpid(pid, &status, 0);
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 75, "fatal mid-append: exit 75");
+        after = slurp(box, &after_len);
+        ok(after_len == before_len && memcmp(after, before, before_len) == 0,
+           "fatal mid-append: mailbox byte for byte as before (%zu, was %zu)",
+           after_len, before_len);
+        ok(count_dir(rec) == 0, "fatal mid-append: no append record left");
+        ok(access(lock, F_OK) != 0, "fatal mid-append: no dotlock left");
+        free(after);
+        pid = fork();
+        if (pid == 0) {
+            struct mbox_txn t;
+
+            if (mbox_prepare(&t, box, &m, &o, &st) != 0 || mbox_commit(&t, &st) != 0)
+                _exit(1);
+            msg_fatal("out of memory (test)");
+        }
+        waitpid(pid, &status, 0);
+        after = slurp(box, &after_len);
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 75 && after_len > before_len &&
+           memcmp(after, before, before_len) == 0,
+           "fatal after the commit: the committed message stays");
+        ok(count_dir(rec) == 0 && access(lock, F_OK) != 0,
+           "fatal after the commit: no record, no dotlock");
+        spit(box, before, before_len);
+        free(before);
+        free(after);
+        free(lock);
+    }
+
     /* Killed after appending: the record repairs the mailbox. */
     {
         size_t before_len, after_len;
