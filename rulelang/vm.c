@@ -78,6 +78,7 @@ struct vm {
     int shadow;
     int flag;
     const char *reply_from;
+    int reply_from_taint;       /* reply_from was built from the message */
     long reply_days;
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
@@ -983,6 +984,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     if (a.kind == ACT_REPLY) {
         a.target = (char *)v->reply_from;
         a.days = v->reply_days;
+        if (a.target && v->reply_from_taint)
+            a.flags |= ACT_F_TAINTED;   /* lda/ refuses such a From */
     }
     if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
@@ -1013,7 +1016,13 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
              v->shadow ? " (shadow: logged, not done)" : "",
              actions_kind_name(a.kind), what ? " " : "", what ? what : "");
     }
-    if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
+    /* The taint rule (as for pipe): a command with text from the message
+     * or envelope in it is never run; commit_plan() refuses the action,
+     * which sends the message to the default mailbox as well. */
+    if (a.kind == ACT_FILTER && (a.flags & ACT_F_TAINTED) && !v->shadow)
+        vlog(v, RL_LOG_WARN, "rules: %s:%d: filter refused: command built from message "
+             "content: not run", file ? file : "?", a.line);
+    else if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
             rc = -1;
             goto out;
@@ -1026,6 +1035,7 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         rl_bi_env_init(&v->sh->bi, v->msg, v->host);
     }
     v->reply_from = NULL;
+    v->reply_from_taint = 0;
     v->reply_days = 0;
 out:
     buf_free(&t);
@@ -1126,8 +1136,9 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         case RL_OP_REPLYOPT:    /* from/days of the reply that follows */
             free(reply_from);
             reply_from = NULL;
+            v.reply_from_taint = 0;
             if (in->c != RL_NONE) {
-                expand(&v, in->c, &tmp, pc);
+                v.reply_from_taint = expand(&v, in->c, &tmp, pc);
                 one_line(tmp.data);
                 reply_from = xstrdup(tmp.data);
             }

@@ -8,6 +8,7 @@ TESTS += tests/unit/test_yamlload
 
 HARDENING_SH_TESTS = tests/hardening/cache.sh \
 	tests/hardening/mbox-foreign.sh \
-	tests/hardening/oom.sh
+	tests/hardening/oom.sh \
+	tests/hardening/taint.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)
