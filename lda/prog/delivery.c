@@ -149,6 +149,20 @@ delivery_child_env(const struct delivery *d, struct child_env *env)
     child_env_set(env, "HOME", d->home);
     child_env_set(env, "USER", d->user);
     child_env_set(env, "LOGNAME", d->user);
-    child_env_set(env, "SENDER", d->sender);
-    child_env_set(env, "RECIPIENT", d->recipient);
+    /* Envelope values reach programs sanitised (as Postfix passes them);
+     * the rules keep the exact ones (${sender}, ${recipient}).  The MTA's
+     * own variables are sanitised again: not every MTA does it. */
+    static const char *const from_mta[] = {
+        "ORIGINAL_RECIPIENT", "EXTENSION", "LOCAL", "DOMAIN", "CLIENT_HOSTNAME",
+        "CLIENT_HELO", "CLIENT_ADDRESS", "CLIENT_PROTOCOL", "SENDER_HOST_ADDRESS", NULL
+    };
+
+    for (const char *const *n = from_mta; *n; n++) {
+        const char *v = getenv(*n);
+
+        if (v)
+            child_env_set_safe(env, *n, v);
+    }
+    child_env_set_safe(env, "SENDER", d->sender ? d->sender : "");
+    child_env_set_safe(env, "RECIPIENT", d->recipient ? d->recipient : "");
 }

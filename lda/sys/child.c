@@ -115,6 +115,21 @@ child_env_set(struct child_env *e, const char *name, const char *value)
     return 0;
 }
 
+int
+child_env_set_safe(struct child_env *e, const char *name, const char *value)
+{
+    static const char safe[] = CHILD_ENV_SAFE_CHARS;
+    char *v = xstrdup(value);
+    int rc;
+
+    for (char *p = v; *p; p++)
+        if (strchr(safe, *p) == NULL)
+            *p = '_';
+    rc = child_env_set(e, name, v);
+    free(v);
+    return rc;
+}
+
 const char *const *
 child_env_list(const struct child_env *e)
 {

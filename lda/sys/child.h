@@ -76,6 +76,14 @@ struct child_env {
 
 void child_env_init(struct child_env *e);
 int child_env_set(struct child_env *e, const char *name, const char *value);
+/* child_env_set() with every byte outside CHILD_ENV_SAFE_CHARS replaced by
+ * '_': for values taken from the envelope (SENDER, RECIPIENT...), which a
+ * child's shell script may expand unquoted.  The set is Postfix's default
+ * command_expansion_filter, so a program sees what Postfix would give it
+ * (o'b&x|y$z@d becomes o_b_x_y_z@d). */
+#define CHILD_ENV_SAFE_CHARS \
+    "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+int child_env_set_safe(struct child_env *e, const char *name, const char *value);
 const char *const *child_env_list(const struct child_env *e);
 void child_env_free(struct child_env *e);
 

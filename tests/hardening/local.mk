@@ -9,6 +9,7 @@ TESTS += tests/unit/test_yamlload
 HARDENING_SH_TESTS = tests/hardening/cache.sh \
 	tests/hardening/mbox-foreign.sh \
 	tests/hardening/oom.sh \
-	tests/hardening/taint.sh
+	tests/hardening/taint.sh \
+	tests/hardening/sender-env.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)
