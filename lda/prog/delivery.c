@@ -142,6 +142,17 @@ delivery_read_message(struct delivery *d, int fd, struct status *st)
     return message_read(&d->msg, fd, &d->limits, st);
 }
 
+long long
+delivery_child_deadline(struct delivery *d)
+{
+    if (d->child_deadline_ms == 0) {
+        unsigned ms = d->cfg ? d->cfg->child_timeout_ms : CHILD_TIMEOUT_DEFAULT * 1000u;
+
+        d->child_deadline_ms = child_now_ms() + (long long)ms;
+    }
+    return d->child_deadline_ms;
+}
+
 void
 delivery_child_env(const struct delivery *d, struct child_env *env)
 {

@@ -147,6 +147,7 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     spec.command = command;
     spec.env = child_env_list(&env);
     spec.timeout_sec = (cfg->child_timeout_ms + 999) / 1000;
+    spec.deadline_ms = delivery_child_deadline(d);
     spec.out_max = cfg->limits.message_size;
     message_input(&d->msg, &in);
     rc = child_run(&spec, &in, &out, NULL, st);

@@ -617,7 +617,9 @@ mbox_prepare(struct mbox_txn *t, const char *path, const struct message *m,
     undo_set_path(t->undo, 1, t->dl.path);
     undo_get(t->undo)->flag = o->spool ? MBOX_UNDO_SPOOL : 0;
     fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
+    if (fd < 0 && errno == ENOENT && o->spool)
+        fd = spool_create(path);        /* /var/mail/<login>: 0660, group mail */
+    else if (fd < 0 && errno == ENOENT)
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) {
         e = errno;

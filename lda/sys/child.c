@@ -167,8 +167,8 @@ struct run {
     int overflow;                   /* output passed out_max */
 };
 
-static long long
-now_ms(void)
+long long
+child_now_ms(void)
 {
     struct timespec ts;
 
@@ -387,7 +387,7 @@ drain(struct run *r, int *fd, int is_err)
 static int
 wait_for(pid_t pid, int *wst, long long ms)
 {
-    long long until = now_ms() + ms;
+    long long until = child_now_ms() + ms;
 
     for (;;) {
         pid_t w = waitpid(pid, wst, WNOHANG);
@@ -396,7 +396,7 @@ wait_for(pid_t pid, int *wst, long long ms)
             return 1;
         if (w < 0 && errno != EINTR)
             return 1;           /* ECHILD: nothing left to wait for */
-        if (now_ms() >= until)
+        if (child_now_ms() >= until)
             return 0;
         poll(NULL, 0, CHILD_TICK_MS);
     }
@@ -481,6 +481,7 @@ child_run(const struct child_spec *spec, const struct child_input *in,
     int wst = 0, reaped = 0, rc = -1, msg[2];
     unsigned timeout = spec->timeout_sec ? spec->timeout_sec : CHILD_TIMEOUT_DEFAULT;
     long long deadline, drain_until = 0;
+    int shared = 0;
     struct sigaction ign, old_pipe;
     pid_t pid;
     ssize_t n;
@@ -502,6 +503,13 @@ child_run(const struct child_spec *spec, const struct child_input *in,
                  spec->argv ? spec->argv[0] : spec->command,
                  spec->argv ? "" : "'") < 0)
         r->name[0] = '\0';
+    if (spec->deadline_ms && child_now_ms() >= spec->deadline_ms) {
+        status_set(st, "4.3.0", "%s: not started: the time this message's programs may "
+                   "take together (child_timeout) is used up", r->name);
+        msg_warn("%s", st->text);
+        free(r);
+        return -1;
+    }
 
     path = spec->argv ? find_program(spec->argv[0]) : xstrdup("/bin/sh");
     if (path == NULL) {
@@ -572,7 +580,11 @@ child_run(const struct child_spec *spec, const struct child_input *in,
             goto restore;
         }
 
-    deadline = now_ms() + (long long)timeout * 1000;
+    deadline = child_now_ms() + (long long)timeout * 1000;
+    if (spec->deadline_ms && spec->deadline_ms < deadline) {
+        deadline = spec->deadline_ms;       /* the message's budget, shared */
+        shared = 1;
+    }
     for (;;) {
         struct pollfd pf[3];
         nfds_t np = 0;
@@ -583,7 +595,7 @@ child_run(const struct child_spec *spec, const struct child_input *in,
 
             if (w == pid) {
                 reaped = 1;
-                drain_until = now_ms() + CHILD_DRAIN_MS;
+                drain_until = child_now_ms() + CHILD_DRAIN_MS;
                 close_fd(&r->fd_in);
             }
         }
@@ -596,11 +608,16 @@ child_run(const struct child_spec *spec, const struct child_input *in,
         }
         if (reaped && r->fd_out < 0 && r->fd_err < 0)
             break;
-        now = now_ms();
+        now = child_now_ms();
         if (now >= deadline) {
             kill_group(pid, &wst, reaped);
-            status_set(st, "4.3.0", "%s: timed out after %u s; process group killed",
-                       r->name, timeout);
+            if (shared)
+                status_set(st, "4.3.0", "%s: timed out: the time this message's programs "
+                           "may take together (child_timeout) is used up; process group "
+                           "killed", r->name);
+            else
+                status_set(st, "4.3.0", "%s: timed out after %u s; process group killed",
+                           r->name, timeout);
             msg_warn("%s", st->text);
             if (exit_code)
                 *exit_code = 128 + SIGKILL;

@@ -45,6 +45,10 @@ struct child_spec {
     const char *const *env;     /* "NAME=value" list, NULL-terminated */
     const char *cwd;            /* working directory, or NULL for $HOME */
     unsigned timeout_sec;       /* 0: the configured default */
+    long long deadline_ms;      /* child_now_ms() value by which it must be
+                                   done (one budget shared by the programs
+                                   of a message), or 0; a child is not
+                                   started once it has passed */
     size_t out_max;             /* largest output accepted into *out */
     int perm_on_exit;           /* a non-zero exit is permanent */
 };
@@ -58,6 +62,8 @@ struct child_input {
     size_t len;
 };
 
+/* CLOCK_MONOTONIC milliseconds (for child_spec.deadline_ms). */
+long long child_now_ms(void);
 int child_run(const struct child_spec *spec, const struct child_input *in,
               struct buf *out, int *exit_code, struct status *st);
 

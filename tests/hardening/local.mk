@@ -10,6 +10,9 @@ HARDENING_SH_TESTS = tests/hardening/cache.sh \
 	tests/hardening/mbox-foreign.sh \
 	tests/hardening/oom.sh \
 	tests/hardening/taint.sh \
-	tests/hardening/sender-env.sh
+	tests/hardening/sender-env.sh \
+	tests/hardening/irrevocable.sh \
+	tests/hardening/child-deadline.sh \
+	tests/hardening/spool-lock.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)
