@@ -71,7 +71,7 @@ host_body(void *ctx, const char **body, size_t *len)
 {
     struct host *h = ctx;
     const struct message *m = &h->d->msg;
-    size_t off = m->header_len < m->len ? m->header_len : m->len;
+    size_t off = m->header_end < m->len ? m->header_end : m->len;
     size_t want = m->len - off;
 
     if (want > h->d->cfg->limits.body_scan)

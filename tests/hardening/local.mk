@@ -13,6 +13,7 @@ HARDENING_SH_TESTS = tests/hardening/cache.sh \
 	tests/hardening/sender-env.sh \
 	tests/hardening/irrevocable.sh \
 	tests/hardening/child-deadline.sh \
-	tests/hardening/spool-lock.sh
+	tests/hardening/spool-lock.sh \
+	tests/hardening/big-header.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)
