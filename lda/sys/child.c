@@ -165,6 +165,8 @@ struct run {
     char chunk[CHILD_FEED_CHUNK];
     size_t chunk_off, chunk_len;
     int overflow;                   /* output passed out_max */
+    size_t out_len;                 /* bytes written to spec->out_fd */
+    int out_errno;                  /* writing to spec->out_fd failed */
 };
 
 long long
@@ -380,6 +382,13 @@ drain(struct run *r, int *fd, int is_err)
             r->overflow = 1;
         else
             buf_add(r->out, tmp, (size_t)n);
+    } else if (r->spec->out_fd > 2 && !r->out_errno) {
+        if (r->out_len + (size_t)n > r->out_max)
+            r->overflow = 1;
+        else if (write_all(r->spec->out_fd, tmp, (size_t)n) != 0)
+            r->out_errno = errno ? errno : EIO;
+        else
+            r->out_len += (size_t)n;
     }
 }
 
@@ -598,6 +607,13 @@ child_run(const struct child_spec *spec, const struct child_input *in,
                 drain_until = child_now_ms() + CHILD_DRAIN_MS;
                 close_fd(&r->fd_in);
             }
+        }
+        if (r->out_errno) {
+            kill_group(pid, &wst, reaped);
+            status_errno(st, "4.3.0", r->out_errno, "%s: cannot keep its output", r->name);
+            if (exit_code)
+                *exit_code = -1;
+            goto restore;
         }
         if (r->overflow) {
             kill_group(pid, &wst, reaped);

@@ -50,6 +50,9 @@ struct child_spec {
                                    of a message), or 0; a child is not
                                    started once it has passed */
     size_t out_max;             /* largest output accepted into *out */
+    int out_fd;                 /* > 2: with out NULL, the output is
+                                   written to this descriptor (at most
+                                   out_max bytes) instead of memory */
     int perm_on_exit;           /* a non-zero exit is permanent */
 };
 

@@ -14,6 +14,7 @@ HARDENING_SH_TESTS = tests/hardening/cache.sh \
 	tests/hardening/irrevocable.sh \
 	tests/hardening/child-deadline.sh \
 	tests/hardening/spool-lock.sh \
-	tests/hardening/big-header.sh
+	tests/hardening/big-header.sh \
+	tests/hardening/filter-spool.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)
