@@ -228,19 +228,22 @@ dns_run(struct dns *d)
         struct timeval max, tv, *tvp;
         nfds_t np = 0;
         long long left = deadline - now_ms();
-        int bits, ms, rc;
+        unsigned bits;
+        int ms, rc;
 
         if (left <= 0) {
             ares_cancel(d->ch);     /* every pending query: DNS_TIMEOUT */
             break;
         }
-        bits = ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
-        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+        /* c-ares's ARES_GETSOCK_WRITABLE() shifts a signed 1 by up to 31
+         * (undefined behaviour): test the bits as unsigned here. */
+        bits = (unsigned)ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
+        for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
             short ev = 0;
 
-            if (ARES_GETSOCK_READABLE(bits, i))
+            if (bits & (1u << i))
                 ev |= POLLIN;
-            if (ARES_GETSOCK_WRITABLE(bits, i))
+            if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
                 ev |= POLLOUT;
             if (ev) {
                 pfd[np].fd = socks[i];

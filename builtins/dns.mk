@@ -9,7 +9,9 @@ libweir_builtins_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
 	builtins/orgdomain.c builtins/orgdomain.h builtins/psl_api.h \
 	builtins/mismatch.c builtins/mismatch.h \
 	builtins/dnsanswer.c builtins/dnsanswer.h \
-	builtins/dns.c builtins/dns.h builtins/dnsbl.c builtins/dnsbl.h
+	builtins/dns.c builtins/dns.h builtins/dnsbl.c builtins/dnsbl.h \
+	builtins/dnscache.c builtins/dnscache.h \
+	builtins/bi_domain.c builtins/bi_domain.h builtins/bl.c builtins/bl.h
 
 ## IDNA for organisational domains lives in the psl module with libpsl.
 weir_psl_la_LIBADD += $(IDN2_LIBS)
@@ -35,8 +37,8 @@ tests_builtins_test_dnsanswer_LDADD = $(WEIR_CORE_LIBS)
 check_PROGRAMS += tests/builtins/dnsbl_query
 tests_builtins_dnsbl_query_SOURCES = tests/builtins/dnsbl_query.c
 tests_builtins_dnsbl_query_LDADD = $(WEIR_CORE_LIBS)
-TESTS += tests/builtins/dnsbl.sh
-EXTRA_DIST += tests/builtins/dnsbl.sh tests/lib-dns.sh
+TESTS += tests/builtins/dnsbl.sh tests/builtins/client.sh tests/builtins/dnsbl_rules.sh
+EXTRA_DIST += tests/builtins/dnsbl.sh tests/lib-dns.sh tests/builtins/client.sh tests/builtins/dnsbl_rules.sh
 tests/builtins/dnsbl.log: tests/builtins/dnsbl_query
 ## the psl tests load the module from the build tree
 tests/builtins/test_psl.log tests/builtins/test_mismatch.log: weir_psl.la

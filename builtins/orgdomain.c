@@ -26,9 +26,10 @@ api(struct status *st)
     return a;
 }
 
-/* "[addr]" -> canonical "[addr]" (1), or 0 when not a literal. */
-static int
-literal(const char *domain, char out[PSL_NAME_MAX])
+/* "[addr]" -> canonical "[addr]" (1), or 0 when not a literal, -1 when a
+ * bad one. */
+int
+orgdomain_literal(const char *domain, char out[PSL_NAME_MAX])
 {
     struct na_addr a;
     char text[NA_TEXT_MAX];
@@ -48,7 +49,7 @@ int
 orgdomain_get(const char *domain, char out[PSL_NAME_MAX], struct status *st)
 {
     const struct weir_psl_api *a;
-    int lit = literal(domain, out);
+    int lit = orgdomain_literal(domain, out);
 
     if (lit)
         return lit > 0 ? PSL_OK : PSL_INVALID;
@@ -61,7 +62,7 @@ int
 orgdomain_canonical(const char *domain, char out[PSL_NAME_MAX], struct status *st)
 {
     const struct weir_psl_api *a;
-    int lit = literal(domain, out);
+    int lit = orgdomain_literal(domain, out);
 
     if (lit)
         return lit > 0 ? PSL_OK : PSL_INVALID;

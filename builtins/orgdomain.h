@@ -18,5 +18,8 @@
 
 int orgdomain_get(const char *domain, char out[PSL_NAME_MAX], struct status *st);
 int orgdomain_canonical(const char *domain, char out[PSL_NAME_MAX], struct status *st);
+/* An address literal "[...]" in canonical form into out: 1; 0 when domain
+ * is not a literal; -1 when it is a bad one. */
+int orgdomain_literal(const char *domain, char out[PSL_NAME_MAX]);
 
 #endif

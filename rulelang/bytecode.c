@@ -109,6 +109,7 @@ rl_serialize(const struct rl_program *p, struct buf *out)
             put32(out, (uint32_t)k->nparts);
             for (size_t j = 0; j < k->nparts; j++) {
                 buf_addc(out, k->parts[j].kind);
+                buf_addc(out, k->parts[j].mods);
                 put32(out, k->parts[j].idx);
                 putstr(out, k->parts[j].s ? k->parts[j].s : "", k->parts[j].s ? k->parts[j].len : 0);
             }
@@ -254,6 +255,8 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind, i
      * within ncode instructions, whatever the step budget. */
     case 'J': return v >= p->ncode ? "jump target out of range"
                      : v <= (uint32_t)(in - p->code) ? "jump target not forward" : NULL;
+    case 'U': return v <= 1 ? NULL : "undecided-counts-as operand not 0 or 1";
+    case 'T': return v <= (uint32_t)(in - p->code) ? NULL : "condition start after the instruction";
     case 'S': return kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 's': return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 'N': return v < p->nk && p->k[v].kind == RL_K_NUM ? NULL : "number constant index invalid";
@@ -347,6 +350,13 @@ check_call(const struct rl_program *p, const struct rl_insn *in)
                 return "builtin number constant invalid";
             break;
         case RL_BI_STR: case RL_BI_RAW:
+            /* an argument ending an optional group: present exactly when
+             * the group was written */
+            if (it->optional && !(k->list[RL_CALL_FLAGS] >> it->group & 1)) {
+                if (v != RL_NONE)
+                    return "builtin argument of an absent group";
+                break;
+            }
             if (!kind_is_str(p, v))
                 return "builtin argument constant invalid";
             break;
@@ -428,7 +438,7 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         uint32_t n = get32(r);
         if (r->bad)
             break;
-        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 9) {
+        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 10) {
             fail(r, "template part count out of range");
             break;
         }
@@ -436,10 +446,15 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         for (uint32_t j = 0; j < n && !r->bad; j++) {
             struct rl_tpart *t = &k->parts[k->nparts++];
             t->kind = get8(r);
+            t->mods = get8(r);
             t->idx = get32(r);
             t->s = getstr(r, &t->len);
             if (r->bad)
                 break;
+            if ((t->mods & ~RL_TM_MASK) || (t->kind == RL_TP_LIT && t->mods)) {
+                fail(r, "template modifier out of range");
+                break;
+            }
             switch (t->kind) {
             case RL_TP_LIT: case RL_TP_NCAP: case RL_TP_ENV:
                 if (t->idx != 0) fail(r, "template index set on a named part");
@@ -631,6 +646,10 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
                 buf_printf(b, "${%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?");
                 break;
             }
+            if (t->kind != RL_TP_LIT && (t->mods & RL_TM_MASK) && b->len) {
+                b->len--;       /* before the closing brace */
+                buf_adds(b, t->mods & RL_TM_LOWER ? ":lower}" : ":upper}");
+            }
         }
         buf_addc(b, '"');
         break;
@@ -646,6 +665,12 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     switch (kind) {
     case 'X': return;
     case 'J': buf_printf(ops_txt, "->%04u", v); break;
+    case 'U':                   /* only the unusual case is shown */
+        if (v == 0)
+            return;
+        buf_adds(ops_txt, "undecided=true");
+        break;
+    case 'T': buf_printf(ops_txt, "since %04u", v); break;
     case 'S': case 's': case 'N': case 'n': case 'O': case 'K':
         if (v == RL_NONE) {
             buf_adds(ops_txt, "-");
@@ -751,6 +776,8 @@ rl_call_text(const struct rl_program *p, const struct rl_insn *in, struct buf *o
             buf_printf(out, " %s", in->b < RL_REL_COUNT ? rl_rel_names[in->b] : "?");
             break;
         case RL_BI_STR: case RL_BI_RAW:
+            if (it->optional && a == RL_NONE)
+                break;          /* its group was not written */
             buf_addc(out, ' ');
             render_const(p, a, out);
             break;

@@ -94,6 +94,24 @@ bad(struct lexer *p, const char *what, const char *help)
     p->tok.help = help;
 }
 
+/* A mistake inside a string: report it, then skip the rest of the string
+ * (to its closing quote or the end of the line), so that the lexer goes
+ * on after it rather than reading the string's text as rules. */
+static void
+bad_in_string(struct lexer *p, const char *what, const char *help)
+{
+    int c;
+
+    bad(p, what, help);
+    while ((c = peekc(p, 0)) >= 0 && c != '\n' && c != '"') {
+        if (c == '\\' && peekc(p, 1) >= 0 && peekc(p, 1) != '\n')
+            lex_adv(p);
+        lex_adv(p);
+    }
+    if (c == '"')
+        lex_adv(p);
+}
+
 static int
 hexval(int c)
 {
@@ -140,7 +158,7 @@ lex_string(struct lexer *p)
                         p->tok.line = p->line;
                         p->tok.col = p->col;
                         p->tok.end_col = p->col + 4;
-                        bad(p, "\\x00: strings cannot contain NUL bytes", NULL);
+                        bad_in_string(p, "\\x00: strings cannot contain NUL bytes", NULL);
                         return;
                     }
                     lex_adv(p); lex_adv(p);
@@ -151,7 +169,7 @@ lex_string(struct lexer *p)
                 p->tok.line = p->line;
                 p->tok.col = p->col;
                 p->tok.end_col = p->col + 2;
-                bad(p, "unknown escape sequence in string", "escapes are \\n \\t \\r \\\\ \\\" \\$ and \\xHH");
+                bad_in_string(p, "unknown escape sequence in string", "escapes are \\n \\t \\r \\\\ \\\" \\$ and \\xHH");
                 return;
             }
             lex_adv(p); lex_adv(p);
@@ -170,22 +188,44 @@ lex_string(struct lexer *p)
                 p->tok.line = p->line;
                 p->tok.col = col;
                 p->tok.end_col = p->col;
-                bad(p, "'${' without a closing '}'", "write ${name}, or \\$ for a dollar sign");
+                bad_in_string(p, "'${' without a closing '}'", "write ${name}, or \\$ for a dollar sign");
                 return;
             }
             size_t nl = p->pos - st;
-            int okname = nl > 0;
-            for (size_t i = st; i < p->pos; i++)
+            const char *colon = memchr(p->s + st, ':', nl);
+            unsigned mods = 0;
+            int okname;
+
+            if (colon) {        /* ${name:lower} */
+                size_t ml = nl - (size_t)(colon + 1 - (p->s + st));
+
+                if (ml == 5 && memcmp(colon + 1, "lower", 5) == 0)
+                    mods = RL_TM_LOWER;
+                else if (ml == 5 && memcmp(colon + 1, "upper", 5) == 0)
+                    mods = RL_TM_UPPER;
+                else {
+                    p->tok.line = p->line;
+                    p->tok.col = col;
+                    p->tok.end_col = p->col + 1;
+                    bad_in_string(p, "unknown modifier in '${...}'",
+                        "write ${name:lower} or ${name:upper}");
+                    return;
+                }
+                nl = (size_t)(colon - (p->s + st));
+            }
+            okname = nl > 0;
+            for (size_t i = st; i < st + nl; i++)
                 if (!(isalnum((unsigned char)p->s[i]) || p->s[i] == '_' || p->s[i] == '.'))
                     okname = 0;
             if (!okname) {
                 p->tok.line = p->line;
                 p->tok.col = col;
                 p->tok.end_col = p->col + 1;
-                bad(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
+                bad_in_string(p, "bad name in '${...}'", "names are letters, digits, '_' and '.'");
                 return;
             }
             ast_str_add(s, RL_TP_VAR, p->s + st, nl, col);
+            s->v[s->n - 1].mods = mods;
             lex_adv(p);
             continue;
         }
@@ -209,7 +249,7 @@ lex_string(struct lexer *p)
             p->tok.line = p->line;
             p->tok.col = p->col;
             p->tok.end_col = p->col + 1;
-            bad(p, "NUL byte in string", NULL);
+            bad_in_string(p, "NUL byte in string", NULL);
             return;
         }
         ast_str_add(s, RL_TP_LIT, &ch, 1, 0);

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "ast.h"
+#include "hints.h"
 #include "lex.h"
 #include "registry.h"
 
@@ -50,7 +51,7 @@ const char *const rl_cmp_names[RL_CMP_COUNT] = {
     "exists", "is", "contains", "matches", "glob"
 };
 const char *const rl_part_names[RL_PART_COUNT] = {
-    "all", "localpart", "domain", "name", "detail", "user"
+    "all", "localpart", "domain", "name", "detail", "user", "orgdomain"
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 
@@ -320,6 +321,23 @@ str_of_text(const char *s, const struct token *t)
 
 static struct ast *parse_cond(struct parser *p);
 
+/* A Sieve tag (":contains", ":is") where weir expects a name or a
+ * comparison: report it with the weir spelling.  1 when reported. */
+static int
+sieve_tag(struct parser *p)
+{
+    size_t n = 0;
+    const char *tag = p->lx.tok.t == T_BAD ? rl_hint_sieve_tag(p->lx.s, p->lx.len,
+                                                             p->lx.tok.off, &n) : NULL;
+
+    if (tag == NULL)
+        return 0;
+    err_tok(p, "see MIGRATING FROM SIEVE in weir-rules(5)",
+            "':%.*s' is Sieve syntax: weir writes it after the header name, as in %s",
+            (int)n, p->lx.s + p->lx.tok.off + 1, tag);
+    return 1;
+}
+
 /* cmp   := ['not'] ( 'exists' | 'is' ['not'] STRING | 'contains' STRING
  *          | 'glob' STRING | 'matches' REGEX )      (exists: header only) */
 static int
@@ -333,6 +351,8 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
         *neg = 1;
         next(p);
     }
+    if (sieve_tag(p))
+        return -1;
     if (p->lx.tok.t != T_IDENT) {
         if (p->lx.tok.t == T_REL)
             unexpected(p, "a comparison (is, contains, matches, glob)",
@@ -394,7 +414,55 @@ negate(struct parser *p, struct ast *a, int neg)
     return n;
 }
 
-/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user' ] */
+/* A word where a field (an address part, a builtin's FIELD) or a
+ * comparison may stand that is neither: report it as an unknown field
+ * when it is not a comparison word either, naming the fields and the one
+ * another filter's word means ("host": domain).  1 when reported. */
+static int
+unknown_field(struct parser *p, const char *what, const char *const *names)
+{
+    struct buf exp = BUF_INIT, help = BUF_INIT;
+    const char *syn, *w = p->lx.tok.text;
+    char hb[64];
+
+    if (p->lx.tok.t != T_IDENT || strcmp(w, "not") == 0)
+        return 0;
+    for (int i = 0; i < RL_CMP_COUNT; i++)
+        if (strcmp(w, rl_cmp_names[i]) == 0)
+            return 0;
+    for (int i = 0; names[i]; i++)
+        buf_printf(&exp, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+    if ((syn = rl_hint_synonym(w, names)) != NULL)
+        buf_printf(&help, "write '%s'%s%s%s", syn, rl_hint_part_desc(syn) ? " (" : "",
+                   rl_hint_part_desc(syn) ? rl_hint_part_desc(syn) : "",
+                   rl_hint_part_desc(syn) ? ")" : "");
+    else if (suggest(w, names, hb, sizeof hb))
+        buf_adds(&help, hb);
+    else
+        buf_adds(&help, "or a comparison: is, contains, matches, glob");
+    err_tok(p, help.data, "unknown %s '%s' (expected %s)", what, w, exp.data);
+    buf_free(&exp);
+    buf_free(&help);
+    return 1;
+}
+
+/* Whether the current word is one of the form's own words after item i
+ * (an optional FIELD left out before `domain "x"` or `returns ...`): then
+ * it is no misspelt field. */
+static int
+later_word(struct parser *p, const struct rl_bi_item *items, int nitems, int i)
+{
+    if (p->lx.tok.t != T_IDENT)
+        return 0;
+    for (int j = i + 1; j < nitems; j++)
+        if ((items[j].kind == RL_BI_WORD || items[j].kind == RL_BI_OPT_WORD) &&
+            strcmp(items[j].word, p->lx.tok.text) == 0)
+            return 1;
+    return 0;
+}
+
+/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user'
+ *          | 'orgdomain' ] */
 static int
 parse_part(struct parser *p, struct ast *a)
 {
@@ -407,7 +475,7 @@ parse_part(struct parser *p, struct ast *a)
             next(p);
             return 0;
         }
-    return 0;
+    return unknown_field(p, "address part", rl_part_names) ? -1 : 0;
 }
 
 /* rel   := ( '>' | '>=' | '<' | '<=' | '==' | '!=' ) NUMBER */
@@ -421,6 +489,15 @@ parse_rel(struct parser *p, struct ast *a, const char *what)
     }
     a->rel = p->lx.tok.rel;
     next(p);
+    if (p->lx.tok.t == T_STRING || (p->lx.tok.t == T_BAD && p->lx.tok.off + 1 < p->lx.len &&
+                                    p->lx.s[p->lx.tok.off] == '$' &&
+                                    p->lx.s[p->lx.tok.off + 1] == '{')) {
+        err_tok(p, "numbers in conditions are written out (5, 100k); variables and "
+                "strings are not allowed there",
+                "expected a number after '%s', found %s", rl_rel_names[a->rel],
+                p->lx.tok.t == T_STRING ? "a string" : "a variable");
+        return -1;
+    }
     if (p->lx.tok.t != T_NUMBER) {
         unexpected(p, "a number", "sizes take k, M or G suffixes: 100k, 5M");
         return -1;
@@ -524,8 +601,16 @@ form_start_desc(const struct rl_builtin *b, const struct rl_bi_item *it, struct 
     }
 }
 
+/* Whether item i of it[0..n) exists and belongs to optional group g. */
+static int
+in_group(const struct rl_bi_item *it, int n, int i, int g)
+{
+    return i >= 0 && i < n && it[i].optional && it[i].group == g;
+}
+
 /* A form as users write it: "envelope from [all|localpart|...]
- * is|contains|matches|glob \"...\"". */
+ * is|contains|matches|glob \"...\"", "dnsbl \"...\" [on all relays]
+ * [returns VALUE]". */
 static void
 form_usage(const struct rl_builtin *b, int form, struct buf *out)
 {
@@ -534,13 +619,14 @@ form_usage(const struct rl_builtin *b, int form, struct buf *out)
 
     buf_adds(out, b->name);
     for (int i = 0; i < n; i++) {
+        int opt = it[i].optional;
+        const char *open = opt && !in_group(it, n, i - 1, it[i].group) ? "[" : "";
+        const char *close = opt && !in_group(it, n, i + 1, it[i].group) ? "]" : "";
+
         switch (it[i].kind) {
         case RL_BI_WORD: buf_printf(out, " %s", it[i].word); break;
         case RL_BI_OPT_WORD:
-            buf_printf(out, "%s%s%s", i > 0 && it[i - 1].kind == RL_BI_OPT_WORD &&
-                       it[i - 1].group == it[i].group ? " " : " [", it[i].word,
-                       i + 1 < n && it[i + 1].kind == RL_BI_OPT_WORD &&
-                       it[i + 1].group == it[i].group ? "" : "]");
+            buf_printf(out, " %s%s%s", open, it[i].word, close);
             break;
         case RL_BI_FIELD: case RL_BI_OPT_FIELD:
             buf_adds(out, it[i].kind == RL_BI_OPT_FIELD ? " [" : " ");
@@ -551,8 +637,8 @@ form_usage(const struct rl_builtin *b, int form, struct buf *out)
             break;
         case RL_BI_TEXT: buf_adds(out, " is|contains|matches|glob \"...\""); break;
         case RL_BI_NUM: buf_adds(out, " >|>=|<|<=|==|!= NUMBER"); break;
-        case RL_BI_STR: buf_adds(out, " \"...\""); break;
-        case RL_BI_RAW: buf_adds(out, " VALUE"); break;
+        case RL_BI_STR: buf_printf(out, " %s\"...\"%s", open, close); break;
+        case RL_BI_RAW: buf_printf(out, " %sVALUE%s", open, close); break;
         }
     }
 }
@@ -669,8 +755,8 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                     unexpected(p, e, NULL);
                     goto fail;
                 }
-                /* group absent: skip its remaining words */
-                while (i + 1 < nitems && items[i + 1].kind == RL_BI_OPT_WORD &&
+                /* group absent: skip its remaining words and argument */
+                while (i + 1 < nitems && items[i + 1].optional &&
                        items[i + 1].group == it->group)
                     i++;
                 break;
@@ -688,6 +774,9 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                 buf_free(&exp);
                 goto fail;
             }
+            if (f < 0 && b->fields && !later_word(p, items, nitems, i) &&
+                unknown_field(p, "field", (const char *const *)b->fields))
+                goto fail;
             a->part = f < 0 ? 0 : f;
             if (f >= 0) {
                 if (strchr(b->fields[f], ' '))
@@ -800,8 +889,14 @@ parse_test(struct parser *p)
         if (is_word(p, "raw")) {
             a->mode = 1;
             next(p);
+        } else if (is_word(p, "decoded")) {
+            err_tok(p, "header tests compare the decoded value unless told otherwise: write "
+                    "header \"Name\"; write header raw \"Name\" for the value as written",
+                    "'decoded' is the default and is not written");
+            goto fail;
         }
-        if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
+        if (sieve_tag(p) ||
+            (a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
             goto fail;
         if (parse_cmp(p, a, 1, &neg) < 0)
             goto fail;
@@ -810,11 +905,11 @@ parse_test(struct parser *p)
     if (is_word(p, "address")) {
         a = node(p, A_ADDRESS, &t);
         next(p);
-        if ((a->s1 = expect_string(p, "a header name in double quotes",
+        if (sieve_tag(p) ||
+            (a->s1 = expect_string(p, "a header name in double quotes",
                                    "e.g. address \"From\" domain is \"example.org\"")) == NULL)
             goto fail;
-        parse_part(p, a);
-        if (parse_cmp(p, a, 0, &neg) < 0)
+        if (parse_part(p, a) < 0 || parse_cmp(p, a, 0, &neg) < 0)
             goto fail;
         return negate(p, a, neg);
     }
@@ -1313,6 +1408,17 @@ parse_stmt(struct parser *p)
 
     t.text = NULL;
     t.str = NULL;
+    {
+        const char *what;
+        enum rl_foreign fl = rl_hint_foreign(p->lx.s, p->lx.len, p->lx.tok.off, &what);
+
+        if (fl != RL_FOREIGN_NONE) {
+            err_tok(p, rl_hint_migration(fl), "this is %s, not a weir rule", what);
+            while (p->lx.tok.t != T_EOF)    /* one error, not one per line */
+                next(p);
+            return NULL;
+        }
+    }
     if (p->lx.tok.t != T_IDENT) {
         if (p->lx.tok.t == T_LBRACE) {
             err_tok(p, "a block belongs to an if, elif, else or rule", "unexpected '{'");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/mime/run.sh -- the MIME walk against maildrop's reformime(1) on the
 # same files in one run:
-#   1. throughput over the shared corpus (../shared/corpus), each tool run
+#   1. throughput over the corpus (testdata/corpus), each tool run
 #      once per message with the message on standard input, as an MDA is
 #      run: `reformime -i` (parse and print the MIME structure) against
 #      `weir mime --no-content -` (walk, decode every part, print the tree)
@@ -25,7 +25,7 @@ done
 WEIR=$(cd "$(dirname "$WEIR")" && pwd)/$(basename "$WEIR")
 [ -d "$(dirname "$WEIR")/.libs" ] && { WEIR_MODULEDIR=$(dirname "$WEIR")/.libs; export WEIR_MODULEDIR; }
 REFORMIME=$(command -v reformime) || { echo "reformime missing: apt-get install maildrop" >&2; exit 69; }
-CORPUS=${CORPUS:-$HERE/../../../shared/corpus}
+CORPUS=${CORPUS:-$HERE/../../testdata/corpus}
 [ -d "$CORPUS" ] || { echo "corpus not found at $CORPUS; set CORPUS" >&2; exit 66; }
 CORPUS=$(cd "$CORPUS" && pwd)
 

@@ -26,19 +26,44 @@
 #include <string.h>
 #include <unistd.h>
 
+/* weir.yaml's built-in defaults, made once and kept for the process (the
+ * delivery's settings borrow its strings). */
+static const struct weir_config *
+builtin_config(void)
+{
+    static struct weir_config c;
+    static int made;
+
+    if (!made) {
+        config_defaults(&c);
+        made = 1;
+    }
+    return &c;
+}
+
+/* The delivery engine's settings from a configuration. */
+static void
+apply_config(struct delivery *d, const struct weir_config *cfg)
+{
+    d->limits.size_max = cfg->limits.message_size;
+    d->limits.mem_max = cfg->limits.memory_spool;
+    d->limits.header_max = cfg->limits.header_size;
+    d->limits.spool_dir = cfg->temp_dir;
+    d->maildir_root = cfg->maildir_root;
+    d->mail_root = cfg->mail_root;
+    d->spool_dir = cfg->spool_dir;
+    d->append_dir = cfg->append_dir;
+    d->sendmail = cfg->sendmail;
+    d->lock_wait_sec = (cfg->lock_wait_ms + 999) / 1000;
+    d->lock_stale_sec = (cfg->lock_stale_ms + 999) / 1000;
+}
+
 void
 delivery_init(struct delivery *d)
 {
     memset(d, 0, sizeof *d);
     d->msg.fd = -1;
-    message_limits_default(&d->limits);
-    d->maildir_root = DELIVERY_MAILDIR_ROOT;
-    d->mail_root = DELIVERY_MAIL_ROOT;
-    d->spool_dir = DELIVERY_SPOOL_DIR;
-    d->append_dir = DELIVERY_APPEND_DIR;
-    d->sendmail = DELIVERY_SENDMAIL;
-    d->lock_wait_sec = LOCK_WAIT_SEC_DEFAULT;
-    d->lock_stale_sec = DOTLOCK_STALE_SEC_DEFAULT;
+    apply_config(d, builtin_config());
 }
 
 void
@@ -53,6 +78,10 @@ delivery_free(struct delivery *d)
     message_free(&d->msg);
     free(d->sender);
     free(d->recipient);
+    free(d->client);
+    for (size_t i = 0; i < d->nrelays; i++)
+        free(d->relays[i]);
+    free(d->relays);
     free(d->user);
     free(d->home);
     free(d->default_mailbox);
@@ -113,22 +142,8 @@ delivery_configure(struct delivery *d, int open_log)
     }
     /* A caller without a configuration (a test driver) keeps the
      * settings it made itself. */
-    if (d->cfg_owned) {
-        if (d->default_mailbox == NULL)
-            d->default_mailbox = xstrdup(DELIVERY_DEFAULT_MAILBOX);
-        return;
-    }
-    d->limits.size_max = cfg->limits.message_size;
-    d->limits.mem_max = cfg->limits.memory_spool;
-    d->limits.header_max = cfg->limits.header_size;
-    d->limits.spool_dir = cfg->temp_dir;
-    d->maildir_root = cfg->maildir_root;
-    d->mail_root = cfg->mail_root;
-    d->spool_dir = cfg->spool_dir;
-    d->append_dir = cfg->append_dir;
-    d->sendmail = cfg->sendmail;
-    d->lock_wait_sec = (cfg->lock_wait_ms + 999) / 1000;
-    d->lock_stale_sec = (cfg->lock_stale_ms + 999) / 1000;
+    if (!d->cfg_owned)
+        apply_config(d, cfg);
     if (d->default_mailbox == NULL)
         d->default_mailbox = xstrdup(cfg->default_mailbox);
 }

@@ -33,20 +33,27 @@ struct delivery {
                                        it.  NULL: built-in defaults */
     int cfg_owned;                  /* cfg was allocated here */
     int log_dests;                  /* log_open() destinations from main */
-    /* delivery engine settings: defaults from delivery_init(), the
-     * configuration may point them elsewhere (borrowed strings; "~/"
-     * means the user's home) */
+    /* delivery engine settings: weir.yaml's built-in defaults from
+     * delivery_init(), the configuration may point them elsewhere
+     * (borrowed strings; "~/" means the user's home) */
     const char *maildir_root;       /* Maildir targets: "~/Maildir" */
     const char *mail_root;          /* mbox and MH targets: "~/Mail" */
     const char *spool_dir;          /* system spool: "/var/mail" */
     const char *append_dir;         /* mbox append records: "~/.weir/append" */
     const char *sendmail;           /* "/usr/sbin/sendmail" */
-    unsigned lock_wait_sec;         /* LOCK_WAIT_SEC_DEFAULT */
-    unsigned lock_stale_sec;        /* DOTLOCK_STALE_SEC_DEFAULT */
+    unsigned lock_wait_sec;         /* longest wait for a mailbox's locks */
+    unsigned lock_stale_sec;        /* an unverifiable dotlock older than
+                                       this is stale */
     /* worked out */
     struct message msg;
     char *sender;                   /* envelope sender, "" for <> */
     char *recipient;
+    /* the client (builtins/client.h), worked out with the envelope:
+     * canonical text or NULL; the untrusted relays, client first */
+    char *client;
+    const char *client_source;      /* "command line", "CLIENT_ADDRESS", ... */
+    char **relays;
+    size_t nrelays;
     char *user;
     char *home;
     char *default_mailbox;          /* a `file` target: weir.yaml's
@@ -57,13 +64,6 @@ struct delivery {
     /* the rule programs that ran: the action list borrows from them */
     struct rl_program *prog_sys, *prog_user;
 };
-
-#define DELIVERY_MAILDIR_ROOT   "~/Maildir"
-#define DELIVERY_MAIL_ROOT      "~/Mail"
-#define DELIVERY_SPOOL_DIR      "/var/mail"
-#define DELIVERY_APPEND_DIR     "~/.weir/append"
-#define DELIVERY_SENDMAIL       "/usr/sbin/sendmail"
-#define DELIVERY_DEFAULT_MAILBOX "~/Maildir/"
 
 void delivery_init(struct delivery *d);
 /* The invoking user and home: the password entry of getuid(); $HOME when

@@ -22,6 +22,10 @@
 #include "dynload.h"
 #include "child.h"
 #include "log.h"
+#include "client.h"
+#include "dnsbl.h"
+#include "dnscache.h"
+#include "mailparse.h"
 #include "util.h"
 
 #include <errno.h>
@@ -41,11 +45,66 @@ host_init(struct host *h, struct delivery *d)
     h->run_filters = 1;
 }
 
+static void
+host_dns_free(struct host *h)
+{
+    if (h->dnsbl)
+        dnsbl_free(h->dnsbl);
+    dnscache_close(h->dnscache);
+    h->dnsbl = NULL;
+    h->dnscache = NULL;
+}
+
 void
 host_free(struct host *h)
 {
     buf_free(&h->body);
     h->body_loaded = 0;
+    buf_free(&h->setting);
+    host_dns_free(h);
+}
+
+/* The block-list engine (rl.h rl_host.dnsbl): weir.yaml's dns settings;
+ * a delivery keeps answers in the per-user cache (dnscache.h) under
+ * state_dir; weir test --dns offline answers from the fixtures only
+ * (they act as a cache that knows every name, so nothing is sent). */
+static void *
+host_dnsbl(void *ctx, const char **why)
+{
+    struct host *h = ctx;
+    const struct weir_config *cfg = h->d->cfg;
+    struct dns_config dc;
+    struct dnsbl_cache_ops ops;
+    int health = 0;
+
+    if (h->dns == HOST_DNS_OFF || cfg == NULL) {
+        *why = "DNS not looked up (weir test without --dns)";
+        return NULL;
+    }
+    *why = h->dns == HOST_DNS_OFFLINE ? "fixtures" : "DNS";
+    if (h->dnsbl)
+        return h->dnsbl;
+    memset(&dc, 0, sizeof dc);
+    dc.servers = cfg->dns.servers;
+    dc.nservers = cfg->dns.nservers;
+    dc.timeout_ms = cfg->dns.timeout_ms;
+    dc.budget_ms = cfg->dns.budget_ms;
+    if (h->dns == HOST_DNS_OFFLINE) {
+        h->dnsbl = dnsbl_new(&dc, 0, h->dns_fixture);
+        return h->dnsbl;
+    }
+    health = cfg->dns.health_check;
+    if (!h->dns_no_cache && cfg->dns.cache_ttl_max_ms && cfg->state_dir && h->d->home) {
+        char *dir = home_path(cfg->state_dir, h->d->home);
+
+        h->dnscache = dnscache_open(dir, cfg->dns.cache_ttl_max_ms / 1000,
+                                    cfg->dns.health_hold_ms / 1000);
+        free(dir);
+    }
+    if (h->dnscache)
+        dnscache_ops(h->dnscache, &ops);
+    h->dnsbl = dnsbl_new(&dc, health, h->dnscache ? &ops : NULL);
+    return h->dnsbl;
 }
 
 /* ------------------------------------------------------------------ */
@@ -213,6 +272,18 @@ host_limits(const struct weir_config *cfg, struct rl_limits *lim)
     lim->heap_limit = (uint32_t)(cfg->limits.regex_heap_limit / 1024);
 }
 
+/* A weir.yaml setting for a builtin (config_value()'s text), valid until
+ * the next call. */
+static const char *
+host_setting(void *ctx, const char *key)
+{
+    struct host *h = ctx;
+
+    if (h->d->cfg == NULL || config_value(h->d->cfg, key, &h->setting) != 0)
+        return NULL;
+    return h->setting.data;
+}
+
 /* The whole message as the rules see it (after any filter), for builtins
  * that stream it (the MIME walk). */
 static ssize_t
@@ -238,6 +309,8 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     rh.log = host_log;
     rh.filter = h->run_filters ? host_filter : NULL;
     rh.module = dynload_api;
+    rh.setting = host_setting;
+    rh.dnsbl = host_dnsbl;
     memset(&msg, 0, sizeof msg);
     set_view(&msg, d);
     msg.get_body = host_body;
@@ -249,9 +322,17 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.user = d->user;
     msg.home = d->home;
     msg.extension = getenv("EXTENSION");
+    msg.client = d->client;
+    msg.relays = (const char *const *)d->relays;
+    msg.nrelays = d->nrelays;
     msg.env = (const char *const *)environ;
     h->body_loaded = 0;
-    return rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st) < 0 ? -1 : 0;
+    {
+        int rc = rl_run_chain(sys, user, &msg, &rh, lim, out, trace, st);
+
+        host_dns_free(h);       /* the cache is closed before the commit */
+        return rc < 0 ? -1 : 0;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -271,6 +352,63 @@ strip_angles(const char *s)
     if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
         return xstrndup(s + 1, n - 2);
     return xstrndup(s, n);
+}
+
+/* The client and the untrusted relays (client.h) into d. */
+static void
+host_client(struct delivery *d, enum host_origin origin)
+{
+    const struct weir_config *cfg = d->cfg;
+    struct client_net *nets = NULL;
+    struct client_in in;
+    struct client_out out;
+    struct mp_header hp;
+    size_t nnets = cfg ? cfg->ntrusted_relays : 0;
+    char text[NA_TEXT_MAX];
+
+    free(d->client);
+    d->client = NULL;
+    for (size_t i = 0; i < d->nrelays; i++)
+        free(d->relays[i]);
+    free(d->relays);
+    d->relays = NULL;
+    d->nrelays = 0;
+    d->client_source = client_source_name(CLIENT_NONE);
+    if (nnets) {
+        nets = xcalloc(nnets, sizeof *nets);
+        for (size_t i = 0; i < nnets; i++) {
+            nets[i].family = cfg->trusted_relays[i].family;
+            memcpy(nets[i].addr, cfg->trusted_relays[i].addr, sizeof nets[i].addr);
+            nets[i].prefix = cfg->trusted_relays[i].prefix;
+            nets[i].negate = cfg->trusted_relays[i].negate;
+        }
+    }
+    mp_header_parse(d->msg.header ? d->msg.header : "", d->msg.header ? d->msg.header_len : 0,
+                    &hp);
+    memset(&in, 0, sizeof in);
+    in.arg = d->client_arg;
+    if (origin == HOST_FROM_MTA) {
+        in.env_client_address = getenv("CLIENT_ADDRESS");
+        in.env_sender_host_address = getenv("SENDER_HOST_ADDRESS");
+    }
+    in.header = &hp;
+    in.trusted = nets;
+    in.ntrusted = nnets;
+    client_find(&in, &out);
+    if (out.bad_arg)
+        msg_warn("client address '%.64s' (-i/--client) is not an IP address: ignored",
+                 d->client_arg);
+    if (out.source != CLIENT_NONE) {
+        d->client = xstrdup(out.text);
+        d->client_source = client_source_name(out.source);
+    }
+    if (out.nrelays) {
+        d->relays = xcalloc(out.nrelays, sizeof *d->relays);
+        for (size_t i = 0; i < out.nrelays; i++)
+            d->relays[d->nrelays++] = xstrdup(na_format(&out.relays[i], text));
+    }
+    mp_header_free(&hp);
+    free(nets);
 }
 
 void
@@ -305,4 +443,5 @@ host_envelope(struct delivery *d, enum host_origin origin, const char *from_line
         free(v);
     } else
         d->recipient = xstrdup(d->user);
+    host_client(d, origin);
 }

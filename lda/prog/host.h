@@ -28,15 +28,33 @@
 #include "status.h"
 #include "util.h"
 
+/* How block-list tests get answers (weir-test(1) --dns). */
+enum host_dns {
+    HOST_DNS_LIVE = 0,          /* DNS, and the per-user cache (a delivery) */
+    HOST_DNS_OFF,               /* not looked up: the tests are false */
+    HOST_DNS_OFFLINE            /* only from dns_fixture */
+};
+
+struct dnsbl;
+struct dnscache;
+struct dnsbl_cache_ops;
+
 struct host {
     struct delivery *d;         /* the message, envelope, user, config */
     int run_filters;            /* 0: `filter` is only recorded */
+    enum host_dns dns;
+    int dns_no_cache;           /* live lookups without the cache (weir
+                                   test writes no database) */
+    const struct dnsbl_cache_ops *dns_fixture;  /* HOST_DNS_OFFLINE */
     /* Where rule log lines go; NULL: the delivery log (msg_info/warn). */
     void (*log)(void *ctx, enum rl_log_level level, const char *text);
     void *log_ctx;
     /* private */
     struct buf body;            /* a spooled message's body, read once */
     int body_loaded;
+    struct buf setting;         /* the last setting a builtin asked for */
+    struct dnsbl *dnsbl;        /* made on first use, freed after the run */
+    struct dnscache *dnscache;
 };
 
 /* Where the envelope comes from (weir(1) INTAKE, weir-test(1) ENVELOPE). */

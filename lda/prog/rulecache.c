@@ -106,12 +106,22 @@ read_whole(const char *path, size_t max, int nofollow, int check_owner,
     return rc;
 }
 
+/* The rule language's largest source file. */
+static size_t
+source_max(void)
+{
+    struct rl_limits lim;
+
+    rl_limits_default(&lim);
+    return lim.source_max;
+}
+
 int
 rulecache_read_file(void *ctx, const char *path, struct buf *out, char *err,
                     size_t errlen)
 {
     (void)ctx;
-    return read_whole(path, RL_DEFAULT_SOURCE_MAX, 0, 0, out, err, errlen);
+    return read_whole(path, source_max(), 0, 0, out, err, errlen);
 }
 
 char *
@@ -147,9 +157,9 @@ make_key(const struct rl_program *p, rulecache_open_fn open_src, void *ctx,
         int rc, fd;
 
         if (open_src == NULL) {
-            rc = read_whole(src, RL_DEFAULT_SOURCE_MAX, 0, 0, &b, err, sizeof err);
+            rc = read_whole(src, source_max(), 0, 0, &b, err, sizeof err);
         } else if ((rc = open_src(ctx, src, &fd, why)) == 0) {
-            rc = read_open(fd, RL_DEFAULT_SOURCE_MAX, &b, err, sizeof err);
+            rc = read_open(fd, source_max(), &b, err, sizeof err);
             close(fd);
         } else {
             rc = -2;                    /* refused: *why */
@@ -307,7 +317,7 @@ rulecache_get(const char *rules_path, const char *dir, int store,
         if (strstr(cst.text, "No such file") == NULL)
             msg_info("%s (compiling %s again)", cst.text, rules_path);
     }
-    if (read_whole(rules_path, lim ? lim->source_max : RL_DEFAULT_SOURCE_MAX, 0, 0,
+    if (read_whole(rules_path, lim ? lim->source_max : source_max(), 0, 0,
                    &src, err, sizeof err) < 0) {
         status_set(st, "4.3.0", "%s: %s", rules_path, err);
         buf_free(&src);

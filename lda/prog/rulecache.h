@@ -27,7 +27,7 @@ enum rulecache_result {
 };
 
 /* The rl_reader callback: read a whole rule file (regular file, at most
- * RL_DEFAULT_SOURCE_MAX bytes). */
+ * rl_limits_default()'s source_max bytes). */
 int rulecache_read_file(void *ctx, const char *path, struct buf *out,
                         char *err, size_t errlen);
 

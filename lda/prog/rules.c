@@ -1,8 +1,10 @@
 /*
  * rules.c -- load the system and user rulesets and run them (see rules.h).
  *
- * Entry points: rules_run() for a delivery, rules_load() for one ruleset.  rules_run() returns 0 (the decision is in *out, maybe
- * empty: implicit keep), or -1 with a temporary *st when a filter failed.
+ * Entry points: rules_run() for a delivery, rules_load() for one ruleset.
+ * rules_run() returns 0 (the decision is in *out, maybe empty: implicit
+ * keep), or -1 with a temporary *st when the system ruleset is broken or
+ * refused (4.3.5: the mail is held) or a filter failed.
  *
  * The rules run through lda/prog/host.c (the message view, the body,
  * log lines, `filter`), the host `weir test` uses too.
@@ -118,9 +120,24 @@ log_diags(const struct rl_diags *diags)
     buf_free(&out);
 }
 
+/* The first error of a compile, on one line: "file:line:col: message". */
+static void
+first_error(const struct rl_diags *diags, struct buf *why)
+{
+    for (size_t i = 0; i < diags->n; i++) {
+        const struct rl_diag *d = &diags->v[i];
+
+        if (d->severity != RL_SEV_ERROR)
+            continue;
+        buf_printf(why, "%s:%d:%d: %s", d->file ? d->file : "?", d->line, d->col,
+                   d->message ? d->message : "error");
+        return;
+    }
+}
+
 enum rules_load
 rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
-           const struct rl_limits *lim, struct rl_program **prog)
+           const struct rl_limits *lim, struct rl_program **prog, struct buf *first)
 {
     struct trusted_reader tr = { owner, lim->source_max };
     struct rl_reader reader = { read_trusted, &tr };
@@ -138,6 +155,8 @@ rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
     }
     if (rc != 0) {
         msg_warn("rules refused: %s", why.data ? why.data : path);
+        if (first)
+            buf_printf(first, "refused: %s", why.data ? why.data : path);
         buf_free(&why);
         return RULES_REFUSED;
     }
@@ -160,6 +179,8 @@ rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
 
     if (read_fd(fd, lim->source_max, &src, err, sizeof err) < 0) {
         msg_warn("rules %s not used: %s", path, err);
+        if (first)
+            buf_printf(first, "%s: %s", path, err);
         close(fd);
         buf_free(&src);
         buf_free(&why);
@@ -170,6 +191,8 @@ rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
     *prog = rl_compile(path, src.data ? src.data : "", src.len, &reader, lim, &diags);
     buf_free(&src);
     log_diags(&diags);
+    if (*prog == NULL && first)
+        first_error(&diags, first);
     rl_diags_free(&diags);
     if (*prog == NULL) {
         msg_warn("rules %s not used: they do not compile (weir check %s)", path, path);
@@ -192,6 +215,7 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
     const struct weir_config *cfg = d->cfg;
     struct rl_limits lim;
     struct rl_program *sys = NULL, *user = NULL;
+    struct buf why = BUF_INIT;
     struct host h;
     enum rules_load how;
     char *upath, *ucache;
@@ -206,15 +230,21 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
     d->prog_sys = d->prog_user = NULL;
     host_limits(cfg, &lim);
 
-    how = rules_load(cfg->system_rules, sys_owner, cfg->system_cache_dir, 0, &lim, &sys);
+    /* A broken or refused system ruleset holds the mail, as a broken
+     * weir.yaml does: delivering without the administrator's policy
+     * (a quarantine, a final discard) would turn it off silently. */
+    how = rules_load(cfg->system_rules, sys_owner, cfg->system_cache_dir, 0, &lim, &sys,
+                     &why);
     if (how == RULES_REFUSED || how == RULES_BROKEN) {
-        msg_warn("system rules %s not run: no rules run for this message (implicit keep)",
-                 cfg->system_rules);
-        return 0;
+        status_set(st, "4.3.5", "system rules %s not usable, mail held: %s",
+                   cfg->system_rules, why.data ? why.data : "see the log");
+        buf_free(&why);
+        return -1;
     }
+    buf_free(&why);
     upath = d->rules_arg ? xstrdup(d->rules_arg) : home_path(cfg->user_rules, d->home);
     ucache = home_path(cfg->user_cache_dir, d->home);
-    how = rules_load(upath, getuid(), ucache, 1, &lim, &user);
+    how = rules_load(upath, getuid(), ucache, 1, &lim, &user, NULL);
     if (how == RULES_REFUSED || how == RULES_BROKEN)
         msg_warn("user rules %s not run (system rules only, then implicit keep)", upath);
     free(upath);

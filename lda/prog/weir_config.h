@@ -3,7 +3,11 @@
  * list of overrides (weir.yaml(5) documents every key).  (Named
  * weir_config.h because config.h is autoconf's; the module is config.c.)
  *
- * config_defaults() fills a struct weir_config with the built-in defaults.
+ * config_defaults() fills a struct weir_config with the built-in defaults:
+ * each key's default is written in its row of the key table in config.c
+ * (as text, as weir.yaml would say it), except the limits the rule
+ * language and the intake enforce, which come from rl_limits_default()
+ * and message_limits_default().
  * config_load() reads one YAML file over it: the system file (every key)
  * or the user's ~/.weir/config.yaml (only the keys marked "user" in the
  * table in config.c and weir.yaml(5)).  Unknown keys, wrong types, bad
@@ -33,44 +37,6 @@
 
 /* Largest configuration file read. */
 #define CONFIG_FILE_MAX (256u * 1024)
-
-/* Built-in defaults (weir.yaml(5)).  The rule-language limits repeat the
- * RL_DEFAULT_* values of rulelang/rl.h. */
-#define CONFIG_DEFAULT_MAILBOX        "~/Maildir/"
-#define CONFIG_DEFAULT_MAILDIR_ROOT   "~/Maildir"
-#define CONFIG_DEFAULT_MAIL_ROOT      "~/Mail"
-#define CONFIG_DEFAULT_BODY_SCAN      (1024u * 1024)
-#define CONFIG_DEFAULT_SPOOL_DIR      "/var/mail"
-#define CONFIG_DEFAULT_APPEND_DIR     "~/.weir/append"
-#define CONFIG_DEFAULT_LOCK_WAIT_MS   (90u * 1000)
-#define CONFIG_DEFAULT_LOCK_STALE_MS  (300u * 1000)
-#define CONFIG_DEFAULT_SYSTEM_CACHE   "/var/cache/weir"
-#define CONFIG_DEFAULT_USER_RULES     "~/.weir/rules"
-#define CONFIG_DEFAULT_USER_CACHE     "~/.weir/cache"
-#define CONFIG_DEFAULT_USER_CONFIG    "~/.weir/config.yaml"
-#define CONFIG_DEFAULT_STATE_DIR      "~/.weir/state"
-#define CONFIG_DEFAULT_HOLD_FILE      "~/.weir/hold"
-#define CONFIG_DEFAULT_SENDMAIL       "/usr/sbin/sendmail"
-#define CONFIG_DEFAULT_USER_LOG_FILE  "~/.weir/log"
-#define CONFIG_DEFAULT_CHILD_TIMEOUT_MS (300u * 1000)
-#define CONFIG_DEFAULT_DNS_TIMEOUT_MS 2000u
-#define CONFIG_DEFAULT_DNS_BUDGET_MS  10000u
-#define CONFIG_DEFAULT_DNS_HEALTH_HOLD_MS (3600u * 1000)
-#define CONFIG_DEFAULT_DNS_CACHE_TTL_MAX_MS (3600u * 1000)
-#define CONFIG_DEFAULT_MIME_DEPTH     16u
-#define CONFIG_DEFAULT_MIME_PARTS     1000u
-#define CONFIG_DEFAULT_MIME_DECODE    ((size_t)32 * 1024 * 1024)
-#define CONFIG_DEFAULT_VM_STEPS       1000000ul
-#define CONFIG_DEFAULT_MATCH_LIMIT    100000u
-#define CONFIG_DEFAULT_DEPTH_LIMIT    10000u
-#define CONFIG_DEFAULT_HEAP_LIMIT     (20u * 1024 * 1024)   /* bytes */
-#define CONFIG_DEFAULT_ARCHIVE_EXPANSION ((size_t)64 * 1024 * 1024)
-#define CONFIG_DEFAULT_ARCHIVE_MEMBERS 1000u
-#define CONFIG_DEFAULT_ARCHIVE_DEPTH  2u
-#define CONFIG_DEFAULT_REPLY_DAYS     7u
-#define CONFIG_DEFAULT_REPLY_PER_HOUR 20u
-#define CONFIG_DEFAULT_FAKEBOUNCE_DAYS 1u
-#define CONFIG_DEFAULT_FAKEBOUNCE_PER_HOUR 10u
 
 /* One IP network: trusted relays.  family is AF_INET or AF_INET6. */
 struct config_net {
@@ -145,6 +111,10 @@ void config_defaults(struct weir_config *c);
 /* user: 1 for ~/.weir/config.yaml (allowlisted keys only). */
 int config_load(struct weir_config *c, const char *path, int user, struct buf *err);
 void config_free(struct weir_config *c);
-/* path with a leading "~/" (or "~" alone) replaced by home; allocated. */
+/* The value of a dotted key ("dns.timeout", "limits.mime_depth") as text
+ * in *out: sizes in bytes, durations in milliseconds, numbers in decimal,
+ * booleans "true"/"false", paths as set (unexpanded), lists one entry a
+ * line.  0, or -1 for a key the table does not have (out is then ""). */
+int config_value(const struct weir_config *c, const char *name, struct buf *out);
 
 #endif

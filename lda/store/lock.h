@@ -16,11 +16,6 @@
 
 #include "status.h"
 
-/* Longest total wait for the locks of one mailbox. */
-#define LOCK_WAIT_SEC_DEFAULT   90
-/* A dotlock older than this, whose owner cannot be checked, is stale. */
-#define DOTLOCK_STALE_SEC_DEFAULT 300
-
 /* A temporary lock name ("<mailbox>.lock.<pid>.<hex>") of a process
  * that is gone, older than this, is removed (it lives microseconds). */
 #define DOTLOCK_TMP_STALE_SEC 60

@@ -39,13 +39,17 @@ struct sink {
     int failed;
 };
 
+static const struct intake_limits intake_defaults = {
+    .mem_max = 4 * 1024 * 1024,
+    .size_max = (size_t)256 * 1024 * 1024,
+    .header_max = 1024 * 1024,
+    .spool_dir = "/var/tmp",
+};
+
 void
 message_limits_default(struct intake_limits *lim)
 {
-    lim->mem_max = INTAKE_MEM_MAX_DEFAULT;
-    lim->size_max = INTAKE_SIZE_MAX_DEFAULT;
-    lim->header_max = INTAKE_HEADER_MAX_DEFAULT;
-    lim->spool_dir = INTAKE_SPOOL_DIR_DEFAULT;
+    *lim = intake_defaults;
 }
 
 static int

@@ -30,10 +30,6 @@ struct intake_limits {
     const char *spool_dir;      /* where the unlinked temp file goes */
 };
 
-#define INTAKE_MEM_MAX_DEFAULT   (4u * 1024 * 1024)
-#define INTAKE_SIZE_MAX_DEFAULT  ((size_t)256 * 1024 * 1024)
-#define INTAKE_HEADER_MAX_DEFAULT (1024u * 1024)
-#define INTAKE_SPOOL_DIR_DEFAULT "/var/tmp"
 /* Fields kept past limits.header_size (issue 10: 10k Received lines must
  * not hide the Subject from the rules); "List-" is a prefix. */
 #define INTAKE_KEEP_FIELDS { "From", "Sender", "To", "Cc", "Reply-To", "Subject", \
@@ -63,6 +59,9 @@ struct message {
     int added_newline;          /* a final newline was added */
 };
 
+/* The intake's defaults (weir.yaml's limits.message_size, memory_spool,
+ * header_size and temp_dir take theirs from here): 4 MiB in memory,
+ * 256 MiB largest message, 1 MiB of header, spooled in /var/tmp. */
 void message_limits_default(struct intake_limits *lim);
 int message_read(struct message *m, int fd, const struct intake_limits *lim,
                  struct status *st);

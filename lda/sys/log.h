@@ -18,6 +18,7 @@
 #define WEIR_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_dest {
     LOG_DEST_SYSLOG = 1,
@@ -33,6 +34,11 @@ void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void msg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void msg_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A log line as it is written: control characters become '?', bytes that
+ * are not valid UTF-8 become \xHH; cut (at a whole character) to fit
+ * outsz bytes including the NUL.  Every msg_* line goes through it. */
+void log_scrub(const char *in, char *out, size_t outsz);
 
 /* Hook run by msg_fatal/msg_panic before exiting (e.g. remove a temp
  * file).  One hook; NULL clears it. */

@@ -55,12 +55,17 @@ usage(FILE *fp)
 "  -S              no system rules\n"
 "  -f SENDER       envelope sender for every message\n"
 "  -a RECIPIENT    envelope recipient for every message\n"
+"  -i, --client ADDR  the client's IP address for every message (default:\n"
+"                  the first untrusted Received: field)\n"
 "  -d USER         run as USER (required when run by root)\n"
 "  -q              one verdict line per message\n"
 "  --trace         show each rule, test, capture and action\n"
 "  --format text|json\n"
 "  --mbox mboxrd|mboxo|raw   un-quoting of mbox input (default mboxrd)\n"
-"  --dns           allow real DNS lookups\n"
+"  --dns live|offline  block-list lookups: live asks DNS (dns.servers);\n"
+"                  offline answers from a suite's fixtures only (the\n"
+"                  default for cases with DNS fixtures); without --dns\n"
+"                  other messages are not looked up\n"
 "  --run-programs  really run filter programs (pipe, forward and\n"
 "                  replies are still only planned)\n"
 "  --suite FILE    run a YAML test suite\n"
@@ -258,7 +263,8 @@ cmd_test(int argc, char **argv)
         { "trace", no_argument, NULL, OPT_TRACE },
         { "format", required_argument, NULL, OPT_FORMAT },
         { "mbox", required_argument, NULL, OPT_MBOX },
-        { "dns", no_argument, NULL, OPT_DNS },
+        { "dns", required_argument, NULL, OPT_DNS },
+        { "client", required_argument, NULL, 'i' },
         { "run-programs", no_argument, NULL, OPT_RUN },
         { "suite", required_argument, NULL, OPT_SUITE },
         { "help", no_argument, NULL, 'h' },
@@ -281,7 +287,7 @@ cmd_test(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.quoting = MBOX_RD;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:d:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:i:d:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': opts.config = optarg; break;
         case 'r': opts.user_rules = optarg; break;
@@ -289,10 +295,20 @@ cmd_test(int argc, char **argv)
         case 'S': opts.no_system_rules = 1; break;
         case 'f': opts.sender = optarg; break;
         case 'a': opts.recipient = optarg; break;
+        case 'i': opts.client = optarg; break;
         case 'd': user = optarg; break;
         case 'q': opts.brief = 1; break;
         case OPT_TRACE: opts.trace = 1; break;
-        case OPT_DNS: opts.dns = 1; break;
+        case OPT_DNS:
+            if (strcmp(optarg, "live") == 0)
+                opts.dns = TESTER_DNS_LIVE;
+            else if (strcmp(optarg, "offline") == 0)
+                opts.dns = TESTER_DNS_OFFLINE;
+            else {
+                fprintf(stderr, "weir test: --dns takes live or offline, not '%s'\n", optarg);
+                return EX_USAGE;
+            }
+            break;
         case OPT_RUN: opts.run_programs = 1; break;
         case OPT_SUITE: suite_path = optarg; break;
         case OPT_FORMAT:

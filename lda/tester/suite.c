@@ -447,8 +447,11 @@ load_case(struct loader *ld, yaml_node_t *n, struct suite_case *c, size_t idx)
                     c->env_from = want_string(ld, v2, key2);
                 else if (strcmp(key2, "to") == 0)
                     c->env_to = want_string(ld, v2, key2);
+                else if (strcmp(key2, "client") == 0)
+                    c->env_client = want_string(ld, v2, key2);
                 else
-                    err_at(ld, k2, "unknown envelope field '%s' (expected from or to)", key2);
+                    err_at(ld, k2, "unknown envelope field '%s' (expected from, to or client)",
+                           key2);
             }
         } else if (strcmp(key, "fixtures") == 0)
             load_fixtures(ld, v, &c->fixture);
@@ -602,6 +605,7 @@ suite_free(struct suite *s)
         free(c->message_path);
         free(c->message_inline);
         free(c->env_from);
+        free(c->env_client);
         free(c->env_to);
         tester_fixture_free(&c->fixture);
         free_actions(c->actions, c->nactions);
@@ -792,6 +796,7 @@ suite_run(const struct suite *s, const struct tester_opts *opts, FILE *out,
 
         t.opts.sender = opts->sender ? opts->sender : c->env_from;
         t.opts.recipient = opts->recipient ? opts->recipient : c->env_to;
+        t.opts.client = opts->client ? opts->client : c->env_client;
         t.fixture = &c->fixture;
         if (c->message_path && read_file(c->message_path, &msg, err, sizeof err) < 0) {
             memset(&r, 0, sizeof r);

@@ -34,7 +34,7 @@ struct suite_case {
     int line;                   /* where the case starts in the suite file */
     char *message_path;         /* resolved relative to the suite file */
     char *message_inline;
-    char *env_from, *env_to;
+    char *env_from, *env_to, *env_client;
     struct tester_fixture fixture;
     /* expectations; has_* says which were given */
     int has_actions;            /* `actions`: exactly these, in this order */

@@ -27,10 +27,13 @@
 #include "trust.h"
 #include "log.h"
 #include "rl.h"
+#include "dnsbl.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,6 +74,64 @@ tester_fixture_free(struct tester_fixture *fx)
     free_strv(fx->replied, fx->nreplied);
     free_strv(fx->seen_ids, fx->nseen);
     memset(fx, 0, sizeof *fx);
+}
+
+static const char *const dns_mode_text[] = {
+    "not looked up", "real lookups (--dns live)", "from the fixtures only (--dns offline)"
+};
+static const char *const dns_mode_json[] = { "not looked up", "real", "fixture" };
+
+enum tester_dns_mode
+tester_dns_mode(const struct tester *t)
+{
+    if (t->opts.dns == TESTER_DNS_LIVE || t->opts.dns == TESTER_DNS_OFFLINE)
+        return (enum tester_dns_mode)t->opts.dns;
+    return t->fixture && t->fixture->ndns ? TESTER_DNS_OFFLINE : TESTER_DNS_OFF;
+}
+
+/* A fixture answer as the block-list engine's cache sees it (dnsbl.h):
+ * every name is answered -- one the fixture does not name is not listed
+ * -- so offline runs send nothing.  A-records in 127.0.0.0/8 outside
+ * 127.255.255.0/24 are a listing; others are a bad answer, as from DNS. */
+static int
+fixture_get(void *ctx, const char *qname, int type, struct dnsbl_result *r)
+{
+    const struct tester_dns *e = tester_fixture_dns(ctx, qname);
+
+    (void)type;
+    memset(r, 0, sizeof *r);
+    snprintf(r->qname, sizeof r->qname, "%s", qname);
+    r->txt_asked = 1;
+    if (e == NULL) {
+        r->state = DNSBL_NOT_LISTED;
+        snprintf(r->why, sizeof r->why, "not in the fixtures: not listed");
+        return 1;
+    }
+    if (e->timeout) {
+        r->state = DNSBL_ERROR;
+        snprintf(r->why, sizeof r->why, "timeout (fixture)");
+        return 1;
+    }
+    r->state = e->na ? DNSBL_LISTED : DNSBL_NOT_LISTED;
+    for (size_t i = 0; i < e->na && r->ncodes < DNSA_ADDRS_MAX; i++) {
+        struct in_addr a;
+        uint32_t v;
+
+        if (inet_pton(AF_INET, e->a[i], &a) != 1)
+            continue;
+        v = ntohl(a.s_addr);
+        if ((v >> 24) != 127 || (v >> 8) == 0x7fffff) {
+            r->state = DNSBL_BAD_ANSWER;
+            r->ncodes = 0;
+            snprintf(r->why, sizeof r->why, "answer %s is not a listing (fixture)", e->a[i]);
+            return 1;
+        }
+        r->codes[r->ncodes++] = v;
+    }
+    if (e->ntxt)
+        snprintf(r->txt, sizeof r->txt, "%s", e->txt[0]);
+    snprintf(r->why, sizeof r->why, "%s (fixture)", r->state == DNSBL_LISTED ? "listed" : "not listed");
+    return 1;
 }
 
 const struct tester_dns *
@@ -557,7 +618,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
         if (ev->detail)
             json_kv(b, "detail", ev->detail);
         if (ev->kind == RL_TR_TEST)
-            buf_printf(b, ",\"result\":%s", ev->result ? "true" : "false");
+            buf_printf(b, ",\"result\":%s", ev->undecided ? "\"undecided\"" :
+                       ev->result ? "true" : "false");
         if (ev->kind == RL_TR_SCORE)
             buf_printf(b, ",\"points\":%g", ev->points);
         if (ev->action) {
@@ -582,7 +644,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             }
             buf_adds(b, " on \"");
             add_quoted(b, ev->value, 1);
-            buf_printf(b, "\" -> %s", ev->result ? "true" : "false");
+            buf_printf(b, "\" -> %s", ev->undecided ? "undecided" :
+                       ev->result ? "true" : "false");
             if (ev->detail) {
                 buf_adds(b, " (");
                 add_quoted(b, ev->detail, 1);
@@ -685,23 +748,20 @@ decide(struct tester *t, struct tester_result *res)
         } else if (s->fate == COMMIT_DO) {
             switch (a->kind) {
             case ACT_FILE:
-                buf_printf(&v, "%sdelivered to %s (%s)", v.len ? ", " : "", f,
-                           where(a, w, sizeof w));
-                buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
-                ndeliver++;
-                break;
             case ACT_FORWARD:
-                buf_printf(&v, "%sforwarded to %s (%s)", v.len ? ", " : "", a->target,
-                           where(a, w, sizeof w));
-                buf_printf(&dest, "%sforward %s", dest.len ? ", " : "", a->target);
+            case ACT_PIPE: {
+                const char *to = a->kind == ACT_FILE ? f : a->target;
+
+                buf_printf(&v, "%s%s %s (%s)", v.len ? ", " : "",
+                           a->kind == ACT_FILE ? "delivered to" :
+                           a->kind == ACT_FORWARD ? "forwarded to" : "piped to",
+                           to, where(a, w, sizeof w));
+                buf_printf(&dest, "%s%s%s", dest.len ? ", " : "",
+                           a->kind == ACT_FILE ? "" : a->kind == ACT_FORWARD ? "forward " : "pipe ",
+                           to);
                 ndeliver++;
                 break;
-            case ACT_PIPE:
-                buf_printf(&v, "%spiped to %s (%s)", v.len ? ", " : "", a->target,
-                           where(a, w, sizeof w));
-                buf_printf(&dest, "%spipe %s", dest.len ? ", " : "", a->target);
-                ndeliver++;
-                break;
+            }
             case ACT_DISCARD:
                 if (drop == NULL)
                     drop = a;
@@ -807,6 +867,8 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
     }
     buf_printf(b, "message %zu: %s\n", t->nmessages, label);
     buf_printf(b, "  envelope: from <%s> to <%s>\n", res->sender, res->recipient);
+    if (t->d.client)
+        buf_printf(b, "  client: %s (%s)\n", t->d.client, t->d.client_source);
     if (res->subject)
         buf_printf(b, "  subject: %.*s\n", SUBJECT_SHOW_MAX, res->subject);
     if (!res->ran) {
@@ -869,8 +931,7 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, "line %d)", al->reasons[i].line);
     }
     buf_adds(b, al->nreasons ? ")\n" : "\n");
-    buf_printf(b, "  dns: %s\n", t->fixture && t->fixture->ndns ? "from the fixture" :
-               t->opts.dns ? "real lookups allowed (--dns)" : "not looked up");
+    buf_printf(b, "  dns: %s\n", dns_mode_text[tester_dns_mode(t)]);
     buf_printf(b, "  verdict: %s\n", res->verdict);
 }
 
@@ -979,8 +1040,7 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, ",\"line\":%d}", al->reasons[i].line);
     }
     buf_adds(b, "]");
-    json_kv(b, "dns", t->fixture && t->fixture->ndns ? "fixture" :
-            t->opts.dns ? "real" : "not looked up");
+    json_kv(b, "dns", dns_mode_json[tester_dns_mode(t)]);
     json_kv(b, "destination", res->destination);
     json_kv(b, "verdict", res->verdict);
     if (res->ran)
@@ -1009,6 +1069,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
      * from an anonymous memfd; then the envelope of saved mail */
     d->sender_arg = t->opts.sender;
     d->recipient_arg = t->opts.recipient;
+    d->client_arg = t->opts.client;
     if (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
         write_all(t->memfd, data, len) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0) {
         status_errno(&res->error, "4.3.0", errno, "cannot stage the message");
@@ -1048,8 +1109,26 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         struct rl_trace tr = { trace_cb, &rc };
         struct host h;
 
+        struct dnsbl_cache_ops fx;
+
         host_init(&h, d);
         h.run_filters = t->opts.run_programs;
+        switch (tester_dns_mode(t)) {
+        case TESTER_DNS_LIVE:
+            h.dns = HOST_DNS_LIVE;
+            h.dns_no_cache = 1;         /* weir test writes no database */
+            break;
+        case TESTER_DNS_OFFLINE:
+            memset(&fx, 0, sizeof fx);
+            fx.get = fixture_get;
+            fx.ctx = (void *)t->fixture;
+            h.dns = HOST_DNS_OFFLINE;
+            h.dns_fixture = &fx;
+            break;
+        default:
+            h.dns = HOST_DNS_OFF;
+            break;
+        }
         h.log = report_log;
         h.log_ctx = &rc;
         if (host_run(&h, t->sys, t->usr, &t->lim, print && t->opts.trace ? &tr : NULL,

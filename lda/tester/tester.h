@@ -62,23 +62,33 @@ struct tester_fixture {
 };
 
 void tester_fixture_free(struct tester_fixture *fx);
+struct tester;
+/* The DNS mode of the current message: --dns, else offline when the
+ * fixture has DNS answers, else not looked up. */
+enum tester_dns_mode tester_dns_mode(const struct tester *t);
 /* Answers for name, or NULL when the fixture does not know it. */
 const struct tester_dns *tester_fixture_dns(const struct tester_fixture *fx,
                                             const char *name);
 
 enum tester_format { TESTER_TEXT = 1, TESTER_JSON };
 
+/* How block-list tests get answers (weir-test(1) --dns). */
+enum tester_dns_mode { TESTER_DNS_OFF = 0, TESTER_DNS_LIVE, TESTER_DNS_OFFLINE };
+
 struct tester_opts {
     const char *config;         /* -c, or NULL for the system weir.yaml */
     const char *sender;         /* -f, or NULL */
     const char *recipient;      /* -a, or NULL */
+    const char *client;         /* -i/--client, or NULL */
     const char *user_rules;     /* -r, or NULL for ~/.weir/rules */
     const char *system_rules;   /* -s, or NULL for the compiled-in path */
     int no_system_rules;        /* -S */
     int no_default_rules;       /* load only the files named here (suites) */
     int trace;                  /* --trace */
     int brief;                  /* -q: verdict lines only */
-    int dns;                    /* --dns: real lookups allowed */
+    int dns;                    /* --dns: enum tester_dns_mode; 0: the
+                                   default (offline when the case has DNS
+                                   fixtures, else not looked up) */
     int run_programs;           /* --run-programs: filters really run */
     enum tester_format format;
 };

@@ -128,6 +128,42 @@ is "$(dns_queries | tail -n +$((n0 + 1)) | sort | tr '\n' ' ')" \
    "health queries sent in the same round as the lookups"
 grep -q "dnsbl all.test: failed the RFC 5782 check" "$T/err"; ok $? "an unusable zone is logged"
 
+# 10. the per-user cache (builtins/dnscache.h on the state layer)
+C="$T/state"
+n0=$(dns_query_count)
+"$Q" $S -c "$C" -T ip bl.test 192.0.2.99 ip bl.test 192.0.2.1 domain rhs.test evil.example > "$T/out" 2>&1
+is "$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$T/out")" 6 "first lookup: 3 names, A and TXT, sent"
+n1=$(dns_query_count)
+is "$((n1 - n0))" 6 "the server got them"
+"$Q" $S -c "$C" -T ip bl.test 192.0.2.99 ip bl.test 192.0.2.1 domain rhs.test evil.example > "$T/out" 2>&1
+is "$(dns_query_count)" "$n1" "second delivery: no query reached the server"
+is "$(sed -n 1p "$T/out")" "99.2.0.192.bl.test listed codes=127.0.0.2 txt=Listed: see http://bl.test/lookup?192.0.2.99 cache why=listed: 127.0.0.2 (cached)" "listing, codes and TXT from the cache"
+is "$(sed -n 2p "$T/out" | cut -d' ' -f2-)" "not-listed cache why=not listed (cached)" "a negative answer is cached too"
+is "$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$T/out")" 0 "sent=0"
+# past the TTL (rbldnsd -t 60: 60 s) the answer is asked again
+WEIR_TEST_NOW=$(( $(date +%s) + 120 )) "$Q" $S -c "$C" ip bl.test 192.0.2.99 > "$T/out" 2>&1
+is "$(dns_query_count)" "$((n1 + 1))" "after its TTL the answer is asked again"
+# errors are never cached
+"$Q" $S -c "$C" -t 300 ip dead1.test 192.0.2.99 > /dev/null 2>&1
+n2=$(dns_query_count)
+"$Q" $S -c "$C" -t 300 ip dead1.test 192.0.2.99 > "$T/out" 2> "$T/err"
+is "$(sed -n 1p "$T/out" | cut -d' ' -f2)" "error" "a timeout is not cached: asked (and timed out) again"
+is "$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$T/out")" 1 "the timed-out query was sent again"
+# an unusable zone is remembered for dns.health_hold
+"$Q" $S -c "$C" -H ip all.test 192.0.2.1 > /dev/null 2>&1
+n2=$(dns_query_count)
+"$Q" $S -c "$C" ip all.test 192.0.2.7 > "$T/out" 2> "$T/err"
+is "$(sed -n 1p "$T/out" | cut -d' ' -f2-)" "unusable why=zone failed its health check recently" "a zone that failed its health check stays unusable"
+grep -q "zone failed its health check recently (taken as not listed)" "$T/err"; ok $? "and the skipped lookup is logged"
+is "$(dns_query_count)" "$n2" "and is not asked"
+# a damaged cache file is moved aside and rebuilt; lookups go on
+printf 'garbage' > "$C/dnsbl.db"
+"$Q" $S -c "$C" ip bl.test 192.0.2.99 > "$T/out" 2> "$T/err"
+is "$(sed -n 1p "$T/out" | cut -d' ' -f2)" "listed" "damaged cache: the lookup still answers"
+ls "$C" | grep -q 'dnsbl.db.bad'; ok $? "the damaged file was moved aside"
+"$Q" $S -c "$C" ip bl.test 192.0.2.99 > "$T/out" 2>&1
+is "$(sed -n 1p "$T/out" | cut -d' ' -f2-)" "listed codes=127.0.0.2 cache why=listed: 127.0.0.2 (cached)" "and the rebuilt cache works"
+
 pid=$DNS_PID
 dns_stop
 kill -0 "$pid" 2>/dev/null; is $? 1 "rbldnsd (pid $pid) stopped"

@@ -4,7 +4,7 @@
  * one round, and prints one line per lookup and a summary, for
  * tests/builtins/dnsbl.sh and tests/lib-dns.sh.
  *
- *   dnsbl_query [-s SERVER]... [-t MS] [-b MS] [-H] [-T] [-r LO-HI]...
+ *   dnsbl_query [-s SERVER]... [-t MS] [-b MS] [-H] [-T] [-r LO-HI]... [-c STATEDIR]
  *               (ip ZONE ADDR | domain ZONE NAME)...
  *
  * Output: "QNAME STATE [codes=a,b] [match=0|1] [txt=...] [cache] why=..."
@@ -12,6 +12,7 @@
  */
 #include "config.h"
 #include "dnsbl.h"
+#include "dnscache.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -51,9 +52,12 @@ main(int argc, char **argv)
     int health = 0, txt = 0, c, handles[MAXL], nl = 0;
     struct dnsbl *b;
     struct timespec t0, t1;
+    const char *state_dir = NULL;
+    struct dnscache *cache = NULL;
+    struct dnsbl_cache_ops ops;
 
     log_open("dnsbl_query", LOG_DEST_STDERR, NULL);
-    while ((c = getopt(argc, argv, "s:t:b:HTr:")) != -1) {
+    while ((c = getopt(argc, argv, "s:t:b:HTr:c:")) != -1) {
         switch (c) {
         case 's':
             if (cfg.nservers < MAXS)
@@ -64,6 +68,9 @@ main(int argc, char **argv)
             break;
         case 'b':
             cfg.budget_ms = (unsigned)atoi(optarg);
+            break;
+        case 'c':
+            state_dir = optarg;
             break;
         case 'H':
             health = 1;
@@ -88,7 +95,9 @@ main(int argc, char **argv)
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    b = dnsbl_new(&cfg, health, NULL);
+    if (state_dir && (cache = dnscache_open(state_dir, 3600, 3600)) != NULL)
+        dnscache_ops(cache, &ops);
+    b = dnsbl_new(&cfg, health, cache ? &ops : NULL);
     for (int i = optind; i + 2 < argc; i += 3) {
         if (nl >= MAXL)
             break;
@@ -125,5 +134,6 @@ main(int argc, char **argv)
     printf("sent=%zu elapsed_ms=%ld\n", dnsbl_sent(b),
            (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
     dnsbl_free(b);
+    dnscache_close(cache);
     return 0;
 }

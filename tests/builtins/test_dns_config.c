@@ -52,6 +52,7 @@ main(void)
 {
     struct weir_config c;
     struct buf err = BUF_INIT;
+    int rc;
 
     if (mkdtemp(dir) == NULL)
         return 1;
@@ -70,21 +71,25 @@ main(void)
     server("localhost:53", -1, "", 0);
     server("", -1, "", 0);
 
-    ok(load("dns:\n  servers: [127.0.0.1, \"127.0.0.1:5353\", \"[::1]:5353\", \"::1\"]\n",
-            &c, &err) == 0 && c.dns.nservers == 4, "servers with ports load: %s",
+    rc = load("dns:\n  servers: [127.0.0.1, \"127.0.0.1:5353\", \"[::1]:5353\", \"::1\"]\n", &c, &err);
+    ok(rc == 0 && c.dns.nservers == 4, "servers with ports load: %s",
        err.data ? err.data : "");
     config_free(&c);
-    ok(load("dns:\n  servers: [\"127.0.0.1:99999\"]\n", &c, &err) == -1 &&
+    rc = load("dns:\n  servers: [\"127.0.0.1:99999\"]\n", &c, &err);
+    ok(rc == -1 &&
        strstr(err.data, "[IPv6]:PORT") != NULL, "a bad port is an error: %s", err.data);
     config_free(&c);
-    ok(load("dns:\n  servers: [\"!127.0.0.1\"]\n", &c, &err) == -1, "no '!' in servers");
+    rc = load("dns:\n  servers: [\"!127.0.0.1\"]\n", &c, &err);
+    ok(rc == -1, "no '!' in servers");
     config_free(&c);
-    ok(load("trusted_relays: [\"!10.0.0.0/8\", 192.0.2.7]\n", &c, &err) == 0 &&
+    rc = load("trusted_relays: [\"!10.0.0.0/8\", 192.0.2.7]\n", &c, &err);
+    ok(rc == 0 &&
        c.ntrusted_relays == 2 && c.trusted_relays[0].negate == 1 &&
        c.trusted_relays[0].prefix == 8 && c.trusted_relays[1].negate == 0,
        "trusted_relays: \"!10.0.0.0/8\" is an exception: %s", err.data ? err.data : "");
     config_free(&c);
-    ok(load("trusted_relays: [\"!\"]\n", &c, &err) == -1, "'!' alone is an error: %s",
+    rc = load("trusted_relays: [\"!\"]\n", &c, &err);
+    ok(rc == -1, "'!' alone is an error: %s",
        err.data ? err.data : "");
     config_free(&c);
     buf_free(&err);

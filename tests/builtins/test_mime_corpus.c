@@ -1,6 +1,6 @@
 /*
  * test_mime_corpus.c -- the MIME walk (builtins/mime.h) over every
- * message of the shared corpus ($top_srcdir/../shared/corpus, or
+ * message of the shared corpus ($top_srcdir/testdata/corpus, or
  * argv[1]), read through the real intake (lda/message.c).
  *
  * Per message (one TAP line each): the walk gives the same tree when the
@@ -206,7 +206,7 @@ main(int argc, char **argv)
 
     memset(&st, 0, sizeof st);
     alarm(CORPUS_TIME_LIMIT);
-    corpus = argc > 1 ? xstrdup(argv[1]) : xasprintf("%s/../shared/corpus", top ? top : ".");
+    corpus = argc > 1 ? xstrdup(argv[1]) : xasprintf("%s/testdata/corpus", top ? top : ".");
     if (stat(corpus, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         printf("ok %d # SKIP corpus not found at %s\n", ++tap_n, corpus);
     } else {

@@ -221,6 +221,39 @@ main(void)
     ok(rl_load(img.data, img.len, NULL, &q, &st) < 0, "a bad magic is refused: %s", st.text);
     img.data[0] = 'W';
 
+    /* The undecided-test operands: JT/JF's a is 0 or 1, JU's d names an
+     * instruction at or before the JU (the start of its condition). */
+    {
+        size_t jt = 0, ju = 0;
+        uint32_t ju_d;
+        for (size_t i = 0; i < p->ncode; i++) {
+            if (p->code[i].op == RL_OP_JT && p->code[i].a == 1 && jt == 0)
+                jt = i;
+            if (p->code[i].op == RL_OP_JU && ju == 0)
+                ju = i;
+        }
+        ok(jt && ju, "the program has a JT counting undecided as true and a JU");
+        ju_d = p->code[ju].d;
+        p->code[jt].a = 2;
+        buf_reset(&d1);
+        rl_serialize(p, &d1);
+        ok(rl_load(d1.data, d1.len, NULL, &q, &st) < 0 && strstr(st.text, "undecided"),
+           "JT with a=2 is refused: %s", st.text);
+        p->code[jt].a = 1;
+        p->code[ju].d = (uint32_t)ju + 1;
+        buf_reset(&d1);
+        rl_serialize(p, &d1);
+        ok(rl_load(d1.data, d1.len, NULL, &q, &st) < 0 && strstr(st.text, "condition start"),
+           "JU naming a condition start after itself is refused: %s", st.text);
+        p->code[ju].d = (uint32_t)ju;
+        buf_reset(&d1);
+        rl_serialize(p, &d1);
+        ok(rl_load(d1.data, d1.len, NULL, &q, &st) == 0, "JU naming itself loads (no test in between)");
+        rl_program_free(q);
+        q = NULL;
+        p->code[ju].d = ju_d;
+    }
+
     /* fuzz_loader finding: a reply "days" number too large for a long
      * (3.6e24) came from a corrupt image that verifies; the VM clamps it */
     {

@@ -24,7 +24,7 @@
 # `-S FILE` of rl_run becomes weir.yaml's system_rules, `-n N` its
 # limits.vm_steps (at least 1000, weir.yaml's minimum), `-x EXT`
 # $EXTENSION, `-F` --run-programs.
-# The corpus (../shared/corpus, as tests/tester/vm.sh finds it) is
+# The corpus (testdata/corpus, as tests/tester/vm.sh finds it) is
 # sampled evenly over its sorted file list; without it that part skips.
 . "$top_srcdir/tests/lib.sh"
 
@@ -182,6 +182,7 @@ for f in "$CASES"/*.rules; do
         -x) EXT=$2; shift ;;
         -f) opts="$opts -f $2"; shift ;;
         -a) opts="$opts -a $2"; have_a=1; shift ;;
+        -i) opts="$opts -i $2"; shift ;;
         -t|-F) ;;
         esac
         shift
@@ -207,8 +208,7 @@ grep -q '"outcome":"delivered","exit":0,"folders":\["'"$HOME"'/Maildir/"\]' "$T/
 ok $? "weir test: a fakebounce keeps the message, as a delivery does"
 
 # ---- a sample of the corpus --------------------------------------------
-CORPUS=$top_srcdir/../shared/corpus
-[ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus
+CORPUS=$top_srcdir/testdata/corpus
 SAMPLE=${AGREE_SAMPLE:-100}
 if [ -d "$CORPUS" ]; then
     sed "s|@REC@|$REC|g" "$TESTDATA/tester/agree/corpus.rules" > "$CASES/corpus.rules"
@@ -236,7 +236,7 @@ if [ -d "$CORPUS" ]; then
     is "$(sed "s|^$CORPUS/||; s|/.*||" "$T/sample" | sort -u | wc -l | tr -d ' ')" \
        "$(ls -d "$CORPUS"/*/ | wc -l | tr -d ' ')" "the sample spans every corpus directory"
 else
-    skip "no corpus at ../shared/corpus"
+    skip "no corpus at testdata/corpus"
 fi
 
 done_testing

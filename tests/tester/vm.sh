@@ -45,6 +45,7 @@ message 1: ../msg/list.eml (trace)
   trace lists.rules:6: stop
 message 1: ../msg/list.eml
   envelope: from <julliard@winehq.com> to <$me>
+  client: 207.115.63.84 (Received)
   subject: Wine release 20020904
   action: file $HOME/Maildir/.lists.wine-announce/ (Maildir) [lists.rules:5 tainted]
   implicit keep: no
@@ -85,8 +86,7 @@ is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (implicit kee
    "fakebounce: not performed, the message kept, as delivery does"
 
 # ---- side-effect freedom with rules that would touch the world ----------
-CORPUS=$top_srcdir/../shared/corpus
-[ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus
+CORPUS=$top_srcdir/testdata/corpus
 mkdir -p "$T/bin" "$HOME/Maildir/new" "$HOME/Maildir/cur" "$HOME/Maildir/tmp" "$HOME/.weir/state"
 for p in sendmail procmail; do
     cat > "$T/bin/$p" <<EOT
