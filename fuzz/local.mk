@@ -13,7 +13,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS) $(PCRE2_CFLAGS)
 FUZZ_LIB_CFLAGS = $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%)
 FUZZ_LIB_SRC = $(filter %.c,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES)) \
-	lda/sys/util.c lda/sys/log.c lda/sys/status.c lda/sys/dynload.c lda/sys/priv.c \
+	lda/sys/util.c lda/sys/log.c lda/sys/undo.c lda/sys/status.c lda/sys/dynload.c lda/sys/priv.c \
 	lda/store/state_codec.c lda/resp/compose.c lda/resp/autoreply.c lda/resp/dsn.c
 FUZZ_LIB_HDR = $(filter %.h,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES) \
 	$(libweir_sys_a_SOURCES)) rulelang/opcodes.def lda/store/state.h \

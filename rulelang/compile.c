@@ -636,9 +636,16 @@ emit_stmt(struct comp *c, const struct ast *a)
     }
     case A_ACTION: {
         uint32_t t, x;
-        if (a->act == ACT_REPLY && (a->s4 || a->has_num))
-            emit(c, RL_OP_REPLYOPT, 0, 0, kopt(c, a->s4),
-                 a->has_num ? knum(c, a->num) : RL_NONE);
+        if (a->act == ACT_REPLY && (a->s4 || a->has_num)) {
+            /* One constant at a time: the order of a call's arguments is
+             * unspecified, and the pool's order must not depend on the
+             * compiler (gcc and clang differ here).  Days first, as the
+             * golden dumps have it. */
+            uint32_t days = a->has_num ? knum(c, a->num) : RL_NONE;
+            uint32_t from = kopt(c, a->s4);
+
+            emit(c, RL_OP_REPLYOPT, 0, 0, from, days);
+        }
         t = kopt(c, a->act == ACT_REPLY ? a->s3 : a->s1);
         x = kopt(c, a->s2);
         emit(c, RL_OP_ACTION, a->act, (int)a->flags, t, x);

@@ -82,7 +82,7 @@ struct vm {
     int shadow;
     int flag;
     const char *reply_from;
-    int reply_from_taint;       /* reply_from holds message content */
+    int reply_from_taint;       /* reply_from was built from the message */
     long reply_days;
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
@@ -1042,8 +1042,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     if (a.kind == ACT_REPLY) {
         a.target = (char *)v->reply_from;
         a.days = v->reply_days;
-        if (v->reply_from && v->reply_from_taint)
-            a.flags |= ACT_F_TAINTED;
+        if (a.target && v->reply_from_taint)
+            a.flags |= ACT_F_TAINTED;   /* lda/ refuses such a From */
     }
     if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
@@ -1074,7 +1074,13 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
              v->shadow ? " (shadow: logged, not done)" : "",
              actions_kind_name(a.kind), what ? " " : "", what ? what : "");
     }
-    if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
+    /* The taint rule (as for pipe): a command with text from the message
+     * or envelope in it is never run; commit_plan() refuses the action,
+     * which sends the message to the default mailbox as well. */
+    if (a.kind == ACT_FILTER && (a.flags & ACT_F_TAINTED) && !v->shadow)
+        vlog(v, RL_LOG_WARN, "rules: %s:%d: filter refused: command built from message "
+             "content: not run", file ? file : "?", a.line);
+    else if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
             /* failed, timed out or printed nothing: `else defer` stops
              * the run (the message is deferred); by default the message

@@ -11,7 +11,12 @@
  * taken back, then replies and fake bounces (lda/resp/respond.h).  A failure anywhere brings in the default mailbox (the
  * plan named it); a failure of the default mailbox aborts every
  * transaction (mboxes truncated back, tmp files removed, committed
- * Maildir/MH files unlinked) and defers the message.  Nothing here
+ * Maildir/MH files unlinked) and defers the message -- unless something
+ * that cannot be taken back (a committed mbox, a program that ran)
+ * already has the message: then the failure is logged and the message
+ * is not deferred (a retry would file a second copy there).  The order
+ * (revocable Maildir/MH commits, then mboxes, then programs) puts what
+ * cannot be undone last.  Nothing here
  * decides what a rule meant: every refusal and fallback that can be
  * known before the first write is the plan's.
  *
@@ -67,6 +72,10 @@ struct ctx {
     struct mbox_opts mo;
     struct buf log;
     int committing;             /* in the commit phase */
+    const char *irrevocable;    /* the first delivery that cannot be taken
+                                   back (a committed mbox, a program that
+                                   ran), or NULL: once set, a failure no
+                                   longer defers (see commit_execute) */
 };
 
 static void
@@ -151,7 +160,11 @@ t_prepare(struct ctx *c, struct target *t, struct status *st)
 
         if (slash)
             *slash = '\0';
-        c->mo.spool = c->d->spool_dir && strcmp(dir, c->d->spool_dir) == 0;
+        /* The mail group serves only the user's own spool file
+         * (<spool>/<login>, as `lockfile -ml`): with it, any user could
+         * lock (and so block) another user's spool mailbox. */
+        c->mo.spool = slash && c->d->spool_dir && strcmp(dir, c->d->spool_dir) == 0 &&
+                      c->d->user && strcmp(slash + 1, c->d->user) == 0;
         free(dir);
         rc = mbox_prepare(&t->mb, t->f->path, &c->d->msg, &c->mo, st);
         break;
@@ -285,7 +298,9 @@ abort_all(struct ctx *c)
 }
 
 /* Deliver to every target; 0, or -1 with *st (temporary) and nothing
- * left of this message anywhere it could be taken back from. */
+ * left of this message anywhere it could be taken back from, or 1 with
+ * *st when a target failed, the default mailbox too, after an mbox was
+ * committed (c->irrevocable): what was delivered stays. */
 static int
 deliver_all(struct ctx *c, struct status *st)
 {
@@ -316,14 +331,31 @@ deliver_all(struct ctx *c, struct status *st)
 
             if (t->state != T_PREPARED || (t->f->type == FOLDER_MBOX) != pass)
                 continue;
-            if (t_commit(t, &fst) == 0)
+            if (t_commit(t, &fst) == 0) {
+                if (t->f->type == FOLDER_MBOX && !c->irrevocable)
+                    c->irrevocable = t->f->path;
                 continue;
+            }
             note_failure(c, t, &fst);
-            if ((long)i == c->deflt || fallback(c, st) < 0)
+            if ((long)i == c->deflt || fallback(c, st) < 0) {
+                if (c->irrevocable)
+                    goto partial;
                 goto fail;
+            }
         }
     }
     return 0;
+
+partial:
+    /* An mbox has the message for good: deferring now would make the
+     * MTA's retry file it there again.  Keep what is delivered, commit
+     * what is prepared, and let the caller log the loss of this target. */
+    if (st->cls == STATUS_OK)
+        *st = fst;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->t[i].state == T_PREPARED && t_commit(&c->t[i], &fst) != 0)
+            note_failure(c, &c->t[i], &fst);
+    return 1;
 
 fail:
     if (st->cls == STATUS_OK)
@@ -466,6 +498,7 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
     memset(&spec, 0, sizeof spec);
     spec.env = child_env_list(&env);
     spec.timeout_sec = d->cfg ? (d->cfg->child_timeout_ms + 999) / 1000 : 0;
+    spec.deadline_ms = delivery_child_deadline(d);
     if (a->kind == ACT_PIPE) {
         spec.command = a->target;
     } else {
@@ -561,7 +594,8 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
     struct ctx c;
     char *msgid, *subject, *append_dir;
     const char *outcome = commit_outcome_name(p->outcome);
-    int rc = 0, delivered = 0;
+    int rc = 0, delivered = 0, partial = 0;
+    struct status lost;                 /* why a target lost its copy */
 
     status_ok(st);
     memset(&c, 0, sizeof c);
@@ -593,9 +627,16 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
             c.t[i].f = &p->t[i].f;
             c.t[i].state = T_NEW;
         }
-        if (deliver_all(&c, st) < 0) {
+        status_ok(&lost);
+        switch (deliver_all(&c, &lost)) {
+        case -1:
+            *st = lost;
             outcome = commit_outcome_name(COMMIT_DEFERRED);
             rc = -1;
+            break;
+        case 1:
+            partial = 1;
+            break;
         }
         /* Then programs and forwards (they cannot be taken back, so they
          * run only once every folder delivery is complete). */
@@ -606,18 +647,37 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
             if (run_outgoing(&c, a, &fst) == 0) {
                 log_action(&c, a, "-> done");
                 delivered++;
+                if (!c.irrevocable)
+                    c.irrevocable = a->target;
                 continue;
             }
             log_action(&c, a, "failed (%s %s)", fst.code, fst.text);
             msg_warn("%s \"%s\" failed: %s %s", actions_kind_name(a->kind), a->target,
                      fst.code, fst.text);
-            if (fallback(&c, st) < 0) {
-                if (st->cls == STATUS_OK)
-                    *st = fst;
+            if (fallback(&c, &lost) < 0) {
+                if (lost.cls == STATUS_OK)
+                    lost = fst;
+                if (c.irrevocable) {
+                    partial = 1;        /* see below */
+                    continue;
+                }
+                *st = lost;
                 abort_all(&c);
                 outcome = commit_outcome_name(COMMIT_DEFERRED);
                 rc = -1;
             }
+        }
+        /* Something that cannot be taken back (a committed mbox, a program
+         * that ran) has the message, and a later target and the default
+         * mailbox failed: exit 0 and log it.  Deferring would bring the
+         * message back from the MTA, and the retry would deliver a second
+         * copy to what already has one, every time (weir(1), DELIVERY). */
+        if (rc == 0 && partial) {
+            msg_warn("not deferred: already delivered to %s, which cannot be taken back; "
+                     "a target and the default mailbox failed (%s %s): see the log line",
+                     c.irrevocable, lost.code, lost.text);
+            buf_printf(&c.log, "; default mailbox failed (%s %s); not deferred: already "
+                       "delivered to %s", lost.code, lost.text, c.irrevocable);
         }
         /* Then replies and fake bounces: only for a message that is
          * delivered (a deferred one is answered by the MTA's retry). */
@@ -640,9 +700,17 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
                      fst.code, fst.text);
             /* the sender never got the fake bounce: keep the message */
             if (a->kind == ACT_FAKEBOUNCE && !(a->flags & ACT_F_COPY) &&
-                fallback(&c, st) < 0) {
-                if (st->cls == STATUS_OK)
-                    *st = fst;
+                fallback(&c, &lost) < 0) {
+                if (lost.cls == STATUS_OK)
+                    lost = fst;
+                if (c.irrevocable) {
+                    /* as above: a retry would file a second copy there */
+                    msg_warn("not deferred: already delivered to %s, which cannot be taken "
+                             "back; the fake bounce and the default mailbox failed (%s %s)",
+                             c.irrevocable, lost.code, lost.text);
+                    continue;
+                }
+                *st = lost;
                 abort_all(&c);
                 outcome = commit_outcome_name(COMMIT_DEFERRED);
                 rc = -1;

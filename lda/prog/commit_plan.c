@@ -9,7 +9,8 @@
  * strings only; a refused name: the default mailbox instead), pipe and
  * forward are checked (empty, control characters, built from the
  * message, a forward address that is not a plain address: refused, the
- * default mailbox instead), reply and fakebounce are planned in full
+ * default mailbox instead), a filter command built from the message is
+ * refused the same way (the VM did not run it), reply and fakebounce are planned in full
  * (lda/resp/respond.h: composed, checked against the RFC 3834 rules and
  * their state, read-only) and sent last, the default mailbox is added
  * for implicit keep and for refusals, and the same folder named twice is
@@ -278,8 +279,17 @@ commit_plan(const struct delivery *d, const struct action_list *l, struct commit
         case ACT_HEADER_ADD:
         case ACT_HEADER_SET:
         case ACT_HEADER_REMOVE:
-        case ACT_LOG:
         case ACT_FILTER:
+            if (a->kind == ACT_FILTER && (a->flags & ACT_F_TAINTED)) {
+                /* not run by the VM either (rulelang/vm.c) */
+                s = plan_step(p, a, COMMIT_REFUSED);
+                s->why = xstrdup("command built from message content");
+                p->refused++;
+                break;
+            }
+            plan_step(p, a, COMMIT_DO);
+            break;
+        case ACT_LOG:
         case ACT_BOUNCE:            /* (never: a bounce decides) */
         case ACT_DEFER:
             plan_step(p, a, COMMIT_DO);

@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "yamlload.h"
 #include <yaml.h>
 
 /* Errors reported per file before giving up. */
@@ -932,7 +933,7 @@ config_load(struct weir_config *c, const char *path, int user, struct buf *err)
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""),
                                  text.len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!yamlload_document(&parser, &doc)) {
         yaml_error(path, &parser, &text, err);
         yaml_parser_delete(&parser);
         buf_free(&text);
@@ -962,7 +963,7 @@ config_load(struct weir_config *c, const char *path, int user, struct buf *err)
     }
     /* A second document is a mistake, not something to ignore (even
      * after an empty first one). */
-    if (!yaml_parser_load(&parser, &extra)) {
+    if (!yamlload_document(&parser, &extra)) {
         yaml_error(path, &parser, &text, err);
         ld.nerrors++;
     } else {

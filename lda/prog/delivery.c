@@ -159,6 +159,17 @@ delivery_read_message(struct delivery *d, int fd, struct status *st)
     return message_read(&d->msg, fd, &d->limits, st);
 }
 
+long long
+delivery_child_deadline(struct delivery *d)
+{
+    if (d->child_deadline_ms == 0) {
+        unsigned ms = d->cfg ? d->cfg->child_timeout_ms : CHILD_TIMEOUT_DEFAULT * 1000u;
+
+        d->child_deadline_ms = child_now_ms() + (long long)ms;
+    }
+    return d->child_deadline_ms;
+}
+
 void
 delivery_child_env(const struct delivery *d, struct child_env *env)
 {
@@ -166,6 +177,20 @@ delivery_child_env(const struct delivery *d, struct child_env *env)
     child_env_set(env, "HOME", d->home);
     child_env_set(env, "USER", d->user);
     child_env_set(env, "LOGNAME", d->user);
-    child_env_set(env, "SENDER", d->sender);
-    child_env_set(env, "RECIPIENT", d->recipient);
+    /* Envelope values reach programs sanitised (as Postfix passes them);
+     * the rules keep the exact ones (${sender}, ${recipient}).  The MTA's
+     * own variables are sanitised again: not every MTA does it. */
+    static const char *const from_mta[] = {
+        "ORIGINAL_RECIPIENT", "EXTENSION", "LOCAL", "DOMAIN", "CLIENT_HOSTNAME",
+        "CLIENT_HELO", "CLIENT_ADDRESS", "CLIENT_PROTOCOL", "SENDER_HOST_ADDRESS", NULL
+    };
+
+    for (const char *const *n = from_mta; *n; n++) {
+        const char *v = getenv(*n);
+
+        if (v)
+            child_env_set_safe(env, *n, v);
+    }
+    child_env_set_safe(env, "SENDER", d->sender ? d->sender : "");
+    child_env_set_safe(env, "RECIPIENT", d->recipient ? d->recipient : "");
 }

@@ -63,6 +63,7 @@ struct delivery {
     struct dupe_pending *dupes;     /* keys the `duplicate` test did not find:
                                        recorded after delivery (lda/resp/
                                        dupe.h, lda/prog/commit.c) */
+    long long child_deadline_ms;    /* delivery_child_deadline(), or 0 */
     /* the rule programs that ran: the action list borrows from them */
     struct rl_program *prog_sys, *prog_user;
 };
@@ -87,5 +88,10 @@ void delivery_free(struct delivery *d);
  * LOGNAME, SENDER and RECIPIENT of this delivery. */
 struct child_env;
 void delivery_child_env(const struct delivery *d, struct child_env *env);
+/* The deadline (child_now_ms()) shared by every program run for this
+ * message (filters, pipes, forwards): child_timeout after the first one
+ * starts, so that hanging programs cannot add up past the MTA's own
+ * limit (issue 10; weir.yaml(5) child_timeout).  For child_spec. */
+long long delivery_child_deadline(struct delivery *d);
 
 #endif

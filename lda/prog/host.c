@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -132,7 +133,7 @@ host_body(void *ctx, const char **body, size_t *len)
 {
     struct host *h = ctx;
     const struct message *m = &h->d->msg;
-    size_t off = m->header_len < m->len ? m->header_len : m->len;
+    size_t off = m->header_end < m->len ? m->header_end : m->len;
     size_t want = m->len - off;
 
     if (want > h->d->cfg->limits.body_scan)
@@ -199,38 +200,44 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     const struct weir_config *cfg = d->cfg;
     struct child_env env;
     struct child_spec spec;
-    struct buf out = BUF_INIT;
     struct message m;
+    struct stat sb;
     int fd, rc;
 
+    /* The output goes straight to an unlinked temporary file, never
+     * into memory (a 250 MB output cost 246 MB: issue 10). */
+    fd = host_temp_fd(cfg->temp_dir);
+    if (fd < 0) {
+        status_errno(st, "4.3.0", errno, "filter '%s': cannot keep its output in %s",
+                     command, cfg->temp_dir);
+        return -1;
+    }
     delivery_child_env(d, &env);
     memset(&spec, 0, sizeof spec);
     spec.command = command;
     spec.env = child_env_list(&env);
     spec.timeout_sec = (cfg->child_timeout_ms + 999) / 1000;
+    spec.deadline_ms = delivery_child_deadline(d);
     spec.out_max = cfg->limits.message_size;
+    spec.out_fd = fd;
     message_input(&d->msg, &in);
-    rc = child_run(&spec, &in, &out, NULL, st);
+    rc = child_run(&spec, &in, NULL, NULL, st);
     child_env_free(&env);
     if (rc < 0) {
-        buf_free(&out);
+        close(fd);
         return -1;
     }
-    if (out.len == 0) {
-        status_set(st, "4.3.0", "filter '%s' produced no output", command);
-        buf_free(&out);
-        return -1;
-    }
-    fd = host_temp_fd(cfg->temp_dir);
-    if (fd < 0 || write_all(fd, out.data, out.len) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
-        status_errno(st, "4.3.0", errno, "filter '%s': cannot keep its output in %s",
+    if (fstat(fd, &sb) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        status_errno(st, "4.3.0", errno, "filter '%s': cannot read back its output in %s",
                      command, cfg->temp_dir);
-        if (fd >= 0)
-            close(fd);
-        buf_free(&out);
+        close(fd);
         return -1;
     }
-    buf_free(&out);
+    if (sb.st_size == 0) {
+        status_set(st, "4.3.0", "filter '%s' produced no output", command);
+        close(fd);
+        return -1;
+    }
     memset(&m, 0, sizeof m);
     m.fd = -1;
     rc = message_read(&m, fd, &d->limits, st);

@@ -10,6 +10,7 @@ AM_CPPFLAGS += -DWEIR_MAIL_GROUP='"$(WEIR_MAIL_GROUP)"'
 noinst_LIBRARIES += libweir_prog.a
 libweir_prog_a_SOURCES = \
 	lda/prog/config.c lda/prog/weir_config.h \
+	lda/prog/yamlload.c lda/prog/yamlload.h \
 	lda/prog/delivery.c lda/prog/delivery.h \
 	lda/prog/host.c lda/prog/host.h \
 	lda/prog/rules.c lda/prog/rules.h \

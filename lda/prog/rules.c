@@ -11,8 +11,10 @@
  *
  * SECURITY: a rule file decides where mail goes and which programs run.
  * It is opened only through trust_open() (owner, modes, every directory
- * on the path), includes too; a cached program is used only after every
- * source file it was built from passes the same check.  System rules must
+ * on the path), includes too; a cached program is used only if every
+ * source file it names passes the same check, made before any of them is
+ * read (the cache is the user's to tamper with); otherwise the rules are
+ * compiled again.  System rules must
  * be owned by root, except when weir runs with no privilege to lose (not
  * setgid, not switched by -d): then the invoking user's own files are
  * accepted too, so tests and `weir -c` experiments work unprivileged.
@@ -87,22 +89,17 @@ read_trusted(void *ctx, const char *path, struct buf *out, char *err, size_t err
     return rc;
 }
 
-/* Every source a program was built from must still pass trust_open(). */
+/* rulecache_open_fn: a source a cache names is opened only through
+ * trust_open(), like the rule file itself, before a byte of it is read. */
 static int
-sources_trusted(const struct rl_program *p, uid_t owner, struct buf *why)
+open_trusted(void *ctx, const char *path, int *fd, struct buf *why)
 {
-    for (size_t i = 0; i < rl_program_nsources(p); i++) {
-        int fd, rc = trust_open(rl_program_source(p, i), owner, &fd, why);
+    const struct trusted_reader *tr = ctx;
+    int rc = trust_open(path, tr->owner, fd, why);
 
-        if (rc == 0) {
-            close(fd);
-            continue;
-        }
-        if (rc == TRUST_MISSING)
-            buf_printf(why, "%s: no such file", rl_program_source(p, i));
-        return -1;
-    }
-    return 0;
+    if (rc == TRUST_MISSING)
+        buf_printf(why, "%s: no such file", path);
+    return rc;
 }
 
 static void
@@ -168,22 +165,12 @@ rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
         char *file = rulecache_file(cache_dir, path);
         struct rl_program *p = NULL;
 
-        if (rulecache_load(file, lim, &p, &st) == 0) {
-            if (sources_trusted(p, owner, &why) == 0) {
-                free(file);
-                close(fd);
-                buf_free(&why);
-                *prog = p;
-                return RULES_LOADED;
-            }
-            msg_warn("rules refused: %s", why.data ? why.data : path);
-            if (first)
-                buf_printf(first, "refused: %s", why.data ? why.data : path);
-            rl_program_free(p);
+        if (rulecache_load_trusted(file, lim, open_trusted, &tr, &p, &st) == 0) {
             free(file);
             close(fd);
             buf_free(&why);
-            return RULES_REFUSED;
+            *prog = p;
+            return RULES_LOADED;
         }
         if (strstr(st.text, "No such file") == NULL)
             msg_info("%s (compiling %s again)", st.text, path);

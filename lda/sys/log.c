@@ -11,6 +11,7 @@
  */
 #include "config.h"
 #include "log.h"
+#include "undo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,6 +126,9 @@ log_scrub(const char *in, char *out, size_t outsz)
     out[o] = '\0';
 }
 
+static void vlog(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int prio, const char *level, const char *fmt, va_list ap)
 {
@@ -179,6 +183,9 @@ msg_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+static _Noreturn void die(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static _Noreturn void
 die(int prio, const char *level, const char *fmt, va_list ap)
 {
@@ -189,6 +196,9 @@ die(int prio, const char *level, const char *fmt, va_list ap)
     if (!lg.dying) {
         lg.dying = 1;
         vlog(prio, level, fmt, ap);
+        /* Take back what is half done (an mbox append, a temporary
+         * file) before the MTA is told to keep the message. */
+        undo_run_all();
         if (lg.cleanup)
             lg.cleanup();
     }

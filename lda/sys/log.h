@@ -4,7 +4,9 @@
  * msg_info: a fact worth logging.  msg_warn: something is wrong, go on.
  * msg_fatal: the environment is broken; msg_panic: weir's own bug.  In an
  * LDA both fatal and panic exit 75 (EX_TEMPFAIL) so the MTA keeps the
- * message; they print the one "4.3.0 ..." line the MTA shows.
+ * message; they print the one "4.3.0 ..." line the MTA shows.  Before
+ * exiting they take back every delivery still half done
+ * (undo_run_all(), lda/sys/undo.h).
  *
  * Where lines go is set once by log_open(): syslog (facility mail), an
  * optional log file (~/.weir/log), and stderr only for interactive commands

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "yamlload.h"
 #include <yaml.h>
 
 #define SUITE_FILE_MAX   (16u * 1024 * 1024)  /* suite or message file */
@@ -525,7 +526,7 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
         msg_fatal("out of memory (libyaml)");
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""),
                                  text.len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!yamlload_document(&parser, &doc)) {
         buf_printf(errors, "%s:%lu:%lu: %s%s%s\n", path,
                    (unsigned long)parser.problem_mark.line + 1,
                    (unsigned long)parser.problem_mark.column + 1,

@@ -841,6 +841,8 @@ tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
         if (s && s->fate == COMMIT_CANCELLED)
             return "cancelled: a defer or bounce decides";
     }
+    if (a->target && (a->flags & ACT_F_TAINTED))    /* as lda/resp/responder.c */
+        return "the reply's From address was built from message content";
     if (res->sender == NULL || res->sender[0] == '\0')
         return "the envelope sender is empty";
     for (size_t i = 0; t->fixture && i < t->fixture->nreplied; i++)
