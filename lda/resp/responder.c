@@ -180,8 +180,8 @@ resp_plan_reply(const struct resp_env *e, const struct resp_reply_args *a, int d
         p->why = w;
     if (a->from && a->from_tainted) {
         from = NULL;
-        if (!p->why)
-            p->why = "the reply's From address was built from message content";
+        /* the taint rule's reason first: it holds whatever the message says */
+        p->why = "the reply's From address was built from message content";
     } else if (a->from && !resp_addr_plain(a->from)) {
         from = NULL;
         if (!p->why)

@@ -1,20 +1,14 @@
 #!/bin/sh
 # names_python.sh -- attachment file names as weir decodes them agree with
 # a mainstream MIME library (Python's email package) on >= 99% of the
-# named parts of the shared corpus (issue 12's bar for real mail).  The
+# named parts of the corpus (testdata/corpus) (issue 12's bar for real mail).  The
 # known differences are Python's: a raw Latin-1 or cut UTF-8 name becomes
 # U+FFFD there (counted as agreeing when the rest matches), an unquoted
-# name with spaces is cut at the first space there.  Skipped without the
-# corpus or python3.
+# name with spaces is cut at the first space there.
 . "$top_srcdir/tests/lib.sh"
 
-CORPUS="$top_srcdir/../shared/corpus"
-[ -d "$CORPUS" ] || CORPUS="$top_srcdir/../../shared/corpus"
-if [ ! -d "$CORPUS" ] || ! command -v python3 > /dev/null 2>&1; then
-    skip "no corpus ($CORPUS) or no python3"
-    done_testing
-    exit
-fi
+CORPUS="$top_srcdir/testdata/corpus"
+command -v python3 > /dev/null 2>&1; ok $? "python3 is installed (build-aux/install-deps.sh)"
 printf 'logging: { syslog: false }\n' > "$T/weir.yaml"
 find "$CORPUS" -type f ! -name SOURCES.md | sort > "$T/list"
 xargs "$WEIR" mime -c "$T/weir.yaml" --no-content --format json < "$T/list" > "$T/weir.jsonl" 2> "$T/err"
