@@ -28,6 +28,8 @@
 #include "log.h"
 #include "rl.h"
 #include "dnsbl.h"
+#include "responder.h"
+#include "state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -419,8 +421,36 @@ tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
 }
 
 void
+tester_forget_answers(struct tester *t)
+{
+    for (size_t i = 0; i < t->nanswered; i++)
+        free(t->answered[i]);
+    free(t->answered);
+    t->answered = NULL;
+    t->nanswered = 0;
+}
+
+/* The answers this message's plan would send: a later message of the run
+ * sees them as the state a delivery would have written (respond.c). */
+static void
+remember_answers(struct tester *t, const struct commit_plan *p)
+{
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const struct commit_step *s = &p->steps[i];
+
+        if (s->fate != COMMIT_DO || s->resp == NULL || s->resp->key == NULL ||
+            s->resp->until <= state_now())
+            continue;
+        t->answered = xreallocarray(t->answered, t->nanswered + 1, sizeof *t->answered);
+        t->answered[t->nanswered++] = xasprintf("%s %s", s->resp->kind == RESP_REPLY ?
+                                                "reply" : "fakebounce", s->resp->key);
+    }
+}
+
+void
 tester_free(struct tester *t)
 {
+    tester_forget_answers(t);
     if (t->sys)
         rl_program_free(t->sys);
     if (t->usr)
@@ -1102,6 +1132,9 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
      * from an anonymous memfd; then the envelope of saved mail */
     d->sender_arg = t->opts.sender;
     d->recipient_arg = t->opts.recipient;
+    d->env = t->opts.env;
+    d->answered = t->answered;
+    d->nanswered = t->nanswered;
     d->client_arg = t->opts.client;
     if (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
         write_all(t->memfd, data, len) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0) {
@@ -1176,6 +1209,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         actions_enforce_final(&res->al);   /* as a delivery does */
         commit_plan(d, &res->al, &res->plan);
         res->keep = res->plan.keep;
+        remember_answers(t, &res->plan);
     }
     decide(t, res);
     summary_add(t, res->destination, label);
