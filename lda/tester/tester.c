@@ -647,9 +647,15 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             json_kv(b, "operand", ev->operand);
         if (ev->detail)
             json_kv(b, "detail", ev->detail);
-        if (ev->kind == RL_TR_TEST)
+        if (ev->kind == RL_TR_TEST) {
+            /* result: as written (after the test's own `not`s) */
             buf_printf(b, ",\"result\":%s", ev->undecided ? "\"undecided\"" :
-                       ev->result ? "true" : "false");
+                       (ev->result != ev->negated) ? "true" : "false");
+            if (ev->negated)
+                buf_adds(b, ",\"negated\":true");
+            if (ev->counted)
+                buf_printf(b, ",\"values\":%zu", ev->nvalues);
+        }
         if (ev->kind == RL_TR_SCORE)
             buf_printf(b, ",\"points\":%g", ev->points);
         if (ev->action) {
@@ -665,23 +671,41 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             buf_printf(b, "rule %s%s%s", ev->rule ? ev->rule : "(unnamed)",
                        ev->desc ? " - " : "", ev->desc ? ev->desc : "");
             break;
-        case RL_TR_TEST:
-            buf_printf(b, "%s", ev->test ? ev->test : "test");
+        case RL_TR_TEST: {
+            /* as written: `is not "a"` (or `not ...` for the others), and
+             * the result the condition sees */
+            const char *t = ev->test ? ev->test : "test";
+            size_t tl = strlen(t);
+            int is_is = tl >= 3 && strcmp(t + tl - 3, " is") == 0;
+
+            if (ev->negated && !is_is)
+                buf_adds(b, "not ");
+            buf_adds(b, t);
+            if (ev->negated && is_is)
+                buf_adds(b, " not");
             if (ev->operand) {
                 buf_adds(b, " \"");
                 add_quoted(b, ev->operand, 1);
                 buf_addc(b, '"');
             }
-            buf_adds(b, " on \"");
-            add_quoted(b, ev->value, 1);
-            buf_printf(b, "\" -> %s", ev->undecided ? "undecided" :
-                       ev->result ? "true" : "false");
+            if (ev->counted && ev->nvalues == 0)
+                buf_adds(b, " on (none in the message)");
+            else {
+                buf_adds(b, " on \"");
+                add_quoted(b, ev->value, 1);
+                buf_addc(b, '"');
+                if (ev->counted && ev->nvalues > 1)
+                    buf_printf(b, " (%zu values compared, the last shown)", ev->nvalues);
+            }
+            buf_printf(b, " -> %s", ev->undecided ? "undecided" :
+                       (ev->result != ev->negated) ? "true" : "false");
             if (ev->detail) {
                 buf_adds(b, " (");
                 add_quoted(b, ev->detail, 1);
                 buf_addc(b, ')');
             }
             break;
+        }
         case RL_TR_CAPTURE:
         case RL_TR_SET:
             buf_printf(b, "%s %s = \"", kind, ev->name ? ev->name : "?");

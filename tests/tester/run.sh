@@ -174,4 +174,33 @@ sed 's/\r/\n/g; s/^/# /' "$T/prog.err" | tail -3
 wt -S -c "$T/weir.yaml" -r "$T/r-all" -q "$T/box" > "$T/out" 2> "$T/err"
 is "$(wc -c < "$T/err" | tr -d ' ')" 0 "no progress line when stderr is not a terminal"
 
+# 7. The trace shows tests as written: `is not`, a missing header apart
+#    from an empty one, how many values of a repeated header were compared.
+printf 'From: a@example.org\nReceived: one\nReceived: two\nReceived: three\nSubject:\n\nb\n' > "$T/tr.eml"
+cat > "$T/r-trace" <<'EOF'
+if header "Subject" is not "a" { file "~/Mail/a" }
+if header "X-None" is "" { file "~/Mail/b" }
+if header "Subject" is "" { file "~/Mail/c" }
+if header "Received" contains "two" { file "~/Mail/d" }
+if not header "Received" contains "four" { file "~/Mail/e" }
+EOF
+chmod a+r "$T/tr.eml" "$T/r-trace"
+wt -S -c "$T/weir.yaml" -r "$T/r-trace" --trace "$T/tr.eml" > "$T/out" 2>&1
+grep -qF "r-trace:1: header \"Subject\" is not \"a\" on \"\" -> true" "$T/out"
+ok $? "trace: 'is not' as written, with the result the condition sees"
+grep -qF "r-trace:2: header \"X-None\" is \"\" on (none in the message) -> false" "$T/out"
+ok $? "trace: a missing header is not shown as an empty value"
+grep -qF "r-trace:3: header \"Subject\" is \"\" on \"\" -> true" "$T/out"
+ok $? "trace: an empty header is shown as empty"
+grep -qF "r-trace:4: header \"Received\" contains \"two\" on \"two\" (2 values compared, the last shown) -> true" "$T/out"
+ok $? "trace: a repeated header says how many of its values were compared"
+grep -qF "r-trace:5: not header \"Received\" contains \"four\" on \"three\" (3 values compared, the last shown) -> true" "$T/out"
+ok $? "trace: 'not' before a test as written"
+sed 's/^/# /' "$T/out" | grep trace
+wt -S -c "$T/weir.yaml" -r "$T/r-trace" --trace --format json "$T/tr.eml" > "$T/out" 2>&1
+grep -q '"line":1,.*"result":true,"negated":true,"values":1}' "$T/out"
+ok $? "json trace: the result as written, negated and the number of values"
+grep -q '"line":2,.*"result":false,"values":0}' "$T/out"
+ok $? "json trace: no such header: values 0"
+
 done_testing
