@@ -8,7 +8,8 @@
 # ${dnsbl.txt}, on all relays, rhsbl sender/from/urls/domain, that a
 # failure (timeout, refused code, answer outside 127/8) never lists and
 # never defers, that a second delivery is answered from the per-user cache
-# with no query, and that weir test --dns agrees with the delivery.
+# with no query, that weir test --dns agrees with the delivery, and that
+# dns.health_check makes a zone listing everything unusable (RFC 5782).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-dns.sh"
 
@@ -21,7 +22,8 @@ dns_start "$TESTDATA/dns" \
     dead1.test:ip4trie:ip4 dead1.test:acl:ignore \
     dead2.test:ip4trie:ip4 dead2.test:acl:ignore \
     dead3.test:ip4trie:ip4 dead3.test:acl:ignore \
-    refused.test:ip4trie:refused outside.test:ip4trie:outside
+    refused.test:ip4trie:refused outside.test:ip4trie:outside \
+    all.test:ip4trie:everything
 ok $? "rbldnsd started on $DNS_SERVER (pid $DNS_PID)"
 
 mkdir -p "$HOME/.weir"
@@ -181,6 +183,29 @@ echo "$out" | grep -q 'not in the fixtures: not listed\|99.2.0.192.bl.test not l
 ok $? "--dns offline without fixtures: not listed, and the trace says so"
 $AS env HOME="$T" "$WEIR" test -c "$T/weir.yaml" -S -r "$T/sr" --dns sometimes "$msg" > /dev/null 2>&1
 is $? 64 "--dns takes live or offline (EX_USAGE otherwise)"
+
+# Zone health in a real delivery (dns.health_check, RFC 5782): a zone that
+# lists everything (127.0.0.1 included: broken or hijacked) is unusable,
+# so its test is false, the healthy zone still lists, the message is
+# delivered, and the log says why; without the check the hijacked zone
+# "lists" every client.
+rules 'if dnsbl "all.test" { header add "X-Bl" "all" }' \
+      'if dnsbl "bl.test" { header add "X-Bl" "bl" }'
+conf
+deliver "$msg" -i 192.0.2.99
+is $? 0 "no health check: delivered"
+is "$(tr '\n' ' ' < "$T/got")" "all bl " "no health check: the hijacked zone lists the client too"
+conf '  health_check: true'
+rm -rf "$HOME/.weir/state"
+n0=$(dns_query_count)
+deliver "$msg" -i 192.0.2.99
+is $? 0 "health check: delivered"
+is "$(tr '\n' ' ' < "$T/got")" "bl " "health check: the hijacked zone lists nothing, the healthy one still lists"
+q=$(since "$n0")
+case $q in *"1.0.0.127.all.test"*"2.0.0.127.all.test"*) r=0 ;; *) r=1 ;; esac
+ok $r "health check: the RFC 5782 names were asked (127.0.0.1 and 127.0.0.2 of the zone)"
+grep -q "dnsbl all.test: failed the RFC 5782 check: 2.0.0.127.all.test listed, 1.0.0.127.all.test listed; zone unusable" "$T/err"
+ok $? "health check: the log names the zone and the failed check"
 
 pid=$DNS_PID
 dns_stop
