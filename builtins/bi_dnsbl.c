@@ -88,21 +88,11 @@ dnsbl_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_re
     int h[CALL_LOOKUPS_MAX];
     char what[CALL_LOOKUPS_MAX][CLIENT_WHAT_MAX];
     const char *names[CALL_LOOKUPS_MAX];
-    const char *why;
     struct dnsbl *b;
     size_t n;
 
-    if (call->arg[0] == NULL || !dnsbl_name_ok(call->arg[0])) {
-        rl_bi_note(r, "zone \"%.64s\" is not a DNS name: not asked",
-                   call->arg[0] ? call->arg[0] : "");
-        rl_bi_true(r, 0);
+    if ((b = bl_start(env, call->arg[0], r)) == NULL)
         return 0;
-    }
-    if ((b = bl_engine(env, &why)) == NULL) {
-        rl_bi_note(r, "%s", why);
-        rl_bi_true(r, 0);
-        return 0;
-    }
     n = add_lookups(env, b, call, h, what, CALL_LOOKUPS_MAX);
     if (n == 0) {
         rl_bi_note(r, "no client address known: nothing to ask");

@@ -209,20 +209,10 @@ rhsbl_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_re
     char what[RHSBL_NAMES_MAX][PSL_NAME_MAX + 16];
     const char *names[RHSBL_NAMES_MAX];
     int h[RHSBL_NAMES_MAX];
-    const char *why;
     struct dnsbl *b;
 
-    if (call->arg[0] == NULL || !dnsbl_name_ok(call->arg[0])) {
-        rl_bi_note(r, "zone \"%.64s\" is not a DNS name: not asked",
-                   call->arg[0] ? call->arg[0] : "");
-        rl_bi_true(r, 0);
+    if ((b = bl_start(env, call->arg[0], r)) == NULL)
         return 0;
-    }
-    if ((b = bl_engine(env, &why)) == NULL) {
-        rl_bi_note(r, "%s", why);
-        rl_bi_true(r, 0);
-        return 0;
-    }
     nm = xcalloc(1, sizeof *nm);
     names_of(env, call, nm);
     if (nm->n == 0) {

@@ -21,6 +21,24 @@ bl_engine(struct rl_bi_env *env, const char **why)
     return env->host->dnsbl(env->host->ctx, why);
 }
 
+struct dnsbl *
+bl_start(struct rl_bi_env *env, const char *zone, struct rl_bi_result *r)
+{
+    const char *why;
+    struct dnsbl *b;
+
+    if (zone == NULL || !dnsbl_name_ok(zone)) {
+        rl_bi_note(r, "zone \"%.64s\" is not a DNS name: not asked", zone ? zone : "");
+        rl_bi_true(r, 0);
+        return NULL;
+    }
+    if ((b = bl_engine(env, &why)) == NULL) {
+        rl_bi_note(r, "%s", why);
+        rl_bi_true(r, 0);
+    }
+    return b;
+}
+
 /* A dotted quad at s[0..n): its length and value, or 0. */
 static size_t
 quad(const char *s, size_t n, uint32_t *v)

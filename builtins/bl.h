@@ -23,6 +23,9 @@
 
 /* The engine, or NULL with *why saying why DNS is not looked up. */
 struct dnsbl *bl_engine(struct rl_bi_env *env, const char **why);
+/* The engine for a lookup in zone; NULL when the zone is no DNS name or
+ * DNS is not looked up: then r is false with a note saying why. */
+struct dnsbl *bl_start(struct rl_bi_env *env, const char *zone, struct rl_bi_result *r);
 
 /* scan_raw for `returns 127.0.0.2, 127.0.0.4 .. 127.0.0.11`: addresses in
  * 127.0.0.0/8, single or lo .. hi, separated by commas; the canonical
