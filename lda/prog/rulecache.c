@@ -237,6 +237,39 @@ out:
     return rc;
 }
 
+/* The cache directory, private (0700), and its parent when that is
+ * missing too (a user without ~/.weir: one whose rules are given with -r,
+ * or who never made it), so that such a user does not compile the rules
+ * again for every message.  Only those two levels: a deeper missing path
+ * is a configuration mistake.  The load's trust checks then apply to what
+ * was made here as to anything else (owned by the user, not writable by
+ * others). */
+static int
+make_cache_dir(const char *dir)
+{
+    char *parent, *slash;
+    int rc;
+
+    if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return -1;
+    parent = xstrdup(dir);
+    while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' && slash > parent)
+        *slash = '\0';         /* trailing slashes */
+    if ((slash = strrchr(parent, '/')) == NULL || slash == parent) {
+        free(parent);
+        errno = ENOENT;
+        return -1;
+    }
+    *slash = '\0';
+    rc = mkdir(parent, 0700) == 0 || errno == EEXIST ? 0 : -1;
+    free(parent);
+    if (rc < 0)
+        return -1;
+    return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
 int
 rulecache_store(const char *dir, const char *rules_path,
                 const struct rl_program *p, struct status *st)
@@ -246,7 +279,7 @@ rulecache_store(const char *dir, const char *rules_path,
     unsigned char hdr[12];
     int fd = -1, rc = -1;
 
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+    if (make_cache_dir(dir) < 0) {
         status_errno(st, "4.3.0", errno, "cache: cannot create %s", dir);
         return -1;
     }

@@ -129,6 +129,23 @@ printf 'garbage' | dd of="$c" bs=1 seek=20 conv=notrunc 2>/dev/null
 ok $? "corrupt cache: exit 0"
 is "$(n "$md/.held/new")" 3 "corrupt cache: rules still applied (rebuilt)"
 
+# 8b. A user without ~/.weir whose rules are given with -r: the cache
+#     directory is made (private) on the first delivery, and the second
+#     delivery loads the compiled rules instead of compiling them again.
+H2=$T/home2
+mkdir -p "$H2"
+cp "$R" "$T/r-given"
+chmod 600 "$T/r-given"
+HOME=$H2 "$WEIR" -r "$T/r-given" < "$plain"
+ok $? "no ~/.weir, rules with -r: exit 0"
+is "$(stat -c %a "$H2/.weir" 2>/dev/null)" 700 "~/.weir made, private"
+is "$(stat -c %a "$H2/.weir/cache" 2>/dev/null)" 700 "~/.weir/cache made, private"
+c2=$(find "$H2/.weir/cache" -type f 2>/dev/null | head -n 1)
+[ -n "$c2" ]; ok $? "the compiled rules are cached there"
+before=$(stat -c %Y.%i "$c2" 2>/dev/null)
+HOME=$H2 "$WEIR" -r "$T/r-given" -v < "$plain" 2> "$T/err2"
+is "$(stat -c %Y.%i "$c2" 2>/dev/null)" "$before" "second delivery: the cache is reused, not rewritten"
+
 # 9. A message-derived folder name cannot leave the mail root.
 cat > "$R" <<'RULES'
 if header "X-Folder" matches /^(.+)$/ { file "~/Maildir/${1}/" }
