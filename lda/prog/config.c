@@ -197,12 +197,27 @@ defaults_table(struct weir_config *c, const struct key *t, const char *prefix)
     }
 }
 
+static void own_table(struct weir_config *dst, const struct key *t);
+
+/* The built-in configuration: converted from the table's text once per
+ * process (a delivery needs it twice: main's configuration and the
+ * delivery's settings), then copied. */
 void
-config_defaults(struct weir_config *c)
+config_defaults(struct weir_config *out)
 {
+    struct weir_config *c = out;
+    static struct weir_config tmpl;
+    static int ready;
     struct intake_limits il;
     struct rl_limits rl;
 
+    if (ready) {
+        *c = tmpl;
+        own_table(c, keys);     /* its own copies of the strings and lists */
+        return;
+    }
+    c = &tmpl;
+    ready = 1;
     memset(c, 0, sizeof *c);
     defaults_table(c, keys, "");
     message_limits_default(&il);
@@ -215,6 +230,7 @@ config_defaults(struct weir_config *c)
     c->limits.regex_match_limit = rl.match_limit;
     c->limits.regex_depth_limit = rl.depth_limit;
     c->limits.regex_heap_limit = (size_t)rl.heap_limit * 1024;
+    config_defaults(out);
 }
 
 /* Give dst its own copies of everything src's table entries point to
