@@ -27,7 +27,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 sample=1 dnsmode=recorded corpus="$top/testdata/corpus"
-labels="$top/testdata/rulesets/corpus-labels.txt" readme= list=
+labels="$top/testdata/rulesets/corpus-labels.txt" readme='' list=
 while [ $# -gt 0 ]; do
     case $1 in
     --sample) sample=$2; shift 2 ;;
@@ -42,7 +42,9 @@ done
 case $dnsmode in recorded|live|none) ;; *) echo "measure.sh: --dns recorded|live|none" >&2; exit 2 ;; esac
 WEIR=${WEIR:-}
 [ -n "$WEIR" ] || { [ -x ./weir ] && WEIR=$(pwd)/weir; } || WEIR=$(command -v weir) || true
-[ -n "$WEIR" ] && [ -x "$WEIR" ] || { echo "measure.sh: no weir binary (set WEIR=)" >&2; exit 2; }
+if [ -z "$WEIR" ] || [ ! -x "$WEIR" ]; then
+    echo "measure.sh: no weir binary (set WEIR=)" >&2; exit 2
+fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/weir-measure.XXXXXX") || exit 2
 chmod 755 "$T"
