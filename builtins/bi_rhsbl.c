@@ -127,6 +127,9 @@ url_names(struct rl_bi_env *env)
             continue;
         memcpy(host, h, len);
         host[len] = '\0';
+        if (strspn(host, "0123456789.") == len)
+            continue;   /* http://192.0.2.1/: an address, not a domain (a
+                         * "domain" 2.1 would be asked of the list) */
         if (u->nm.n < RHSBL_URLS_MAX)
             add_name(env, &u->nm, host, 1);
     }

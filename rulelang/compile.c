@@ -21,7 +21,7 @@
 #include <string.h>
 
 const char *const rl_special_names[RL_SP_COUNT] = {
-    "user", "home", "extension", "sender", "recipient", "client"
+    "user", "home", "extension", "sender", "recipient", "client", "score", "reasons"
 };
 
 struct comp {

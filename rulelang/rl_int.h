@@ -64,7 +64,10 @@ enum rl_tpkind { RL_TP_LIT = 1, RL_TP_VAR, RL_TP_CAP, RL_TP_NCAP,
                  RL_TP_FACT             /* ${builtin.fact}: idx builtin, s fact */
 };
 enum rl_special { RL_SP_USER, RL_SP_HOME, RL_SP_EXTENSION, RL_SP_SENDER,
-                  RL_SP_RECIPIENT, RL_SP_CLIENT, RL_SP_COUNT };
+                  RL_SP_RECIPIENT, RL_SP_CLIENT,
+                  RL_SP_SCORE,          /* the score so far (system rules' too) */
+                  RL_SP_REASONS,        /* its reasons so far, "reason (+n); ..." */
+                  RL_SP_COUNT };
 extern const char *const rl_special_names[RL_SP_COUNT];
 
 #define RL_MAX_CAPTURE 9            /* ${0} .. ${9} */

@@ -158,11 +158,32 @@ env_lookup(const struct rl_msg *m, const char *name)
     return NULL;
 }
 
+/* ${score} (the total so far, %.15g like the trace) or ${reasons} (each
+ * reason so far with its points, "no Date (+1); listed (+3)"), built in
+ * tmp.  Both include the system rules' scores: they share one list. */
+static const char *
+score_text(struct vm *v, int reasons, struct buf *tmp)
+{
+    buf_reset(tmp);
+    if (!reasons) {
+        buf_printf(tmp, "%.15g", v->out->score);
+        return tmp->data;
+    }
+    for (size_t i = 0; i < v->out->nreasons; i++) {
+        const struct score_reason *r = &v->out->reasons[i];
+
+        buf_printf(tmp, "%s%s (%s%.15g)", i ? "; " : "", r->reason ? r->reason : "",
+                   r->points >= 0 ? "+" : "", r->points);
+    }
+    return tmp->len ? tmp->data : "";
+}
+
 /* Expand constant k into b; returns whether tainted. */
 static int
 expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
 {
     const struct rl_const *c;
+    struct buf tmp = BUF_INIT;
     int taint = 0;
 
     buf_reset(b);
@@ -210,6 +231,11 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             case RL_SP_SENDER: s = v->msg->envelope_from; tt = 1; break;
             case RL_SP_RECIPIENT: s = v->msg->envelope_to; tt = 1; break;
             case RL_SP_CLIENT: s = v->msg->client; tt = 1; break;
+            case RL_SP_SCORE:
+            case RL_SP_REASONS:
+                s = score_text(v, t->idx == RL_SP_REASONS, &tmp);
+                tt = t->idx == RL_SP_REASONS;   /* reasons may quote the message */
+                break;
             }
             break;
         }
@@ -235,6 +261,7 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             }
         }
     }
+    buf_free(&tmp);
     return taint;
 }
 

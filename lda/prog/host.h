@@ -46,6 +46,11 @@ struct host {
     int dns_no_cache;           /* live lookups without the cache (weir
                                    test writes no database) */
     const struct dnsbl_cache_ops *dns_fixture;  /* HOST_DNS_OFFLINE */
+    /* weir test: the duplicate state of a suite case's fixture (state:
+     * seen: Message-IDs or keys), answered instead of duplicate.db when
+     * not NULL */
+    char *const *dup_fixture;
+    size_t ndup_fixture;
     /* Where rule log lines go; NULL: the delivery log (msg_info/warn). */
     void (*log)(void *ctx, enum rl_log_level level, const char *text);
     void *log_ctx;

@@ -1219,6 +1219,10 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
             h.dns = HOST_DNS_OFF;
             break;
         }
+        if (t->fixture && t->fixture->nseen) {  /* duplicate state: the fixture's */
+            h.dup_fixture = t->fixture->seen_ids;
+            h.ndup_fixture = t->fixture->nseen;
+        }
         h.log = report_log;
         h.log_ctx = &rc;
         if (host_run(&h, t->sys, t->usr, &t->lim, print && t->opts.trace ? &tr : NULL,
