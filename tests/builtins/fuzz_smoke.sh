@@ -10,7 +10,6 @@ for t in header address mime rfc2231 uudecode; do
     bin="$top_builddir/fuzz/fuzz_$t"
     if [ ! -x "$bin" ]; then
         skip "fuzz_$t not built: needs clang and libFuzzer (Debian: clang libclang-rt-14-dev) at configure time"
-        skip "fuzz_$t regressions not replayed: target not built"
         continue
     fi
     # libFuzzer adds new inputs to its first corpus directory: work on a
@@ -29,8 +28,8 @@ for t in header address mime rfc2231 uudecode; do
         rc=$?
         [ $rc -eq 0 ] || sed 's/^/# /' "$T/$t-regress.log" | tail -40
         ok $rc "fuzz_$t: $(count_files "$regress") saved cases replay cleanly"
-    else
-        skip "fuzz_$t: no saved cases in testdata/fuzz/$t-regress"
     fi
+    # (no -regress directory: the target has had no finding to save yet;
+    # a finding is copied there and replayed from then on, fuzz/README.md)
 done
 done_testing
