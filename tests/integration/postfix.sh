@@ -5,7 +5,12 @@
 #  - a message reaches the user's Maildir complete, without the From_ line;
 #  - weir's exit 75 makes Postfix defer (not bounce) and the message is
 #    delivered once the fault is fixed and the queue flushed: nothing lost;
-#  - the documented safe .forward form defers when the binary is missing.
+#  - the documented safe .forward form defers when the binary is missing;
+#  - a pipe(8) transport (flags=DRhu user=... -d ${user}) delivers with the
+#    exact envelope, and -d naming another user than the transport's is
+#    refused (exit 77).
+# The Postfix settings are read out of doc/mta.md (snippet NAME), so the
+# documented text is the tested text.
 # Needs root and Debian's postfix package (CI installs it).
 . "$top_srcdir/tests/lib.sh"
 
@@ -17,7 +22,7 @@ if ! command -v postfix >/dev/null 2>&1 || ! id postfix >/dev/null 2>&1; then
 fi
 
 PF="$T/pf"
-USERS="weirpf1 weirpf2 weirpf3 weirpf4"
+USERS="weirpf1 weirpf2 weirpf3 weirpf4 weirpf5 weirpf6"
 cleanup() {
     postfix -c "$PF/etc" stop >/dev/null 2>&1
     for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
@@ -30,7 +35,18 @@ mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/bin"
 chown postfix: "$PF/data"
 cp "$WEIR" "$T/bin/weir"
 chmod 755 "$T/bin" "$T/bin/weir"
+# snippet NAME: the fenced block after "<!-- snippet: NAME -->" in
+# doc/mta.md, with the installed path replaced by the binary under test
+snippet() {
+    awk -v n="$1" '$0 == "<!-- snippet: " n " -->" { f = 1; next }
+        f && /^```$/ { if (b) exit; b = 1; next }
+        f && b { print }' "$top_srcdir/doc/mta.md" | sed "s|/usr/bin/weir|$T/bin/weir|g"
+}
+for n in postfix-mailbox-command postfix-forward postfix-pipe-master postfix-pipe-main; do
+    [ -n "$(snippet "$n")" ]; ok $? "doc/mta.md has the snippet $n"
+done
 cp /etc/postfix/master.cf "$PF/etc/master.cf"
+snippet postfix-pipe-master | sed 's/user=vmail/user=weirpf5/' >> "$PF/etc/master.cf"
 cat > "$PF/etc/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $PF/queue
@@ -46,7 +62,9 @@ inet_protocols = ipv4
 master_service_disable = inet
 alias_maps =
 alias_database =
-mailbox_command = $T/bin/weir
+$(snippet postfix-mailbox-command)
+$(snippet postfix-pipe-main)
+transport_maps = inline:{ weirpf5@localhost=weir:, weirpf6@localhost=weir: }
 maillog_file = $PF/maillog
 maillog_file_prefixes = $T
 biff = no
@@ -116,7 +134,7 @@ ok $? "after the fix, a queue flush delivers it"
 is "$(count_files "$T/weirpf2/Maildir/new")" 1 "deferred message delivered exactly once"
 
 # 3. ~/.forward in the documented safe form.
-printf '"|[ -x %s ] || exit 75; exec %s"\n' "$T/bin/weir" "$T/bin/weir" > "$T/weirpf3/.forward"
+snippet postfix-forward > "$T/weirpf3/.forward"
 chown weirpf3: "$T/weirpf3/.forward"
 send weirpf3@localhost sender@example.org "$msg"
 wait_log "to=<weirpf3@localhost>.*status=sent"
@@ -129,6 +147,31 @@ chown weirpf4: "$T/weirpf4/.forward"
 send weirpf4@localhost sender@example.org "$msg"
 wait_log "to=<weirpf4@localhost>.*status=deferred"
 ok $? "safe .forward form, binary missing: deferred, not bounced"
+
+# 5. The pipe(8) transport of doc/mta.md: the transport runs weir as its
+# user (weirpf5); -d ${user} names that user; -f/-a carry the envelope.
+mkdir -p "$T/weirpf5/.weir"
+printf '%s\n' 'if envelope from is "p5@example.org" and envelope to is "weirpf5@localhost" { file "~/Maildir/.pipe/" }' \
+    > "$T/weirpf5/.weir/rules"
+chown -R weirpf5: "$T/weirpf5/.weir"; chmod 700 "$T/weirpf5/.weir"; chmod 600 "$T/weirpf5/.weir/rules"
+send weirpf5@localhost p5@example.org "$msg"
+wait_log "to=<weirpf5@localhost>.*relay=weir.*status=sent"
+ok $? "pipe(8) transport: Postfix logs relay=weir, status=sent"
+f=$(find "$T/weirpf5/Maildir/.pipe/new" -type f 2>/dev/null | head -n 1)
+[ -n "$f" ] && [ "$(stat -c %U "$f")" = weirpf5 ]
+ok $? "pipe(8) transport: filed by the rules on -f and -a, owned by the transport's user"
+grep -q '^Delivered-To: weirpf5@localhost$' "$f" 2>/dev/null
+ok $? "pipe(8) transport: flags=D gave the Delivered-To line"
+# The same transport for another user: -d weirpf6 from weirpf5 is refused
+# (exit 77, a permanent failure Postfix bounces): the configuration mistake
+# doc/mta.md warns about, never a delivery into someone else's mailbox.
+send weirpf6@localhost p6@example.org "$msg"
+wait_log "to=<weirpf6@localhost>.*relay=weir.*status=bounced"
+ok $? "pipe(8) transport, -d naming another user: refused, Postfix bounces"
+grep "to=<weirpf6@localhost>.*relay=weir.*status=bounced" "$PF/maillog" | grep -q "5\.7\."
+ok $? "the refusal carries weir's 5.7.x code"
+test ! -e "$T/weirpf6/Maildir"
+ok $? "nothing was written for weirpf6"
 
 if [ "$_failed" -ne 0 ]; then sed 's/^/# /' "$PF/maillog"; fi
 done_testing
