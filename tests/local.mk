@@ -24,6 +24,7 @@ TESTS += tests/integration/intake.sh \
 	tests/integration/cli.sh \
 	tests/integration/postfix.sh \
 	tests/integration/postfix-client.sh \
+	tests/integration/postfix-spool.sh \
 	tests/integration/rulesets.sh \
 	tests/integration/measure.sh \
 	tests/integration/rulesets-deliver.sh \
@@ -32,6 +33,7 @@ TESTS += tests/integration/intake.sh \
 EXTRA_DIST += tests/lib.sh tests/integration/intake.sh tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh tests/integration/cli.sh \
 	tests/integration/postfix.sh tests/integration/postfix-client.sh \
+	tests/integration/postfix-spool.sh \
 	tests/integration/rulesets.sh tests/integration/rules.sh \
 	tests/integration/measure.sh tests/integration/rulesets-deliver.sh \
 	rulesets \
