@@ -188,12 +188,14 @@ defaults_table(struct weir_config *c, const struct key *t, const char *prefix)
     char name[128], why[256];
 
     for (const struct key *k = t; k->name; k++) {
-        key_name(name, sizeof name, prefix, k->name);
-        if (k->type == K_MAP)
+        if (k->type == K_MAP) {
+            key_name(name, sizeof name, prefix, k->name);
             defaults_table(c, k->sub, name);
-        else if (k->def != NULL && k->def != LIB_DEFAULT &&
-                 set_scalar(c, k, k->def, name, why, sizeof why) != 0)
+        } else if (k->def != NULL && k->def != LIB_DEFAULT &&
+                   set_scalar(c, k, k->def, k->name, why, sizeof why) != 0) {
+            key_name(name, sizeof name, prefix, k->name);  /* (only to say so) */
             msg_panic("built-in default of %s: %s", name, why);
+        }
     }
 }
 
