@@ -408,6 +408,7 @@ rules_run(struct delivery *d, struct action_list *out, struct status *st)
     set_view(&msg, d);
     msg.get_body = host_body;
     msg.body_ctx = &h;
+    msg.from_line = d->msg.from_line;
     msg.envelope_from = d->sender;
     msg.envelope_to = d->recipient;
     msg.user = d->user;

@@ -1093,6 +1093,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         rm.size = m.len;
         rm.get_body = get_body;
         rm.body_ctx = &rc;
+        rm.from_line = from_line ? from_line : m.from_line;
         rm.envelope_from = res->sender;
         rm.envelope_to = res->recipient;
         rm.user = t->user;

@@ -1,0 +1,5 @@
+## lda/prog/import.mk -- `weir import procmailrc` (weir-import(1)): the
+## translator (pmrc_*.c: pure, fuzzed by fuzz/fuzz_pmrc.c) and its command.
+
+PMRC_SOURCES = lda/prog/pmrc.h lda/prog/pmrc_regex.c
+weir_SOURCES += lda/prog/cmd_import.c $(PMRC_SOURCES)

@@ -1,0 +1,10 @@
+## tests/import/ -- weir import procmailrc: the regex dialect against real
+## procmail, the translator's output, and the differential test (procmail
+## and weir over the same messages).
+
+check_PROGRAMS += tests/import/pmre_probe
+tests_import_pmre_probe_SOURCES = tests/import/pmre_probe.c $(PMRC_SOURCES)
+tests_import_pmre_probe_LDADD = $(WEIR_CORE_LIBS)
+IMPORT_SH_TESTS = tests/import/regex.sh
+TESTS += $(IMPORT_SH_TESTS)
+EXTRA_DIST += $(IMPORT_SH_TESTS) tests/import/lib-import.sh
