@@ -125,7 +125,7 @@ main(int argc, char **argv)
             int (*fn)(int, char **);
         } sub[] = {
             { "test", cmd_test }, { "check", cmd_check },
-            { "dump", cmd_dump }, { "compile", cmd_compile },
+            { "dump", cmd_dump }, { "compile", cmd_compile }, { "import", cmd_import },
         };
 
         for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)

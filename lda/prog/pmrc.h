@@ -91,6 +91,9 @@ struct pmrc_note {
  * with a one-line reason in err. */
 struct pmrc_reader {
     int (*read)(void *ctx, const char *path, struct buf *out, char *err, size_t errlen);
+    /* Whether path names an existing directory (procmail then files a
+     * message as dir/msg.XXXX); may be NULL. */
+    int (*is_dir)(void *ctx, const char *path);
     void *ctx;
 };
 

@@ -219,6 +219,9 @@ cmd_rc(const char *ref, const char *outf)
         fprintf(o, "MATCH\n:0 B%s\n* %s%s\n{ LOG=\"<<<R %d [$MATCH]>>>\n\" }\n",
                 strchr(line, 'D') ? "D" : "", quote ? "\\" : "", re, i);
     }
+    /* no mailbox write at the end: procmail's first delivery into a new
+     * mbox sleeps a second */
+    fputs(":0\n/dev/null\n", o);
     fclose(o);
     buf_free(&res);
     return 0;

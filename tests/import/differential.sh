@@ -1,0 +1,122 @@
+#!/bin/sh
+# differential.sh -- weir import procmailrc, proven against procmail: each
+# rcfile is translated, then every message is delivered twice, by procmail
+# with the rcfile (as an unprivileged user, fixed environment) and by weir
+# with the translation, each into its own scratch HOME; where each
+# message ended (folders and the bytes delivered, apart from what each
+# adds: the From_ line, procmail's Content-Length, mbox quoting) and which
+# programs and forwards ran (stub programs record them) must agree.
+#
+# Prints per rcfile: recipes translated, messages compared, disagreements.
+# make check runs the rcfiles of testdata/procmailrc/user on a sample of
+# messages; FULL=1 runs them and procmail's and procmail-lib's rcfiles on
+# every message of testdata/procmailrc/corpus (and of ../shared/corpus
+# when it is there).  Arguments: rcfiles to run instead.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/import/lib-import.sh"
+
+if [ ! -x "$PROCMAIL" ]; then
+    skip "procmail not installed ($PROCMAIL)"
+    done_testing; exit
+fi
+OUTCOME="$top_builddir/tests/import/pm_outcome"
+FULL=${FULL:-0}
+PAR=${PAR:-16}
+chmod 755 "$T"
+mkdir -p "$T/bin" "$T/rc" "$T/msg"
+for p in record sendmail record2; do
+    cp "$top_srcdir/tests/import/stub.sh" "$T/bin/$p"
+done
+chmod 755 "$T/bin" "$T/bin"/* "$T/rc"
+cat > "$T/weir.yaml" <<YAML
+default_mailbox: ~/inbox
+sendmail: $T/bin/sendmail
+system_rules: $T/no-system.rules
+logging:
+  syslog: false
+YAML
+
+# The messages.
+C="$TESTDATA/procmailrc/corpus"
+n=0
+if [ "$FULL" = 1 ]; then
+    for m in "$C"/*; do n=$((n + 1)); cp "$m" "$T/msg/$n"; done
+    SHARED="$top_srcdir/../shared/corpus"
+    [ -d "$SHARED" ] || SHARED="$top_srcdir/../../shared/corpus"
+    if [ -d "$SHARED" ]; then
+        for m in "$SHARED"/*/*; do
+            [ -f "$m" ] || continue
+            n=$((n + 1))
+            { echo "From sender@example.org Mon Nov 30 01:00:00 2026"
+              sed -e 's/\r*$//' -e '1{/^From /d}' "$m"
+              [ -n "$(tail -c 1 "$m")" ] && echo; } > "$T/msg/$n"
+        done
+    fi
+else
+    # every sixth message of the sample: about 25
+    k=0
+    for m in "$C"/*; do
+        k=$((k + 1)); [ $((k % 6)) = 1 ] || continue
+        n=$((n + 1)); cp "$m" "$T/msg/$n"
+    done
+fi
+chmod 644 "$T/msg"/*
+NMSG=$n
+
+# run_one NAME RCFILE: translate, deliver every message both ways, compare.
+run_one() {
+    name=$1
+    sed "s|@BIN@|$T/bin|g" "$2" > "$T/rc/$name.rc"
+    chmod 644 "$T/rc/$name.rc"
+    "$WEIR" import procmailrc --user nobody --home "$T/home" -o "$T/rc/$name.rules" \
+        "$T/rc/$name.rc" 2> "$T/rc/$name.notes"
+    irc=$?
+    if [ $irc -gt 1 ]; then
+        ok 1 "$name: translated (exit $irc)"
+        sed 's/^/#   /' "$T/rc/$name.notes"
+        return
+    fi
+    stat=$(sed -n 's/^weir import: \([0-9]*\) of \([0-9]*\) recipes translated.*/\1 \2/p' "$T/rc/$name.notes")
+    rm -rf "$T/p" "$T/w"
+    mkdir -p "$T/p" "$T/w"
+    i=1
+    while [ $i -le $NMSG ]; do
+        mkdir -p "$T/p/$i/Mail" "$T/w/$i/Mail"
+        i=$((i + 1))
+    done
+    [ -n "$AS_USER" ] && chown -R nobody "$T/p"
+    # Deliveries run side by side, PAR at a time (procmail sleeps a
+    # second after its first write into a new mbox).
+    i=1
+    while [ $i -le $NMSG ]; do
+        run_procmail "$T/p/$i" "$T/rc/$name.rc" < "$T/msg/$i" > /dev/null 2>&1 &
+        HOME="$T/w/$i" "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$i" \
+            > "$T/w/$i/.weir-out" 2>&1 &
+        [ $((i % PAR)) = 0 ] && wait
+        i=$((i + 1))
+    done
+    wait
+    ( cd "$T/p" && "$OUTCOME" $(ls | sort -n) ) > "$T/rc/$name.p"
+    ( cd "$T/w" && "$OUTCOME" $(ls | sort -n) ) > "$T/rc/$name.w"
+    # disagreements: messages whose blocks differ
+    bad=$(diff "$T/rc/$name.p" "$T/rc/$name.w" > "$T/rc/$name.diff"; \
+          awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.p" > "$T/rc/$name.pm"; \
+          awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.w" > "$T/rc/$name.wm"; \
+          diff "$T/rc/$name.pm" "$T/rc/$name.wm" | sed -n 's/^[<>] \([0-9]*\)\t.*/\1/p' | sort -un | wc -l)
+    echo "# $name: recipes translated ${stat% *}/${stat#* }, messages compared $NMSG, disagreements $bad"
+    if [ "$bad" -ne 0 ]; then
+        diff "$T/rc/$name.pm" "$T/rc/$name.wm" | head -30 | sed 's/^/#   /'
+        m=$(diff "$T/rc/$name.pm" "$T/rc/$name.wm" | sed -n 's/^[<>] \([0-9]*\)\t.*/\1/p' | head -1)
+        echo "#   first: message $m ($(sed -n 2p "$T/msg/$m" | cut -c1-60)...)"
+    fi
+    ok "$bad" "$name: procmail and weir agree on $NMSG messages"
+}
+
+if [ $# -gt 0 ]; then
+    for rc in "$@"; do run_one "$(basename "$rc" .rc)" "$rc"; done
+else
+    for rc in "$TESTDATA"/procmailrc/user/*.rc; do
+        run_one "$(basename "$rc" .rc)" "$rc"
+    done
+fi
+done_testing

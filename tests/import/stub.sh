@@ -1,0 +1,10 @@
+#!/bin/sh
+# stub.sh -- the programs the differential test's rcfiles run (installed
+# as sendmail, record, ...; the name tells them apart): records its name,
+# its arguments (one per line) and its input in $HOME/.rec, for
+# tests/import/pm_outcome.c, and succeeds.
+d="$HOME/.rec"
+mkdir -p "$d" || exit 75
+f=$(mktemp "$d/r.XXXXXX") || exit 75
+{ basename "$0"; for a in "$@"; do printf '%s\n' "$a"; done; echo; cat; } > "$f"
+exit 0
