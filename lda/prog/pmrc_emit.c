@@ -602,6 +602,38 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
     return NULL;
 }
 
+/* Whether a command runs formail -r without -t: formail then answers the
+ * envelope sender, which it reads from the From_ line procmail feeds every
+ * program (weir's pipes get the message without it). */
+static int
+wants_from_line(const char *raw)
+{
+    const char *p = raw;
+    int r = 0, t = 0;
+
+    while ((p = strstr(p, "formail")) != NULL) {
+        const char *q = p + 7;
+        for (;;) {
+            while (*q == ' ' || *q == '\t' || *q == '\\' || *q == '\n')
+                q++;
+            if (*q != '-' || q[1] == '\0')
+                break;
+            for (q++; *q && *q != ' ' && *q != '\t'; q++) {
+                if (*q == 'r')
+                    r = 1;
+                if (*q == 't')
+                    t = 1;
+                if (strchr("AIiaubxXDdms+", *q))
+                    break;      /* an option with an argument */
+            }
+            while (*q && *q != ' ' && *q != '\t')
+                q++;
+        }
+        p += 7;
+    }
+    return r && !t;
+}
+
 static void
 tr_action(struct em *e, const struct pm_item *r, struct tact *a)
 {
@@ -780,12 +812,24 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
                     buf_printf(&full, "cd \\\"${%s}\\\" && ", md->wname);
             }
         }
-        if (part) {
-            /* procmail feeds only the header (h) or only the body (b) */
-            buf_adds(&full, h ? "sed -n '1,/^\\$/p' | " : "sed '1,/^\\$/d' | ");
+        if (part || wants_from_line(raw)) {
+            /* procmail feeds only the header (h) or only the body (b);
+             * formail -r wants the From_ line procmail puts first */
+            int from = wants_from_line(raw) && !(b && !h);
+            if (from)
+                buf_adds(&full, "{ echo \\\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\\"; ");
+            if (part)
+                buf_adds(&full, h ? "sed -n '1,/^\\$/p'" : "sed '1,/^\\$/d'");
+            else
+                buf_adds(&full, "cat");
+            buf_adds(&full, from ? "; } | " : " | ");
             buf_printf(&full, "(%s)", cmd.data);
-            em_note(e, PMRC_INFO, r->line, "the program gets only the %s through sed, as procmail "
-                    "feeds it", h ? "header" : "body");
+            if (part)
+                em_note(e, PMRC_INFO, r->line, "the program gets only the %s through sed, as "
+                        "procmail feeds it", h ? "header" : "body");
+            if (from)
+                em_note(e, PMRC_INFO, r->line, "formail -r answers the envelope sender: the "
+                        "program gets a From_ line made from $SENDER, as procmail feeds it one");
         } else {
             buf_add(&full, cmd.data, cmd.len);
         }

@@ -9,9 +9,10 @@ else
     AS_USER=
 fi
 # run_procmail DIR RCFILE < message: procmail with DIR as HOME and MAILDIR,
-# DIR/inbox as the default mailbox, DIR/log as LOGFILE.
+# DIR/inbox as the default mailbox, DIR/log as LOGFILE, and $STUBS/sendmail
+# (when set) as SENDMAIL.
 run_procmail() {
     $AS_USER env -i PATH=/usr/bin:/bin TZ=UTC LANG=C "$PROCMAIL" \
         HOME="$1" MAILDIR="$1" ORGMAIL="$1/inbox" DEFAULT="$1/inbox" \
-        LOGFILE="$1/log" SENDMAIL="$1/bin/sendmail" "$2"
+        LOGFILE="$1/log" SENDMAIL="${STUBS:-/nonexistent}/sendmail" SHELL=/bin/sh "$2"
 }

@@ -224,7 +224,17 @@ record(struct lines *l, const struct buf *b)
     } else {
         buf_add(&canon_args, args.data ? args.data : "", args.len);
     }
-    {
+    if (sendmail && canon_args.len) {
+        /* one line per recipient: one run with two addresses is the
+         * same as two runs with one */
+        char *save = NULL, *copy = xstrdup(canon_args.data);
+        for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+            char *where = xasprintf("%s %s", name, t);
+            one(l, "prog", where, p, (size_t)(end - p));
+            free(where);
+        }
+        free(copy);
+    } else {
         char *where = xasprintf("%s%s", name, canon_args.data ? canon_args.data : "");
         one(l, "prog", where, p, (size_t)(end - p));
         free(where);
@@ -260,7 +270,7 @@ walk(struct lines *l, const char *root, const char *rel)
                 while (rd && (re = readdir(rd)) != NULL) {
                     struct buf b = BUF_INIT;
                     char *f;
-                    if (re->d_name[0] == '.')
+                    if (re->d_name[0] == '.' || strncmp(re->d_name, "running.", 8) == 0)
                         continue;
                     f = xasprintf("%s/%s", rp, re->d_name);
                     if (slurp(f, &b) == 0)
