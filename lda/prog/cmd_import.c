@@ -2,8 +2,9 @@
  * cmd_import.c -- `weir import procmailrc [options] [FILE]`: translate a
  * procmail rcfile (default ~/.procmailrc) into weir rules (weir-import(1)).
  *
- * The rules go to standard output (or -o FILE, written to a temporary
- * name and renamed, mode 0600); a summary of what could not be translated
+ * The rules go to standard output (or -o FILE: a regular file is written
+ * to a temporary name and renamed, mode 0600; a device or FIFO is written
+ * to as it is); a summary of what could not be translated
  * or is approximated, with file:line, goes to standard error.  The
  * translation is compiled before it is written: output that weir would
  * not accept is a bug of the translator, reported with exit 70 and never
@@ -65,7 +66,18 @@ write_out(const char *path, const struct buf *b)
 {
     char *tmp;
     int fd;
+    struct stat st;
 
+    if (path != NULL && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device, a FIFO: written to as it is, never replaced (a
+         * rename over /dev/null would turn it into a file) */
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, b->data, b->len) != 0 || close(fd) != 0) {
+            fprintf(stderr, "weir import: cannot write %s: %s\n", path, strerror(errno));
+            return EX_CANTCREAT;
+        }
+        return 0;
+    }
     if (path == NULL) {
         if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
             fprintf(stderr, "weir import: cannot write the rules: %s\n", strerror(errno));

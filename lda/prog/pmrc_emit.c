@@ -634,6 +634,115 @@ wants_from_line(const char *raw)
     return r && !t;
 }
 
+/* formail's header edits (formail(1) -A -I -a) as weir's header actions:
+ * `| formail -A "X-Loop: me"` on an f recipe.  Returns 1 when the whole
+ * command is such edits (and writes them into a), 0 otherwise (the
+ * command then runs as a filter, which is exact too). */
+static int
+formail_edits(struct em *e, const struct pm_item *r, const char *raw, struct tact *a)
+{
+    struct pm_words ws = { NULL, 0 };
+    struct pm_sym *fm = em_sym(e, "FORMAIL");
+    struct buf lines = BUF_INIT;
+    struct pm_val first;
+    int ok = 0;
+    size_t i;
+
+    if (strpbrk(raw, "&|<>~;?*[`"))
+        return 0;
+    pm_read_string(raw, strlen(raw), 0, 0, &ws);
+    if (ws.n < 3)
+        goto out;
+    em_value(e, &ws.v[0], 0, r->line, &first);
+    if (first.bad || !first.known ||
+        !(strcmp(first.raw.data ? first.raw.data : "", "formail") == 0 ||
+          strcmp(first.raw.data ? first.raw.data : "", "/usr/bin/formail") == 0)) {
+        em_val_free(&first);
+        goto out;
+    }
+    em_val_free(&first);
+    (void)fm;
+    for (i = 1; i < ws.n; i++) {
+        const struct pm_word *w = &ws.v[i];
+        char opt;
+        struct pm_word argw;
+        struct pm_val v;
+        const char *colon, *val;
+        char *name;
+
+        if (w->n == 0 || w->v[0].kind != PM_SEG_LIT || w->v[0].s[0] != '-' || w->v[0].len < 2)
+            goto out;
+        opt = w->v[0].s[1];
+        if (opt != 'A' && opt != 'I' && opt != 'a')
+            goto out;
+        if (w->v[0].len > 2 || w->n > 1) {
+            /* -A"X: y": the argument in the same word */
+            argw.n = w->n;
+            argw.v = xcalloc(w->n, sizeof *argw.v);
+            memcpy(argw.v, w->v, w->n * sizeof *argw.v);
+            argw.v[0].s += 2;
+            argw.v[0].len -= 2;
+            em_value(e, &argw, 0, r->line, &v);
+            argw.v[0].s -= 2;
+            free(argw.v);
+        } else {
+            if (++i >= ws.n)
+                goto out;
+            em_value(e, &ws.v[i], 0, r->line, &v);
+        }
+        if (v.bad) {
+            em_val_free(&v);
+            goto out;
+        }
+        /* "Name: value" with a literal name; formail keeps the text as
+         * written, weir writes "Name: value": only that form is taken */
+        colon = strchr(v.w.data ? v.w.data : "", ':');
+        if (colon == NULL || colon == v.w.data ||
+            memchr(v.w.data, '$', (size_t)(colon - v.w.data)) != NULL) {
+            em_val_free(&v);
+            goto out;
+        }
+        name = xstrndup(v.w.data, (size_t)(colon - v.w.data));
+        for (const char *q = name; *q; q++)
+            if (*q == ' ' || *q == '\t' || *q == '\\' || *q == '"') {
+                free(name);
+                em_val_free(&v);
+                goto out;
+            }
+        val = colon + 1;
+        if (*val != '\0' && *val != ' ') {
+            free(name);
+            em_val_free(&v);
+            goto out;
+        }
+        while (*val == ' ')
+            val++;
+        if (opt == 'I' && *val == '\0')
+            buf_printf(&lines, "header remove \"%s\"\n", name);
+        else if (opt == 'I')
+            buf_printf(&lines, "header set \"%s\" \"%s\"\n", name, val);
+        else if (opt == 'A')
+            buf_printf(&lines, "header add \"%s\" \"%s\"\n", name, val);
+        else if (*val == '\0') {
+            free(name);     /* -a "Message-ID:" makes one up */
+            em_val_free(&v);
+            goto out;
+        } else
+            buf_printf(&lines, "if not header \"%s\" exists { header add \"%s\" \"%s\" }\n",
+                       name, name, val);
+        free(name);
+        em_val_free(&v);
+    }
+    buf_add(&a->lines, lines.data ? lines.data : "", lines.len);
+    em_note(e, PMRC_INFO, r->line, "formail's header edits become weir's header actions "
+            "(weir puts an added field first, formail last)");
+    ok = 1;
+out:
+    buf_free(&lines);
+    pm_words_free(&ws);
+    return ok;
+}
+
 static void
 tr_action(struct em *e, const struct pm_item *r, struct tact *a)
 {
@@ -792,8 +901,38 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             return;
         }
         if (pm_has_flag(r, 'f')) {
+            if (!b || h) {
+                if (formail_edits(e, r, raw, a)) {
+                    buf_free(&cmd);
+                    return;
+                }
+            }
             if (part) {
-                a->why = h ? "a filter of the header only (fh)" : "a filter of the body only (fb)";
+                /* procmail gives the program only the header (fh) or the
+                 * body (fb) and puts its output in that place */
+                act_line(a, "filter \"t=\\$(mktemp) && cat > \\\"\\$t\\\" && { %s; rc=\\$?; "
+                         "%s; rm -f \\\"\\$t\\\"; exit \\$rc; }\"",
+                         h ? "sed -n '1,/^\\$/p' \\\"\\$t\\\" | (" : "sed -n '1,/^\\$/p' \\\"\\$t\\\"; sed '1,/^\\$/d' \\\"\\$t\\\" | (",
+                         h ? "sed '1,/^\\$/d' \\\"\\$t\\\"" : ":");
+                /* the command goes where the parenthesis opened */
+                {
+                    struct buf t = BUF_INIT;
+                    const char *p = a->lines.data;
+                    const char *open = strstr(p, "| (");
+                    const char *semi = open ? strstr(open, "; rc=") : NULL;
+                    if (open && semi) {
+                        buf_add(&t, p, (size_t)(open - p) + 3);
+                        buf_add(&t, cmd.data, cmd.len);
+                        buf_addc(&t, ')');
+                        buf_adds(&t, semi);
+                        buf_free(&a->lines);
+                        a->lines = t;
+                    } else {
+                        buf_free(&t);
+                    }
+                }
+                em_note(e, PMRC_INFO, r->line, "the filter gets only the %s, and its output "
+                        "replaces that part, as with procmail", h ? "header" : "body");
                 buf_free(&cmd);
                 return;
             }

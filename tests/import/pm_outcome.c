@@ -34,6 +34,8 @@
 
 static int verbose;
 
+static void canon_lines(const char *p, size_t n, struct buf *out);
+
 struct lines {
     char **v;
     size_t n;
@@ -79,9 +81,57 @@ fnv(const char *p, size_t n)
     return h;
 }
 
-/* The canonical form of one message (p, n). */
+static int
+cmpstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The canonical form of one message (p, n): its header fields sorted
+ * (weir's header add puts a field first, formail -A last), without
+ * Content-Length; then the body. */
 static void
 canon(const char *p, size_t n, struct buf *out)
+{
+    struct buf raw = BUF_INIT;
+    size_t hend;
+
+    canon_lines(p, n, &raw);
+    /* the header: fields (with their continuation lines) as units */
+    {
+        const char *d = raw.data ? raw.data : "";
+        const char *e = strstr(d, "\n\n");
+        char **f = NULL;
+        size_t nf = 0;
+
+        hend = e ? (size_t)(e - d) + 1 : raw.len;
+        for (size_t i = 0; i < hend;) {
+            size_t j = i;
+            do {
+                while (j < hend && d[j] != '\n')
+                    j++;
+                if (j < hend)
+                    j++;
+            } while (j < hend && (d[j] == ' ' || d[j] == '\t'));
+            f = xreallocarray(f, nf + 1, sizeof *f);
+            f[nf++] = xstrndup(d + i, j - i);
+            i = j;
+        }
+        qsort(f, nf, sizeof *f, cmpstr);
+        for (size_t k = 0; k < nf; k++) {
+            buf_adds(out, f[k]);
+            free(f[k]);
+        }
+        free(f);
+        buf_add(out, d + hend, raw.len - hend);
+    }
+    buf_free(&raw);
+}
+
+/* Lines of one message (p, n) without the From_ line, Content-Length,
+ * mbox quoting and empty lines at the end. */
+static void
+canon_lines(const char *p, size_t n, struct buf *out)
 {
     size_t i = 0;
     int in_header = 1, skip_field = 0;
