@@ -6,7 +6,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libpcre2-dev libyaml-dev libdb-dev libmagic-dev libarchive-dev
       libc-ares-dev libpsl-dev
       time util-linux clang libclang-rt-14-dev valgrind strace
-      postfix"
+      postfix
+      procmail procmail-lib"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps.sh: not root; assuming these packages are installed:" $PKGS >&2
     exit 0

@@ -446,6 +446,24 @@ act_line(struct tact *a, const char *fmt, ...)
     buf_addc(&a->lines, '\n');
 }
 
+/* Whether a known variable's weir form can be written in its place: it
+ * refers to no other variable (whose value may change by then), only to
+ * ${home} and ${user}. */
+static int
+inline_ok(const struct pm_sym *s)
+{
+    const char *p = s->wstr.data ? s->wstr.data : "";
+
+    if (!s->known)
+        return 0;
+    while ((p = strstr(p, "${")) != NULL) {
+        if (strncmp(p, "${home}", 7) != 0 && strncmp(p, "${user}", 7) != 0)
+            return 0;
+        p += 2;
+    }
+    return 1;
+}
+
 /* A folder target from a value: "~/x" for paths under the home
  * directory, MAILDIR in front of relative names. */
 static void
@@ -455,13 +473,10 @@ folder_target(struct em *e, const struct pm_val *v, int line, struct buf *out)
     struct pm_sym *md = em_sym(e, "MAILDIR");
 
     if (!v->abs) {
-        md->used = 1;
-        if (md->known || md->wstr.len)
+        if (inline_ok(md)) {
             buf_add(&t, md->wstr.data ? md->wstr.data : "", md->wstr.len);
-        else
-            buf_adds(&t, "${MAILDIR}");
-        if (!md->known) {
-            buf_reset(&t);
+        } else {
+            md->used = 1;
             buf_printf(&t, "${%s}", md->wname);
         }
         buf_addc(&t, '/');
@@ -584,11 +599,12 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                     char *name = xstrndup(n0, (size_t)(n1 - n0));
                     struct pm_sym *s = em_sym(e, name);
                     if (s->assigned || s->init || s->special) {
-                        s->used = 1;
-                        if (s->known && !s->special && s->wstr.len)
+                        if (inline_ok(s) && !s->special && s->wstr.len) {
                             buf_add(out, s->wstr.data, s->wstr.len);
-                        else
+                        } else {
+                            s->used = 1;
                             buf_printf(out, "${%s}", s->wname);
+                        }
                         p = n1 + brace - 1;
                         free(name);
                         continue;
@@ -944,11 +960,12 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             struct pm_sym *md = em_sym(e, "MAILDIR");
             if (md->assigned) {
                 /* procmail runs programs in MAILDIR, weir in the home */
-                md->used = 1;
-                if (md->known)
-                    buf_printf(&full, "cd %s && ", md->wstr.data ? md->wstr.data : "");
-                else
+                if (inline_ok(md)) {
+                    buf_printf(&full, "cd \\\"%s\\\" && ", md->wstr.data ? md->wstr.data : "");
+                } else {
+                    md->used = 1;
                     buf_printf(&full, "cd \\\"${%s}\\\" && ", md->wname);
+                }
             }
         }
         if (part || wants_from_line(raw)) {
@@ -1333,7 +1350,7 @@ emit_epilogue(struct em *e, int line)
         buf_printf(&v.w, "${%s}", d->wname);
         v.abs = d->known ? (d->raw.len && d->raw.data[0] == '/') : 1;
         v.tainted = d->tainted;
-        if (d->known && d->wstr.len) {
+        if (inline_ok(d) && d->wstr.len) {
             buf_reset(&v.w);
             buf_add(&v.w, d->wstr.data, d->wstr.len);
         }

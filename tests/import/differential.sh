@@ -54,10 +54,10 @@ if [ "$FULL" = 1 ]; then
         done
     fi
 else
-    # every sixth message of the sample: about 25
+    # every twelfth message of the sample: 13
     k=0
     for m in "$C"/*; do
-        k=$((k + 1)); [ $((k % 6)) = 1 ] || continue
+        k=$((k + 1)); [ $((k % 12)) = 1 ] || continue
         cp "$m" "$T/msg/"
     done
 fi
