@@ -7,11 +7,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-.}
-# the corpus sits in shared/ beside the clone (or set CORPUS)
-corpus=${CORPUS:-}
-for c in "$here/../../shared/corpus" "$here/../../../shared/corpus" "$here/../testdata/messages"; do
-    [ -n "$corpus" ] || { [ -d "$c" ] && corpus=$c; }
-done
+# the corpus (testdata/corpus, or set CORPUS)
+corpus=${CORPUS:-$here/../testdata/corpus}
 make -C "$build" bench/rl_bench >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -2,21 +2,24 @@
  * bi_envelope.c -- builtin test `envelope from|to [PART] CMP OPERAND`: the
  * envelope sender (`from`, `sender`; "" for the null sender) or recipient
  * (`to`, `recipient`) as the MTA gave it, whole or one part: localpart,
- * domain (lower-cased), user and detail (split at the first '+').  An
- * envelope address has no display name: `name` never matches.
+ * domain (lower-cased), user and detail (split at the first '+'), and
+ * orgdomain (the organisational domain, bi_domain.h; none for the null
+ * sender).  An envelope address has no display name: `name` never
+ * matches.
  */
 #include "config.h"
 #include "registry.h"
 #include "mailparse.h"
+#include "bi_domain.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { PART_ALL, PART_LOCAL, PART_DOMAIN, PART_NAME, PART_DETAIL, PART_USER };
+enum { PART_ALL, PART_LOCAL, PART_DOMAIN, PART_NAME, PART_DETAIL, PART_USER, PART_ORG };
 
 static const char *const fields[] = {
-    "all", "localpart", "domain", "name", "detail", "user", NULL
+    "all", "localpart", "domain", "name", "detail", "user", "orgdomain", NULL
 };
 
 static const struct rl_bi_form forms[] = {
@@ -48,6 +51,13 @@ envelope_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi
     switch (call->field) {
     case PART_LOCAL: rl_bi_text(r, local, strlen(local)); break;
     case PART_DOMAIN: rl_bi_text(r, dom, strlen(dom)); break;
+    case PART_ORG: {
+        char org[PSL_NAME_MAX];
+
+        if (rl_bi_domain(env, dom, 1, org) == 0)
+            rl_bi_text(r, org, strlen(org));
+        break;
+    }
     case PART_DETAIL: case PART_USER:
         mp_local_split(local, '+', &u, &d);
         if (call->field == PART_USER && u)

@@ -53,6 +53,13 @@ char *mp_unfold(const char *raw, size_t len);
  * valid UTF-8.  Allocated. */
 char *mp_decode_2047(const char *s);
 
+/* Convert n bytes in charset cs (a MIME charset name, e.g. from an RFC
+ * 2231 parameter) to UTF-8, appended to out, exactly as the bytes of an
+ * encoded-word in that charset are converted: an unknown or invalid
+ * charset reads them as raw text; NUL, CR and LF become a space. */
+struct buf;
+void mp_charset_decode(const char *cs, const char *p, size_t n, struct buf *out);
+
 struct mp_address {
     char *display;          /* decoded display name, or "" */
     char *local;            /* local part, unquoted ("a b" -> a b) */

@@ -26,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest charset name taken (the longest IANA names are ~45). */
-#define MP_CHARSET_MAX 64
 /* Distinct charsets passed to iconv_open() per decoded value (each
  * converter stays open until the value is done). */
 #define MP_ICONV_OPEN_MAX 8
@@ -94,18 +92,6 @@ is_cs_char(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'+^_`{}~.-", c));
-}
-
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static int
@@ -187,8 +173,8 @@ ew_bytes(const struct ew *ew, struct buf *b)
             if (c == '_')
                 c = ' ';
             else if (c == '=' && i + 2 < ew->text_len &&
-                     (h = hexval((unsigned char)ew->text[i + 1])) >= 0 &&
-                     (l = hexval((unsigned char)ew->text[i + 2])) >= 0) {
+                     (h = hex_digit((unsigned char)ew->text[i + 1])) >= 0 &&
+                     (l = hex_digit((unsigned char)ew->text[i + 2])) >= 0) {
                 c = h << 4 | l;
                 i += 2;
             }
@@ -237,26 +223,61 @@ in_list(const char *name, const char *const *list, size_t n)
     return 0;
 }
 
+/* Classify a lower-cased charset name; for CS_ICONV the name iconv
+ * should be asked for (aliases applied) is returned in *name. */
+static enum cs_kind
+charset_class(const char *lower, const char **name)
+{
+    size_t i;
+
+    if (in_list(lower, cs_raw, sizeof(cs_raw) / sizeof(cs_raw[0])))
+        return CS_RAW;
+    if (in_list(lower, cs_latin1, sizeof(cs_latin1) / sizeof(cs_latin1[0])))
+        return CS_LATIN1;
+    *name = lower;
+    for (i = 0; i < sizeof(cs_alias) / sizeof(cs_alias[0]); i++)
+        if (strcmp(lower, cs_alias[i].from) == 0) {
+            *name = cs_alias[i].to;
+            break;
+        }
+    return CS_ICONV;
+}
+
+const char *
+mp_charset_iconv(const char *cs, char *buf)
+{
+    size_t n = strlen(cs), i;
+    const char *name = NULL;
+
+    if (n == 0 || n > MP_CHARSET_MAX)
+        return NULL;
+    for (i = 0; i < n; i++)
+        if (!is_cs_char((unsigned char)cs[i]))
+            return NULL;
+    cs_lower(cs, n, buf);
+    switch (charset_class(buf, &name)) {
+    case CS_LATIN1:
+        return "ISO-8859-1";
+    case CS_ICONV:
+        return name;
+    default:
+        return NULL;
+    }
+}
+
 /* Classify a charset; for CS_ICONV set *cd to an open converter (reset). */
 static enum cs_kind
 charset_kind(struct decoder *d, const char *cs, size_t n, iconv_t *cd)
 {
     char lower[MP_CHARSET_MAX + 1];
-    const char *name;
+    const char *name = NULL;
+    enum cs_kind k;
     size_t i;
     struct cs_cache *c;
 
     cs_lower(cs, n, lower);
-    if (in_list(lower, cs_raw, sizeof(cs_raw) / sizeof(cs_raw[0])))
-        return CS_RAW;
-    if (in_list(lower, cs_latin1, sizeof(cs_latin1) / sizeof(cs_latin1[0])))
-        return CS_LATIN1;
-    name = lower;
-    for (i = 0; i < sizeof(cs_alias) / sizeof(cs_alias[0]); i++)
-        if (strcmp(lower, cs_alias[i].from) == 0) {
-            name = cs_alias[i].to;
-            break;
-        }
+    if ((k = charset_class(lower, &name)) != CS_ICONV)
+        return k;
     for (i = 0; i < d->ncache; i++) {
         c = &d->cache[i];
         if (strcmp(c->name, name) == 0) {
@@ -480,4 +501,24 @@ mp_decode_2047(const char *s)
     decoder_free(&d);
     buf_free(&bytes);
     return buf_steal(&out);
+}
+
+void
+mp_charset_decode(const char *cs, const char *p, size_t n, struct buf *out)
+{
+    struct decoder d;
+    struct buf bytes = BUF_INIT;
+    size_t cs_len = strlen(cs), i;
+
+    for (i = 0; i < cs_len && is_cs_char((unsigned char)cs[i]); i++)
+        ;
+    if (cs_len == 0 || cs_len > MP_CHARSET_MAX || i < cs_len) {
+        mp_utf8_add(out, p, n);
+        return;
+    }
+    memset(&d, 0, sizeof(d));
+    buf_add(&bytes, p, n);
+    flush(&d, cs, cs_len, &bytes, out);
+    decoder_free(&d);
+    buf_free(&bytes);
 }

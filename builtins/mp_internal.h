@@ -22,6 +22,15 @@ void mp_utf8_add(struct buf *b, const char *p, size_t n);
 /* 1 when s (n bytes) is entirely well-formed UTF-8. */
 int mp_utf8_valid(const char *s, size_t n);
 
+/* Longest charset name taken (the longest IANA names are ~45). */
+#define MP_CHARSET_MAX 64
+
+/* The name to give iconv_open() for a MIME charset (lower-cased, the
+ * aliases of mp_2047.c applied; ISO-8859-1 included), or NULL when the
+ * charset is read as raw text (UTF-8, US-ASCII, unknown-8bit) or is not
+ * a valid charset name.  buf has room for MP_CHARSET_MAX + 1 bytes. */
+const char *mp_charset_iconv(const char *cs, char *buf);
+
 /* ASCII-only case folding, independent of the locale. */
 int mp_lower(int c);
 

@@ -18,7 +18,8 @@
 
 extern const struct rl_builtin rl_bi_body_def, rl_bi_attachment_def,
     rl_bi_dnsbl_def, rl_bi_rhsbl_def, rl_bi_mismatch_def, rl_bi_duplicate_def,
-    rl_bi_envelope_def, rl_bi_size_def, rl_bi_string_def, rl_bi_procmail_def;
+    rl_bi_envelope_def, rl_bi_size_def, rl_bi_string_def, rl_bi_program_def,
+    rl_bi_procmail_def;
 
 const struct rl_builtin *const rl_builtins[] = {
     &rl_bi_body_def,
@@ -30,6 +31,7 @@ const struct rl_builtin *const rl_builtins[] = {
     &rl_bi_envelope_def,
     &rl_bi_size_def,
     &rl_bi_string_def,
+    &rl_bi_program_def,
     &rl_bi_procmail_def,
 };
 const size_t rl_nbuiltins = sizeof rl_builtins / sizeof rl_builtins[0];
@@ -113,8 +115,13 @@ rl_bi_form_parse(const char *syntax, struct rl_bi_item *items, size_t max,
         if (item_kind(w, len, &k)) {
             if (k == RL_BI_FIELD && open && close)
                 k = RL_BI_OPT_FIELD;
-            else if (open || close || group >= 0)
-                return -1;          /* only literal words and FIELD are optional */
+            else if ((k == RL_BI_STR || k == RL_BI_RAW) && !open && group >= 0 && close) {
+                /* [word ... STR]: the group's last item, after its words */
+                items[n].optional = 1;
+                items[n].group = group;
+                group = -1;
+            } else if (open || close || group >= 0)
+                return -1;          /* only words, FIELD, and a STR/RAW ending a group */
             items[n].kind = k;
             if (k == RL_BI_TEXT || k == RL_BI_NUM) {
                 if (cmp++)
@@ -142,6 +149,7 @@ rl_bi_form_parse(const char *syntax, struct rl_bi_item *items, size_t max,
         if (group >= 0) {
             items[n].kind = RL_BI_OPT_WORD;
             items[n].group = group;
+            items[n].optional = 1;
         } else {
             items[n].kind = RL_BI_WORD;
         }

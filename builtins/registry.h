@@ -28,6 +28,10 @@
  *   word       a literal keyword that must appear as written
  *   [w1 w2]    an optional group of literal words; present or not is one
  *              bit of the call's flags (first group bit 0, and so on)
+ *   [w STR] [w RAW]  an optional group may end in one STR or RAW after its
+ *              words: written only with them (`[returns RAW]`), and its
+ *              argument is absent (NULL, constant RL_NONE) when the group
+ *              is
  *   FIELD      one of the builtin's fields (a field may be several words,
  *              e.g. "declared type"); [FIELD] is optional and means
  *              fields[0] when absent
@@ -73,7 +77,9 @@ enum rl_bi_item_kind {
 struct rl_bi_item {
     enum rl_bi_item_kind kind;
     char word[32];              /* WORD / OPT_WORD */
-    int group;                  /* OPT_WORD: optional group (flag bit) */
+    int group;                  /* OPT_WORD, and STR/RAW when optional: the
+                                   optional group (flag bit) */
+    int optional;               /* 1: part of optional group `group` */
     int arg;                    /* TEXT/NUM/STR/RAW: argument slot */
 };
 
@@ -130,8 +136,10 @@ void rl_bi_cache_put(struct rl_bi_env *env, const char *key, void *p,
  * eval returns -1).  */
 const void *rl_bi_module(struct rl_bi_env *env, const char *name);
 /* A weir.yaml setting by key ("dns.timeout", "limits.mime_depth") as the
- * host has it, as text, or NULL when the host has none (use the default
- * the key documents). */
+ * host has it, as text (sizes in bytes, durations in milliseconds,
+ * booleans "true"/"false", lists one entry a line; valid until the next
+ * call), or NULL when the host has none (use the default the key
+ * documents). */
 const char *rl_bi_setting(struct rl_bi_env *env, const char *key);
 /* A log line through the host. */
 void rl_bi_log(struct rl_bi_env *env, enum rl_log_level level, const char *fmt, ...)
@@ -220,7 +228,8 @@ struct rl_builtin {
     void (*prepare)(struct rl_bi_env *env, const struct rl_bi_call *call);
     /* Run one call: 0 when decided (the result is in r), -1 when the facts
      * could not be obtained (a limit, a missing module, a DNS error): the
-     * test is then undecided and counts as false (logged).  NULL: the
+     * test is then undecided: no condition is taken because of it, `not`
+     * included (weir-rules(5), Undecided tests; logged).  NULL: the
      * builtin is reserved, its name known but not in this build. */
     int (*eval)(struct rl_bi_env *env, const struct rl_bi_call *call,
                 struct rl_bi_result *r);

@@ -8,14 +8,16 @@ EXTRA_DIST += fuzz/README.md builtins/README.md
 ## independent of --enable-sanitizers).  To add a target: append it to
 ## FUZZ_TARGETS; a parser outside those libraries adds its sources to
 ## FUZZ_LIB_SRC.  Seeds live in testdata/fuzz/<name>/.
-FUZZ_TARGETS = fuzz_header fuzz_address fuzz_parser fuzz_loader
+FUZZ_TARGETS = fuzz_header fuzz_address fuzz_parser fuzz_loader fuzz_state fuzz_resp
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS) $(PCRE2_CFLAGS)
 FUZZ_LIB_CFLAGS = $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%)
 FUZZ_LIB_SRC = $(filter %.c,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES)) \
-	lda/sys/util.c lda/sys/log.c lda/sys/status.c
+	lda/sys/util.c lda/sys/log.c lda/sys/undo.c lda/sys/status.c lda/sys/dynload.c lda/sys/priv.c \
+	lda/store/state_codec.c lda/resp/compose.c lda/resp/autoreply.c lda/resp/dsn.c
 FUZZ_LIB_HDR = $(filter %.h,$(librulelang_a_SOURCES) $(libweir_builtins_a_SOURCES) \
-	$(libweir_sys_a_SOURCES)) rulelang/opcodes.def
+	$(libweir_sys_a_SOURCES)) rulelang/opcodes.def lda/store/state.h \
+	lda/resp/compose.h lda/resp/autoreply.h lda/resp/dsn.h
 FUZZ_PROGS = $(FUZZ_TARGETS:%=fuzz/%)
 EXTRA_DIST += $(FUZZ_TARGETS:%=fuzz/%.c) tests/rulelang/fuzz.sh
 CLEANFILES += $(FUZZ_PROGS) fuzz/libweir_fuzz.a
@@ -33,7 +35,7 @@ fuzz/libweir_fuzz.a: $(FUZZ_LIB_SRC:%=$(top_srcdir)/%) $(FUZZ_LIB_HDR:%=$(top_sr
 	$(AM_V_AR)rm -f $@ && $(AR) cr $@ fuzz/obj/*.o
 
 $(FUZZ_PROGS): %: $(top_srcdir)/%.c fuzz/libweir_fuzz.a
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c fuzz/libweir_fuzz.a $(PCRE2_LIBS)
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c fuzz/libweir_fuzz.a $(PCRE2_LIBS) $(CARES_LIBS)
 
 ## make check runs each target briefly (tests/builtins/fuzz_smoke.sh,
 ## tests/rulelang/fuzz.sh).

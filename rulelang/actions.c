@@ -1,6 +1,7 @@
 /*
- * actions.c -- the intended-actions list (see actions.h).  Pure data:
- * allocation only, never I/O.
+ * actions.c -- the intended-actions list (see actions.h) and the table of
+ * action kinds expanded from actions.def.  Pure data: allocation only,
+ * never I/O.
  */
 #include "config.h"
 #include "actions.h"
@@ -8,6 +9,28 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+const struct action_info actions_table[ACT_COUNT] = {
+    { "?", NULL, NULL, NULL, 0, ACT_O_NONE, ACT_O_NONE, NULL, NULL, NULL, NULL },
+#define ACTION(k, name, word, sub, yaml, props, c, d, ce, ch, de, dh) \
+    { name, word, sub, yaml, props, c, d, ce, ch, de, dh },
+#include "actions.def"
+#undef ACTION
+};
+
+const struct action_info *
+actions_info(unsigned k)
+{
+    return k >= 1 && k < ACT_COUNT ? &actions_table[k] : NULL;
+}
+
+unsigned
+actions_props(unsigned k)
+{
+    const struct action_info *ai = actions_info(k);
+
+    return ai ? ai->props : 0;
+}
 
 void
 actions_init(struct action_list *l)
@@ -63,15 +86,8 @@ actions_cancel_keep(const struct action_list *l)
     for (size_t i = 0; i < l->n; i++) {
         const struct action *a = &l->v[i];
 
-        if (a->flags & (ACT_F_SHADOW | ACT_F_COPY))
-            continue;
-        switch (a->kind) {
-        case ACT_FILE: case ACT_DISCARD: case ACT_BOUNCE: case ACT_DEFER:
-        case ACT_FAKEBOUNCE: case ACT_FORWARD: case ACT_PIPE:
+        if (!(a->flags & (ACT_F_SHADOW | ACT_F_COPY)) && (actions_props(a->kind) & ACT_P_KEEP))
             return 1;
-        default:
-            break;
-        }
     }
     return 0;
 }
@@ -79,22 +95,7 @@ actions_cancel_keep(const struct action_list *l)
 const char *
 actions_kind_name(enum action_kind k)
 {
-    switch (k) {
-    case ACT_FILE: return "file";
-    case ACT_DISCARD: return "discard";
-    case ACT_BOUNCE: return "bounce";
-    case ACT_DEFER: return "defer";
-    case ACT_FAKEBOUNCE: return "fakebounce";
-    case ACT_REPLY: return "reply";
-    case ACT_FORWARD: return "forward";
-    case ACT_PIPE: return "pipe";
-    case ACT_FILTER: return "filter";
-    case ACT_HEADER_ADD: return "header add";
-    case ACT_HEADER_SET: return "header set";
-    case ACT_HEADER_REMOVE: return "header remove";
-    case ACT_LOG: return "log";
-    }
-    return "?";
+    return actions_info(k) ? actions_table[k].name : actions_table[0].name;
 }
 
 void
@@ -113,12 +114,6 @@ actions_free(struct action_list *l)
     memset(l, 0, sizeof *l);
 }
 
-static int
-drops(enum action_kind k)
-{
-    return k == ACT_DISCARD || k == ACT_BOUNCE || k == ACT_DEFER || k == ACT_FAKEBOUNCE;
-}
-
 size_t
 actions_enforce_final(struct action_list *l)
 {
@@ -131,7 +126,7 @@ actions_enforce_final(struct action_list *l)
         if ((a->flags & (ACT_F_FINAL | ACT_F_SYSTEM)) == (ACT_F_FINAL | ACT_F_SYSTEM) &&
             !(a->flags & ACT_F_SHADOW)) {
             final = 1;
-            if (drops(a->kind))
+            if (actions_props(a->kind) & ACT_P_DROP)
                 final_drop = 1;
         }
     }
@@ -143,9 +138,8 @@ actions_enforce_final(struct action_list *l)
 
         if (a->flags & (ACT_F_SYSTEM | ACT_F_SHADOW))
             continue;
-        undo = a->kind == ACT_BOUNCE || a->kind == ACT_DEFER ||
-               (final_drop && (a->kind == ACT_FILE || a->kind == ACT_FORWARD ||
-                               a->kind == ACT_PIPE || a->kind == ACT_REPLY));
+        undo = (actions_props(a->kind) & ACT_P_REFUSE) ||
+               (final_drop && (actions_props(a->kind) & ACT_P_OUTWARD));
         if (undo) {
             a->flags |= ACT_F_SHADOW | ACT_F_OVERRIDDEN;
             n++;

@@ -15,26 +15,58 @@
 
 #include <stddef.h>
 
-enum action_kind {
-    ACT_FILE = 1,       /* deliver into folder `target` (Maildir if it ends in
-                           "/", MH if "/.", else mbox); cancels implicit keep
-                           unless ACT_F_COPY */
-    ACT_DISCARD,        /* drop the message (explicit user decision) */
-    ACT_BOUNCE,         /* refuse permanently; `text` is the reason */
-    ACT_DEFER,          /* exit 75: keep in the MTA queue; `text` reason */
-    ACT_FAKEBOUNCE,     /* send a fake "user unknown" DSN to the sender, drop */
-    ACT_REPLY,          /* auto-reply: `text` body, `subject`, `days`,
-                           `target` optional From address */
-    ACT_FORWARD,        /* resend to `target` address; cancels keep unless COPY */
-    ACT_PIPE,           /* run `target` with the message on stdin; delivering
-                           (cancels keep) unless COPY */
-    ACT_FILTER,         /* run `target`, its output replaces the message (done
-                           during the run through the host; recorded here) */
-    ACT_HEADER_ADD,     /* add `name`: `text` */
-    ACT_HEADER_SET,     /* replace every `name` with one `name`: `text` */
-    ACT_HEADER_REMOVE,  /* remove every `name` */
-    ACT_LOG             /* write `text` to the log */
+/* Action properties (the props column of actions.def). */
+#define ACT_P_KEEP    0x01u  /* cancels implicit keep (unless ACT_F_COPY) */
+#define ACT_P_DROP    0x02u  /* drops the message (discard, bounce, defer,
+                                fakebounce) */
+#define ACT_P_REFUSE  0x04u  /* refuses it to the MTA (bounce, defer) */
+#define ACT_P_OUTWARD 0x08u  /* delivers or sends it somewhere */
+#define ACT_P_COPY    0x10u  /* `copy` may precede it */
+#define ACT_P_HEADER  0x20u  /* a header edit: `name` and maybe `text` */
+
+/* What an ACTION instruction's operands c and d carry (actions.def). */
+enum act_opnd {
+    ACT_O_NONE = 0,     /* no constant (RL_NONE) */
+    ACT_O_TARGET,       /* required: folder, address or command -> target */
+    ACT_O_NAME,         /* required: a header name -> name */
+    ACT_O_SUBJECT,      /* optional: one line -> subject */
+    ACT_O_TEXT,         /* required: one line -> text */
+    ACT_O_TEXT_OPT,     /* optional: one line -> text */
+    ACT_O_BODY          /* required: lines of text -> text */
 };
+
+/* The kinds, in the order of rulelang/actions.def, from 1 (0 is never an
+ * action).  ACT_COUNT is one past the last. */
+enum {
+    ACT_INDEX_NONE_ = 0,
+#define ACTION(k, ...) ACT_INDEX_##k,
+#include "actions.def"
+#undef ACTION
+    ACT_INDEX_COUNT_
+};
+enum action_kind {
+#define ACTION(k, ...) ACT_##k = ACT_INDEX_##k,
+#include "actions.def"
+#undef ACTION
+};
+#define ACT_COUNT ((unsigned)ACT_INDEX_COUNT_)
+
+/* One row of actions.def. */
+struct action_info {
+    const char *name;           /* "header add" */
+    const char *word, *sub;     /* keywords: "header", "add" (sub may be NULL) */
+    const char *yaml;           /* "header_add" */
+    unsigned props;             /* ACT_P_* */
+    enum act_opnd c, d;
+    const char *c_expected, *c_help, *d_expected, *d_help;
+};
+
+/* The row of kind k, or NULL when k is not an action kind.  Rows 1 ..
+ * ACT_COUNT - 1 of actions_table are the kinds. */
+extern const struct action_info actions_table[ACT_COUNT];
+const struct action_info *actions_info(unsigned k);
+/* actions_info(k)->props, or 0 for a bad k. */
+unsigned actions_props(unsigned k);
 
 #define ACT_F_COPY    0x01u  /* does not cancel implicit keep (Sieve :copy) */
 #define ACT_F_SHADOW  0x02u  /* rule in shadow mode: log only, never performed */
@@ -43,12 +75,16 @@ enum action_kind {
 #define ACT_F_SYSTEM  0x08u  /* chosen by the system ruleset */
 #define ACT_F_OVERRIDDEN 0x20u /* demoted by a final system decision
                                 (actions_enforce_final; also SHADOW) */
+#define ACT_F_ELSE_DEFER 0x40u /* `filter ... else defer`: its failure
+                                  deferred the message */
 #define ACT_F_TAINTED 0x10u  /* `target` contains text interpolated from the
                                 message or envelope (captures, header values,
                                 $EXTENSION...): lda/ must confine a tainted
                                 folder to the mail root and refuse unsafe
                                 names (falling back to the default mailbox) */
 
+/* What each kind means (who performs it, which fields it uses) is in
+ * rulelang/actions.def. */
 struct action {
     enum action_kind kind;
     unsigned flags;

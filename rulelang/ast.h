@@ -14,6 +14,7 @@ struct ast_part {
     char *s;                    /* literal bytes, or the name inside ${} */
     size_t len;
     int col;                    /* column of "${" for names */
+    unsigned mods;              /* ${name:lower}: RL_TM_* */
 };
 
 struct ast_str {

@@ -11,8 +11,9 @@
  * rl_load() treats the image as untrusted: every count is bounded by the
  * bytes left, every string is NUL-free, every operand is checked against
  * its kind in opcodes.def (jump targets, constant kinds and indices,
- * variable registers, enums), opcode 0 is invalid and the last instruction
- * must be HALT.  It returns -1 with a 4.3.0 status on any failure.
+ * variable registers, enums; an ACTION's flags and arguments against its
+ * kind's row of actions.def), opcode 0 is invalid and the last
+ * instruction must be HALT.  It returns -1 with a 4.3.0 status on any failure.
  */
 #include "config.h"
 #include "rl_int.h"
@@ -108,6 +109,7 @@ rl_serialize(const struct rl_program *p, struct buf *out)
             put32(out, (uint32_t)k->nparts);
             for (size_t j = 0; j < k->nparts; j++) {
                 buf_addc(out, k->parts[j].kind);
+                buf_addc(out, k->parts[j].mods);
                 put32(out, k->parts[j].idx);
                 putstr(out, k->parts[j].s ? k->parts[j].s : "", k->parts[j].s ? k->parts[j].len : 0);
             }
@@ -216,9 +218,34 @@ kind_is_str(const struct rl_program *p, uint32_t k)
     return k < p->nk && (p->k[k].kind == RL_K_STR || p->k[k].kind == RL_K_TMPL);
 }
 
-/* Check one operand value v of kind `kind` of instruction in. */
+const char *const rl_hmode_names[RL_HMODE_COUNT] = { "decoded", "raw" };
+
+/* An ACTION argument (operand kind K in slot 2 = c or 3 = d) against its
+ * kind's row of actions.def. */
 static const char *
-check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
+check_action_arg(const struct rl_program *p, const struct rl_insn *in, int slot, uint32_t v)
+{
+    const struct action_info *ai = actions_info(in->a);
+    enum act_opnd o;
+
+    if (ai == NULL)
+        return "action kind out of range";
+    o = slot == 2 ? ai->c : ai->d;
+    switch (o) {
+    case ACT_O_NONE:
+        return v == RL_NONE ? NULL : "action takes no such argument";
+    case ACT_O_TARGET: case ACT_O_NAME: case ACT_O_TEXT: case ACT_O_BODY:
+        return kind_is_str(p, v) ? NULL : "action argument missing or not a string";
+    case ACT_O_SUBJECT: case ACT_O_TEXT_OPT:
+        return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
+    }
+    return "action argument kind unknown";
+}
+
+/* Check one operand value v of kind `kind`, in slot 0..3 (a..d) of
+ * instruction in. */
+static const char *
+check_operand(const struct rl_program *p, const struct rl_insn *in, char kind, int slot,
               uint32_t v)
 {
     switch (kind) {
@@ -228,6 +255,8 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
      * within ncode instructions, whatever the step budget. */
     case 'J': return v >= p->ncode ? "jump target out of range"
                      : v <= (uint32_t)(in - p->code) ? "jump target not forward" : NULL;
+    case 'U': return v <= 1 ? NULL : "undecided-counts-as operand not 0 or 1";
+    case 'T': return v <= (uint32_t)(in - p->code) ? NULL : "condition start after the instruction";
     case 'S': return kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 's': return v == RL_NONE || kind_is_str(p, v) ? NULL : "string constant index invalid";
     case 'N': return v < p->nk && p->k[v].kind == RL_K_NUM ? NULL : "number constant index invalid";
@@ -236,16 +265,22 @@ check_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     case 'V': return v < p->nvars ? NULL : "variable register out of range";
     case 'B': return v < rl_nbuiltins && rl_builtins[v]->eval ? NULL
                      : "builtin index invalid or not in this build";
-    case 'G': case 'Q': case 'K':
+    case 'G': case 'Q': case 'I':
         return NULL;            /* checked together by check_call() */
-    case 'M': return v <= 1 ? NULL : "header mode out of range";
+    case 'M': return v < RL_HMODE_COUNT ? NULL : "header mode out of range";
     case 'C': return v < RL_CMP_COUNT ? NULL : "comparison out of range";
     case 'P': return v < RL_PART_COUNT ? NULL : "address part out of range";
-    case 'W': return v <= 1 ? NULL : "envelope side out of range";
     case 'L': return v < RL_REL_COUNT ? NULL : "relation out of range";
-    case 'A': return v >= ACT_FILE && v <= ACT_LOG ? NULL : "action kind out of range";
-    case 'F': return (v & ~(in->op == RL_OP_RULE ? RL_RF_MASK : RL_AF_MASK)) == 0 ? NULL
-                     : "flags out of range";
+    case 'A': return actions_info(v) ? NULL : "action kind out of range";
+    case 'F':
+        if (v & ~RL_AF_MASK)
+            return "action flags out of range";
+        if ((v & RL_AF_DEFER) && in->a != ACT_FILTER)
+            return "'else defer' flag on an action other than filter";
+        return !(v & RL_AF_COPY) || (actions_props(in->a) & ACT_P_COPY) ? NULL
+               : "'copy' flag on an action that has no copy variant";
+    case 'R': return (v & ~RL_RF_MASK) == 0 ? NULL : "rule flags out of range";
+    case 'K': return check_action_arg(p, in, slot, v);
     case 'O':
         if (in->b == RL_CMP_EXISTS)
             return v == RL_NONE ? NULL : "'exists' takes no operand";
@@ -317,6 +352,13 @@ check_call(const struct rl_program *p, const struct rl_insn *in)
                 return "builtin number constant invalid";
             break;
         case RL_BI_STR: case RL_BI_RAW:
+            /* an argument ending an optional group: present exactly when
+             * the group was written */
+            if (it->optional && !(k->list[RL_CALL_FLAGS] >> it->group & 1)) {
+                if (v != RL_NONE)
+                    return "builtin argument of an absent group";
+                break;
+            }
             if (!kind_is_str(p, v))
                 return "builtin argument constant invalid";
             break;
@@ -347,8 +389,8 @@ verify_code(const struct rl_program *p)
         if (p->files[i] >= p->nsrcs && p->nsrcs)
             return "source index out of range";
         const char *f = ops[in->op].fmt;
-        if ((e = check_operand(p, in, f[0], in->a)) || (e = check_operand(p, in, f[1], in->b)) ||
-            (e = check_operand(p, in, f[2], in->c)) || (e = check_operand(p, in, f[3], in->d)))
+        if ((e = check_operand(p, in, f[0], 0, in->a)) || (e = check_operand(p, in, f[1], 1, in->b)) ||
+            (e = check_operand(p, in, f[2], 2, in->c)) || (e = check_operand(p, in, f[3], 3, in->d)))
             return e;
         if (in->op == RL_OP_BUILTIN && (e = check_call(p, in)) != NULL)
             return e;
@@ -398,7 +440,7 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         uint32_t n = get32(r);
         if (r->bad)
             break;
-        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 9) {
+        if (n == 0 || n > RL_MAX_PARTS || n > (r->len - r->pos) / 10) {
             fail(r, "template part count out of range");
             break;
         }
@@ -406,10 +448,15 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
         for (uint32_t j = 0; j < n && !r->bad; j++) {
             struct rl_tpart *t = &k->parts[k->nparts++];
             t->kind = get8(r);
+            t->mods = get8(r);
             t->idx = get32(r);
             t->s = getstr(r, &t->len);
             if (r->bad)
                 break;
+            if ((t->mods & ~RL_TM_MASK) || (t->kind == RL_TP_LIT && t->mods)) {
+                fail(r, "template modifier out of range");
+                break;
+            }
             switch (t->kind) {
             case RL_TP_LIT: case RL_TP_NCAP: case RL_TP_ENV:
                 if (t->idx != 0) fail(r, "template index set on a named part");
@@ -601,6 +648,10 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
                 buf_printf(b, "${%s}", t->idx < RL_SP_COUNT ? rl_special_names[t->idx] : "?");
                 break;
             }
+            if (t->kind != RL_TP_LIT && (t->mods & RL_TM_MASK) && b->len) {
+                b->len--;       /* before the closing brace */
+                buf_adds(b, t->mods & RL_TM_LOWER ? ":lower}" : ":upper}");
+            }
         }
         buf_addc(b, '"');
         break;
@@ -616,7 +667,13 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
     switch (kind) {
     case 'X': return;
     case 'J': buf_printf(ops_txt, "->%04u", v); break;
-    case 'S': case 's': case 'N': case 'n': case 'O':
+    case 'U':                   /* only the unusual case is shown */
+        if (v == 0)
+            return;
+        buf_adds(ops_txt, "undecided=true");
+        break;
+    case 'T': buf_printf(ops_txt, "since %04u", v); break;
+    case 'S': case 's': case 'N': case 'n': case 'O': case 'K':
         if (v == RL_NONE) {
             buf_adds(ops_txt, "-");
             break;
@@ -642,7 +699,7 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
                  ck == RL_BI_NUM && v < RL_REL_COUNT ? rl_rel_names[v] : "-");
         break;
     }
-    case 'K': {
+    case 'I': {
         struct buf t = BUF_INIT;
         buf_printf(ops_txt, "k%u", v);
         buf_adds(cmt, cmt->len ? " " : "; ");
@@ -666,19 +723,18 @@ render_operand(const struct rl_program *p, const struct rl_insn *in, char kind,
             }
         break;
     }
-    case 'M': buf_adds(ops_txt, v ? "raw" : "decoded"); break;
+    case 'M': buf_adds(ops_txt, v < RL_HMODE_COUNT ? rl_hmode_names[v] : "?"); break;
     case 'C': buf_adds(ops_txt, v < RL_CMP_COUNT ? rl_cmp_names[v] : "?"); break;
     case 'P': buf_adds(ops_txt, v < RL_PART_COUNT ? rl_part_names[v] : "?"); break;
-    case 'W': buf_adds(ops_txt, v ? "to" : "from"); break;
     case 'L': buf_adds(ops_txt, v < RL_REL_COUNT ? rl_rel_names[v] : "?"); break;
     case 'A': buf_adds(ops_txt, actions_kind_name((enum action_kind)v)); break;
+    case 'R': buf_adds(ops_txt, v & RL_RF_SHADOW ? "shadow" : "live"); break;
     case 'F':
-        if (in->op == RL_OP_RULE)
-            buf_adds(ops_txt, v & RL_RF_SHADOW ? "shadow" : "live");
-        else
-            buf_printf(ops_txt, "%s%s%s", v & RL_AF_FINAL ? "final" : "",
-                       (v & RL_AF_FINAL) && (v & RL_AF_COPY) ? "," : "",
-                       v & RL_AF_COPY ? "copy" : v & RL_AF_FINAL ? "" : "-");
+        buf_printf(ops_txt, "%s%s%s%s", v & RL_AF_FINAL ? "final" : "",
+                   (v & RL_AF_FINAL) && (v & RL_AF_COPY) ? "," : "",
+                   v & RL_AF_COPY ? "copy" : v & (RL_AF_FINAL | RL_AF_DEFER) ? "" : "-",
+                   v & RL_AF_DEFER ? (v & (RL_AF_FINAL | RL_AF_COPY) ? ",else-defer"
+                                                                     : "else-defer") : "");
         break;
     }
     (void)before;
@@ -724,6 +780,8 @@ rl_call_text(const struct rl_program *p, const struct rl_insn *in, struct buf *o
             buf_printf(out, " %s", in->b < RL_REL_COUNT ? rl_rel_names[in->b] : "?");
             break;
         case RL_BI_STR: case RL_BI_RAW:
+            if (it->optional && a == RL_NONE)
+                break;          /* its group was not written */
             buf_addc(out, ' ');
             render_const(p, a, out);
             break;

@@ -14,13 +14,14 @@
  */
 #include "config.h"
 #include "ast.h"
+#include "lint.h"
 #include "registry.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 const char *const rl_special_names[RL_SP_COUNT] = {
-    "user", "home", "extension", "sender", "recipient"
+    "user", "home", "extension", "sender", "recipient", "client"
 };
 
 struct comp {
@@ -33,17 +34,21 @@ struct comp {
     int file, line;             /* current statement, for the line table */
 };
 
+static const struct rl_limits rl_defaults = {
+    .steps = 1000000,                   /* VM instructions per run */
+    .match_limit = 100000,              /* PCRE2 match limit */
+    .depth_limit = 10000,               /* PCRE2 backtracking depth */
+    .heap_limit = 20 * 1024,            /* PCRE2 heap, KiB */
+    .include_depth = 8,                 /* nested include levels */
+    .source_max = 4 * 1024 * 1024,      /* bytes per source file */
+    .string_max = 64 * 1024,            /* interpolated string bytes */
+    .jit = 0,
+};
+
 void
 rl_limits_default(struct rl_limits *lim)
 {
-    lim->steps = RL_DEFAULT_STEPS;
-    lim->match_limit = RL_DEFAULT_MATCH_LIMIT;
-    lim->depth_limit = RL_DEFAULT_DEPTH_LIMIT;
-    lim->heap_limit = RL_DEFAULT_HEAP_LIMIT;
-    lim->include_depth = RL_DEFAULT_INCLUDE_DEPTH;
-    lim->source_max = RL_DEFAULT_SOURCE_MAX;
-    lim->string_max = RL_DEFAULT_STRING_MAX;
-    lim->jit = 0;
+    *lim = rl_defaults;
 }
 
 const char *
@@ -279,6 +284,7 @@ kstr(struct comp *c, const struct ast_str *s)
             continue;
         }
         t->kind = RL_TP_SPECIAL;
+        t->mods = (uint8_t)a->mods;
         if (a->len == 1 && a->s[0] >= '0' && a->s[0] <= '9') {
             t->kind = RL_TP_CAP;
             t->idx = (uint32_t)(a->s[0] - '0');
@@ -317,6 +323,7 @@ kstr(struct comp *c, const struct ast_str *s)
             struct ast_str at = { .line = s->line, .col = a->col,
                                   .end_col = a->col + (int)a->len + 3 };
             t->kind = RL_TP_LIT;
+            t->mods = 0;
             t->s = xstrdup("");
             cerr(c, RL_SEV_ERROR, &at,
                  "set it first (set NAME = \"...\"), or name a capture (?<NAME>...) in an earlier regex",
@@ -507,38 +514,48 @@ emit_test(struct comp *c, const struct ast *a)
     c->line = save;
 }
 
+/* Jump to `to` when condition a is `sense`, else fall through.
+ *
+ * Undecided tests (weir-rules(5), CONDITIONS): `neg` is the parity of the
+ * `not`s above a.  An undecided test counts as false where it stands
+ * under an even number of `not`s and as true under an odd number: the
+ * value that makes the whole condition less true.  As every test occurs
+ * once in a condition, the condition is then taken exactly when it is
+ * true whatever the undecided tests would have given (Kleene's strong
+ * three-valued logic: `undecided or true` is taken, `not undecided` is
+ * not).  The jump after a test carries that value in operand a. */
 static void
-emit_branch(struct comp *c, const struct ast *a, int sense, struct jlist *to)
+emit_branch(struct comp *c, const struct ast *a, int sense, int neg, struct jlist *to)
 {
     struct jlist skip = { NULL, 0 };
 
     switch (a->kind) {
     case A_NOT:
-        emit_branch(c, a->l, !sense, to);
+        emit_branch(c, a->l, !sense, !neg, to);
         return;
     case A_AND:
         if (!sense) {
-            emit_branch(c, a->l, 0, to);
-            emit_branch(c, a->r, 0, to);
+            emit_branch(c, a->l, 0, neg, to);
+            emit_branch(c, a->r, 0, neg, to);
         } else {
-            emit_branch(c, a->l, 0, &skip);
-            emit_branch(c, a->r, 1, to);
+            emit_branch(c, a->l, 0, neg, &skip);
+            emit_branch(c, a->r, 1, neg, to);
             jl_patch(c, &skip, (uint32_t)c->p->ncode);
         }
         return;
     case A_OR:
         if (sense) {
-            emit_branch(c, a->l, 1, to);
-            emit_branch(c, a->r, 1, to);
+            emit_branch(c, a->l, 1, neg, to);
+            emit_branch(c, a->r, 1, neg, to);
         } else {
-            emit_branch(c, a->l, 1, &skip);
-            emit_branch(c, a->r, 0, to);
+            emit_branch(c, a->l, 1, neg, &skip);
+            emit_branch(c, a->r, 0, neg, to);
             jl_patch(c, &skip, (uint32_t)c->p->ncode);
         }
         return;
     default:
         emit_test(c, a);
-        jl_add(to, emit(c, sense ? RL_OP_JT : RL_OP_JF, 0, 0, 0, 0));
+        jl_add(to, emit(c, sense ? RL_OP_JT : RL_OP_JF, neg, 0, 0, 0));
         return;
     }
 }
@@ -574,16 +591,22 @@ emit_stmt(struct comp *c, const struct ast *a)
     }
     case A_IF: {
         struct jlist f = { NULL, 0 };
-        emit_branch(c, a->cond, 0, &f);
+        uint32_t start = (uint32_t)c->p->ncode;
+        emit_branch(c, a->cond, 0, 0, &f);
         emit_stmts(c, a->body);
         if (a->els) {
-            uint32_t j;
+            /* else (and elif) mean "the condition is false": not known
+             * when one of its tests was undecided, so JU skips the whole
+             * chain then (an undecided condition runs neither branch). */
+            uint32_t j, u;
             c->file = a->file;
             c->line = a->line;
             j = emit(c, RL_OP_JMP, 0, 0, 0, 0);
             jl_patch(c, &f, (uint32_t)c->p->ncode);
+            u = emit(c, RL_OP_JU, 0, 0, 0, start);
             emit_stmts(c, a->els);
             c->p->code[j].c = (uint32_t)c->p->ncode;
+            c->p->code[u].c = (uint32_t)c->p->ncode;
         } else {
             jl_patch(c, &f, (uint32_t)c->p->ncode);
         }
@@ -613,9 +636,16 @@ emit_stmt(struct comp *c, const struct ast *a)
     }
     case A_ACTION: {
         uint32_t t, x;
-        if (a->act == ACT_REPLY && (a->s4 || a->has_num))
-            emit(c, RL_OP_REPLYOPT, 0, 0, kopt(c, a->s4),
-                 a->has_num ? knum(c, a->num) : RL_NONE);
+        if (a->act == ACT_REPLY && (a->s4 || a->has_num)) {
+            /* One constant at a time: the order of a call's arguments is
+             * unspecified, and the pool's order must not depend on the
+             * compiler (gcc and clang differ here).  Days first, as the
+             * golden dumps have it. */
+            uint32_t days = a->has_num ? knum(c, a->num) : RL_NONE;
+            uint32_t from = kopt(c, a->s4);
+
+            emit(c, RL_OP_REPLYOPT, 0, 0, from, days);
+        }
         t = kopt(c, a->act == ACT_REPLY ? a->s3 : a->s1);
         x = kopt(c, a->s2);
         emit(c, RL_OP_ACTION, a->act, (int)a->flags, t, x);
@@ -655,6 +685,7 @@ rl_compile(const char *path, const char *source, size_t len,
     memset(&f, 0, sizeof f);
     f.diags = diags;
     errs = rl_parse(&f, path, source, len, reader, limits);
+    errs += rl_lint(&f);
     memset(&c, 0, sizeof c);
     c.f = &f;
     c.diags = diags;

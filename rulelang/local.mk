@@ -5,4 +5,4 @@ librulelang_a_SOURCES = rulelang/rl.h rulelang/rl_int.h rulelang/ast.h \
 	rulelang/actions.c rulelang/actions.h \
 	rulelang/diag.c rulelang/lex.c rulelang/lex.h rulelang/parse.c rulelang/compile.c \
 	rulelang/bytecode.c rulelang/vm.c
-EXTRA_DIST += rulelang/opcodes.def
+EXTRA_DIST += rulelang/opcodes.def rulelang/actions.def

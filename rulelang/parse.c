@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "ast.h"
+#include "hints.h"
 #include "lex.h"
 #include "registry.h"
 
@@ -49,15 +50,20 @@ struct parser {
 const char *const rl_cmp_names[RL_CMP_COUNT] = {
     "exists", "is", "contains", "matches", "glob"
 };
-const char *const rl_part_names[RL_PART_COUNT] = {
-    "all", "localpart", "domain", "name", "detail", "user"
+/* NULL-terminated: unknown_field() and rl_hint_synonym() walk it to the end. */
+const char *const rl_part_names[RL_PART_COUNT + 1] = {
+    "all", "localpart", "domain", "name", "detail", "user", "orgdomain", NULL
 };
 const char *const rl_rel_names[RL_REL_COUNT] = { ">", ">=", "<", "<=", "==", "!=" };
 
+/* Words a statement can start with (for "did you mean"): the actions'
+ * keywords come from actions.def. */
 static const char *const stmt_words[] = {
-    "set", "if", "rule", "include", "stop", "final", "copy", "file", "discard",
-    "bounce", "defer", "fakebounce", "reply", "forward", "pipe", "filter",
-    "header", "log", "score", NULL
+    "set", "if", "rule", "include", "stop", "final", "copy",
+#define ACTION(k, name, word, ...) word,
+#include "actions.def"
+#undef ACTION
+    "score", NULL
 };
 /* Tests the parser knows itself; the builtins add their names
  * (test_suggest). */
@@ -316,6 +322,23 @@ str_of_text(const char *s, const struct token *t)
 
 static struct ast *parse_cond(struct parser *p);
 
+/* A Sieve tag (":contains", ":is") where weir expects a name or a
+ * comparison: report it with the weir spelling.  1 when reported. */
+static int
+sieve_tag(struct parser *p)
+{
+    size_t n = 0;
+    const char *tag = p->lx.tok.t == T_BAD ? rl_hint_sieve_tag(p->lx.s, p->lx.len,
+                                                             p->lx.tok.off, &n) : NULL;
+
+    if (tag == NULL)
+        return 0;
+    err_tok(p, "see MIGRATING FROM SIEVE in weir-rules(5)",
+            "':%.*s' is Sieve syntax: weir writes it after the header name, as in %s",
+            (int)n, p->lx.s + p->lx.tok.off + 1, tag);
+    return 1;
+}
+
 /* cmp   := ['not'] ( 'exists' | 'is' ['not'] STRING | 'contains' STRING
  *          | 'glob' STRING | 'matches' REGEX )      (exists: header only) */
 static int
@@ -329,6 +352,8 @@ parse_cmp(struct parser *p, struct ast *a, int allow_exists, int *neg)
         *neg = 1;
         next(p);
     }
+    if (sieve_tag(p))
+        return -1;
     if (p->lx.tok.t != T_IDENT) {
         if (p->lx.tok.t == T_REL)
             unexpected(p, "a comparison (is, contains, matches, glob)",
@@ -390,7 +415,55 @@ negate(struct parser *p, struct ast *a, int neg)
     return n;
 }
 
-/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user' ] */
+/* A word where a field (an address part, a builtin's FIELD) or a
+ * comparison may stand that is neither: report it as an unknown field
+ * when it is not a comparison word either, naming the fields and the one
+ * another filter's word means ("host": domain).  1 when reported. */
+static int
+unknown_field(struct parser *p, const char *what, const char *const *names)
+{
+    struct buf exp = BUF_INIT, help = BUF_INIT;
+    const char *syn, *w = p->lx.tok.text;
+    char hb[64];
+
+    if (p->lx.tok.t != T_IDENT || strcmp(w, "not") == 0)
+        return 0;
+    for (int i = 0; i < RL_CMP_COUNT; i++)
+        if (strcmp(w, rl_cmp_names[i]) == 0)
+            return 0;
+    for (int i = 0; names[i]; i++)
+        buf_printf(&exp, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+    if ((syn = rl_hint_synonym(w, names)) != NULL)
+        buf_printf(&help, "write '%s'%s%s%s", syn, rl_hint_part_desc(syn) ? " (" : "",
+                   rl_hint_part_desc(syn) ? rl_hint_part_desc(syn) : "",
+                   rl_hint_part_desc(syn) ? ")" : "");
+    else if (suggest(w, names, hb, sizeof hb))
+        buf_adds(&help, hb);
+    else
+        buf_adds(&help, "or a comparison: is, contains, matches, glob");
+    err_tok(p, help.data, "unknown %s '%s' (expected %s)", what, w, exp.data);
+    buf_free(&exp);
+    buf_free(&help);
+    return 1;
+}
+
+/* Whether the current word is one of the form's own words after item i
+ * (an optional FIELD left out before `domain "x"` or `returns ...`): then
+ * it is no misspelt field. */
+static int
+later_word(struct parser *p, const struct rl_bi_item *items, int nitems, int i)
+{
+    if (p->lx.tok.t != T_IDENT)
+        return 0;
+    for (int j = i + 1; j < nitems; j++)
+        if ((items[j].kind == RL_BI_WORD || items[j].kind == RL_BI_OPT_WORD) &&
+            strcmp(items[j].word, p->lx.tok.text) == 0)
+            return 1;
+    return 0;
+}
+
+/* part  := [ 'all' | 'localpart' | 'domain' | 'name' | 'detail' | 'user'
+ *          | 'orgdomain' ] */
 static int
 parse_part(struct parser *p, struct ast *a)
 {
@@ -403,7 +476,7 @@ parse_part(struct parser *p, struct ast *a)
             next(p);
             return 0;
         }
-    return 0;
+    return unknown_field(p, "address part", rl_part_names) ? -1 : 0;
 }
 
 /* rel   := ( '>' | '>=' | '<' | '<=' | '==' | '!=' ) NUMBER */
@@ -417,6 +490,15 @@ parse_rel(struct parser *p, struct ast *a, const char *what)
     }
     a->rel = p->lx.tok.rel;
     next(p);
+    if (p->lx.tok.t == T_STRING || (p->lx.tok.t == T_BAD && p->lx.tok.off + 1 < p->lx.len &&
+                                    p->lx.s[p->lx.tok.off] == '$' &&
+                                    p->lx.s[p->lx.tok.off + 1] == '{')) {
+        err_tok(p, "numbers in conditions are written out (5, 100k); variables and "
+                "strings are not allowed there",
+                "expected a number after '%s', found %s", rl_rel_names[a->rel],
+                p->lx.tok.t == T_STRING ? "a string" : "a variable");
+        return -1;
+    }
     if (p->lx.tok.t != T_NUMBER) {
         unexpected(p, "a number", "sizes take k, M or G suffixes: 100k, 5M");
         return -1;
@@ -520,8 +602,16 @@ form_start_desc(const struct rl_builtin *b, const struct rl_bi_item *it, struct 
     }
 }
 
+/* Whether item i of it[0..n) exists and belongs to optional group g. */
+static int
+in_group(const struct rl_bi_item *it, int n, int i, int g)
+{
+    return i >= 0 && i < n && it[i].optional && it[i].group == g;
+}
+
 /* A form as users write it: "envelope from [all|localpart|...]
- * is|contains|matches|glob \"...\"". */
+ * is|contains|matches|glob \"...\"", "dnsbl \"...\" [on all relays]
+ * [returns VALUE]". */
 static void
 form_usage(const struct rl_builtin *b, int form, struct buf *out)
 {
@@ -530,13 +620,14 @@ form_usage(const struct rl_builtin *b, int form, struct buf *out)
 
     buf_adds(out, b->name);
     for (int i = 0; i < n; i++) {
+        int opt = it[i].optional;
+        const char *open = opt && !in_group(it, n, i - 1, it[i].group) ? "[" : "";
+        const char *close = opt && !in_group(it, n, i + 1, it[i].group) ? "]" : "";
+
         switch (it[i].kind) {
         case RL_BI_WORD: buf_printf(out, " %s", it[i].word); break;
         case RL_BI_OPT_WORD:
-            buf_printf(out, "%s%s%s", i > 0 && it[i - 1].kind == RL_BI_OPT_WORD &&
-                       it[i - 1].group == it[i].group ? " " : " [", it[i].word,
-                       i + 1 < n && it[i + 1].kind == RL_BI_OPT_WORD &&
-                       it[i + 1].group == it[i].group ? "" : "]");
+            buf_printf(out, " %s%s%s", open, it[i].word, close);
             break;
         case RL_BI_FIELD: case RL_BI_OPT_FIELD:
             buf_adds(out, it[i].kind == RL_BI_OPT_FIELD ? " [" : " ");
@@ -547,8 +638,8 @@ form_usage(const struct rl_builtin *b, int form, struct buf *out)
             break;
         case RL_BI_TEXT: buf_adds(out, " is|contains|matches|glob \"...\""); break;
         case RL_BI_NUM: buf_adds(out, " >|>=|<|<=|==|!= NUMBER"); break;
-        case RL_BI_STR: buf_adds(out, " \"...\""); break;
-        case RL_BI_RAW: buf_adds(out, " VALUE"); break;
+        case RL_BI_STR: buf_printf(out, " %s\"...\"%s", open, close); break;
+        case RL_BI_RAW: buf_printf(out, " %sVALUE%s", open, close); break;
         }
     }
 }
@@ -665,8 +756,8 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                     unexpected(p, e, NULL);
                     goto fail;
                 }
-                /* group absent: skip its remaining words */
-                while (i + 1 < nitems && items[i + 1].kind == RL_BI_OPT_WORD &&
+                /* group absent: skip its remaining words and argument */
+                while (i + 1 < nitems && items[i + 1].optional &&
                        items[i + 1].group == it->group)
                     i++;
                 break;
@@ -684,6 +775,9 @@ parse_builtin(struct parser *p, const struct token *t, int bi)
                 buf_free(&exp);
                 goto fail;
             }
+            if (f < 0 && b->fields && !later_word(p, items, nitems, i) &&
+                unknown_field(p, "field", (const char *const *)b->fields))
+                goto fail;
             a->part = f < 0 ? 0 : f;
             if (f >= 0) {
                 if (strchr(b->fields[f], ' '))
@@ -796,8 +890,14 @@ parse_test(struct parser *p)
         if (is_word(p, "raw")) {
             a->mode = 1;
             next(p);
+        } else if (is_word(p, "decoded")) {
+            err_tok(p, "header tests compare the decoded value unless told otherwise: write "
+                    "header \"Name\"; write header raw \"Name\" for the value as written",
+                    "'decoded' is the default and is not written");
+            goto fail;
         }
-        if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
+        if (sieve_tag(p) ||
+            (a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
             goto fail;
         if (parse_cmp(p, a, 1, &neg) < 0)
             goto fail;
@@ -806,11 +906,11 @@ parse_test(struct parser *p)
     if (is_word(p, "address")) {
         a = node(p, A_ADDRESS, &t);
         next(p);
-        if ((a->s1 = expect_string(p, "a header name in double quotes",
+        if (sieve_tag(p) ||
+            (a->s1 = expect_string(p, "a header name in double quotes",
                                    "e.g. address \"From\" domain is \"example.org\"")) == NULL)
             goto fail;
-        parse_part(p, a);
-        if (parse_cmp(p, a, 0, &neg) < 0)
+        if (parse_part(p, a) < 0 || parse_cmp(p, a, 0, &neg) < 0)
             goto fail;
         return negate(p, a, neg);
     }
@@ -1132,17 +1232,40 @@ out:
     return list;
 }
 
+/* The first kind whose keyword is w (actions.def), or 0. */
+static unsigned
+action_word(const char *w)
+{
+    for (unsigned k = 1; k < ACT_COUNT; k++)
+        if (strcmp(actions_table[k].word, w) == 0)
+            return k;
+    return 0;
+}
+
 static int
 is_action_word(const char *w)
 {
-    static const char *const acts[] = {
-        "file", "discard", "bounce", "defer", "fakebounce", "reply", "forward",
-        "pipe", "filter", "header", "log", "score", NULL
-    };
-    for (size_t i = 0; acts[i]; i++)
-        if (strcmp(acts[i], w) == 0)
-            return 1;
-    return 0;
+    return action_word(w) != 0 || strcmp(w, "score") == 0;
+}
+
+/* From actions.def: "'add', 'set' or 'remove'" (the sub-words of `word`)
+ * or, with word NULL, "file, forward and pipe" (the keywords of the kinds
+ * with prop). */
+static void
+action_words(struct buf *b, const char *word, unsigned prop)
+{
+    const char *v[ACT_COUNT];
+    size_t n = 0;
+
+    for (unsigned k = 1; k < ACT_COUNT; k++) {
+        const struct action_info *ai = &actions_table[k];
+
+        if (word ? strcmp(ai->word, word) == 0 && ai->sub : (ai->props & prop) != 0)
+            v[n++] = word ? ai->sub : ai->word;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%s%s%s", i == 0 ? "" : i + 1 < n ? ", " : word ? " or " : " and ",
+                   word ? "'" : "", v[i], word ? "'" : "");
 }
 
 /* act   := 'file' STRING | 'discard' | 'bounce' [STRING] | 'defer' [STRING]
@@ -1157,6 +1280,8 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
 {
     struct ast *a = node(p, A_ACTION, start);
     const char *w = p->lx.tok.text;
+    const struct action_info *ai;
+    unsigned k;
 
     a->flags = flags;
     if (strcmp(w, "score") == 0) {
@@ -1183,55 +1308,55 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
             goto fail;
         return a;
     }
-    if (strcmp(w, "file") == 0) {
-        a->act = ACT_FILE;
-        next(p);
-        if ((a->s1 = expect_string(p, "a folder in double quotes",
-                                   "e.g. file \"~/Maildir/.Lists/\"")) == NULL)
-            goto fail;
-    } else if (strcmp(w, "discard") == 0 || strcmp(w, "fakebounce") == 0) {
-        a->act = w[0] == 'd' ? ACT_DISCARD : ACT_FAKEBOUNCE;
-        next(p);
-    } else if (strcmp(w, "bounce") == 0 || strcmp(w, "defer") == 0) {
-        a->act = w[0] == 'b' ? ACT_BOUNCE : ACT_DEFER;
-        next(p);
-        if (p->lx.tok.t == T_STRING && !p->lx.tok.nl_before)
-            a->s2 = take_str(p);
-    } else if (strcmp(w, "forward") == 0 || strcmp(w, "pipe") == 0 ||
-               strcmp(w, "filter") == 0) {
-        a->act = w[0] == 'f' && w[1] == 'o' ? ACT_FORWARD : w[0] == 'p' ? ACT_PIPE : ACT_FILTER;
-        next(p);
-        if ((a->s1 = expect_string(p, a->act == ACT_FORWARD ? "an address in double quotes"
-                                                            : "a command in double quotes",
-                                   NULL)) == NULL)
-            goto fail;
-    } else if (strcmp(w, "log") == 0) {
-        a->act = ACT_LOG;
-        next(p);
-        if ((a->s2 = expect_string(p, "a text in double quotes", NULL)) == NULL)
-            goto fail;
-    } else if (strcmp(w, "header") == 0) {
-        next(p);
-        if (is_word(p, "add") || is_word(p, "set")) {
-            a->act = is_word(p, "add") ? ACT_HEADER_ADD : ACT_HEADER_SET;
-            next(p);
-            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL ||
-                (a->s2 = expect_string(p, "a header value in double quotes",
-                                       "e.g. header add \"X-Spam\" \"yes\"")) == NULL)
-                goto fail;
-        } else if (is_word(p, "remove")) {
-            a->act = ACT_HEADER_REMOVE;
-            next(p);
-            if ((a->s1 = expect_string(p, "a header name in double quotes", NULL)) == NULL)
-                goto fail;
-        } else {
-            unexpected(p, "'add', 'set' or 'remove' after 'header'",
-                       "header tests go after 'if'");
+    /* the keyword (and sub-keyword) name the kind; the arguments follow
+     * its row of actions.def */
+    k = action_word(w);
+    next(p);
+    if (actions_table[k].sub) {
+        const char *word = actions_table[k].word;
+
+        while (k < ACT_COUNT && !(strcmp(actions_table[k].word, word) == 0 &&
+                                  is_word(p, actions_table[k].sub)))
+            k++;
+        if (k == ACT_COUNT) {
+            struct buf e = BUF_INIT, h = BUF_INIT;
+
+            action_words(&e, word, 0);
+            buf_printf(&e, " after '%s'", word);
+            buf_printf(&h, "%s tests go after 'if'", word);
+            unexpected(p, e.data, h.data);
+            buf_free(&e);
+            buf_free(&h);
             goto fail;
         }
-    } else if (strcmp(w, "reply") == 0) {
-        a->act = ACT_REPLY;
         next(p);
+    }
+    ai = &actions_table[k];
+    a->act = (int)k;
+    if (k != ACT_REPLY) {
+        if ((ai->c == ACT_O_TARGET || ai->c == ACT_O_NAME) &&
+            (a->s1 = expect_string(p, ai->c_expected, ai->c_help)) == NULL)
+            goto fail;
+        /* filter "cmd" else defer: a failing filter defers the message
+         * instead of letting it continue unchanged */
+        if (k == ACT_FILTER && is_word(p, "else") && !p->lx.tok.nl_before) {
+            next(p);
+            if (!is_word(p, "defer")) {
+                unexpected(p, "'defer' after 'else'",
+                           "filter \"cmd\" else defer: a failing filter defers the message");
+                goto fail;
+            }
+            next(p);
+            a->flags |= RL_AF_DEFER;
+        }
+        if (ai->d == ACT_O_TEXT_OPT) {
+            if (p->lx.tok.t == T_STRING && !p->lx.tok.nl_before)
+                a->s2 = take_str(p);
+        } else if (ai->d != ACT_O_NONE &&
+                   (a->s2 = expect_string(p, ai->d_expected, ai->d_help)) == NULL)
+            goto fail;
+    } else {
+        /* reply [days N] [subject "s"] [from "addr"] text "body", any order */
         for (;;) {
             if (is_word(p, "days")) {
                 next(p);
@@ -1255,7 +1380,7 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
             } else if (is_word(p, "text")) {
                 next(p);
                 ast_str_free(a->s2);
-                if ((a->s2 = expect_string(p, "the reply text in double quotes", NULL)) == NULL)
+                if ((a->s2 = expect_string(p, ai->d_expected, NULL)) == NULL)
                     goto fail;
             } else {
                 break;
@@ -1263,16 +1388,18 @@ parse_action(struct parser *p, unsigned flags, const struct token *start)
         }
         if (a->s2 == NULL) {
             diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
-                    "e.g. reply days 7 text \"I am away until Monday.\"",
-                    "'reply' needs a text");
+                    ai->d_help, "'%s' needs a text", ai->name);
             goto fail;
         }
     }
-    if ((flags & RL_AF_COPY) && a->act != ACT_FILE && a->act != ACT_FORWARD &&
-        a->act != ACT_PIPE) {
-        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col,
-                "'copy' goes with file, forward and pipe",
-                "'copy' does not apply to '%s'", actions_kind_name(a->act));
+    if ((flags & RL_AF_COPY) && !(ai->props & ACT_P_COPY)) {
+        struct buf h = BUF_INIT;
+
+        buf_adds(&h, "'copy' goes with ");
+        action_words(&h, NULL, ACT_P_COPY);
+        diag_at(p, RL_SEV_ERROR, start->line, start->col, start->end_col, h.data,
+                "'copy' does not apply to '%s'", ai->name);
+        buf_free(&h);
         goto fail;
     }
     return a;
@@ -1294,6 +1421,17 @@ parse_stmt(struct parser *p)
 
     t.text = NULL;
     t.str = NULL;
+    {
+        const char *what;
+        enum rl_foreign fl = rl_hint_foreign(p->lx.s, p->lx.len, p->lx.tok.off, &what);
+
+        if (fl != RL_FOREIGN_NONE) {
+            err_tok(p, rl_hint_migration(fl), "this is %s, not a weir rule", what);
+            while (p->lx.tok.t != T_EOF)    /* one error, not one per line */
+                next(p);
+            return NULL;
+        }
+    }
     if (p->lx.tok.t != T_IDENT) {
         if (p->lx.tok.t == T_LBRACE) {
             err_tok(p, "a block belongs to an if, elif, else or rule", "unexpected '{'");

@@ -17,7 +17,8 @@
  * rl_load returns -1 with a struct status (always 4.x.x: a bad cache is
  * rebuilt, never trusted); rl_run never fails on the message: limits hit
  * during a run are logged through the host and handled as documented in
- * weir-rules(5) (a regex limit makes its test false and the run goes on;
+ * weir-rules(5) (a regex limit leaves its test undecided: no condition is
+ * taken because of it, `not` included, and the run goes on;
  * the step budget ends the run with the actions chosen so far; long
  * strings are cut).  Header edits are applied to a working copy of the
  * header that later tests see.
@@ -37,14 +38,6 @@
 /* Limits                                                              */
 /* ------------------------------------------------------------------ */
 
-#define RL_DEFAULT_STEPS         1000000ul  /* VM instructions per run */
-#define RL_DEFAULT_MATCH_LIMIT   100000u    /* PCRE2 match limit */
-#define RL_DEFAULT_DEPTH_LIMIT   10000u     /* PCRE2 backtracking depth */
-#define RL_DEFAULT_HEAP_LIMIT    (20u * 1024) /* PCRE2 heap, KiB */
-#define RL_DEFAULT_INCLUDE_DEPTH 8          /* nested include levels */
-#define RL_DEFAULT_SOURCE_MAX    (4u * 1024 * 1024) /* bytes per source file */
-#define RL_DEFAULT_STRING_MAX    (64u * 1024) /* interpolated string bytes */
-
 struct rl_limits {
     unsigned long steps;        /* VM step budget for one rl_run */
     uint32_t match_limit;       /* pcre2_set_match_limit */
@@ -58,6 +51,10 @@ struct rl_limits {
                                    (weir test); off by default */
 };
 
+/* The library's defaults (weir.yaml's limits.vm_steps and limits.regex_*
+ * take theirs from here): one million steps, PCRE2 match limit 100000,
+ * depth 10000, heap 20 MiB, include depth 8, 4 MiB source files, 64 KiB
+ * strings, no JIT. */
 void rl_limits_default(struct rl_limits *lim);
 
 /* ------------------------------------------------------------------ */
@@ -134,7 +131,7 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
 /* ------------------------------------------------------------------ */
 
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
-#define RL_BYTECODE_VERSION 2u
+#define RL_BYTECODE_VERSION 3u
 
 /* Append the program's bytecode image (self-contained, verified on load)
  * to out. */
@@ -184,6 +181,13 @@ struct rl_msg {
     const char *user;           /* login name */
     const char *home;
     const char *extension;      /* +detail of the recipient, or NULL */
+    /* The client's address (builtins/client.h: -i, the MTA's environment,
+     * the first untrusted Received: field), canonical text, or NULL when
+     * unknown; then the untrusted relays, client first (dnsbl ... on all
+     * relays). */
+    const char *client;
+    const char *const *relays;
+    size_t nrelays;
     /* Other environment values, as "NAME=value" strings, NULL-terminated,
      * readable as ${env.NAME}; may be NULL. */
     const char *const *env;
@@ -206,9 +210,20 @@ struct rl_host {
     /* A private module by name (lda/sys/dynload.h), loaded on first use:
      * its api table, or NULL when it cannot be loaded.  May be NULL. */
     const void *(*module)(void *ctx, const char *name);
-    /* A configuration setting by key ("dns.timeout") as text, or NULL
-     * (the builtin then uses the key's documented default).  May be NULL. */
+    /* A configuration setting by key ("dns.timeout") as text -- sizes in
+     * bytes, durations in milliseconds, booleans "true"/"false", lists one
+     * entry a line -- valid until the next call; NULL for a key the host
+     * does not know (the builtin then uses the key's documented default).
+     * May be NULL. */
     const char *(*setting)(void *ctx, const char *key);
+    /* The DNS block-list engine of this message (builtins/dnsbl.h: a
+     * struct dnsbl *), made by the host on the first call with weir.yaml's
+     * dns settings and the per-user answer cache -- or, in weir test,
+     * the suite's fixtures -- and freed after the run; *why says how
+     * answers are obtained ("DNS", "fixtures").  NULL (with *why saying
+     * why) when DNS is not looked up: block-list tests are then false.
+     * May be NULL. */
+    void *(*dnsbl)(void *ctx, const char **why);
 };
 
 /* Trace events, for `weir test --trace` / `--format json`.  Pointers are
@@ -239,6 +254,9 @@ struct rl_trace_event {
                                    own words ("part 2 invoice.pdf.exe"),
                                    or NULL */
     int result;
+    int undecided;              /* RL_TR_TEST: the test could not be
+                                   decided (a limit, facts unavailable);
+                                   result is then 0 */
     double points;
     const struct action *action;
 };

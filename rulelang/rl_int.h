@@ -26,22 +26,32 @@ enum rl_op {
 
 #define RL_NONE UINT32_MAX          /* "no constant" in an optional operand */
 
+/* The test flag: 0 false, 1 true, or undecided (a regex limit, facts that
+ * could not be obtained).  JT/JF count an undecided flag as their operand
+ * a says; JU skips an else when the condition had an undecided test. */
+#define RL_FLAG_UNDECIDED 2
+
 enum rl_cmp { RL_CMP_EXISTS, RL_CMP_IS, RL_CMP_CONTAINS, RL_CMP_MATCHES,
               RL_CMP_GLOB, RL_CMP_COUNT };
 enum rl_part { RL_PART_ALL, RL_PART_LOCAL, RL_PART_DOMAIN, RL_PART_NAME,
-               RL_PART_DETAIL, RL_PART_USER, RL_PART_COUNT };
+               RL_PART_DETAIL, RL_PART_USER, RL_PART_ORG, RL_PART_COUNT };
 enum rl_rel { RL_REL_GT, RL_REL_GE, RL_REL_LT, RL_REL_LE, RL_REL_EQ,
               RL_REL_NE, RL_REL_COUNT };
 
+/* Operand M of HEADER, operand W of ENVELOPE. */
+enum rl_hmode { RL_HMODE_DECODED, RL_HMODE_RAW, RL_HMODE_COUNT };
+
 #define RL_AF_COPY   0x01u          /* ACTION flag: copy variant */
 #define RL_AF_FINAL  0x02u          /* ACTION flag: final (system rules) */
-#define RL_AF_MASK   0x03u
+#define RL_AF_DEFER  0x04u          /* ACTION flag: `filter ... else defer` */
+#define RL_AF_MASK   0x07u
 #define RL_RF_SHADOW 0x01u          /* RULE flag */
 #define RL_RF_MASK   0x01u
 
 extern const char *const rl_cmp_names[RL_CMP_COUNT];
-extern const char *const rl_part_names[RL_PART_COUNT];
+extern const char *const rl_part_names[RL_PART_COUNT + 1];  /* NULL-terminated */
 extern const char *const rl_rel_names[RL_REL_COUNT];
+extern const char *const rl_hmode_names[RL_HMODE_COUNT];
 
 /* ---------------- program ---------------- */
 
@@ -54,13 +64,19 @@ enum rl_tpkind { RL_TP_LIT = 1, RL_TP_VAR, RL_TP_CAP, RL_TP_NCAP,
                  RL_TP_FACT             /* ${builtin.fact}: idx builtin, s fact */
 };
 enum rl_special { RL_SP_USER, RL_SP_HOME, RL_SP_EXTENSION, RL_SP_SENDER,
-                  RL_SP_RECIPIENT, RL_SP_COUNT };
+                  RL_SP_RECIPIENT, RL_SP_CLIENT, RL_SP_COUNT };
 extern const char *const rl_special_names[RL_SP_COUNT];
 
 #define RL_MAX_CAPTURE 9            /* ${0} .. ${9} */
 
+/* Modifiers of an interpolation, ${name:lower} (ASCII letters only). */
+#define RL_TM_LOWER 0x01u
+#define RL_TM_UPPER 0x02u
+#define RL_TM_MASK  0x03u
+
 struct rl_tpart {
     uint8_t kind;                   /* enum rl_tpkind */
+    uint8_t mods;                   /* RL_TM_*; 0 for literals */
     uint32_t idx;                   /* VAR register, CAP number, SPECIAL id */
     char *s;                        /* LIT text, NCAP/ENV name */
     size_t len;

@@ -9,8 +9,11 @@
  *
  * Limits (struct rl_limits): the step budget ends the run when exhausted
  * (actions chosen so far stand; logged); a regex that hits a PCRE2 limit
- * is false (logged); strings built at run time are cut at string_max
- * (logged).  Header edits (header add/set/remove) are applied to a working
+ * leaves its test undecided, as a builtin whose facts cannot be obtained
+ * does (logged): the test flag is then RL_FLAG_UNDECIDED, which JT/JF
+ * count as true or false so that no condition is taken because of it
+ * (compile.c, emit_branch), and JU skips the else of such a condition;
+ * strings built at run time are cut at string_max (logged).  Header edits (header add/set/remove) are applied to a working
  * copy of the header that later tests see, in this program and, through
  * rl_run_chain, in the user's program after the system's.
  *
@@ -20,6 +23,7 @@
 #include "rl_int.h"
 #include "registry.h"
 #include "mailparse.h"
+#include "bi_domain.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -78,13 +82,14 @@ struct vm {
     int shadow;
     int flag;
     const char *reply_from;
+    int reply_from_taint;       /* reply_from was built from the message */
     long reply_days;
     struct mp_header hp;        /* parsed header of the current view */
     int hp_ok;
     struct fcache *fc;          /* per field of hp: values computed once */
     pcre2_match_context *mctx;
     pcre2_match_data *md;
-    int limit_logged;
+    size_t last_undecided;      /* 1 + pc of the last undecided test, 0 none */
 };
 
 /* ------------------------------------------------------------------ */
@@ -124,6 +129,20 @@ limit_hit(struct vm *v, size_t pc, const char *what)
     vlog(v, RL_LOG_WARN, "rules: %s:%u: %s", v->p->files[pc] < v->p->nsrcs ?
          v->p->srcs[v->p->files[pc]] : "?", v->p->lines[pc], what);
     trace_ev(v, pc, &ev);
+}
+
+/* A test could not be decided: say why, once, in the log and the trace;
+ * remember it for JU.  The flag it leaves is RL_FLAG_UNDECIDED. */
+static int
+undecided(struct vm *v, size_t pc, const char *why)
+{
+    struct buf b = BUF_INIT;
+
+    buf_printf(&b, "%s: test undecided, no condition is taken because of it", why);
+    limit_hit(v, pc, b.data);
+    buf_free(&b);
+    v->last_undecided = pc + 1;
+    return RL_FLAG_UNDECIDED;
 }
 
 static const char *
@@ -190,19 +209,30 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             case RL_SP_EXTENSION: s = v->msg->extension; tt = 1; break;
             case RL_SP_SENDER: s = v->msg->envelope_from; tt = 1; break;
             case RL_SP_RECIPIENT: s = v->msg->envelope_to; tt = 1; break;
+            case RL_SP_CLIENT: s = v->msg->client; tt = 1; break;
             }
             break;
         }
         if (s && *s) {
-            size_t n = strlen(s), room = v->lim->string_max - b->len;
+            size_t n = strlen(s), room = v->lim->string_max - b->len, at = b->len;
+            int cut = n > room;
 
             taint |= tt;
-            if (n > room) {     /* never build more than the limit */
-                buf_add(b, s, room);
+            buf_add(b, s, cut ? room : n);  /* never build more than the limit */
+            /* ${name:lower}, ${name:upper}: ASCII letters only, whatever
+             * the locale (UTF-8 sequences are left as they are) */
+            for (size_t j = at; (t->mods & RL_TM_MASK) && j < b->len; j++) {
+                char ch = b->data[j];
+
+                if ((t->mods & RL_TM_LOWER) && ch >= 'A' && ch <= 'Z')
+                    b->data[j] = (char)(ch - 'A' + 'a');
+                else if ((t->mods & RL_TM_UPPER) && ch >= 'a' && ch <= 'z')
+                    b->data[j] = (char)(ch - 'a' + 'A');
+            }
+            if (cut) {
                 limit_hit(v, pc, "string longer than the limit: cut");
                 break;
             }
-            buf_add(b, s, n);
         }
     }
     return taint;
@@ -509,10 +539,28 @@ field_unfolded(struct fcache *c, const struct mp_field *f)
     return c->unfolded;
 }
 
-/* Compare value (len bytes) with the operand; 1 true, 0 false. */
+/* The first field named name at index *i or after it, unfolded into its
+ * cache slot; *i is left at its index.  NULL when there is none. */
+static struct fcache *
+next_field(struct vm *v, size_t *i, const char *name)
+{
+    struct mp_header *h = hdr_parsed(v);
+
+    for (; *i < h->n; (*i)++) {
+        if (mp_field_is(&h->f[*i], name)) {
+            field_unfolded(&v->fc[*i], &h->f[*i]);
+            return &v->fc[*i];
+        }
+    }
+    return NULL;
+}
+
+/* Compare value (len bytes) with the operand; 1 true, 0 false, -1
+ * undecided (*why says why: a regex limit, a regex that cannot be
+ * compiled). */
 static int
 compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
-        const char *opnd, size_t pc)
+        const char *opnd, size_t pc, const char **why)
 {
     switch (cmp) {
     case RL_CMP_EXISTS:
@@ -528,12 +576,10 @@ compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
         pcre2_code *re = rl_regex((struct rl_const *)&v->p->k[k], err, sizeof err);
         int rc;
 
+        (void)pc;
         if (re == NULL) {
-            if (!v->limit_logged) {
-                limit_hit(v, pc, "regex cannot be compiled: test is false");
-                v->limit_logged = 1;
-            }
-            return 0;
+            *why = "regex cannot be compiled";
+            return -1;
         }
         if (v->lim->jit && !v->p->k[k].re_jit) {
             /* A failed JIT compile leaves the interpreter in use. */
@@ -550,8 +596,15 @@ compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
             return 1;
         }
         if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-            rc == PCRE2_ERROR_HEAPLIMIT)
-            limit_hit(v, pc, "regex match limit reached: test is false");
+            rc == PCRE2_ERROR_HEAPLIMIT) {
+            *why = rc == PCRE2_ERROR_HEAPLIMIT ? "regex heap limit reached" :
+                   "regex match limit reached";
+            return -1;
+        }
+        if (rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL) {
+            *why = "regex match failed";
+            return -1;
+        }
         return 0;
     }
     }
@@ -570,6 +623,7 @@ struct tctx {
     size_t pc;
     int result;
     char *last;                 /* last value tested (for the trace) */
+    const char *why;            /* set when a value could not be compared */
 };
 
 static int
@@ -582,19 +636,26 @@ try_value(struct tctx *t, const char *s, size_t len)
         else
             t->last = xstrndup(s, len);
     }
-    if (compare(t->v, t->cmp, s, len, t->k, t->opnd, t->pc)) {
+    switch (compare(t->v, t->cmp, s, len, t->k, t->opnd, t->pc, &t->why)) {
+    case 1:
         t->result = 1;
         return 1;
+    default:                    /* -1: t->why is set; another value may match */
+        return 0;
     }
-    return 0;
 }
 
 static void
 addr_part(const struct mp_address *a, int part, struct tctx *t)
 {
     char *u = NULL, *d = NULL, *s = NULL;
+    char org[PSL_NAME_MAX];
 
     switch (part) {
+    case RL_PART_ORG:           /* psl module, loaded on first use */
+        if (rl_bi_domain(&t->v->sh->bi, a->domain, 1, org) == 0)
+            try_value(t, org, strlen(org));
+        return;
     case RL_PART_ALL: s = mp_address_spec(a); try_value(t, s, strlen(s)); free(s); return;
     case RL_PART_LOCAL: try_value(t, a->local, strlen(a->local)); return;
     case RL_PART_DOMAIN: try_value(t, a->domain, strlen(a->domain)); return;
@@ -758,14 +819,14 @@ run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
     struct bctx bc;
     struct rl_bi_result r;
     uint32_t opk;
-    int rc, is_num;
+    int rc, is_num, flag = 0;
 
     for (int i = 0; i < RL_BI_MAX_ARGS; i++)
         buf_init(&args[i]);
     opk = call_of(v, in, pc, &call, args, 0);
     is_num = opk != RL_NONE && v->p->k[opk].kind == RL_K_NUM;
     memset(&bc, 0, sizeof bc);
-    bc.t = (struct tctx){ v, call.cmp, opk, "", pc, 0, NULL };
+    bc.t = (struct tctx){ v, call.cmp, opk, "", pc, 0, NULL, NULL };
     bc.rel = call.rel;
     bc.operand = call.num;
     if (opk != RL_NONE && !is_num && call.cmp != RL_CMP_MATCHES) {
@@ -782,15 +843,20 @@ run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
     rc = b->eval(&v->sh->bi, &call, &r);
     if (rc < 0) {
         char why[160];
-        snprintf(why, sizeof why, "'%s': the facts could not be obtained%s%s: test is false",
+        snprintf(why, sizeof why, "'%s': the facts could not be obtained%s%s",
                  b->name, r.note.len ? ": " : "", r.note.len ? r.note.data : "");
-        limit_hit(v, pc, why);
         r.matched = 0;
+        flag = undecided(v, pc, why);
+    } else if (r.matched) {
+        flag = 1;
+    } else if (bc.t.why) {
+        flag = undecided(v, pc, bc.t.why);
     }
     if (v->trace) {
         struct buf tx = BUF_INIT, ob = BUF_INIT;
         char num[64];
-        struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = r.matched };
+        struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = r.matched,
+                                     .undecided = flag == RL_FLAG_UNDECIDED };
 
         rl_call_text(v->p, in, &tx);
         if (is_num) {
@@ -823,15 +889,16 @@ run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
     buf_free(&opnd);
     for (int i = 0; i < RL_BI_MAX_ARGS; i++)
         buf_free(&args[i]);
-    return r.matched;
+    return flag;
 }
 
 static int
 run_test(struct vm *v, const struct rl_insn *in, size_t pc)
 {
     struct buf name = BUF_INIT, opnd = BUF_INIT;
-    struct tctx t = { v, in->b, in->d, "", pc, 0, NULL };
+    struct tctx t = { v, in->b, in->d, "", pc, 0, NULL, NULL };
     const char *tname = NULL;
+    int flag;
 
     if (in->op == RL_OP_BUILTIN)
         return run_builtin(v, in, pc);
@@ -841,16 +908,10 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
     }
     switch (in->op) {
     case RL_OP_HEADER: {
-        struct mp_header *h;
+        struct fcache *c;
         expand(v, in->c, &name, pc);
-        h = hdr_parsed(v);
         tname = "header";
-        for (size_t i = 0; i < h->n && !t.result; i++) {
-            const struct mp_field *f = &h->f[i];
-            struct fcache *c = &v->fc[i];
-            if (!mp_field_is(f, name.data))
-                continue;
-            field_unfolded(c, f);
+        for (size_t i = 0; !t.result && (c = next_field(v, &i, name.data)) != NULL; i++) {
             if (in->a == 0 && c->decoded == NULL)
                 c->decoded = mp_decode_2047(c->unfolded);
             const char *u = in->a == 0 ? c->decoded : c->unfolded;
@@ -859,16 +920,10 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         break;
     }
     case RL_OP_ADDRESS: {
-        struct mp_header *h;
+        struct fcache *c;
         expand(v, in->c, &name, pc);
-        h = hdr_parsed(v);
         tname = "address";
-        for (size_t i = 0; i < h->n && !t.result; i++) {
-            const struct mp_field *f = &h->f[i];
-            struct fcache *c = &v->fc[i];
-            if (!mp_field_is(f, name.data))
-                continue;
-            field_unfolded(c, f);
+        for (size_t i = 0; !t.result && (c = next_field(v, &i, name.data)) != NULL; i++) {
             if (!c->addr_ok) {
                 c->naddr = mp_address_parse_list(c->unfolded, &c->addr);
                 c->addr_ok = 1;
@@ -883,10 +938,12 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         t.result = relate(v->out->score, in->b, v->p->k[in->d].num);
         break;
     }
+    flag = t.result ? 1 : t.why ? undecided(v, pc, t.why) : 0;
     if (v->trace) {
         struct buf tx = BUF_INIT, ob = BUF_INIT;
         char num[64];
-        struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = t.result };
+        struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = t.result,
+                                     .undecided = flag == RL_FLAG_UNDECIDED };
 
         buf_adds(&tx, tname ? tname : "?");
         if (in->op == RL_OP_HEADER || in->op == RL_OP_ADDRESS)
@@ -923,7 +980,7 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
     free(t.last);
     buf_free(&name);
     buf_free(&opnd);
-    return t.result;
+    return flag;
 }
 
 /* ------------------------------------------------------------------ */
@@ -934,6 +991,7 @@ static int
 do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
 {
     struct action a;
+    const struct action_info *ai;
     struct buf t = BUF_INIT, x = BUF_INIT;
     int taint;
     const char *file = v->p->files[pc] < v->p->nsrcs ? v->p->srcs[v->p->files[pc]] : NULL;
@@ -948,6 +1006,8 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     a.line = (int)v->p->lines[pc];
     if (in->b & RL_AF_COPY)
         a.flags |= ACT_F_COPY;
+    if (in->b & RL_AF_DEFER)
+        a.flags |= ACT_F_ELSE_DEFER;
     if (v->system) {
         a.flags |= ACT_F_SYSTEM;
         if (in->b & RL_AF_FINAL)
@@ -955,17 +1015,43 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
     }
     if (v->shadow)
         a.flags |= ACT_F_SHADOW;
-    switch (a.kind) {
-    case ACT_HEADER_ADD: case ACT_HEADER_SET: case ACT_HEADER_REMOVE:
+    /* operands c and d fill the fields actions.def names for the kind */
+    ai = actions_info(a.kind);
+    switch (ai->c) {
+    case ACT_O_TARGET:
+        a.target = in->c == RL_NONE ? NULL : t.data;
+        if (taint)
+            a.flags |= ACT_F_TAINTED;
+        break;
+    case ACT_O_NAME:
         one_line(t.data);
-        one_line(x.data);
         a.name = t.data;
-        a.text = a.kind == ACT_HEADER_REMOVE ? NULL : x.data;
+        break;
+    case ACT_O_SUBJECT:
+        a.subject = in->c == RL_NONE ? NULL : t.data;
+        if (a.subject)
+            one_line(a.subject);
+        break;
+    default:
+        break;
+    }
+    if (ai->d != ACT_O_NONE && in->d != RL_NONE) {
+        a.text = x.data;
+        if (ai->d != ACT_O_BODY)
+            one_line(a.text);
+    }
+    if (a.kind == ACT_REPLY) {
+        a.target = (char *)v->reply_from;
+        a.days = v->reply_days;
+        if (a.target && v->reply_from_taint)
+            a.flags |= ACT_F_TAINTED;   /* lda/ refuses such a From */
+    }
+    if (ai->props & ACT_P_HEADER) {
         if (!valid_field_name(t.data)) {
             limit_hit(v, pc, "header edit with an invalid field name: ignored");
             goto out;
         }
-        if (a.kind != ACT_HEADER_REMOVE) {
+        if (a.text) {
             const char *hb;
             size_t hn;
 
@@ -978,25 +1064,6 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         }
         if (!v->shadow)
             hdr_edit(v, a.kind, a.name, a.text ? a.text : "");
-        break;
-    case ACT_REPLY:
-        a.subject = in->c == RL_NONE ? NULL : t.data;
-        if (a.subject)
-            one_line(a.subject);
-        a.text = x.data;
-        a.target = (char *)v->reply_from;
-        a.days = v->reply_days;
-        break;
-    case ACT_BOUNCE: case ACT_DEFER: case ACT_LOG:
-        a.text = in->d == RL_NONE ? NULL : x.data;
-        if (a.text)
-            one_line(a.text);
-        break;
-    default:
-        a.target = in->c == RL_NONE ? NULL : t.data;
-        if (taint)
-            a.flags |= ACT_F_TAINTED;
-        break;
     }
     {
         const struct action *added = actions_add(v->out, &a);
@@ -1008,9 +1075,24 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
              v->shadow ? " (shadow: logged, not done)" : "",
              actions_kind_name(a.kind), what ? " " : "", what ? what : "");
     }
-    if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
+    /* The taint rule (as for pipe): a command with text from the message
+     * or envelope in it is never run; commit_plan() refuses the action,
+     * which sends the message to the default mailbox as well. */
+    if (a.kind == ACT_FILTER && (a.flags & ACT_F_TAINTED) && !v->shadow)
+        vlog(v, RL_LOG_WARN, "rules: %s:%d: filter refused: command built from message "
+             "content: not run", file ? file : "?", a.line);
+    else if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
-            rc = -1;
+            /* failed, timed out or printed nothing: `else defer` stops
+             * the run (the message is deferred); by default the message
+             * goes on unchanged (a dead spamd must not hold all mail) */
+            if (in->b & RL_AF_DEFER) {
+                rc = -1;
+                goto out;
+            }
+            vlog(v, RL_LOG_WARN, "rules: %s:%d: filter failed (%s %s): the message goes on "
+                 "unchanged", file ? file : "?", a.line, st->code, st->text);
+            status_ok(st);
             goto out;
         }
         /* the message changed: drop the edited header and cached facts */
@@ -1021,6 +1103,7 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         rl_bi_env_init(&v->sh->bi, v->msg, v->host);
     }
     v->reply_from = NULL;
+    v->reply_from_taint = 0;
     v->reply_days = 0;
 out:
     buf_free(&t);
@@ -1080,11 +1163,25 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         case RL_OP_JMP:         /* always forward (verified) */
             pc = in->c;
             continue;
-        case RL_OP_JT:          /* short-circuit 'or', if/elif chains */
-            if (v.flag) { pc = in->c; continue; }
+        case RL_OP_JT:          /* short-circuit 'or', if/elif chains; an
+                                   undecided flag counts as operand a */
+            if (v.flag == RL_FLAG_UNDECIDED ? in->a != 0 : v.flag != 0) { pc = in->c; continue; }
             break;
         case RL_OP_JF:          /* short-circuit 'and', skip a block */
-            if (!v.flag) { pc = in->c; continue; }
+            if (v.flag == RL_FLAG_UNDECIDED ? in->a == 0 : v.flag == 0) { pc = in->c; continue; }
+            break;
+        case RL_OP_JU:          /* the condition was false, but a test in it
+                                   was undecided: skip its else (and elifs) */
+            if (v.last_undecided > in->d) {
+                struct rl_trace_event ev = {
+                    .kind = RL_TR_LIMIT,
+                    .value = "condition undecided: neither its block nor its else runs" };
+                vlog(&v, RL_LOG_INFO, "rules: %s:%u: %s", p->files[pc] < p->nsrcs ?
+                     p->srcs[p->files[pc]] : "?", p->lines[pc], ev.value);
+                trace_ev(&v, pc, &ev);
+                pc = in->c;
+                continue;
+            }
             break;
         case RL_OP_TRUE: v.flag = 1; break;     /* the tests 'true' and 'false' */
         case RL_OP_FALSE: v.flag = 0; break;
@@ -1121,8 +1218,9 @@ run(const struct rl_program *p, struct rl_msg *msg, const struct rl_host *host,
         case RL_OP_REPLYOPT:    /* from/days of the reply that follows */
             free(reply_from);
             reply_from = NULL;
+            v.reply_from_taint = 0;
             if (in->c != RL_NONE) {
-                expand(&v, in->c, &tmp, pc);
+                v.reply_from_taint = expand(&v, in->c, &tmp, pc);
                 one_line(tmp.data);
                 reply_from = xstrdup(tmp.data);
             }

@@ -5,6 +5,9 @@
 set -u
 : "${WEIR:?WEIR must name the weir binary (run through make check)}"
 : "${TESTDATA:?TESTDATA must name testdata/}"
+# Files the tests write are not group-writable whatever the caller's umask
+# (weir refuses group-writable rule files, and weir check reports them).
+umask 022
 T=$(mktemp -d "${TMPDIR:-/tmp}/weir-test.XXXXXX")
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 HOME="$T/home"; export HOME

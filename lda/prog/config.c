@@ -20,6 +20,9 @@
 #include "config.h"
 #include "weir_config.h"
 #include "message.h"
+#include "netaddr.h"
+#include "log.h"
+#include "rl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +36,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "yamlload.h"
 #include <yaml.h>
 
 /* Errors reported per file before giving up. */
@@ -52,14 +56,25 @@ enum ktype {
     K_SIZE,         /* bytes, with optional k/M/G suffix */
     K_MS,           /* duration: number with ms/s/m/h (bare = seconds) */
     K_IPLIST,       /* sequence of IP addresses (char **, count at off2) */
-    K_NETLIST       /* sequence of addr[/prefix] (struct config_net *) */
+    K_NETLIST,      /* sequence of addr[/prefix] (struct config_net *) */
+    K_ADDRLIST      /* sequence of mail addresses local@domain (char **,
+                       count at off2) */
 };
 
 #define KEY_USER 1u     /* may be set in ~/.weir/config.yaml */
 
+/* A row's def for a limit whose default belongs to the library that
+ * enforces it: the rule language's (rl_limits_default()) or the intake's
+ * (message_limits_default()).  config_defaults() copies those. */
+static const char lib_default[] = "(library)";
+#define LIB_DEFAULT lib_default
+
 struct key {
     const char *name;
     enum ktype type;
+    const char *def;            /* the built-in default, written as in
+                                   weir.yaml; NULL: none (an empty list), or
+                                   the library's own (LIB_DEFAULT) */
     size_t off;
     size_t off2;                /* list count */
     const struct key *sub;      /* K_MAP */
@@ -75,78 +90,84 @@ struct key {
 #define MS_H (3600ull * 1000)
 
 static const struct key dns_keys[] = {
-    { "servers", K_IPLIST, F(dns.servers), F(dns.nservers), NULL, 0, 0, 0 },
-    { "timeout", K_MS, F(dns.timeout_ms), 0, NULL, 0, 10, 60 * MS_S },
-    { "budget", K_MS, F(dns.budget_ms), 0, NULL, 0, 0, 600 * MS_S },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "servers", K_IPLIST, NULL, F(dns.servers), F(dns.nservers), NULL, 0, 0, 0 },
+    { "timeout", K_MS, "2s", F(dns.timeout_ms), 0, NULL, 0, 10, 60 * MS_S },
+    { "budget", K_MS, "10s", F(dns.budget_ms), 0, NULL, 0, 0, 600 * MS_S },
+    { "health_check", K_BOOL, "false", F(dns.health_check), 0, NULL, 0, 0, 0 },
+    { "health_hold", K_MS, "1h", F(dns.health_hold_ms), 0, NULL, 0, 60 * MS_S, 24 * MS_H },
+    { "cache_ttl_max", K_MS, "1h", F(dns.cache_ttl_max_ms), 0, NULL, 0, 0, 24 * MS_H },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key limit_keys[] = {
-    { "message_size", K_SIZE, F(limits.message_size), 0, NULL, 0, 1 * KB, 4 * GB },
-    { "memory_spool", K_SIZE, F(limits.memory_spool), 0, NULL, 0, 0, 1 * GB },
-    { "header_size", K_SIZE, F(limits.header_size), 0, NULL, 0, 1 * KB, 64 * MB },
-    { "body_scan", K_SIZE, F(limits.body_scan), 0, NULL, 0, 1 * KB, 1024 * MB },
-    { "mime_depth", K_UINT, F(limits.mime_depth), 0, NULL, 0, 1, 100 },
-    { "mime_parts", K_UINT, F(limits.mime_parts), 0, NULL, 0, 1, 100000 },
-    { "vm_steps", K_ULONG, F(limits.vm_steps), 0, NULL, 0, 1000, 1000000000ull },
-    { "regex_match_limit", K_UINT, F(limits.regex_match_limit), 0, NULL, 0, 100, 100000000ull },
-    { "regex_depth_limit", K_UINT, F(limits.regex_depth_limit), 0, NULL, 0, 10, 100000000ull },
-    { "regex_heap_limit", K_SIZE, F(limits.regex_heap_limit), 0, NULL, 0, 64 * KB, 1 * GB },
-    { "archive_expansion", K_SIZE, F(limits.archive_expansion), 0, NULL, 0, 0, 4 * GB },
-    { "archive_members", K_UINT, F(limits.archive_members), 0, NULL, 0, 0, 1000000 },
-    { "archive_depth", K_UINT, F(limits.archive_depth), 0, NULL, 0, 0, 10 },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "message_size", K_SIZE, LIB_DEFAULT, F(limits.message_size), 0, NULL, 0, 1 * KB, 4 * GB },
+    { "memory_spool", K_SIZE, LIB_DEFAULT, F(limits.memory_spool), 0, NULL, 0, 0, 1 * GB },
+    { "header_size", K_SIZE, LIB_DEFAULT, F(limits.header_size), 0, NULL, 0, 1 * KB, 64 * MB },
+    { "body_scan", K_SIZE, "1M", F(limits.body_scan), 0, NULL, 0, 1 * KB, 1024 * MB },
+    { "mime_depth", K_UINT, "16", F(limits.mime_depth), 0, NULL, 0, 1, 100 },
+    { "mime_parts", K_UINT, "1000", F(limits.mime_parts), 0, NULL, 0, 1, 100000 },
+    { "mime_decode", K_SIZE, "32M", F(limits.mime_decode), 0, NULL, 0, 4 * KB, 4 * GB },
+    { "vm_steps", K_ULONG, LIB_DEFAULT, F(limits.vm_steps), 0, NULL, 0, 1000, 1000000000ull },
+    { "regex_match_limit", K_UINT, LIB_DEFAULT, F(limits.regex_match_limit), 0, NULL, 0, 100, 100000000ull },
+    { "regex_depth_limit", K_UINT, LIB_DEFAULT, F(limits.regex_depth_limit), 0, NULL, 0, 10, 100000000ull },
+    { "regex_heap_limit", K_SIZE, LIB_DEFAULT, F(limits.regex_heap_limit), 0, NULL, 0, 64 * KB, 1 * GB },
+    { "archive_expansion", K_SIZE, "64M", F(limits.archive_expansion), 0, NULL, 0, 0, 4 * GB },
+    { "archive_members", K_UINT, "1000", F(limits.archive_members), 0, NULL, 0, 0, 1000000 },
+    { "archive_depth", K_UINT, "2", F(limits.archive_depth), 0, NULL, 0, 0, 10 },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key reply_keys[] = {
-    { "per_sender_days", K_UINT, F(rate_limits.reply.per_sender_days), 0, NULL, 0, 1, 3650 },
-    { "per_hour", K_UINT, F(rate_limits.reply.per_hour), 0, NULL, 0, 0, 100000 },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "per_sender_days", K_UINT, "7", F(rate_limits.reply.per_sender_days), 0, NULL, 0, 1, 3650 },
+    { "per_hour", K_UINT, "20", F(rate_limits.reply.per_hour), 0, NULL, 0, 0, 100000 },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key fakebounce_keys[] = {
-    { "per_sender_days", K_UINT, F(rate_limits.fakebounce.per_sender_days), 0, NULL, 0, 1, 3650 },
-    { "per_hour", K_UINT, F(rate_limits.fakebounce.per_hour), 0, NULL, 0, 0, 100000 },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "per_sender_days", K_UINT, "1", F(rate_limits.fakebounce.per_sender_days), 0, NULL, 0, 1, 3650 },
+    { "per_hour", K_UINT, "10", F(rate_limits.fakebounce.per_hour), 0, NULL, 0, 0, 100000 },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key rate_keys[] = {
-    { "reply", K_MAP, 0, 0, reply_keys, 0, 0, 0 },
-    { "fakebounce", K_MAP, 0, 0, fakebounce_keys, 0, 0, 0 },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "reply", K_MAP, NULL, 0, 0, reply_keys, 0, 0, 0 },
+    { "fakebounce", K_MAP, NULL, 0, 0, fakebounce_keys, 0, 0, 0 },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key logging_keys[] = {
-    { "syslog", K_BOOL, F(logging.syslog), 0, NULL, 0, 0, 0 },
-    { "user_log", K_BOOL, F(logging.user_log), 0, NULL, KEY_USER, 0, 0 },
-    { "user_log_file", K_PATH, F(logging.user_log_file), 0, NULL, KEY_USER, 0, 0 },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "syslog", K_BOOL, "true", F(logging.syslog), 0, NULL, 0, 0, 0 },
+    { "user_log", K_BOOL, "false", F(logging.user_log), 0, NULL, KEY_USER, 0, 0 },
+    { "user_log_file", K_PATH, "~/.weir/log", F(logging.user_log_file), 0, NULL, KEY_USER, 0, 0 },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key keys[] = {
-    { "default_mailbox", K_PATH, F(default_mailbox), 0, NULL, KEY_USER, 0, 0 },
-    { "maildir_root", K_PATH, F(maildir_root), 0, NULL, 0, 0, 0 },
-    { "mail_root", K_PATH, F(mail_root), 0, NULL, 0, 0, 0 },
-    { "system_rules", K_ABSPATH, F(system_rules), 0, NULL, 0, 0, 0 },
-    { "system_cache_dir", K_ABSPATH, F(system_cache_dir), 0, NULL, 0, 0, 0 },
-    { "user_rules", K_PATH, F(user_rules), 0, NULL, KEY_USER, 0, 0 },
-    { "user_cache_dir", K_PATH, F(user_cache_dir), 0, NULL, 0, 0, 0 },
-    { "user_config", K_PATH, F(user_config), 0, NULL, 0, 0, 0 },
-    { "state_dir", K_PATH, F(state_dir), 0, NULL, 0, 0, 0 },
-    { "hold_file", K_PATH, F(hold_file), 0, NULL, 0, 0, 0 },
-    { "spool_dir", K_ABSPATH, F(spool_dir), 0, NULL, 0, 0, 0 },
-    { "append_dir", K_PATH, F(append_dir), 0, NULL, 0, 0, 0 },
-    { "temp_dir", K_ABSPATH, F(temp_dir), 0, NULL, 0, 0, 0 },
-    { "sendmail", K_ABSPATH, F(sendmail), 0, NULL, 0, 0, 0 },
-    { "child_timeout", K_MS, F(child_timeout_ms), 0, NULL, 0, 1 * MS_S, MS_H },
-    { "lock_wait", K_MS, F(lock_wait_ms), 0, NULL, 0, 1 * MS_S, 900 * MS_S },
-    { "lock_stale", K_MS, F(lock_stale_ms), 0, NULL, 0, 10 * MS_S, MS_H },
-    { "dns", K_MAP, 0, 0, dns_keys, 0, 0, 0 },
-    { "trusted_relays", K_NETLIST, F(trusted_relays), F(ntrusted_relays), NULL, 0, 0, 0 },
-    { "limits", K_MAP, 0, 0, limit_keys, 0, 0, 0 },
-    { "rate_limits", K_MAP, 0, 0, rate_keys, 0, 0, 0 },
-    { "logging", K_MAP, 0, 0, logging_keys, 0, 0, 0 },
-    { NULL, 0, 0, 0, NULL, 0, 0, 0 }
+    { "default_mailbox", K_PATH, "~/Maildir/", F(default_mailbox), 0, NULL, KEY_USER, 0, 0 },
+    { "maildir_root", K_PATH, "~/Maildir", F(maildir_root), 0, NULL, 0, 0, 0 },
+    { "mail_root", K_PATH, "~/Mail", F(mail_root), 0, NULL, 0, 0, 0 },
+    { "system_rules", K_ABSPATH, WEIR_SYSCONFDIR "/system.rules", F(system_rules), 0, NULL, 0, 0, 0 },
+    { "system_cache_dir", K_ABSPATH, "/var/cache/weir", F(system_cache_dir), 0, NULL, 0, 0, 0 },
+    { "user_rules", K_PATH, "~/.weir/rules", F(user_rules), 0, NULL, KEY_USER, 0, 0 },
+    { "user_cache_dir", K_PATH, "~/.weir/cache", F(user_cache_dir), 0, NULL, 0, 0, 0 },
+    { "user_config", K_PATH, "~/.weir/config.yaml", F(user_config), 0, NULL, 0, 0, 0 },
+    { "state_dir", K_PATH, "~/.weir/state", F(state_dir), 0, NULL, 0, 0, 0 },
+    { "hold_file", K_PATH, "~/.weir/hold", F(hold_file), 0, NULL, 0, 0, 0 },
+    { "spool_dir", K_ABSPATH, "/var/mail", F(spool_dir), 0, NULL, 0, 0, 0 },
+    { "append_dir", K_PATH, "~/.weir/append", F(append_dir), 0, NULL, 0, 0, 0 },
+    { "temp_dir", K_ABSPATH, LIB_DEFAULT, F(temp_dir), 0, NULL, 0, 0, 0 },
+    { "sendmail", K_ABSPATH, "/usr/sbin/sendmail", F(sendmail), 0, NULL, 0, 0, 0 },
+    { "child_timeout", K_MS, "5m", F(child_timeout_ms), 0, NULL, 0, 1 * MS_S, MS_H },
+    { "lock_wait", K_MS, "90s", F(lock_wait_ms), 0, NULL, 0, 1 * MS_S, 900 * MS_S },
+    { "lock_stale", K_MS, "5m", F(lock_stale_ms), 0, NULL, 0, 10 * MS_S, MS_H },
+    { "dns", K_MAP, NULL, 0, 0, dns_keys, 0, 0, 0 },
+    { "trusted_relays", K_NETLIST, NULL, F(trusted_relays), F(ntrusted_relays), NULL, 0, 0, 0 },
+    { "limits", K_MAP, NULL, 0, 0, limit_keys, 0, 0, 0 },
+    { "rate_limits", K_MAP, NULL, 0, 0, rate_keys, 0, 0, 0 },
+    { "logging", K_MAP, NULL, 0, 0, logging_keys, 0, 0, 0 },
+    { "addresses", K_ADDRLIST, NULL, F(addresses), F(naddresses), NULL, KEY_USER, 0, 0 },
+    { "fakebounce_template", K_PATH, NULL, F(fakebounce_template), 0, NULL, KEY_USER, 0, 0 },
+    { NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 #define FIELD(c, k, type) ((type *)(void *)((char *)(c) + (k)->off))
@@ -156,49 +177,44 @@ static const struct key keys[] = {
 /* Defaults, copy, free                                                */
 /* ------------------------------------------------------------------ */
 
+static int set_scalar(struct weir_config *c, const struct key *k, const char *s,
+                      const char *name, char *why, size_t whylen);
+static void key_name(char *out, size_t outlen, const char *prefix, const char *name);
+
+/* Apply every row's default text, as if read from a file. */
+static void
+defaults_table(struct weir_config *c, const struct key *t, const char *prefix)
+{
+    char name[128], why[256];
+
+    for (const struct key *k = t; k->name; k++) {
+        key_name(name, sizeof name, prefix, k->name);
+        if (k->type == K_MAP)
+            defaults_table(c, k->sub, name);
+        else if (k->def != NULL && k->def != LIB_DEFAULT &&
+                 set_scalar(c, k, k->def, name, why, sizeof why) != 0)
+            msg_panic("built-in default of %s: %s", name, why);
+    }
+}
+
 void
 config_defaults(struct weir_config *c)
 {
+    struct intake_limits il;
+    struct rl_limits rl;
+
     memset(c, 0, sizeof *c);
-    c->default_mailbox = xstrdup(CONFIG_DEFAULT_MAILBOX);
-    c->maildir_root = xstrdup(CONFIG_DEFAULT_MAILDIR_ROOT);
-    c->mail_root = xstrdup(CONFIG_DEFAULT_MAIL_ROOT);
-    c->system_rules = xstrdup(WEIR_SYSCONFDIR "/system.rules");
-    c->system_cache_dir = xstrdup(CONFIG_DEFAULT_SYSTEM_CACHE);
-    c->user_rules = xstrdup(CONFIG_DEFAULT_USER_RULES);
-    c->user_cache_dir = xstrdup(CONFIG_DEFAULT_USER_CACHE);
-    c->user_config = xstrdup(CONFIG_DEFAULT_USER_CONFIG);
-    c->state_dir = xstrdup(CONFIG_DEFAULT_STATE_DIR);
-    c->hold_file = xstrdup(CONFIG_DEFAULT_HOLD_FILE);
-    c->spool_dir = xstrdup(CONFIG_DEFAULT_SPOOL_DIR);
-    c->append_dir = xstrdup(CONFIG_DEFAULT_APPEND_DIR);
-    c->temp_dir = xstrdup(INTAKE_SPOOL_DIR_DEFAULT);
-    c->sendmail = xstrdup(CONFIG_DEFAULT_SENDMAIL);
-    c->child_timeout_ms = CONFIG_DEFAULT_CHILD_TIMEOUT_MS;
-    c->lock_wait_ms = CONFIG_DEFAULT_LOCK_WAIT_MS;
-    c->lock_stale_ms = CONFIG_DEFAULT_LOCK_STALE_MS;
-    c->dns.timeout_ms = CONFIG_DEFAULT_DNS_TIMEOUT_MS;
-    c->dns.budget_ms = CONFIG_DEFAULT_DNS_BUDGET_MS;
-    c->limits.message_size = INTAKE_SIZE_MAX_DEFAULT;
-    c->limits.memory_spool = INTAKE_MEM_MAX_DEFAULT;
-    c->limits.header_size = INTAKE_HEADER_MAX_DEFAULT;
-    c->limits.body_scan = CONFIG_DEFAULT_BODY_SCAN;
-    c->limits.mime_depth = CONFIG_DEFAULT_MIME_DEPTH;
-    c->limits.mime_parts = CONFIG_DEFAULT_MIME_PARTS;
-    c->limits.vm_steps = CONFIG_DEFAULT_VM_STEPS;
-    c->limits.regex_match_limit = CONFIG_DEFAULT_MATCH_LIMIT;
-    c->limits.regex_depth_limit = CONFIG_DEFAULT_DEPTH_LIMIT;
-    c->limits.regex_heap_limit = CONFIG_DEFAULT_HEAP_LIMIT;
-    c->limits.archive_expansion = CONFIG_DEFAULT_ARCHIVE_EXPANSION;
-    c->limits.archive_members = CONFIG_DEFAULT_ARCHIVE_MEMBERS;
-    c->limits.archive_depth = CONFIG_DEFAULT_ARCHIVE_DEPTH;
-    c->rate_limits.reply.per_sender_days = CONFIG_DEFAULT_REPLY_DAYS;
-    c->rate_limits.reply.per_hour = CONFIG_DEFAULT_REPLY_PER_HOUR;
-    c->rate_limits.fakebounce.per_sender_days = CONFIG_DEFAULT_FAKEBOUNCE_DAYS;
-    c->rate_limits.fakebounce.per_hour = CONFIG_DEFAULT_FAKEBOUNCE_PER_HOUR;
-    c->logging.syslog = 1;
-    c->logging.user_log = 0;
-    c->logging.user_log_file = xstrdup(CONFIG_DEFAULT_USER_LOG_FILE);
+    defaults_table(c, keys, "");
+    message_limits_default(&il);
+    c->limits.message_size = il.size_max;
+    c->limits.memory_spool = il.mem_max;
+    c->limits.header_size = il.header_max;
+    c->temp_dir = xstrdup(il.spool_dir);
+    rl_limits_default(&rl);
+    c->limits.vm_steps = rl.steps;
+    c->limits.regex_match_limit = rl.match_limit;
+    c->limits.regex_depth_limit = rl.depth_limit;
+    c->limits.regex_heap_limit = (size_t)rl.heap_limit * 1024;
 }
 
 /* Give dst its own copies of everything src's table entries point to
@@ -219,7 +235,8 @@ own_table(struct weir_config *dst, const struct key *t)
                 *p = xstrdup(*p);
             break;
         }
-        case K_IPLIST: {
+        case K_IPLIST:
+        case K_ADDRLIST: {
             char ***p = FIELD(dst, k, char **);
             size_t n = *COUNT(dst, k);
             char **v = n ? xcalloc(n, sizeof *v) : NULL;
@@ -258,7 +275,8 @@ free_table(struct weir_config *c, const struct key *t)
             free(*FIELD(c, k, char *));
             *FIELD(c, k, char *) = NULL;
             break;
-        case K_IPLIST: {
+        case K_IPLIST:
+        case K_ADDRLIST: {
             char **v = *FIELD(c, k, char **);
 
             for (size_t i = 0; i < *COUNT(c, k); i++)
@@ -283,6 +301,78 @@ void
 config_free(struct weir_config *c)
 {
     free_table(c, keys);
+}
+
+/* The row of dotted key name in table t, or NULL. */
+static const struct key *
+find_key(const struct key *t, const char *name)
+{
+    size_t n = strcspn(name, ".");
+
+    for (const struct key *k = t; k->name; k++) {
+        if (strlen(k->name) != n || strncmp(k->name, name, n) != 0)
+            continue;
+        if (name[n] == '\0')
+            return k->type == K_MAP ? NULL : k;
+        return k->type == K_MAP ? find_key(k->sub, name + n + 1) : NULL;
+    }
+    return NULL;
+}
+
+int
+config_value(const struct weir_config *c, const char *name, struct buf *out)
+{
+    const struct key *k = find_key(keys, name);
+
+    buf_reset(out);
+    buf_adds(out, "");
+    if (k == NULL)
+        return -1;
+    switch (k->type) {
+    case K_PATH:
+    case K_ABSPATH: {
+        const char *v = *FIELD(c, k, char *);
+
+        buf_adds(out, v ? v : "");
+        break;
+    }
+    case K_BOOL:
+        buf_adds(out, *FIELD(c, k, int) ? "true" : "false");
+        break;
+    case K_UINT:
+    case K_MS:
+        buf_printf(out, "%u", *FIELD(c, k, unsigned));
+        break;
+    case K_ULONG:
+        buf_printf(out, "%lu", *FIELD(c, k, unsigned long));
+        break;
+    case K_SIZE:
+        buf_printf(out, "%zu", *FIELD(c, k, size_t));
+        break;
+    case K_IPLIST:
+    case K_ADDRLIST: {
+        char **v = *FIELD(c, k, char **);
+
+        for (size_t i = 0; i < *COUNT(c, k); i++)
+            buf_printf(out, "%s%s", i ? "\n" : "", v[i]);
+        break;
+    }
+    case K_NETLIST: {
+        const struct config_net *v = *FIELD(c, k, struct config_net *);
+        char a[INET6_ADDRSTRLEN];
+
+        for (size_t i = 0; i < *COUNT(c, k); i++) {
+            if (inet_ntop(v[i].family, v[i].addr, a, sizeof a) == NULL)
+                continue;
+            buf_printf(out, "%s%s%s/%u", out->len ? "\n" : "", v[i].negate ? "!" : "",
+                       a, v[i].prefix);
+        }
+        break;
+    }
+    default:
+        return -1;
+    }
+    return 0;
 }
 
 
@@ -418,12 +508,18 @@ parse_net(const char *s, struct config_net *net)
     const char *slash = strchr(s, '/');
     size_t n = slash ? (size_t)(slash - s) : strlen(s);
     unsigned long long prefix;
+    int negate = s[0] == '!';
 
+    if (negate) {
+        s++;
+        n--;
+    }
     if (n == 0 || n >= sizeof addr)
         return -1;
     memcpy(addr, s, n);
     addr[n] = '\0';
     memset(net, 0, sizeof *net);
+    net->negate = negate;
     if (inet_pton(AF_INET, addr, net->addr) == 1) {
         net->family = AF_INET;
         net->prefix = 32;
@@ -492,6 +588,31 @@ describe_range(char *out, size_t outlen, const struct key *k)
 static void apply_map(struct loader *ld, const struct key *t, yaml_node_t *map,
                       const char *prefix);
 
+/* An `addresses` entry: local@domain, printable ASCII without blanks,
+ * quotes or angle brackets, at most 254 bytes. */
+static int
+address_ok(const char *s)
+{
+    const char *at = strrchr(s, '@');
+
+    if (at == NULL || at == s || at[1] == '\0' || strlen(s) > 254)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>(),;:\\[]", *p))
+            return 0;
+    return 1;
+}
+
+/* A dns.servers entry: ADDRESS, ADDRESS:PORT, [IPv6]:PORT (netaddr.h). */
+static int
+server_ok(const char *s)
+{
+    struct na_addr a;
+    unsigned port;
+
+    return na_parse_server(s, &a, &port) == 0;
+}
+
 static void
 apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *name)
 {
@@ -506,7 +627,7 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
                  CONFIG_LIST_MAX);
         return;
     }
-    if (k->type == K_IPLIST)
+    if (k->type != K_NETLIST)
         ips = xcalloc(n ? n : 1, sizeof *ips);
     else
         nets = xcalloc(n ? n : 1, sizeof *nets);
@@ -523,15 +644,18 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
             bad = 1;
             continue;
         }
-        if (parse_net(scalar(e), &net) != 0 ||
-            (k->type == K_IPLIST && strchr(scalar(e), '/') != NULL)) {
-            error_at(ld, e, "'%s': '%s' is not an IP address%s", name, scalar(e),
-                     k->type == K_NETLIST ? " or network (like 192.0.2.0/24 or 2001:db8::/32)"
-                                          : "");
+        if (k->type == K_ADDRLIST ? !address_ok(scalar(e)) :
+            k->type == K_IPLIST ? !server_ok(scalar(e)) : parse_net(scalar(e), &net) != 0) {
+            error_at(ld, e, "'%s': '%s' is not %s", name, scalar(e),
+                     k->type == K_ADDRLIST ? "a mail address (local@domain)" :
+                     k->type == K_NETLIST
+                         ? "an IP address or network (like 192.0.2.0/24, 2001:db8::/32, or "
+                           "!10.0.0.0/8 for never trusted)"
+                         : "an address (ADDRESS, ADDRESS:PORT or [IPv6]:PORT)");
             bad = 1;
             continue;
         }
-        if (k->type == K_IPLIST)
+        if (k->type != K_NETLIST)
             ips[count++] = xstrdup(scalar(e));
         else
             nets[count++] = net;
@@ -543,7 +667,7 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
         free(nets);
         return;
     }
-    if (k->type == K_IPLIST) {
+    if (k->type != K_NETLIST) {
         char **old = *FIELD(ld->c, k, char **);
 
         for (size_t i = 0; i < *COUNT(ld->c, k); i++)
@@ -560,8 +684,7 @@ apply_list(struct loader *ld, const struct key *k, yaml_node_t *v, const char *n
 static void
 apply_value(struct loader *ld, const struct key *k, yaml_node_t *v, const char *name)
 {
-    unsigned long long num;
-    char range[96];
+    char why[CONFIG_STRING_MAX + 256];
     const char *s;
 
     if (k->type == K_MAP) {
@@ -577,10 +700,11 @@ apply_value(struct loader *ld, const struct key *k, yaml_node_t *v, const char *
         apply_map(ld, k->sub, v, name);
         return;
     }
-    if (k->type == K_IPLIST || k->type == K_NETLIST) {
+    if (k->type == K_IPLIST || k->type == K_NETLIST || k->type == K_ADDRLIST) {
         if (v->type != YAML_SEQUENCE_NODE) {
-            error_at(ld, v, "'%s' must be a list (like [192.0.2.1, 2001:db8::1]), found %s",
-                     name, node_kind(v));
+            error_at(ld, v, "'%s' must be a list (like %s), found %s", name,
+                     k->type == K_ADDRLIST ? "[me@example.org, me@old.example]"
+                                           : "[192.0.2.1, 2001:db8::1]", node_kind(v));
             return;
         }
         apply_list(ld, k, v, name);
@@ -599,25 +723,40 @@ apply_value(struct loader *ld, const struct key *k, yaml_node_t *v, const char *
         error_at(ld, v, "'%s': value too long or contains a NUL byte", name);
         return;
     }
+    if (set_scalar(ld->c, k, s, name, why, sizeof why) != 0)
+        error_at(ld, v, "%s", why);
+}
+
+/* Store scalar text s as key k's value: the one conversion shared by
+ * files and the built-in defaults.  0, or -1 with the reason in why. */
+static int
+set_scalar(struct weir_config *c, const struct key *k, const char *s, const char *name,
+           char *why, size_t whylen)
+{
+    unsigned long long num;
+    char range[96];
+
     switch (k->type) {
     case K_PATH:
     case K_ABSPATH:
         if (strchr(s, '\n') || strchr(s, '\r')) {
-            error_at(ld, v, "'%s': a path cannot contain a line break", name);
-            return;
+            snprintf(why, whylen, "'%s': a path cannot contain a line break", name);
+            return -1;
         }
         if (s[0] != '/' && !(k->type == K_PATH && s[0] == '~' && (s[1] == '/' || s[1] == '\0'))) {
-            error_at(ld, v, "'%s': '%s' must be an absolute path%s", name, s,
+            snprintf(why, whylen, "'%s': '%s' must be an absolute path%s", name, s,
                      k->type == K_PATH ? " or start with ~/ (the home directory)" : "");
-            return;
+            return -1;
         }
-        free(*FIELD(ld->c, k, char *));
-        *FIELD(ld->c, k, char *) = xstrdup(s);
-        return;
+        free(*FIELD(c, k, char *));
+        *FIELD(c, k, char *) = xstrdup(s);
+        return 0;
     case K_BOOL:
-        if (parse_bool(s, FIELD(ld->c, k, int)) != 0)
-            error_at(ld, v, "'%s': expected true or false, found '%s'", name, s);
-        return;
+        if (parse_bool(s, FIELD(c, k, int)) != 0) {
+            snprintf(why, whylen, "'%s': expected true or false, found '%s'", name, s);
+            return -1;
+        }
+        return 0;
     case K_UINT:
     case K_ULONG:
     case K_SIZE:
@@ -626,27 +765,27 @@ apply_value(struct loader *ld, const struct key *k, yaml_node_t *v, const char *
                             k->type == K_MS ? ms_units : size_units, &num) != 0 ||
             ((k->type == K_UINT || k->type == K_ULONG) &&
              strspn(s, "0123456789") != strlen(s))) {
-            error_at(ld, v, "'%s': expected %s, found '%s'", name,
+            snprintf(why, whylen, "'%s': expected %s, found '%s'", name,
                      k->type == K_SIZE ? "a size (like 512k, 10M, 1G)" :
                      k->type == K_MS ? "a duration (like 500ms, 30s, 5m)" :
                      "a whole number", s);
-            return;
+            return -1;
         }
         if (num < k->min || num > k->max) {
             describe_range(range, sizeof range, k);
-            error_at(ld, v, "'%s': %s is out of range (%s)", name, s, range);
-            return;
+            snprintf(why, whylen, "'%s': %s is out of range (%s)", name, s, range);
+            return -1;
         }
         if (k->type == K_SIZE)
-            *FIELD(ld->c, k, size_t) = (size_t)num;
+            *FIELD(c, k, size_t) = (size_t)num;
         else if (k->type == K_ULONG)
-            *FIELD(ld->c, k, unsigned long) = (unsigned long)num;
+            *FIELD(c, k, unsigned long) = (unsigned long)num;
         else
-            *FIELD(ld->c, k, unsigned) = (unsigned)num;
-        return;
+            *FIELD(c, k, unsigned) = (unsigned)num;
+        return 0;
     default:
-        error_at(ld, v, "'%s': internal error: unknown key type", name);
-        return;
+        snprintf(why, whylen, "'%s': internal error: unknown key type", name);
+        return -1;
     }
 }
 
@@ -794,7 +933,7 @@ config_load(struct weir_config *c, const char *path, int user, struct buf *err)
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""),
                                  text.len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!yamlload_document(&parser, &doc)) {
         yaml_error(path, &parser, &text, err);
         yaml_parser_delete(&parser);
         buf_free(&text);
@@ -824,7 +963,7 @@ config_load(struct weir_config *c, const char *path, int user, struct buf *err)
     }
     /* A second document is a mistake, not something to ignore (even
      * after an empty first one). */
-    if (!yaml_parser_load(&parser, &extra)) {
+    if (!yamlload_document(&parser, &extra)) {
         yaml_error(path, &parser, &text, err);
         ld.nerrors++;
     } else {

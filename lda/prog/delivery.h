@@ -1,11 +1,16 @@
 /*
- * delivery.h -- one delivery: the message, its envelope, the user, and the
- * commit of what the rules decided.
+ * delivery.h -- the state of one delivery: the message, its envelope, the
+ * user, the configuration, the rule programs that ran.
  *
- * delivery_run() reads the message from fd, fills in the envelope and
- * delivers; it returns 0 with *st OK, or -1 with *st saying why (the
- * caller maps it to an exit code).  No path through it loses the message:
- * it is delivered, explicitly dropped by a rule, or *st is temporary.
+ * This is the bottom of lda/prog/: the state and the steps that fill it
+ * in (the user, the user's configuration, the message).  What is done
+ * with it lives above: lda/prog/host.h runs the rules over it (and works
+ * out the envelope), lda/prog/commit.h plans and executes the decision,
+ * lda/prog/flow.h puts the steps of a delivery in order.  `weir test`
+ * (lda/tester/) fills in the same state and stops after the plan.
+ *
+ * Functions returning int return 0, or -1 with *st saying why (the
+ * caller maps it to an exit code); none of them exits.
  */
 #ifndef WEIR_DELIVERY_H
 #define WEIR_DELIVERY_H
@@ -21,53 +26,72 @@ struct delivery {
     const char *sender_arg;         /* -f */
     const char *recipient_arg;      /* -a */
     const char *rules_arg;          /* -r: the user's rules file */
+    const char *client_arg;         /* -i/--client: the client's address */
     struct intake_limits limits;
     struct weir_config *cfg;        /* the system configuration (main's);
                                        the user's overrides are loaded into
                                        it.  NULL: built-in defaults */
     int cfg_owned;                  /* cfg was allocated here */
     int log_dests;                  /* log_open() destinations from main */
-    /* delivery engine settings: defaults from delivery_init(), the
-     * configuration may point them elsewhere (borrowed strings; "~/"
-     * means the user's home) */
+    /* delivery engine settings: weir.yaml's built-in defaults from
+     * delivery_init(), the configuration may point them elsewhere
+     * (borrowed strings; "~/" means the user's home) */
     const char *maildir_root;       /* Maildir targets: "~/Maildir" */
     const char *mail_root;          /* mbox and MH targets: "~/Mail" */
     const char *spool_dir;          /* system spool: "/var/mail" */
     const char *append_dir;         /* mbox append records: "~/.weir/append" */
     const char *sendmail;           /* "/usr/sbin/sendmail" */
-    unsigned lock_wait_sec;         /* LOCK_WAIT_SEC_DEFAULT */
-    unsigned lock_stale_sec;        /* DOTLOCK_STALE_SEC_DEFAULT */
+    unsigned lock_wait_sec;         /* longest wait for a mailbox's locks */
+    unsigned lock_stale_sec;        /* an unverifiable dotlock older than
+                                       this is stale */
     /* worked out */
     struct message msg;
     char *sender;                   /* envelope sender, "" for <> */
     char *recipient;
+    /* the client (builtins/client.h), worked out with the envelope:
+     * canonical text or NULL; the untrusted relays, client first */
+    char *client;
+    const char *client_source;      /* "command line", "CLIENT_ADDRESS", ... */
+    char **relays;
+    size_t nrelays;
     char *user;
     char *home;
-    char *default_mailbox;          /* a `file` target: "~/Maildir/" unless
-                                       set before delivery_prepare() */
+    char *default_mailbox;          /* a `file` target: weir.yaml's
+                                       default_mailbox unless set before
+                                       delivery_configure() */
     char *delivered_to;             /* where the message went (for the log) */
+    struct dupe_pending *dupes;     /* keys the `duplicate` test did not find:
+                                       recorded after delivery (lda/resp/
+                                       dupe.h, lda/prog/commit.c) */
+    long long child_deadline_ms;    /* delivery_child_deadline(), or 0 */
     /* the rule programs that ran: the action list borrows from them */
     struct rl_program *prog_sys, *prog_user;
 };
 
-#define DELIVERY_MAILDIR_ROOT   "~/Maildir"
-#define DELIVERY_MAIL_ROOT      "~/Mail"
-#define DELIVERY_SPOOL_DIR      "/var/mail"
-#define DELIVERY_APPEND_DIR     "~/.weir/append"
-#define DELIVERY_SENDMAIL       "/usr/sbin/sendmail"
-#define DELIVERY_DEFAULT_MAILBOX "~/Maildir/"
-
 void delivery_init(struct delivery *d);
-/* Find the user, read the message, work out the envelope: 0, or -1 with
- * *st.  Then the caller runs the rules and commit_run() (lda/commit.h). */
-int delivery_prepare(struct delivery *d, int fd, struct status *st);
-/* delivery_prepare() and a commit with no actions (implicit keep). */
-int delivery_run(struct delivery *d, int fd, struct status *st);
+/* The invoking user and home: the password entry of getuid(); $HOME when
+ * it is absolute and weir runs without privileges to lose
+ * (priv_env_trusted()). */
+int delivery_find_user(struct delivery *d, struct status *st);
+/* The user's part of the configuration (~/.weir/config.yaml over d->cfg;
+ * ignored with a log line when broken; d->cfg NULL: built-in defaults,
+ * allocated here), then the values the delivery uses.  open_log: open the
+ * user's log file when configured (a delivery; `weir test` writes
+ * nothing). */
+void delivery_configure(struct delivery *d, int open_log);
+/* Read the message from fd into d->msg (replacing one read before) with
+ * the intake limits d->limits. */
+int delivery_read_message(struct delivery *d, int fd, struct status *st);
 void delivery_free(struct delivery *d);
 /* The environment of a program run for this delivery (pipe, filter,
- * sendmail): the allowlisted environment (lda/child.h) with HOME, USER,
+ * sendmail): the allowlisted environment (lda/sys/child.h) with HOME, USER,
  * LOGNAME, SENDER and RECIPIENT of this delivery. */
 struct child_env;
 void delivery_child_env(const struct delivery *d, struct child_env *env);
+/* The deadline (child_now_ms()) shared by every program run for this
+ * message (filters, pipes, forwards): child_timeout after the first one
+ * starts, so that hanging programs cannot add up past the MTA's own
+ * limit (issue 10; weir.yaml(5) child_timeout).  For child_spec. */
+long long delivery_child_deadline(struct delivery *d);
 
 #endif

@@ -1,6 +1,8 @@
 ## lda/prog/ -- the program: command line, configuration (weir.yaml), one
-## delivery, rule loading and the bytecode cache, the commit of the
-## decided actions.  main.c and the cmd_*.c commands link into weir; the
+## delivery's state (delivery), the rule host (host: message view, body,
+## filter, envelope), rule loading and the bytecode cache (rules,
+## rulecache), the plan of the decided actions and its execution (commit),
+## and the order of a delivery above them all (flow).  main.c and the cmd_*.c commands link into weir; the
 ## rest is libweir_prog.a, shared with the tester and the unit tests.
 
 AM_CPPFLAGS += -DWEIR_MAIL_GROUP='"$(WEIR_MAIL_GROUP)"'
@@ -8,10 +10,13 @@ AM_CPPFLAGS += -DWEIR_MAIL_GROUP='"$(WEIR_MAIL_GROUP)"'
 noinst_LIBRARIES += libweir_prog.a
 libweir_prog_a_SOURCES = \
 	lda/prog/config.c lda/prog/weir_config.h \
+	lda/prog/yamlload.c lda/prog/yamlload.h \
 	lda/prog/delivery.c lda/prog/delivery.h \
+	lda/prog/host.c lda/prog/host.h \
 	lda/prog/rules.c lda/prog/rules.h \
 	lda/prog/rulecache.c lda/prog/rulecache.h \
-	lda/prog/commit.c lda/prog/commit.h
+	lda/prog/commit_plan.c lda/prog/commit.c lda/prog/commit.h \
+	lda/prog/flow.c lda/prog/flow.h
 
 ## Link order is the layering: a library may use only those after it.
 ## Light libraries are linked directly; heavy ones only into modules.

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "commands.h"
 #include "delivery.h"
+#include "flow.h"
 #include "dynload.h"
 #include "log.h"
 #include "priv.h"
@@ -37,7 +38,8 @@ static void
 usage(FILE *fp)
 {
     fprintf(fp,
-"usage: weir [-v] [-c config] [-r rules] [-f sender] [-a recipient] [-d user] < message\n"
+"usage: weir [-v] [-c config] [-r rules] [-f sender] [-a recipient] [-i client]\n"
+"            [-d user] < message\n"
 "       weir --version | --help\n"
 "\n"
 "Deliver one message from standard input for the invoking user (or USER\n"
@@ -46,6 +48,8 @@ usage(FILE *fp)
 "  -f sender     envelope sender (default: the From_ line, Return-Path,\n"
 "                then $SENDER)\n"
 "  -a recipient  envelope recipient (default: $RECIPIENT, then the user)\n"
+"  -i client     the connecting client's IP address (also --client;\n"
+"                default: $CLIENT_ADDRESS, then the Received: fields)\n"
 "  -d user       deliver for USER (root only)\n"
 "  -r rules      the user's rules from RULES instead of ~/.weir/rules\n"
 "                (the same ownership and permission checks apply)\n"
@@ -53,7 +57,7 @@ usage(FILE *fp)
 "                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Subcommands (see weir(1)): test, check, dump, compile.\n");
+"Subcommands (see weir(1)): test, check, dump, compile, mime, state.\n");
 }
 
 static void
@@ -107,6 +111,7 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "client", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 }
     };
     struct delivery d;
@@ -125,7 +130,8 @@ main(int argc, char **argv)
             int (*fn)(int, char **);
         } sub[] = {
             { "test", cmd_test }, { "check", cmd_check },
-            { "dump", cmd_dump }, { "compile", cmd_compile }, { "import", cmd_import },
+            { "dump", cmd_dump }, { "compile", cmd_compile }, { "mime", cmd_mime },
+            { "state", cmd_state }, { "import", cmd_import },
         };
 
         for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
@@ -136,7 +142,7 @@ main(int argc, char **argv)
     }
 
     delivery_init(&d);
-    while ((c = getopt_long(argc, argv, "+f:a:d:c:r:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:a:d:c:r:i:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             d.sender_arg = optarg;
@@ -152,6 +158,9 @@ main(int argc, char **argv)
             break;
         case 'r':
             d.rules_arg = optarg;
+            break;
+        case 'i':
+            d.client_arg = optarg;      /* parsed as an address only (client.h) */
             break;
         case 'v':
             verbose = 1;
@@ -199,7 +208,7 @@ main(int argc, char **argv)
     d.cfg = &cfg;
     d.log_dests = dests;
 
-    rc = delivery_run(&d, 0, &st);
+    rc = flow_deliver(&d, 0, &st);
     (void)rc;
     if (st.cls != STATUS_OK)
         fprintf(stderr, "%s weir: %s\n", st.code, st.text);

@@ -6,10 +6,12 @@
  * as struct status (always 4.3.0: a cache problem never bounces mail); a
  * cache that cannot be used is a reason to compile, not to fail.
  *
- * SECURITY: cache files are untrusted input: opened O_NOFOLLOW, must be
- * regular files owned by the effective user (or root), at most
- * RULECACHE_MAX bytes; the key is checked against the real sources and the
- * bytecode is fully verified by rl_load().  Writes go to a mkstemp file in
+ * SECURITY: cache files are untrusted input: opened O_NOFOLLOW and
+ * O_NONBLOCK (a FIFO cannot block weir), must be regular files (fstat
+ * before the first read) owned by the effective user (or root), at most
+ * RULECACHE_MAX bytes; the key is checked against the real sources, which
+ * a delivery opens through its own trust check (rulecache_load_trusted),
+ * and the bytecode is fully verified by rl_load().  Writes go to a mkstemp file in
  * the same directory, fsync'd, then renamed over the old file; the
  * directory is created mode 0700.
  */
@@ -41,16 +43,39 @@ fnv64(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* Read the rest of an open regular file into out (at most max bytes). */
+static int
+read_open(int fd, size_t max, struct buf *out, char *err, size_t errlen)
+{
+    char tmp[8192];
+    ssize_t r;
+
+    while ((r = read_retry(fd, tmp, sizeof tmp)) > 0) {
+        if (out->len + (size_t)r > max) {
+            snprintf(err, errlen, "larger than %zu bytes", max);
+            return -1;
+        }
+        buf_add(out, tmp, (size_t)r);
+    }
+    if (r < 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Read a regular file (not following a final symlink is not required for
- * rule files: the owner check is lda's job) into out. */
+ * rule files: the owner check is lda's job) into out.  Opened O_NONBLOCK
+ * and checked with fstat() before the first read, so a FIFO or a device
+ * planted under the name can neither block weir nor be read. */
 static int
 read_whole(const char *path, size_t max, int nofollow, int check_owner,
            struct buf *out, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+                        (nofollow ? O_NOFOLLOW : 0));
     struct stat sb;
-    char tmp[8192];
-    ssize_t r;
+    int rc;
 
     if (fd < 0) {
         snprintf(err, errlen, "%s", strerror(errno));
@@ -71,21 +96,24 @@ read_whole(const char *path, size_t max, int nofollow, int check_owner,
         close(fd);
         return -1;
     }
-    while ((r = read_retry(fd, tmp, sizeof tmp)) > 0) {
-        if (out->len + (size_t)r > max) {
-            snprintf(err, errlen, "larger than %zu bytes", max);
-            close(fd);
-            return -1;
-        }
-        buf_add(out, tmp, (size_t)r);
-    }
-    if (r < 0) {
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
         snprintf(err, errlen, "%s", strerror(errno));
         close(fd);
         return -1;
     }
+    rc = read_open(fd, max, out, err, errlen);
     close(fd);
-    return 0;
+    return rc;
+}
+
+/* The rule language's largest source file. */
+static size_t
+source_max(void)
+{
+    struct rl_limits lim;
+
+    rl_limits_default(&lim);
+    return lim.source_max;
 }
 
 int
@@ -93,7 +121,7 @@ rulecache_read_file(void *ctx, const char *path, struct buf *out, char *err,
                     size_t errlen)
 {
     (void)ctx;
-    return read_whole(path, RL_DEFAULT_SOURCE_MAX, 0, 0, out, err, errlen);
+    return read_whole(path, source_max(), 0, 0, out, err, errlen);
 }
 
 char *
@@ -115,9 +143,10 @@ rulecache_file(const char *dir, const char *rules_path)
 }
 
 /* The key block for the program's sources as they are now; -1 when a
- * source cannot be read. */
+ * source cannot be read (*why says why when open_src refused it). */
 static int
-make_key(const struct rl_program *p, struct buf *key)
+make_key(const struct rl_program *p, rulecache_open_fn open_src, void *ctx,
+         struct buf *key, struct buf *why)
 {
     buf_printf(key, "weir %s\npcre2 %s\nbytecode %u\n", PACKAGE_VERSION,
                rl_pcre2_version(), RL_BYTECODE_VERSION);
@@ -125,10 +154,19 @@ make_key(const struct rl_program *p, struct buf *key)
         const char *src = rl_program_source(p, i);
         struct buf b = BUF_INIT;
         char err[128];
+        int rc, fd;
 
-        if (read_whole(src, RL_DEFAULT_SOURCE_MAX, 0, 0, &b, err, sizeof err) < 0) {
+        if (open_src == NULL) {
+            rc = read_whole(src, source_max(), 0, 0, &b, err, sizeof err);
+        } else if ((rc = open_src(ctx, src, &fd, why)) == 0) {
+            rc = read_open(fd, source_max(), &b, err, sizeof err);
+            close(fd);
+        } else {
+            rc = -2;                    /* refused: *why */
+        }
+        if (rc < 0) {
             buf_free(&b);
-            return -1;
+            return rc;
         }
         buf_printf(key, "source %zu %016llx %s\n", b.len,
                    (unsigned long long)fnv64(FNV_OFFSET, b.data ? b.data : "", b.len), src);
@@ -141,7 +179,15 @@ int
 rulecache_load(const char *file, const struct rl_limits *lim,
                struct rl_program **out, struct status *st)
 {
-    struct buf b = BUF_INIT, key = BUF_INIT;
+    return rulecache_load_trusted(file, lim, NULL, NULL, out, st);
+}
+
+int
+rulecache_load_trusted(const char *file, const struct rl_limits *lim,
+                       rulecache_open_fn open_src, void *ctx,
+                       struct rl_program **out, struct status *st)
+{
+    struct buf b = BUF_INIT, key = BUF_INIT, why = BUF_INIT;
     char err[128];
     size_t klen;
     struct rl_program *p = NULL;
@@ -164,10 +210,22 @@ rulecache_load(const char *file, const struct rl_limits *lim,
     }
     if (rl_load(b.data + 12 + klen, b.len - 12 - klen, lim, &p, st) < 0)
         goto out;
-    if (make_key(p, &key) < 0 || key.len != klen || memcmp(key.data, b.data + 12, klen) != 0) {
+    rc = make_key(p, open_src, ctx, &key, &why);
+    if (rc == -2) {
+        /* Compiling again applies the same checks to whatever the rules
+         * include now. */
+        status_set(st, "4.3.0", "cache %s: not used: %s", file,
+                   why.data ? why.data : "a source file was refused");
+        rl_program_free(p);
+        p = NULL;
+        rc = -1;
+        goto out;
+    }
+    if (rc < 0 || key.len != klen || memcmp(key.data, b.data + 12, klen) != 0) {
         status_set(st, "4.3.0", "cache %s: stale (sources or versions changed)", file);
         rl_program_free(p);
         p = NULL;
+        rc = -1;
         goto out;
     }
     *out = p;
@@ -175,6 +233,7 @@ rulecache_load(const char *file, const struct rl_limits *lim,
 out:
     buf_free(&b);
     buf_free(&key);
+    buf_free(&why);
     return rc;
 }
 
@@ -191,7 +250,7 @@ rulecache_store(const char *dir, const char *rules_path,
         status_errno(st, "4.3.0", errno, "cache: cannot create %s", dir);
         return -1;
     }
-    if (make_key(p, &key) < 0) {
+    if (make_key(p, NULL, NULL, &key, NULL) < 0) {
         status_set(st, "4.3.0", "cache: a source file of %s cannot be read", rules_path);
         goto out;
     }
@@ -258,7 +317,7 @@ rulecache_get(const char *rules_path, const char *dir, int store,
         if (strstr(cst.text, "No such file") == NULL)
             msg_info("%s (compiling %s again)", cst.text, rules_path);
     }
-    if (read_whole(rules_path, lim ? lim->source_max : RL_DEFAULT_SOURCE_MAX, 0, 0,
+    if (read_whole(rules_path, lim ? lim->source_max : source_max(), 0, 0,
                    &src, err, sizeof err) < 0) {
         status_set(st, "4.3.0", "%s: %s", rules_path, err);
         buf_free(&src);

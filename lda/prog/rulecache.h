@@ -27,7 +27,7 @@ enum rulecache_result {
 };
 
 /* The rl_reader callback: read a whole rule file (regular file, at most
- * RL_DEFAULT_SOURCE_MAX bytes). */
+ * rl_limits_default()'s source_max bytes). */
 int rulecache_read_file(void *ctx, const char *path, struct buf *out,
                         char *err, size_t errlen);
 
@@ -50,8 +50,22 @@ int rulecache_store(const char *dir, const char *rules_path,
                     const struct rl_program *p, struct status *st);
 
 /* Load a cache file's program if its key matches the sources now.
- * 0 with *out, or -1 with st saying why it was not used. */
+ * 0 with *out, or -1 with st saying why it was not used.  The sources a
+ * cache file names are read as regular files (O_NONBLOCK, fstat first). */
 int rulecache_load(const char *file, const struct rl_limits *lim,
                    struct rl_program **out, struct status *st);
+
+/* Opens a source file a cache names, applying the caller's trust checks:
+ * 0 with *fd open for reading, else non-zero with the reason in *why. */
+typedef int (*rulecache_open_fn)(void *ctx, const char *path, int *fd, struct buf *why);
+
+/* rulecache_load(), with every source the cache names opened through
+ * open_src before a byte of it is read (a tampered cache cannot make weir
+ * read a file the caller would refuse).  A refused source makes the cache
+ * unusable (-1, the reason in st): the caller compiles again, applying
+ * its checks to what the rules include now. */
+int rulecache_load_trusted(const char *file, const struct rl_limits *lim,
+                           rulecache_open_fn open_src, void *ctx,
+                           struct rl_program **out, struct status *st);
 
 #endif

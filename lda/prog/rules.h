@@ -6,12 +6,13 @@
  * stopped.
  *
  * rules_run() appends the intended actions to *out.  Every rule file and
- * every file it includes must pass trust_open() (lda/trust.h); a refused
- * or broken ruleset is logged and skipped: a refused or broken system
- * ruleset means no rules run at all, a refused or broken user ruleset
- * means only the system's run; in both cases an empty decision ends in
- * implicit keep.  Returns 0, or -1 with *st (always 4.x.x) when a
- * `filter` program failed: nothing has been delivered yet.
+ * every file it includes must pass trust_open() (lda/sys/trust.h); a refused
+ * or broken user ruleset is logged and skipped (only the system's run;
+ * an empty decision ends in implicit keep); a refused or broken system
+ * ruleset holds the mail: -1 with *st 4.3.5 naming the first error, as a
+ * broken weir.yaml does.  Returns 0, or -1 with *st (always 4.x.x) when
+ * the system ruleset cannot be used or a `filter` program failed:
+ * nothing has been delivered yet.
  */
 #ifndef WEIR_RULES_H
 #define WEIR_RULES_H
@@ -34,25 +35,16 @@ enum rules_load {
  * accepted): from the cache in cache_dir (may be NULL) when valid, else
  * compiled with includes read through trust_open() (and stored when
  * store is set).  *prog is set for RULES_LOADED only; reasons and
- * compiler diagnostics go to the log. */
+ * compiler diagnostics go to the log, and for RULES_REFUSED/BROKEN the
+ * first of them, on one line, is appended to *first (may be NULL). */
 enum rules_load rules_load(const char *path, uid_t owner, const char *cache_dir,
                            int store, const struct rl_limits *lim,
-                           struct rl_program **prog);
-
-/* The rule-language limits weir.yaml sets. */
-void rules_limits(const struct weir_config *cfg, struct rl_limits *lim);
+                           struct rl_program **prog, struct buf *first);
 
 /* The programs that ran stay in d->prog_sys / d->prog_user until
  * delivery_free() (the actions borrow from them); a second rules_run() on
  * the same delivery frees those of the first, whose action list must be
  * freed before. */
 int rules_run(struct delivery *d, struct action_list *out, struct status *st);
-
-/* Apply the run's header edits (header add/set/remove, in order, shadow
- * and overridden ones excepted) to d->msg, the message that will be
- * delivered; the body is kept byte for byte.  0, or -1 with *st (4.x.x)
- * when the edited copy cannot be written: nothing is delivered then. */
-int rules_apply_header_edits(struct delivery *d, const struct action_list *l,
-                             struct status *st);
 
 #endif

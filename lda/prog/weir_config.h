@@ -3,7 +3,11 @@
  * list of overrides (weir.yaml(5) documents every key).  (Named
  * weir_config.h because config.h is autoconf's; the module is config.c.)
  *
- * config_defaults() fills a struct weir_config with the built-in defaults.
+ * config_defaults() fills a struct weir_config with the built-in defaults:
+ * each key's default is written in its row of the key table in config.c
+ * (as text, as weir.yaml would say it), except the limits the rule
+ * language and the intake enforce, which come from rl_limits_default()
+ * and message_limits_default().
  * config_load() reads one YAML file over it: the system file (every key)
  * or the user's ~/.weir/config.yaml (only the keys marked "user" in the
  * table in config.c and weir.yaml(5)).  Unknown keys, wrong types, bad
@@ -34,46 +38,12 @@
 /* Largest configuration file read. */
 #define CONFIG_FILE_MAX (256u * 1024)
 
-/* Built-in defaults (weir.yaml(5)).  The rule-language limits repeat the
- * RL_DEFAULT_* values of rulelang/rl.h. */
-#define CONFIG_DEFAULT_MAILBOX        "~/Maildir/"
-#define CONFIG_DEFAULT_MAILDIR_ROOT   "~/Maildir"
-#define CONFIG_DEFAULT_MAIL_ROOT      "~/Mail"
-#define CONFIG_DEFAULT_BODY_SCAN      (1024u * 1024)
-#define CONFIG_DEFAULT_SPOOL_DIR      "/var/mail"
-#define CONFIG_DEFAULT_APPEND_DIR     "~/.weir/append"
-#define CONFIG_DEFAULT_LOCK_WAIT_MS   (90u * 1000)
-#define CONFIG_DEFAULT_LOCK_STALE_MS  (300u * 1000)
-#define CONFIG_DEFAULT_SYSTEM_CACHE   "/var/cache/weir"
-#define CONFIG_DEFAULT_USER_RULES     "~/.weir/rules"
-#define CONFIG_DEFAULT_USER_CACHE     "~/.weir/cache"
-#define CONFIG_DEFAULT_USER_CONFIG    "~/.weir/config.yaml"
-#define CONFIG_DEFAULT_STATE_DIR      "~/.weir/state"
-#define CONFIG_DEFAULT_HOLD_FILE      "~/.weir/hold"
-#define CONFIG_DEFAULT_SENDMAIL       "/usr/sbin/sendmail"
-#define CONFIG_DEFAULT_USER_LOG_FILE  "~/.weir/log"
-#define CONFIG_DEFAULT_CHILD_TIMEOUT_MS (300u * 1000)
-#define CONFIG_DEFAULT_DNS_TIMEOUT_MS 2000u
-#define CONFIG_DEFAULT_DNS_BUDGET_MS  10000u
-#define CONFIG_DEFAULT_MIME_DEPTH     16u
-#define CONFIG_DEFAULT_MIME_PARTS     1000u
-#define CONFIG_DEFAULT_VM_STEPS       1000000ul
-#define CONFIG_DEFAULT_MATCH_LIMIT    100000u
-#define CONFIG_DEFAULT_DEPTH_LIMIT    10000u
-#define CONFIG_DEFAULT_HEAP_LIMIT     (20u * 1024 * 1024)   /* bytes */
-#define CONFIG_DEFAULT_ARCHIVE_EXPANSION ((size_t)64 * 1024 * 1024)
-#define CONFIG_DEFAULT_ARCHIVE_MEMBERS 1000u
-#define CONFIG_DEFAULT_ARCHIVE_DEPTH  2u
-#define CONFIG_DEFAULT_REPLY_DAYS     7u
-#define CONFIG_DEFAULT_REPLY_PER_HOUR 20u
-#define CONFIG_DEFAULT_FAKEBOUNCE_DAYS 1u
-#define CONFIG_DEFAULT_FAKEBOUNCE_PER_HOUR 10u
-
 /* One IP network: trusted relays.  family is AF_INET or AF_INET6. */
 struct config_net {
     int family;
     unsigned char addr[16];
     unsigned prefix;            /* 0..32 or 0..128 */
+    int negate;                 /* "!net": never trusted (trusted_relays) */
 };
 
 struct config_rate {
@@ -96,14 +66,20 @@ struct weir_config {
     char *append_dir;           /* mbox crash-repair records */
     char *temp_dir;             /* large messages while weir works */
     char *sendmail;
+    char **addresses;           /* the user's other addresses (replies) */
+    size_t naddresses;
+    char *fakebounce_template;  /* fake-bounce text template, or NULL */
     unsigned child_timeout_ms;
     unsigned lock_wait_ms;      /* longest wait for mbox locks */
     unsigned lock_stale_ms;     /* a dotlock older than this is stale */
     struct {
-        char **servers;         /* IP addresses; none: /etc/resolv.conf */
+        char **servers;         /* ADDRESS[:PORT], [IPv6]:PORT; none: resolv.conf */
         size_t nservers;
         unsigned timeout_ms;    /* one query */
         unsigned budget_ms;     /* all DNS work for one message */
+        int health_check;       /* RFC 5782 zone check */
+        unsigned health_hold_ms; /* a zone that failed it stays unusable */
+        unsigned cache_ttl_max_ms; /* longest an answer is cached; 0: no cache */
     } dns;
     struct config_net *trusted_relays;
     size_t ntrusted_relays;
@@ -114,6 +90,7 @@ struct weir_config {
         size_t body_scan;               /* body bytes body tests see */
         unsigned mime_depth;
         unsigned mime_parts;
+        size_t mime_decode;             /* decoded bytes looked into per part */
         unsigned long vm_steps;
         unsigned regex_match_limit;
         unsigned regex_depth_limit;
@@ -137,6 +114,10 @@ void config_defaults(struct weir_config *c);
 /* user: 1 for ~/.weir/config.yaml (allowlisted keys only). */
 int config_load(struct weir_config *c, const char *path, int user, struct buf *err);
 void config_free(struct weir_config *c);
-/* path with a leading "~/" (or "~" alone) replaced by home; allocated. */
+/* The value of a dotted key ("dns.timeout", "limits.mime_depth") as text
+ * in *out: sizes in bytes, durations in milliseconds, numbers in decimal,
+ * booleans "true"/"false", paths as set (unexpanded), lists one entry a
+ * line.  0, or -1 for a key the table does not have (out is then ""). */
+int config_value(const struct weir_config *c, const char *name, struct buf *out);
 
 #endif

@@ -101,6 +101,27 @@ unsafe_rest(const char *rest)
     return NULL;
 }
 
+/* Whether path is an existing Maildir: a directory with cur, new and tmp
+ * directories in it. */
+static int
+is_maildir(const char *path)
+{
+    static const char *const sub[] = { "cur", "new", "tmp" };
+    struct stat sb;
+
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return 0;
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        char *p = xasprintf("%s/%s", path, sub[i]);
+        int ok = stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+
+        free(p);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
 /* If path lies strictly below root, the part after "root/", else NULL. */
 static const char *
 below(const char *path, const char *root)
@@ -197,6 +218,17 @@ folder_resolve(const char *target, int tainted, const struct folder_roots *r,
     if (strlen(f->path) > FOLDER_PATH_MAX) {
         status_set(st, "5.2.0", "folder path too long");
         goto fail;
+    }
+    /* "~/Maildir/.Spam" names an existing Maildir: deliver into it as a
+     * Maildir whatever the spelling (as maildrop does), rather than fail
+     * to open a directory as an mbox.  The name has passed every check
+     * above; this only looks at what is there. */
+    if (f->type == FOLDER_MBOX && is_maildir(f->path)) {
+        f->type = FOLDER_MAILDIR;
+        f->respelled = 1;
+        free(f->root);
+        f->root = below(f->path, mdroot) ? xstrdup(mdroot) :
+                  below(f->path, mroot) ? xstrdup(mroot) : NULL;
     }
     if (f->type == FOLDER_MAILDIR) {
         const char *in_md = below(f->path, mdroot);

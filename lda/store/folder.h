@@ -3,7 +3,9 @@
  * (by suffix), its absolute path, and whether it is safe to use.
  *
  * Type: Maildir if the target ends in "/", MH if it ends in "/.", mbox
- * otherwise.  "~" and "~/..." expand to the user's home; relative targets
+ * otherwise -- except that a target spelled as an mbox that names an
+ * existing Maildir (a directory with cur, new and tmp) is that Maildir
+ * (f->respelled; the only file system access, after every check).  "~" and "~/..." expand to the user's home; relative targets
  * resolve under the mail root (maildir_root for Maildir, mail_root for
  * mbox and MH).
  *
@@ -50,6 +52,7 @@ struct folder {
     char *root;                 /* the mail root it lies in, or NULL */
     int maildirpp;              /* Maildir++ subfolder: a ".name" directly
                                    in the Maildir root */
+    int respelled;              /* spelled as an mbox, an existing Maildir */
 };
 
 int folder_resolve(const char *target, int tainted, const struct folder_roots *r,

@@ -9,6 +9,11 @@
  * stale, and is removed, when it names a process on this host that no
  * longer exists (kill(pid, 0) fails with ESRCH: a weir killed with -9), or
  * when it is older than stale_sec (locks of other programs, other hosts).
+ * A lock weir cannot read (another user's, made before locks were created
+ * 0644) is judged by its age alone (lstat).  Once the lock is held,
+ * temporary names of this mailbox's lock left by a killed process
+ * ("<mailbox>.lock.<pid>.<hex>", older than DOTLOCK_TMP_STALE_SEC, pid
+ * not alive here) are removed.
  * Waiting polls with a growing, jittered sleep up to the deadline.
  *
  * fcntl: F_SETLKW bounded by an ITIMER_REAL alarm whose handler only
@@ -16,8 +21,12 @@
  *
  * SECURITY: the mail group is raised (priv_mail_raise) only around
  * creating the temporary file, the link and the unlinks of the dotlock,
- * and only when the caller says the mailbox lives in the system spool.
- * Lock files are opened O_NOFOLLOW and created O_EXCL.
+ * and only when the caller says the mailbox is the user's own file in the
+ * system spool (lda/prog/commit.c: /var/mail/<login>, as `lockfile -ml`);
+ * spool_create() raises it to create a missing one (0660, group mail).
+ * Lock files are opened O_NOFOLLOW and created O_EXCL, mode 0644 whatever
+ * the umask, so that any delivery can read the owner's pid.  The
+ * temporary names are removed by name with the same group.
  */
 #include "config.h"
 #include "lock.h"
@@ -25,6 +34,7 @@
 #include "priv.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -83,7 +93,8 @@ try_link(const char *tmp, const char *lock, const char *info)
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return -1;
-    if (write_all(fd, info, strlen(info)) < 0 || close(fd) != 0) {
+    /* 0644 under weir's umask 077 too: others must read the pid. */
+    if (fchmod(fd, 0644) != 0 || write_all(fd, info, strlen(info)) < 0 || close(fd) != 0) {
         e = errno;
         (void)unlink(tmp);
         errno = e;
@@ -115,8 +126,16 @@ lock_is_stale(const char *lock, unsigned stale_sec, const char **why)
     int fd;
 
     fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return 0;                       /* gone already, or unreadable */
+    if (fd < 0) {
+        /* Unreadable (another user's lock, 0600): its age decides.  A
+         * lock that is gone is not stale (the next try_link takes it). */
+        if (errno != ENOENT && lstat(lock, &sb) == 0 && !S_ISDIR(sb.st_mode) &&
+            time(NULL) - sb.st_mtime > (time_t)stale_sec) {
+            *why = "it is unreadable and older than the stale-lock time";
+            return 1;
+        }
+        return 0;
+    }
     if (fstat(fd, &sb) != 0) {
         close(fd);
         return 0;
@@ -138,6 +157,76 @@ lock_is_stale(const char *lock, unsigned stale_sec, const char **why)
         return 1;
     }
     return 0;
+}
+
+/* Remove the temporary names of mailbox's lock ("<base>.lock.<pid>.<hex>")
+ * that a killed delivery left: older than DOTLOCK_TMP_STALE_SEC and with
+ * no live process of that pid here.  Called with the lock held. */
+static void
+clean_tmp_names(const char *mailbox, int spool)
+{
+    char *dir = xstrdup(mailbox), *slash = strrchr(dir, '/'), *prefix;
+    const char *base;
+    size_t plen;
+    DIR *d;
+    struct dirent *e;
+
+    if (slash == NULL) {
+        free(dir);
+        return;
+    }
+    *slash = '\0';
+    base = slash + 1;
+    prefix = xasprintf("%s.lock.", base);
+    plen = strlen(prefix);
+    d = opendir(*dir ? dir : "/");
+    while (d && (e = readdir(d)) != NULL) {
+        char *end, *path;
+        long pid;
+        struct stat sb;
+
+        if (strncmp(e->d_name, prefix, plen) != 0)
+            continue;
+        pid = strtol(e->d_name + plen, &end, 10);
+        if (end == e->d_name + plen || *end != '.' || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;                   /* a live process of that pid */
+        path = xasprintf("%s/%s", *dir ? dir : "", e->d_name);
+        if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            time(NULL) - sb.st_mtime > DOTLOCK_TMP_STALE_SEC) {
+            int rc = -1;
+
+            if (!spool || priv_mail_raise() == 0) {
+                rc = unlink(path);
+                if (spool)
+                    priv_mail_lower();
+            }
+            if (rc == 0)
+                msg_warn("removed %s, left by an interrupted lock attempt", path);
+        }
+        free(path);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(dir);
+}
+
+int
+spool_create(const char *path)
+{
+    int fd, e;
+
+    if (priv_mail_raise() != 0)
+        return -1;
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0660);
+    e = errno;
+    priv_mail_lower();
+    if (fd >= 0)
+        (void)fchmod(fd, 0660);         /* past the umask; 0600 would do too */
+    errno = e;
+    return fd;
 }
 
 int
@@ -174,6 +263,7 @@ dotlock_acquire(struct dotlock *dl, const char *mailbox, int spool,
         if (rc == 1) {
             free(tmp);
             dl->path = lock;
+            clean_tmp_names(mailbox, spool);
             return 0;
         }
         if (rc < 0) {

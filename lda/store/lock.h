@@ -16,10 +16,9 @@
 
 #include "status.h"
 
-/* Longest total wait for the locks of one mailbox. */
-#define LOCK_WAIT_SEC_DEFAULT   90
-/* A dotlock older than this, whose owner cannot be checked, is stale. */
-#define DOTLOCK_STALE_SEC_DEFAULT 300
+/* A temporary lock name ("<mailbox>.lock.<pid>.<hex>") of a process
+ * that is gone, older than this, is removed (it lives microseconds). */
+#define DOTLOCK_TMP_STALE_SEC 60
 
 struct dotlock {
     char *path;             /* "<mailbox>.lock" while held, else NULL */
@@ -35,6 +34,12 @@ double lock_deadline(unsigned sec);
 int dotlock_acquire(struct dotlock *dl, const char *mailbox, int spool,
                     double deadline, unsigned stale_sec, struct status *st);
 void dotlock_release(struct dotlock *dl);
+/* Create the user's missing spool mailbox (O_EXCL, O_NOFOLLOW, mode 0660:
+ * the user's, group mail, as the spool's files are) with the mail group
+ * raised for the open only: the descriptor (O_RDWR|O_NONBLOCK), or -1
+ * with errno.  Call it only for the user's own spool file, with its
+ * dotlock held. */
+int spool_create(const char *path);
 int lock_fcntl(int fd, const char *what, double deadline, struct status *st);
 
 #endif

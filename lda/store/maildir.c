@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "maildir.h"
+#include "undo.h"
 #include "util.h"
 
 #include <errno.h>
@@ -161,6 +162,7 @@ maildir_txn_free(struct maildir_txn *t)
     free(t->name);
     free(t->tmp);
     free(t->path);
+    undo_drop(t->undo);
     memset(t, 0, sizeof *t);
 }
 
@@ -198,6 +200,9 @@ maildir_prepare(struct maildir_txn *t, const char *dir, const struct message *m,
         t->tmp = NULL;          /* not ours: never unlink it */
         goto fail;
     }
+    /* A fatal error (out of memory while writing) removes it. */
+    t->undo = undo_push(undo_unlink);
+    undo_set_path(t->undo, 0, t->tmp);
     if (message_write(m, fd) < 0) {
         e = errno;
         status_errno(st, space_code(e), e, "cannot write %s", t->tmp);
@@ -259,6 +264,8 @@ maildir_commit(struct maildir_txn *t, struct status *st)
     (void)unlink(t->tmp);
     free(t->tmp);
     t->tmp = NULL;
+    undo_drop(t->undo);
+    t->undo = 0;
     newdir = xasprintf("%s/new", t->dir);
     if (fsync_dir(newdir) != 0) {
         /* Durability unknown: take it back and let the MTA retry. */

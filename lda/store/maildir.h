@@ -35,6 +35,7 @@ struct maildir_txn {
     char *tmp;              /* tmp/<name> while prepared */
     char *path;             /* new/<name>,S=<size> once committed */
     size_t size;
+    int undo;               /* undo handle while tmp/ holds our file */
 };
 int maildir_prepare(struct maildir_txn *t, const char *dir, const struct message *m,
                     struct status *st);

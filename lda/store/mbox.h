@@ -14,12 +14,20 @@
  * that makes the next delivery restore it).
  *
  * Append record: before the first byte is appended, weir writes
- * <record_dir>/<dev>.<inode> ("size N", and the first bytes it is about
- * to write) and fsyncs it; it is removed after the append is fsynced and
- * the delivery is complete.  A record found by the next delivery (which
- * holds the locks, so its writer is dead) means an append was cut short:
- * if the mailbox is longer than N and the bytes at N are the ones
- * recorded, it is truncated back to N.
+ * <record_dir>/<dev>.<inode> ("size N", "length L": the whole append, and
+ * the first bytes it is about to write) and fsyncs it; it is removed after
+ * the append is fsynced and the delivery is complete.  The append extends
+ * the file to N + L before writing into it, so its bytes are exactly
+ * [N, N + L).  A record found by the next delivery (which holds the
+ * locks, so its writer is dead) means an append was cut short: if the
+ * mailbox is exactly N + L long and its bytes at N are the recorded ones
+ * (or NUL: not written yet), it is truncated back to N.  If it is longer,
+ * another program appended after the kill: nothing is removed; the
+ * unwritten rest of the interrupted message becomes newlines after a line
+ * that marks it incomplete (or, when not even its From_ line was
+ * written, a placeholder message), so the mailbox stays readable and the
+ * other program's messages stay exactly where they were.  Anything else
+ * is left as it is (logged).
  */
 #ifndef WEIR_MBOX_H
 #define WEIR_MBOX_H
@@ -53,6 +61,7 @@ struct mbox_txn {
     char *record;               /* record file while it exists */
     char *record_dir;
     struct dotlock dl;
+    int undo;                   /* undo handle from the dotlock to the end */
 };
 
 int mbox_prepare(struct mbox_txn *t, const char *path, const struct message *m,

@@ -39,13 +39,17 @@ struct sink {
     int failed;
 };
 
+static const struct intake_limits intake_defaults = {
+    .mem_max = 4 * 1024 * 1024,
+    .size_max = (size_t)256 * 1024 * 1024,
+    .header_max = 1024 * 1024,
+    .spool_dir = "/var/tmp",
+};
+
 void
 message_limits_default(struct intake_limits *lim)
 {
-    lim->mem_max = INTAKE_MEM_MAX_DEFAULT;
-    lim->size_max = INTAKE_SIZE_MAX_DEFAULT;
-    lim->header_max = INTAKE_HEADER_MAX_DEFAULT;
-    lim->spool_dir = INTAKE_SPOOL_DIR_DEFAULT;
+    *lim = intake_defaults;
 }
 
 static int
@@ -185,6 +189,97 @@ sink_add(struct sink *s, const char *p, size_t n)
     return 0;
 }
 
+static int
+kept_name(const char *name, size_t n)
+{
+    static const char *const keep[] = INTAKE_KEEP_FIELDS;
+
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        n--;
+    for (const char *const *k = keep; *k; k++) {
+        size_t kl = strlen(*k);
+
+        if ((*k)[kl - 1] == '-' ? n > kl && strncasecmp(name, *k, kl) == 0
+                                : n == kl && strncasecmp(name, *k, kl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The header is longer than max: m->header becomes its fields up to max
+ * (cut where a field starts) followed by the INTAKE_KEEP_FIELDS found
+ * after that (whole fields with their continuation lines, at most
+ * INTAKE_KEEP_MAX bytes in all) and the blank line.  The rest of the
+ * header is read once, in chunks, from the message (memory or spool).
+ */
+static void
+keep_fields(struct message *m, size_t max)
+{
+    struct buf v = BUF_INIT, field = BUF_INIT, extra = BUF_INIT;
+    char chunk[8192], name[80];
+    size_t cut = max - 1, off, nlen = 0;
+    int at_start = 1, state = 0;        /* 0 name, 1 kept, 2 skipped */
+
+    /* the last field start before max (header[max] may not be held) */
+    while (cut > 0 && !(m->header[cut - 1] == '\n' && m->header[cut] != ' ' &&
+                        m->header[cut] != '\t'))
+        cut--;
+    buf_add(&v, m->header, cut);
+    for (off = cut; off < m->header_end - 1;) {
+        size_t want = m->header_end - 1 - off < sizeof chunk ? m->header_end - 1 - off
+                                                             : sizeof chunk;
+        ssize_t r = message_pread(m, chunk, want, off);
+
+        if (r <= 0)
+            break;
+        for (ssize_t i = 0; i < r; i++) {
+            char c = chunk[i];
+
+            if (at_start && c != ' ' && c != '\t') {
+                /* a new field: the one before is complete */
+                if (state == 1 && extra.len + field.len <= INTAKE_KEEP_MAX)
+                    buf_add(&extra, field.data, field.len);
+                buf_reset(&field);
+                state = 0;
+                nlen = 0;
+            }
+            at_start = c == '\n';
+            if (state == 0) {
+                if (c == ':') {
+                    state = kept_name(name, nlen) ? 1 : 2;
+                    if (state == 1)
+                        buf_add(&field, name, nlen);
+                } else if (c == '\n' || nlen == sizeof name) {
+                    state = 2;
+                } else {
+                    name[nlen++] = c;
+                }
+            }
+            if (state == 1) {
+                if (field.len < INTAKE_KEEP_MAX)
+                    buf_addc(&field, c);
+                else
+                    state = 2;          /* too long to keep at all */
+            }
+        }
+        off += (size_t)r;
+    }
+    if (state == 1 && extra.len + field.len <= INTAKE_KEEP_MAX)
+        buf_add(&extra, field.data, field.len);
+    if (extra.len && extra.data[extra.len - 1] != '\n')
+        buf_addc(&extra, '\n');
+    buf_add(&v, extra.data ? extra.data : "", extra.len);
+    buf_addc(&v, '\n');
+    buf_free(&field);
+    buf_free(&extra);
+    if (m->header_own)
+        free(m->header);
+    m->header_len = v.len;
+    m->header = buf_steal(&v);
+    m->header_own = 1;
+}
+
 char *
 message_parse_from_line(const char *line)
 {
@@ -282,7 +377,7 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
     struct sink *s = &in.s;
     char *rbuf = xmalloc(READ_CHUNK);
     size_t got = 0;
-    int eof = 0;
+    int eof = 0, has_from = 0;
 
     memset(m, 0, sizeof *m);
     m->fd = -1;
@@ -312,7 +407,8 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         got += (size_t)r;
     }
     if (!s->failed) {
-        in.in_from = got >= 5 && memcmp(rbuf, "From ", 5) == 0;
+        has_from = got >= 5 && memcmp(rbuf, "From ", 5) == 0;
+        in.in_from = has_from;
         intake_chunk(&in, rbuf, rbuf + got);
     }
     while (!eof && !s->failed) {
@@ -346,7 +442,10 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         message_free(m);
         return -1;
     }
-    if (got >= 5 && memcmp(in.fromline.data ? in.fromline.data : "", "From ", 5) == 0) {
+    /* in.fromline holds the From_ line (it starts with "From ") exactly
+     * when the input started with one: never compare it otherwise (an
+     * empty buffer has no five bytes to compare). */
+    if (has_from && in.fromline.len >= 5) {
         m->from_line = buf_steal(&in.fromline);
         m->from_sender = message_parse_from_line(m->from_line);
     }
@@ -363,9 +462,10 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         m->header = m->mem;
         buf_free(&s->header);
     }
+    m->header_end = m->header_len;
     if (m->header_len > lim->header_max) {
         m->header_truncated = 1;
-        m->header_len = lim->header_max;
+        keep_fields(m, lim->header_max);
     }
     return 0;
 }

@@ -30,10 +30,13 @@ struct intake_limits {
     const char *spool_dir;      /* where the unlinked temp file goes */
 };
 
-#define INTAKE_MEM_MAX_DEFAULT   (4u * 1024 * 1024)
-#define INTAKE_SIZE_MAX_DEFAULT  ((size_t)256 * 1024 * 1024)
-#define INTAKE_HEADER_MAX_DEFAULT (1024u * 1024)
-#define INTAKE_SPOOL_DIR_DEFAULT "/var/tmp"
+/* Fields kept past limits.header_size (issue 10: 10k Received lines must
+ * not hide the Subject from the rules); "List-" is a prefix. */
+#define INTAKE_KEEP_FIELDS { "From", "Sender", "To", "Cc", "Reply-To", "Subject", \
+    "Date", "Message-ID", "In-Reply-To", "Return-Path", "Delivered-To", \
+    "X-Original-To", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", \
+    "Auto-Submitted", "Precedence", "List-", NULL }
+#define INTAKE_KEEP_MAX (64u * 1024)
 
 struct message {
     char *mem;                  /* whole message, when held in memory */
@@ -41,7 +44,14 @@ struct message {
     size_t len;                 /* bytes after normalisation */
     char *header;               /* header block: points into mem or own copy */
     size_t header_len;          /* bytes of header, including the blank line */
-    int header_truncated;       /* header longer than header_max */
+    size_t header_end;          /* where the body starts (header_len unless
+                                   truncated) */
+    int header_truncated;       /* header longer than header_max: header is
+                                   then its first fields (up to header_max,
+                                   cut at a field) plus the fields rules
+                                   need most found after that
+                                   (INTAKE_KEEP_FIELDS, at most
+                                   INTAKE_KEEP_MAX bytes), and a blank line */
     int header_own;             /* header is a separate allocation */
     char *from_line;            /* the removed "From " line (no newline) or NULL */
     char *from_sender;          /* its envelope address ("" for <>) or NULL */
@@ -49,6 +59,9 @@ struct message {
     int added_newline;          /* a final newline was added */
 };
 
+/* The intake's defaults (weir.yaml's limits.message_size, memory_spool,
+ * header_size and temp_dir take theirs from here): 4 MiB in memory,
+ * 256 MiB largest message, 1 MiB of header, spooled in /var/tmp. */
 void message_limits_default(struct intake_limits *lim);
 int message_read(struct message *m, int fd, const struct intake_limits *lim,
                  struct status *st);

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 #include "mh.h"
+#include "undo.h"
 #include "maildir.h"
 #include "util.h"
 
@@ -62,6 +63,7 @@ mh_txn_free(struct mh_txn *t)
     free(t->dir);
     free(t->tmp);
     free(t->path);
+    undo_drop(t->undo);
     memset(t, 0, sizeof *t);
 }
 
@@ -94,6 +96,9 @@ mh_prepare(struct mh_txn *t, const char *dir, const struct message *m,
         mh_abort(t);
         return -1;
     }
+    /* A fatal error (out of memory while writing) removes it. */
+    t->undo = undo_push(undo_unlink);
+    undo_set_path(t->undo, 0, t->tmp);
     if (message_write(m, fd) < 0 || fsync(fd) != 0)
         e = errno;
     if (close(fd) != 0 && !e)
@@ -129,6 +134,8 @@ mh_commit(struct mh_txn *t, struct status *st)
             (void)unlink(t->tmp);
             free(t->tmp);
             t->tmp = NULL;
+            undo_drop(t->undo);
+            t->undo = 0;
             dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (dfd < 0 || fsync(dfd) != 0) {
                 status_errno(st, "4.2.0", errno, "cannot fsync %s", t->dir);

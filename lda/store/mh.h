@@ -27,6 +27,7 @@ struct mh_txn {
     char *tmp;
     char *path;
     unsigned long number;
+    int undo;               /* undo handle while the temporary file is ours */
 };
 
 int mh_prepare(struct mh_txn *t, const char *dir, const struct message *m,

@@ -115,6 +115,21 @@ child_env_set(struct child_env *e, const char *name, const char *value)
     return 0;
 }
 
+int
+child_env_set_safe(struct child_env *e, const char *name, const char *value)
+{
+    static const char safe[] = CHILD_ENV_SAFE_CHARS;
+    char *v = xstrdup(value);
+    int rc;
+
+    for (char *p = v; *p; p++)
+        if (strchr(safe, *p) == NULL)
+            *p = '_';
+    rc = child_env_set(e, name, v);
+    free(v);
+    return rc;
+}
+
 const char *const *
 child_env_list(const struct child_env *e)
 {
@@ -150,10 +165,12 @@ struct run {
     char chunk[CHILD_FEED_CHUNK];
     size_t chunk_off, chunk_len;
     int overflow;                   /* output passed out_max */
+    size_t out_len;                 /* bytes written to spec->out_fd */
+    int out_errno;                  /* writing to spec->out_fd failed */
 };
 
-static long long
-now_ms(void)
+long long
+child_now_ms(void)
 {
     struct timespec ts;
 
@@ -365,6 +382,13 @@ drain(struct run *r, int *fd, int is_err)
             r->overflow = 1;
         else
             buf_add(r->out, tmp, (size_t)n);
+    } else if (r->spec->out_fd > 2 && !r->out_errno) {
+        if (r->out_len + (size_t)n > r->out_max)
+            r->overflow = 1;
+        else if (write_all(r->spec->out_fd, tmp, (size_t)n) != 0)
+            r->out_errno = errno ? errno : EIO;
+        else
+            r->out_len += (size_t)n;
     }
 }
 
@@ -372,7 +396,7 @@ drain(struct run *r, int *fd, int is_err)
 static int
 wait_for(pid_t pid, int *wst, long long ms)
 {
-    long long until = now_ms() + ms;
+    long long until = child_now_ms() + ms;
 
     for (;;) {
         pid_t w = waitpid(pid, wst, WNOHANG);
@@ -381,7 +405,7 @@ wait_for(pid_t pid, int *wst, long long ms)
             return 1;
         if (w < 0 && errno != EINTR)
             return 1;           /* ECHILD: nothing left to wait for */
-        if (now_ms() >= until)
+        if (child_now_ms() >= until)
             return 0;
         poll(NULL, 0, CHILD_TICK_MS);
     }
@@ -466,6 +490,7 @@ child_run(const struct child_spec *spec, const struct child_input *in,
     int wst = 0, reaped = 0, rc = -1, msg[2];
     unsigned timeout = spec->timeout_sec ? spec->timeout_sec : CHILD_TIMEOUT_DEFAULT;
     long long deadline, drain_until = 0;
+    int shared = 0;
     struct sigaction ign, old_pipe;
     pid_t pid;
     ssize_t n;
@@ -487,6 +512,13 @@ child_run(const struct child_spec *spec, const struct child_input *in,
                  spec->argv ? spec->argv[0] : spec->command,
                  spec->argv ? "" : "'") < 0)
         r->name[0] = '\0';
+    if (spec->deadline_ms && child_now_ms() >= spec->deadline_ms) {
+        status_set(st, "4.3.0", "%s: not started: the time this message's programs may "
+                   "take together (child_timeout) is used up", r->name);
+        msg_warn("%s", st->text);
+        free(r);
+        return -1;
+    }
 
     path = spec->argv ? find_program(spec->argv[0]) : xstrdup("/bin/sh");
     if (path == NULL) {
@@ -557,7 +589,11 @@ child_run(const struct child_spec *spec, const struct child_input *in,
             goto restore;
         }
 
-    deadline = now_ms() + (long long)timeout * 1000;
+    deadline = child_now_ms() + (long long)timeout * 1000;
+    if (spec->deadline_ms && spec->deadline_ms < deadline) {
+        deadline = spec->deadline_ms;       /* the message's budget, shared */
+        shared = 1;
+    }
     for (;;) {
         struct pollfd pf[3];
         nfds_t np = 0;
@@ -568,9 +604,16 @@ child_run(const struct child_spec *spec, const struct child_input *in,
 
             if (w == pid) {
                 reaped = 1;
-                drain_until = now_ms() + CHILD_DRAIN_MS;
+                drain_until = child_now_ms() + CHILD_DRAIN_MS;
                 close_fd(&r->fd_in);
             }
+        }
+        if (r->out_errno) {
+            kill_group(pid, &wst, reaped);
+            status_errno(st, "4.3.0", r->out_errno, "%s: cannot keep its output", r->name);
+            if (exit_code)
+                *exit_code = -1;
+            goto restore;
         }
         if (r->overflow) {
             kill_group(pid, &wst, reaped);
@@ -581,11 +624,16 @@ child_run(const struct child_spec *spec, const struct child_input *in,
         }
         if (reaped && r->fd_out < 0 && r->fd_err < 0)
             break;
-        now = now_ms();
+        now = child_now_ms();
         if (now >= deadline) {
             kill_group(pid, &wst, reaped);
-            status_set(st, "4.3.0", "%s: timed out after %u s; process group killed",
-                       r->name, timeout);
+            if (shared)
+                status_set(st, "4.3.0", "%s: timed out: the time this message's programs "
+                           "may take together (child_timeout) is used up; process group "
+                           "killed", r->name);
+            else
+                status_set(st, "4.3.0", "%s: timed out after %u s; process group killed",
+                           r->name, timeout);
             msg_warn("%s", st->text);
             if (exit_code)
                 *exit_code = 128 + SIGKILL;

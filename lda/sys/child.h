@@ -45,7 +45,14 @@ struct child_spec {
     const char *const *env;     /* "NAME=value" list, NULL-terminated */
     const char *cwd;            /* working directory, or NULL for $HOME */
     unsigned timeout_sec;       /* 0: the configured default */
+    long long deadline_ms;      /* child_now_ms() value by which it must be
+                                   done (one budget shared by the programs
+                                   of a message), or 0; a child is not
+                                   started once it has passed */
     size_t out_max;             /* largest output accepted into *out */
+    int out_fd;                 /* > 2: with out NULL, the output is
+                                   written to this descriptor (at most
+                                   out_max bytes) instead of memory */
     int perm_on_exit;           /* a non-zero exit is permanent */
 };
 
@@ -58,6 +65,8 @@ struct child_input {
     size_t len;
 };
 
+/* CLOCK_MONOTONIC milliseconds (for child_spec.deadline_ms). */
+long long child_now_ms(void);
 int child_run(const struct child_spec *spec, const struct child_input *in,
               struct buf *out, int *exit_code, struct status *st);
 
@@ -76,6 +85,14 @@ struct child_env {
 
 void child_env_init(struct child_env *e);
 int child_env_set(struct child_env *e, const char *name, const char *value);
+/* child_env_set() with every byte outside CHILD_ENV_SAFE_CHARS replaced by
+ * '_': for values taken from the envelope (SENDER, RECIPIENT...), which a
+ * child's shell script may expand unquoted.  The set is Postfix's default
+ * command_expansion_filter, so a program sees what Postfix would give it
+ * (o'b&x|y$z@d becomes o_b_x_y_z@d). */
+#define CHILD_ENV_SAFE_CHARS \
+    "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+int child_env_set_safe(struct child_env *e, const char *name, const char *value);
 const char *const *child_env_list(const struct child_env *e);
 void child_env_free(struct child_env *e);
 

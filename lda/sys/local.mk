@@ -6,6 +6,7 @@ noinst_LIBRARIES += libweir_sys.a
 libweir_sys_a_SOURCES = \
 	lda/sys/util.c lda/sys/util.h \
 	lda/sys/log.c lda/sys/log.h \
+	lda/sys/undo.c lda/sys/undo.h \
 	lda/sys/status.c lda/sys/status.h \
 	lda/sys/priv.c lda/sys/priv.h \
 	lda/sys/child.c lda/sys/child.h \

@@ -4,11 +4,14 @@
  * Process-wide state: the destinations are a property of the process (one
  * message per process), like syslog's own openlog() state, so they live in
  * one file-scope struct rather than being threaded through every call.
- * Log lines are scrubbed of control characters: they may contain text from
- * the message.
+ * Log lines are scrubbed: they may contain text from the message.  Control
+ * characters become '?', and a byte that is not part of valid UTF-8 (a raw
+ * 8-bit Subject in Latin-1, say) is written as \xHH, so the log stays
+ * valid UTF-8 text that grep and editors treat as text.
  */
 #include "config.h"
 #include "log.h"
+#include "undo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #define LOG_LINE_MAX 2048
+#define LOG_SCRUBBED_MAX (LOG_LINE_MAX * 4)   /* every byte may become \xHH */
 #define EXIT_TEMPFAIL 75        /* sysexits.h EX_TEMPFAIL */
 
 static struct {
@@ -61,23 +65,85 @@ log_set_cleanup(void (*fn)(void))
     lg.cleanup = fn;
 }
 
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when
+ * the byte at s does not start one (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len;
+    unsigned lo = 0x80, hi = 0xbf;
+
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        len = 3;
+        if (s[0] == 0xe0) lo = 0xa0;
+        if (s[0] == 0xed) hi = 0x9f;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        len = 4;
+        if (s[0] == 0xf0) lo = 0x90;
+        if (s[0] == 0xf4) hi = 0x8f;
+    } else
+        return 0;
+    if (len > n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return len;
+}
+
+void
+log_scrub(const char *in, char *out, size_t outsz)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t n = strlen(in), o = 0;
+
+    if (outsz == 0)
+        return;
+    for (size_t i = 0; i < n;) {
+        size_t l = s[i] < 0x80 ? 1 : utf8_len(s + i, n - i);
+
+        if (l == 0) {                   /* not UTF-8: \xHH */
+            if (o + 4 >= outsz)
+                break;
+            snprintf(out + o, outsz - o, "\\x%02X", s[i]);
+            o += 4;
+            i++;
+            continue;
+        }
+        if (o + l >= outsz)
+            break;
+        if (l == 1)
+            out[o++] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
+        else {
+            memcpy(out + o, s + i, l);
+            o += l;
+        }
+        i += l;
+    }
+    out[o] = '\0';
+}
+
+static void vlog(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int prio, const char *level, const char *fmt, va_list ap)
 {
-    char line[LOG_LINE_MAX];
+    char raw[LOG_LINE_MAX], line[LOG_SCRUBBED_MAX + 1];
     int saved = errno;
 
-    if (vsnprintf(line, sizeof line, fmt, ap) < 0)
-        snprintf(line, sizeof line, "(unformattable log line)");
-    for (char *p = line; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
+    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
+        snprintf(raw, sizeof raw, "(unformattable log line)");
+    log_scrub(raw, line, sizeof line);
     if (lg.dests & LOG_DEST_SYSLOG)
         syslog(prio, "%s%s", level, line);
     if (lg.dests & LOG_DEST_STDERR)
         fprintf(stderr, "%s: %s%s\n", lg.ident, level, line);
     if ((lg.dests & LOG_DEST_FILE) && lg.fd >= 0) {
-        char stamp[32], out[LOG_LINE_MAX + 64];
+        char stamp[32], out[LOG_SCRUBBED_MAX + 64];
         time_t now = time(NULL);
         struct tm tm;
         int n;
@@ -117,26 +183,30 @@ msg_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+static _Noreturn void die(int prio, const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static _Noreturn void
 die(int prio, const char *level, const char *fmt, va_list ap)
 {
-    char line[LOG_LINE_MAX];
+    char raw[LOG_LINE_MAX], line[LOG_SCRUBBED_MAX + 1];
     va_list ap2;
 
     va_copy(ap2, ap);
     if (!lg.dying) {
         lg.dying = 1;
         vlog(prio, level, fmt, ap);
+        /* Take back what is half done (an mbox append, a temporary
+         * file) before the MTA is told to keep the message. */
+        undo_run_all();
         if (lg.cleanup)
             lg.cleanup();
     }
     if (!(lg.dests & LOG_DEST_STDERR)) {
         /* The one line the MTA shows: temporary, so the message is kept. */
-        if (vsnprintf(line, sizeof line, fmt, ap2) < 0)
-            line[0] = '\0';
-        for (char *p = line; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        if (vsnprintf(raw, sizeof raw, fmt, ap2) < 0)
+            raw[0] = '\0';
+        log_scrub(raw, line, sizeof line);
         fprintf(stderr, "4.3.0 %s: %s%s\n", lg.ident, level, line);
     }
     va_end(ap2);

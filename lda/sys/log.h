@@ -4,7 +4,9 @@
  * msg_info: a fact worth logging.  msg_warn: something is wrong, go on.
  * msg_fatal: the environment is broken; msg_panic: weir's own bug.  In an
  * LDA both fatal and panic exit 75 (EX_TEMPFAIL) so the MTA keeps the
- * message; they print the one "4.3.0 ..." line the MTA shows.
+ * message; they print the one "4.3.0 ..." line the MTA shows.  Before
+ * exiting they take back every delivery still half done
+ * (undo_run_all(), lda/sys/undo.h).
  *
  * Where lines go is set once by log_open(): syslog (facility mail), an
  * optional log file (~/.weir/log), and stderr only for interactive commands
@@ -16,6 +18,7 @@
 #define WEIR_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_dest {
     LOG_DEST_SYSLOG = 1,
@@ -31,6 +34,11 @@ void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void msg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void msg_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A log line as it is written: control characters become '?', bytes that
+ * are not valid UTF-8 become \xHH; cut (at a whole character) to fit
+ * outsz bytes including the NUL.  Every msg_* line goes through it. */
+void log_scrub(const char *in, char *out, size_t outsz);
 
 /* Hook run by msg_fatal/msg_panic before exiting (e.g. remove a temp
  * file).  One hook; NULL clears it. */

@@ -4,7 +4,9 @@
  * Entry points: priv_startup() (fds 0-2, gid drop, environment, umask),
  * priv_mail_raise()/priv_mail_lower() around spool dotlocks,
  * priv_switch_user() for -d, priv_child_drop() in children before exec,
- * priv_env_allowed()/priv_env_sanitize() for the environment allowlist.
+ * priv_mail_drop()/priv_become_user() for `weir test` (no mail group at
+ * all, then -d USER), priv_env_allowed()/priv_env_sanitize() for the
+ * environment allowlist.
  * Failures that leave weir unable to guarantee its privilege state are
  * fatal (exit 75, the message stays with the MTA).
  *
@@ -148,7 +150,7 @@ static const char *const env_allow[] = {
     "HOME", "USER", "LOGNAME", "SHELL", "LANG",
     "SENDER", "RECIPIENT", "ORIGINAL_RECIPIENT", "EXTENSION", "LOCAL",
     "DOMAIN", "CLIENT_ADDRESS", "CLIENT_HOSTNAME", "CLIENT_HELO",
-    "CLIENT_PROTOCOL", NULL
+    "CLIENT_PROTOCOL", "SENDER_HOST_ADDRESS", NULL
 };
 
 static const char *const env_locale[] = {
@@ -238,13 +240,46 @@ priv_env_sanitize(void)
 /* -d USER                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Switch fully to pw (root only): supplementary groups, then gid (real,
+ * effective; saved = keep_gid), then uid (all three), verified; then the
+ * environment describes the user.  0, or -1 with *st (4.3.0). */
+static int
+switch_ids(const struct passwd *pw, gid_t keep_gid, struct status *st)
+{
+    gid_t r, e, s;
+    uid_t ur, ue, us;
+
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+        setresgid(pw->pw_gid, pw->pw_gid, keep_gid) != 0 ||
+        setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
+        status_errno(st, "4.3.0", errno, "-d %s: cannot switch to the user", pw->pw_name);
+        return -1;
+    }
+    if (getresuid(&ur, &ue, &us) != 0 || getresgid(&r, &e, &s) != 0 ||
+        ur != pw->pw_uid || ue != pw->pw_uid || us != pw->pw_uid ||
+        r != pw->pw_gid || e != pw->pw_gid || s != keep_gid ||
+        (pw->pw_uid != 0 && (setuid(0) == 0 || setgid(0) == 0))) {
+        status_set(st, "4.3.0", "-d %s: privileges were not fully dropped", pw->pw_name);
+        return -1;
+    }
+    real_gid = pw->pw_gid;
+    mail_gid = keep_gid;
+    /* The environment described root; now it describes the user. */
+    if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0 ||
+        setenv("LOGNAME", pw->pw_name, 1) != 0 ||
+        setenv("SHELL", pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh", 1) != 0) {
+        status_errno(st, "4.3.0", errno, "-d %s: cannot set the environment", pw->pw_name);
+        return -1;
+    }
+    return 0;
+}
+
 int
 priv_switch_user(const char *user, struct status *st)
 {
     struct passwd *pw;
     struct group *gr;
-    gid_t keep_gid, r, e, s;
-    uid_t ur, ue, us;
+    gid_t keep_gid;
 
     errno = 0;
     pw = getpwnam(user);
@@ -272,29 +307,45 @@ priv_switch_user(const char *user, struct status *st)
     errno = 0;
     gr = getgrnam(WEIR_MAIL_GROUP);
     keep_gid = gr ? gr->gr_gid : pw->pw_gid;
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
-        setresgid(pw->pw_gid, pw->pw_gid, keep_gid) != 0 ||
-        setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
-        status_errno(st, "4.3.0", errno, "-d %s: cannot switch to the user", user);
+    if (switch_ids(pw, keep_gid, st) < 0)
         return -1;
-    }
-    if (getresuid(&ur, &ue, &us) != 0 || getresgid(&r, &e, &s) != 0 ||
-        ur != pw->pw_uid || ue != pw->pw_uid || us != pw->pw_uid ||
-        r != pw->pw_gid || e != pw->pw_gid || s != keep_gid ||
-        setuid(0) == 0 || setgid(0) == 0) {
-        status_set(st, "4.3.0", "-d %s: privileges were not fully dropped", user);
-        return -1;
-    }
-    real_gid = pw->pw_gid;
-    mail_gid = keep_gid;
     was_setgid = keep_gid != pw->pw_gid;
     switched = 1;
-    /* The environment described root; now it describes the user. */
-    if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0 ||
-        setenv("LOGNAME", pw->pw_name, 1) != 0 ||
-        setenv("SHELL", pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh", 1) != 0) {
-        status_errno(st, "4.3.0", errno, "-d %s: cannot set the environment", user);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands that need no privilege (weir test)                         */
+/* ------------------------------------------------------------------ */
+
+int
+priv_mail_drop(void)
+{
+    if (priv_child_drop() != 0)
+        return -1;
+    /* Nothing is left to raise: priv_mail_raise() becomes a no-op.
+     * was_setgid stays: it says how weir was started, and so whether
+     * the environment may be believed (priv_env_trusted()). */
+    mail_gid = real_gid = getgid();
+    return 0;
+}
+
+int
+priv_become_user(const char *user, struct status *st)
+{
+    struct passwd *pw;
+
+    if (getuid() != 0) {
+        status_set(st, "5.7.1", "-d %s: only root may switch to another user", user);
         return -1;
     }
-    return 0;
+    errno = 0;
+    if ((pw = getpwnam(user)) == NULL) {
+        status_set(st, errno ? "4.3.0" : "5.1.1", "-d %s: no such user", user);
+        return -1;
+    }
+    /* No group is kept as saved gid: the caller gave up the mail group
+     * (priv_mail_drop()) and does not get it back.  `switched` is not
+     * set: the environment came from root and now describes the user. */
+    return switch_ids(pw, pw->pw_gid, st);
 }

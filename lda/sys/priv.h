@@ -18,6 +18,10 @@
  * effective and saved gid all become the real gid, so a program weir runs
  * can never regain the mail group.
  *
+ * priv_mail_drop() and priv_become_user() are for commands that never need
+ * the mail group (weir test): the group is given up for good, and root's
+ * -d USER switches with nothing kept.
+ *
  * This file is the only place weir changes group or user ids.
  */
 #ifndef WEIR_PRIV_H
@@ -53,6 +57,19 @@ void priv_env_sanitize(void);
  * another user (nothing has been read), 5.1.1 for an unknown user, 4.3.0
  * when the switch failed or could not be verified. */
 int priv_switch_user(const char *user, struct status *st);
+
+/* Give up the mail group for good (real, effective and saved gid become
+ * the real gid, verified); priv_mail_raise() is a no-op afterwards and
+ * priv_is_setgid() still says how weir was started.  0, or -1 with errno. */
+int priv_mail_drop(void);
+
+/* weir test -d USER, run by root: switch to USER completely and for good
+ * (supplementary groups, then real, effective and saved gid and uid, all
+ * the user's; verified; root may name itself).  HOME, USER, LOGNAME and
+ * SHELL then describe the user.  Returns 0, or -1 with *st: 5.7.1 when the
+ * caller is not root, 5.1.1 for an unknown user, 4.3.0 when the switch
+ * failed or could not be verified. */
+int priv_become_user(const char *user, struct status *st);
 
 /* In a forked child before exec: drop every trace of the mail group
  * (setresgid to the real gid, verified).  Async-signal-safe; returns 0 or

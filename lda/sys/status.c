@@ -74,5 +74,53 @@ status_sysexit(const struct status *st)
         return EX_DATAERR;
     if (strncmp(st->code, "5.7.", 4) == 0)
         return EX_NOPERM;
+    if (strcmp(st->code, "5.1.1") == 0)
+        return EX_NOUSER;
+    if (strcmp(st->code, "5.1.2") == 0)
+        return EX_NOHOST;
     return EX_UNAVAILABLE;
+}
+
+/* Length of an RFC 3463 code "c.d{1,3}.d{1,3}" at s followed by a space
+ * or the end, or 0. */
+static size_t
+code_len(const char *s, char cls)
+{
+    const char *p = s;
+    int n;
+
+    if (*p++ != cls || *p++ != '.')
+        return 0;
+    for (n = 0; *p >= '0' && *p <= '9' && n < 4; p++, n++)
+        ;
+    if (n < 1 || n > 3 || *p++ != '.')
+        return 0;
+    for (n = 0; *p >= '0' && *p <= '9' && n < 4; p++, n++)
+        ;
+    if (n < 1 || n > 3 || (*p != ' ' && *p != '\0'))
+        return 0;
+    return (size_t)(p - s);
+}
+
+void
+status_from_text(struct status *st, char cls, const char *deflt, const char *text,
+                 const char *deflt_text)
+{
+    size_t n = text ? code_len(text, cls) : 0;
+    char code[12];
+
+    if (text == NULL || *text == '\0') {
+        status_set(st, deflt, "%s", deflt_text);
+        return;
+    }
+    if (n == 0 || n >= sizeof code) {
+        status_set(st, deflt, "%s", text);
+        return;
+    }
+    memcpy(code, text, n);
+    code[n] = '\0';
+    text += n;
+    while (*text == ' ')
+        text++;
+    status_set(st, code, "%s", *text ? text : deflt_text);
 }

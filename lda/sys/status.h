@@ -37,8 +37,17 @@ void status_vset(struct status *st, const char *code, const char *fmt, va_list a
 void status_errno(struct status *st, const char *code, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* A rule's bounce or defer text: when it starts with an RFC 3463 code of
+ * the wanted class ('5' bounce, '4' defer) -- "5.1.1 no such user" --
+ * that code is used and the rest is the text; otherwise deflt and the
+ * whole text (a code of the other class stays in the text: a defer can
+ * never bounce).  An empty text gives deflt_text. */
+void status_from_text(struct status *st, char cls, const char *deflt, const char *text,
+                      const char *deflt_text);
+
 /* The sysexits.h exit code for a final status (the one table: 0, 75 for
- * temporary, 65 for 5.3.4, 77 for 5.7.x, 69 for other permanent). */
+ * temporary, 65 for 5.3.4, 77 for 5.7.x, 67 for 5.1.1, 68 for 5.1.2, 69 for
+ * other permanent). */
 int status_sysexit(const struct status *st);
 
 #endif

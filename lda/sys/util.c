@@ -240,3 +240,15 @@ home_path(const char *path, const char *home)
         return xasprintf("%s%s", home, path + 1);
     return xstrdup(path);
 }
+
+int
+hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

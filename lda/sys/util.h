@@ -30,6 +30,9 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0 }
 
+/* The value of hex digit c (either case), or -1. */
+int hex_digit(int c);
+
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);

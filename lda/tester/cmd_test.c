@@ -2,22 +2,25 @@
  * cmd_test.c -- `weir test`: the dry-run tester's command line (weir-test(1)).
  *
  * Reads messages (files, mboxes, Maildirs, or standard input), runs each
- * through lda/tester.c and prints what a delivery would do; or runs a
- * YAML suite (lda/suite.c).  Returns EX_OK, EX_USAGE for bad arguments,
+ * through lda/tester/tester.c and prints the plan a delivery would
+ * execute; or runs a YAML suite (lda/tester/suite.c).  Returns EX_OK, EX_USAGE for bad arguments,
  * EX_NOINPUT for unreadable input, EX_DATAERR for rules or a suite that
  * do not load, EX_NOPERM when run as root without -d, and 1 when a suite
  * has failing cases.
  *
  * SECURITY: the tester has no use for the mail group: the first thing it
- * does is drop the setgid group for good (real, effective and saved).  It
- * refuses to run as root unless -d USER is given, and then switches to
- * that user (groups, gid, uid, verified) before reading any input or rule
- * file.  It never writes outside standard output and standard error.
+ * does is drop the setgid group for good (real, effective and saved:
+ * priv_mail_drop()).  It refuses to run as root unless -d USER is given,
+ * and then switches to that user (groups, gid, uid, verified:
+ * priv_become_user()) before reading any input or rule file; ids are
+ * changed only in lda/sys/priv.c.  It never writes outside standard output
+ * and standard error.
  */
 #include "config.h"
 #include "commands.h"
 #include "log.h"
 #include "mboxsplit.h"
+#include "priv.h"
 #include "suite.h"
 #include "tester.h"
 #include "util.h"
@@ -26,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,19 +49,25 @@ usage(FILE *fp)
 "\n"
 "Show what delivery would do with each message, without doing it.\n"
 "\n"
+"  -c FILE         configuration (default: " WEIR_CONFIG_FILE ")\n"
 "  -r FILE         user rules (default: ~/.weir/rules)\n"
 "  -s FILE         system rules (default: " WEIR_SYSCONFDIR "/system.rules)\n"
 "  -S              no system rules\n"
 "  -f SENDER       envelope sender for every message\n"
 "  -a RECIPIENT    envelope recipient for every message\n"
+"  -i, --client ADDR  the client's IP address for every message (default:\n"
+"                  the first untrusted Received: field)\n"
 "  -d USER         run as USER (required when run by root)\n"
 "  -q              one verdict line per message\n"
 "  --trace         show each rule, test, capture and action\n"
 "  --format text|json\n"
 "  --mbox mboxrd|mboxo|raw   un-quoting of mbox input (default mboxrd)\n"
-"  --dns           allow real DNS lookups\n"
+"  --dns live|offline  block-list lookups: live asks DNS (dns.servers);\n"
+"                  offline answers from a suite's fixtures only (the\n"
+"                  default for cases with DNS fixtures); without --dns\n"
+"                  other messages are not looked up\n"
 "  --run-programs  really run filter programs (pipe, forward and\n"
-"                  replies are still only reported)\n"
+"                  replies are still only planned)\n"
 "  --suite FILE    run a YAML test suite\n"
 "See weir-test(1).\n");
 }
@@ -218,20 +226,13 @@ run_input(struct inputs *in, const char *path)
     buf_free(&b);
 }
 
-/* Give up the setgid group for good: the tester never needs it. */
-static int
-drop_setgid(void)
-{
-    gid_t g = getgid();
-
-    return setresgid(g, g, g);
-}
-
-/* Root must name the user; then become that user completely. */
+/* Root must name the user; then become that user completely
+ * (lda/sys/priv.c does the switch).  Anyone else may name only themself. */
 static int
 become_user(const char *user)
 {
     struct passwd *pw;
+    struct status st;
 
     if (getuid() != 0) {
         if (user == NULL)
@@ -247,20 +248,10 @@ become_user(const char *user)
         fprintf(stderr, "weir test: refusing to run as root; use -d USER to test as USER\n");
         return -1;
     }
-    errno = 0;
-    if ((pw = getpwnam(user)) == NULL) {
-        fprintf(stderr, "weir test: -d %s: no such user\n", user);
+    if (priv_become_user(user, &st) != 0) {
+        fprintf(stderr, "weir test: %s\n", st.text);
         return -1;
     }
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-        setuid(pw->pw_uid) != 0 || getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
-        getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
-        (pw->pw_uid != 0 && setuid(0) == 0)) {
-        fprintf(stderr, "weir test: -d %s: cannot switch to the user\n", user);
-        return -1;
-    }
-    if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0)
-        return -1;
     return 0;
 }
 
@@ -272,7 +263,8 @@ cmd_test(int argc, char **argv)
         { "trace", no_argument, NULL, OPT_TRACE },
         { "format", required_argument, NULL, OPT_FORMAT },
         { "mbox", required_argument, NULL, OPT_MBOX },
-        { "dns", no_argument, NULL, OPT_DNS },
+        { "dns", required_argument, NULL, OPT_DNS },
+        { "client", required_argument, NULL, 'i' },
         { "run-programs", no_argument, NULL, OPT_RUN },
         { "suite", required_argument, NULL, OPT_SUITE },
         { "help", no_argument, NULL, 'h' },
@@ -285,7 +277,8 @@ cmd_test(int argc, char **argv)
     const char *user = NULL, *suite_path = NULL;
     int c;
 
-    if (drop_setgid() != 0) {
+    /* The tester has no use for the mail group. */
+    if (priv_mail_drop() != 0) {
         fprintf(stderr, "weir test: cannot drop the mail group: %s\n", strerror(errno));
         return EX_OSERR;
     }
@@ -294,17 +287,28 @@ cmd_test(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.quoting = MBOX_RD;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+r:s:Sf:a:d:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:i:d:qh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'c': opts.config = optarg; break;
         case 'r': opts.user_rules = optarg; break;
         case 's': opts.system_rules = optarg; break;
         case 'S': opts.no_system_rules = 1; break;
         case 'f': opts.sender = optarg; break;
         case 'a': opts.recipient = optarg; break;
+        case 'i': opts.client = optarg; break;
         case 'd': user = optarg; break;
         case 'q': opts.brief = 1; break;
         case OPT_TRACE: opts.trace = 1; break;
-        case OPT_DNS: opts.dns = 1; break;
+        case OPT_DNS:
+            if (strcmp(optarg, "live") == 0)
+                opts.dns = TESTER_DNS_LIVE;
+            else if (strcmp(optarg, "offline") == 0)
+                opts.dns = TESTER_DNS_OFFLINE;
+            else {
+                fprintf(stderr, "weir test: --dns takes live or offline, not '%s'\n", optarg);
+                return EX_USAGE;
+            }
+            break;
         case OPT_RUN: opts.run_programs = 1; break;
         case OPT_SUITE: suite_path = optarg; break;
         case OPT_FORMAT:

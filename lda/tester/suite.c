@@ -4,8 +4,9 @@
  *
  * Entry points: suite_load() (libyaml document API; every problem becomes
  * "file:line:col: message" in *errors, and any problem fails the load),
- * suite_run() (each case through lda/tester.c, results compared with the
- * expectations, failures printed as expected-vs-actual diffs), suite_free().
+ * suite_run() (each case through lda/tester/tester.c, up to the plan a
+ * delivery would execute; results compared with the expectations,
+ * failures printed as expected-vs-actual diffs), suite_free().
  *
  * SECURITY: reads the suite file and the message files it names, as the
  * invoking user; runs cases through the dry-run tester, which has no side
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "yamlload.h"
 #include <yaml.h>
 
 #define SUITE_FILE_MAX   (16u * 1024 * 1024)  /* suite or message file */
@@ -166,49 +168,36 @@ want_mapping(struct loader *ld, const yaml_node_t *n, const char *what)
 /* Actions                                                             */
 /* ------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    enum action_kind kind;
-} kinds[] = {
-    { "file", ACT_FILE }, { "discard", ACT_DISCARD }, { "bounce", ACT_BOUNCE },
-    { "defer", ACT_DEFER }, { "fakebounce", ACT_FAKEBOUNCE }, { "reply", ACT_REPLY },
-    { "forward", ACT_FORWARD }, { "pipe", ACT_PIPE }, { "filter", ACT_FILTER },
-    { "header_add", ACT_HEADER_ADD }, { "header_set", ACT_HEADER_SET },
-    { "header_remove", ACT_HEADER_REMOVE }, { "log", ACT_LOG },
-};
-
+/* Action names in a suite are the yaml column of rulelang/actions.def. */
 enum action_kind
 suite_action_kind(const char *name)
 {
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kinds[i].name, name) == 0)
-            return kinds[i].kind;
+    for (unsigned k = 1; k < ACT_COUNT; k++)
+        if (strcmp(actions_table[k].yaml, name) == 0)
+            return (enum action_kind)k;
     return 0;
 }
 
 static const char *
 kind_yaml_name(enum action_kind k)
 {
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (kinds[i].kind == k)
-            return kinds[i].name;
-    return "?";
+    return actions_info(k) ? actions_table[k].yaml : "?";
 }
 
-/* The short form `- KIND: VALUE` fills the field that kind is about. */
+/* The short form `- KIND: VALUE` fills the field that kind is about: its
+ * target; a header name ("Name: value" for edits that take a value); or
+ * its text. */
 static void
 short_value(struct suite_action *a, const char *v)
 {
+    const struct action_info *ai = actions_info(a->kind);
     const char *colon;
 
-    switch (a->kind) {
-    case ACT_FILE: case ACT_FORWARD: case ACT_PIPE: case ACT_FILTER:
+    if (ai && ai->c == ACT_O_TARGET) {
         a->target = xstrdup(v);
-        break;
-    case ACT_HEADER_REMOVE:
+    } else if (ai && ai->c == ACT_O_NAME && ai->d == ACT_O_NONE) {
         a->name = xstrdup(v);
-        break;
-    case ACT_HEADER_ADD: case ACT_HEADER_SET:
+    } else if (ai && ai->c == ACT_O_NAME) {
         if ((colon = strchr(v, ':')) != NULL) {
             a->name = xstrndup(v, (size_t)(colon - v));
             colon++;
@@ -217,8 +206,7 @@ short_value(struct suite_action *a, const char *v)
             a->text = xstrdup(colon);
         } else
             a->name = xstrdup(v);
-        break;
-    default:
+    } else {
         a->text = xstrdup(v);
     }
 }
@@ -243,9 +231,14 @@ load_action(struct loader *ld, yaml_node_t *n, struct suite_action *a)
     k = node(ld, n->data.mapping.pairs.start->key);
     v = node(ld, n->data.mapping.pairs.start->value);
     if ((a->kind = suite_action_kind(scalar(k) ? scalar(k) : "")) == 0) {
-        err_at(ld, k, "unknown action '%s' (expected file, discard, bounce, defer, "
-               "fakebounce, reply, forward, pipe, filter, header_add, header_set, "
-               "header_remove or log)", scalar(k) ? scalar(k) : "");
+        struct buf names = BUF_INIT;
+
+        for (unsigned i = 1; i < ACT_COUNT; i++)
+            buf_printf(&names, "%s%s", i == 1 ? "" : i + 1 == ACT_COUNT ? " or " : ", ",
+                       actions_table[i].yaml);
+        err_at(ld, k, "unknown action '%s' (expected %s)", scalar(k) ? scalar(k) : "",
+               names.data);
+        buf_free(&names);
         return;
     }
     if (scalar(v)) {
@@ -454,8 +447,11 @@ load_case(struct loader *ld, yaml_node_t *n, struct suite_case *c, size_t idx)
                     c->env_from = want_string(ld, v2, key2);
                 else if (strcmp(key2, "to") == 0)
                     c->env_to = want_string(ld, v2, key2);
+                else if (strcmp(key2, "client") == 0)
+                    c->env_client = want_string(ld, v2, key2);
                 else
-                    err_at(ld, k2, "unknown envelope field '%s' (expected from or to)", key2);
+                    err_at(ld, k2, "unknown envelope field '%s' (expected from, to or client)",
+                           key2);
             }
         } else if (strcmp(key, "fixtures") == 0)
             load_fixtures(ld, v, &c->fixture);
@@ -530,7 +526,7 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
         msg_fatal("out of memory (libyaml)");
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""),
                                  text.len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!yamlload_document(&parser, &doc)) {
         buf_printf(errors, "%s:%lu:%lu: %s%s%s\n", path,
                    (unsigned long)parser.problem_mark.line + 1,
                    (unsigned long)parser.problem_mark.column + 1,
@@ -609,6 +605,7 @@ suite_free(struct suite *s)
         free(c->message_path);
         free(c->message_inline);
         free(c->env_from);
+        free(c->env_client);
         free(c->env_to);
         tester_fixture_free(&c->fixture);
         free_actions(c->actions, c->nactions);
@@ -642,8 +639,8 @@ action_match(const struct tester *t, const struct suite_action *w, const struct 
     if (a->kind == ACT_FILE && a->target) {
         /* the same folder once both are resolved as delivery would
          * (".Junk/", "~/.Junk/" and "/home/u/.Junk/" are one folder) */
-        char *f = tester_resolve_folder(t->home, a->target);
-        char *g = tester_resolve_folder(t->home, w->target);
+        char *f = tester_resolve_folder(&t->roots, a->target);
+        char *g = tester_resolve_folder(&t->roots, w->target);
         int m = strcmp(f, g) == 0;
 
         free(f);
@@ -799,6 +796,7 @@ suite_run(const struct suite *s, const struct tester_opts *opts, FILE *out,
 
         t.opts.sender = opts->sender ? opts->sender : c->env_from;
         t.opts.recipient = opts->recipient ? opts->recipient : c->env_to;
+        t.opts.client = opts->client ? opts->client : c->env_client;
         t.fixture = &c->fixture;
         if (c->message_path && read_file(c->message_path, &msg, err, sizeof err) < 0) {
             memset(&r, 0, sizeof r);

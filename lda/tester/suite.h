@@ -5,7 +5,7 @@
  * suite_load() parses and validates the whole file before anything runs:
  * every problem is reported as "file:line:col: message" (1-based) in
  * *errors, and the load fails if there was any.  suite_run() runs each
- * case through the dry-run tester (lda/tester.h) with the case's
+ * case through the dry-run tester (lda/tester/tester.h) with the case's
  * envelope and fixture, compares the result with the expectations and
  * reports each failing case with an expected-vs-actual diff.
  */
@@ -34,7 +34,7 @@ struct suite_case {
     int line;                   /* where the case starts in the suite file */
     char *message_path;         /* resolved relative to the suite file */
     char *message_inline;
-    char *env_from, *env_to;
+    char *env_from, *env_to, *env_client;
     struct tester_fixture fixture;
     /* expectations; has_* says which were given */
     int has_actions;            /* `actions`: exactly these, in this order */

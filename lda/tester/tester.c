@@ -1,7 +1,7 @@
 /*
  * tester.c -- the dry-run tester (see tester.h): one message at a time
- * through intake and the rules, as a delivery would, then a report of the
- * intended actions instead of their commit.
+ * through the delivery's intake, envelope, rule host and commit plan,
+ * then a report of the plan instead of its execution.
  *
  * Entry points: tester_init(), tester_load_rules(), tester_message(),
  * tester_summary(), tester_free().  Failures to read a message or to load
@@ -10,27 +10,30 @@
  *
  * SECURITY: the tester only reads.  Messages are normalised through an
  * anonymous memfd (no file name, gone at exit); rule files are read as
- * the invoking (unprivileged) user (cmd_test.c has dropped root); no
- * program is run (the rl_host has no filter callback, so `filter` is only
- * recorded), no mail is sent, no database or mailbox is opened.
- *
- * Until the rule VM links into weir (see the pragmas below), a run with no
- * rule files is an implicit keep and a run that needs rules reports that
- * the rule language is missing.
+ * the invoking (unprivileged) user (cmd_test.c has dropped root) through
+ * trust_open(), as a delivery reads them; the configuration is read as a
+ * delivery reads it, but no log file is opened.  No program is run (the
+ * rule host gets no filter, so `filter` is only recorded) unless
+ * --run-programs asks for filters; no mail is sent, no database or
+ * mailbox is opened: the plan (lda/prog/commit_plan.c) is made from
+ * folder names alone, and the execution (lda/prog/commit.c) is not linked
+ * into this module's path.
  */
 #include "config.h"
 #include "tester.h"
 #include "folder.h"
+#include "host.h"
 #include "weir_config.h"
 #include "trust.h"
-#include "child.h"
-#include "dynload.h"
 #include "log.h"
 #include "rl.h"
+#include "dnsbl.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,7 +42,6 @@
 #include <unistd.h>
 
 #define SUMMARY_EXAMPLES   3            /* example messages per row */
-#define RULE_FILE_MAX      (4u * 1024 * 1024)
 #define SUBJECT_SHOW_MAX   200
 
 struct tester_summary_row {
@@ -72,6 +74,64 @@ tester_fixture_free(struct tester_fixture *fx)
     free_strv(fx->replied, fx->nreplied);
     free_strv(fx->seen_ids, fx->nseen);
     memset(fx, 0, sizeof *fx);
+}
+
+static const char *const dns_mode_text[] = {
+    "not looked up", "real lookups (--dns live)", "from the fixtures only (--dns offline)"
+};
+static const char *const dns_mode_json[] = { "not looked up", "real", "fixture" };
+
+enum tester_dns_mode
+tester_dns_mode(const struct tester *t)
+{
+    if (t->opts.dns == TESTER_DNS_LIVE || t->opts.dns == TESTER_DNS_OFFLINE)
+        return (enum tester_dns_mode)t->opts.dns;
+    return t->fixture && t->fixture->ndns ? TESTER_DNS_OFFLINE : TESTER_DNS_OFF;
+}
+
+/* A fixture answer as the block-list engine's cache sees it (dnsbl.h):
+ * every name is answered -- one the fixture does not name is not listed
+ * -- so offline runs send nothing.  A-records in 127.0.0.0/8 outside
+ * 127.255.255.0/24 are a listing; others are a bad answer, as from DNS. */
+static int
+fixture_get(void *ctx, const char *qname, int type, struct dnsbl_result *r)
+{
+    const struct tester_dns *e = tester_fixture_dns(ctx, qname);
+
+    (void)type;
+    memset(r, 0, sizeof *r);
+    snprintf(r->qname, sizeof r->qname, "%s", qname);
+    r->txt_asked = 1;
+    if (e == NULL) {
+        r->state = DNSBL_NOT_LISTED;
+        snprintf(r->why, sizeof r->why, "not in the fixtures: not listed");
+        return 1;
+    }
+    if (e->timeout) {
+        r->state = DNSBL_ERROR;
+        snprintf(r->why, sizeof r->why, "timeout (fixture)");
+        return 1;
+    }
+    r->state = e->na ? DNSBL_LISTED : DNSBL_NOT_LISTED;
+    for (size_t i = 0; i < e->na && r->ncodes < DNSA_ADDRS_MAX; i++) {
+        struct in_addr a;
+        uint32_t v;
+
+        if (inet_pton(AF_INET, e->a[i], &a) != 1)
+            continue;
+        v = ntohl(a.s_addr);
+        if ((v >> 24) != 127 || (v >> 8) == 0x7fffff) {
+            r->state = DNSBL_BAD_ANSWER;
+            r->ncodes = 0;
+            snprintf(r->why, sizeof r->why, "answer %s is not a listing (fixture)", e->a[i]);
+            return 1;
+        }
+        r->codes[r->ncodes++] = v;
+    }
+    if (e->ntxt)
+        snprintf(r->txt, sizeof r->txt, "%s", e->txt[0]);
+    snprintf(r->why, sizeof r->why, "%s (fixture)", r->state == DNSBL_LISTED ? "listed" : "not listed");
+    return 1;
 }
 
 const struct tester_dns *
@@ -182,7 +242,7 @@ emit(struct tester *t, struct buf *b)
  * delivery opens them: a file a delivery would refuse is refused here
  * too, with the reason. */
 static int
-read_rule_file(const char *path, struct buf *out, char *err, size_t errlen)
+read_rule_file(const char *path, size_t max, struct buf *out, char *err, size_t errlen)
 {
     char tmp[8192];
     struct buf why = BUF_INIT;
@@ -201,8 +261,8 @@ read_rule_file(const char *path, struct buf *out, char *err, size_t errlen)
     buf_free(&why);
     buf_reset(out);
     while ((n = read_retry(fd, tmp, sizeof tmp)) > 0) {
-        if (out->len + (size_t)n > RULE_FILE_MAX) {
-            snprintf(err, errlen, "%s: larger than %u bytes", path, RULE_FILE_MAX);
+        if (out->len + (size_t)n > max) {
+            snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
             close(fd);
             return -1;
         }
@@ -217,8 +277,9 @@ read_rule_file(const char *path, struct buf *out, char *err, size_t errlen)
 static int
 reader_cb(void *ctx, const char *path, struct buf *out, char *err, size_t errlen)
 {
-    (void)ctx;
-    return read_rule_file(path, out, err, errlen);
+    const struct tester *t = ctx;
+
+    return read_rule_file(path, t->lim.source_max, out, err, errlen);
 }
 
 /* Compile one rule file; NULL with t->load_error/diags set on failure. */
@@ -231,13 +292,13 @@ compile_file(struct tester *t, const char *path, struct status *st)
     struct rl_program *p;
     char err[STATUS_TEXT_MAX];
 
-    if (read_rule_file(path, &src, err, sizeof err) < 0) {
+    if (read_rule_file(path, t->lim.source_max, &src, err, sizeof err) < 0) {
         status_set(st, "4.3.0", "%s", err);
         buf_free(&src);
         return NULL;
     }
     rl_diags_init(&diags);
-    p = rl_compile(path, src.data ? src.data : "", src.len, &reader, NULL, &diags);
+    p = rl_compile(path, src.data ? src.data : "", src.len, &reader, &t->lim, &diags);
     if (diags.n) {
         rl_diags_format(&diags, &text);
         if (t->load_diags) {
@@ -271,12 +332,36 @@ fail:
     return -1;
 }
 
+/* The system configuration as a delivery reads it (a missing default
+ * file: built-in defaults), then the user's part (errors there are
+ * logged and ignored, as a delivery does). */
+static int
+load_config(struct tester *t, const char *path, struct status *st)
+{
+    struct buf err = BUF_INIT;
+    int rc = config_load(&t->cfg, path ? path : WEIR_CONFIG_FILE, 0, &err);
+
+    if (rc == 0 || (rc == CONFIG_MISSING && path == NULL)) {
+        buf_free(&err);
+        return 0;
+    }
+    if (rc == CONFIG_MISSING)
+        status_set(st, "4.3.5", "%s: no such file", path);
+    else {
+        char *nl = err.data ? strchr(err.data, '\n') : NULL;
+
+        if (nl)
+            *nl = '\0';
+        status_set(st, "4.3.5", "configuration error: %s", err.data ? err.data : path);
+    }
+    buf_free(&err);
+    return -1;
+}
+
 int
 tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
             struct status *st)
 {
-    struct passwd *pw;
-    const char *env_home = getenv("HOME");
     char *sys_default = NULL, *usr_default = NULL;
     struct stat sb;
 
@@ -285,14 +370,22 @@ tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
     t->out = out;
     t->memfd = -1;
     status_ok(&t->load_error);
-    errno = 0;
-    if ((pw = getpwuid(getuid())) == NULL) {
-        status_set(st, "4.3.0", "no password entry for uid %ld", (long)getuid());
+    config_defaults(&t->cfg);
+    delivery_init(&t->d);
+    t->d.cfg = &t->cfg;
+    if (load_config(t, opts->config, st) < 0)
         return -1;
-    }
-    t->user = xstrdup(pw->pw_name);
-    t->home = xstrdup(env_home && env_home[0] == '/' ? env_home : pw->pw_dir);
-    t->default_mailbox = xasprintf("%s/Maildir/", t->home);
+    if (delivery_find_user(&t->d, st) < 0)
+        return -1;
+    /* ~/.weir/config.yaml and the values a delivery takes from the
+     * configuration (roots, default mailbox, intake limits); no log. */
+    delivery_configure(&t->d, 0);
+    t->roots.home = t->d.home;
+    t->roots.maildir_root = t->d.maildir_root;
+    t->roots.mail_root = t->d.mail_root;
+    /* One process runs many messages: JIT compiling the regexes pays. */
+    host_limits(&t->cfg, &t->lim);
+    t->lim.jit = 1;
     t->memfd = memfd_create("weir-test", MFD_CLOEXEC);
     if (t->memfd < 0) {
         status_errno(st, "4.3.0", errno, "memfd_create");
@@ -302,7 +395,7 @@ tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
     /* Rules as a delivery would load them, unless named. */
     if (!opts->no_system_rules && !opts->no_default_rules) {
         if (opts->system_rules == NULL) {
-            sys_default = xstrdup(WEIR_SYSCONFDIR "/system.rules");
+            sys_default = xstrdup(t->cfg.system_rules);
             if (stat(sys_default, &sb) != 0) {
                 free(sys_default);
                 sys_default = NULL;
@@ -310,7 +403,7 @@ tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
         }
     }
     if (opts->user_rules == NULL && !opts->no_default_rules) {
-        usr_default = xasprintf("%s/.weir/rules", t->home);
+        usr_default = home_path(t->cfg.user_rules, t->d.home);
         if (stat(usr_default, &sb) != 0) {
             free(usr_default);
             usr_default = NULL;
@@ -338,12 +431,11 @@ tester_free(struct tester *t)
             free(t->rows[i].examples[k]);
     }
     free(t->rows);
-    free(t->user);
-    free(t->home);
-    free(t->default_mailbox);
     free(t->load_diags);
     if (t->memfd >= 0)
         close(t->memfd);
+    delivery_free(&t->d);
+    config_free(&t->cfg);
     memset(t, 0, sizeof *t);
     t->memfd = -1;
 }
@@ -351,6 +443,7 @@ tester_free(struct tester *t)
 void
 tester_result_free(struct tester_result *res)
 {
+    commit_plan_free(&res->plan);
     actions_free(&res->al);
     free(res->sender);
     free(res->recipient);
@@ -364,17 +457,6 @@ tester_result_free(struct tester_result *res)
 /* Folders                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Folders are resolved by delivery's own code (lda/folder.c), with the
- * default mail roots, so the tester says what a delivery would do. */
-static int
-resolve(const char *home, const char *target, unsigned flags, struct folder *f,
-        struct status *st)
-{
-    struct folder_roots r = { home, CONFIG_DEFAULT_MAILDIR_ROOT, CONFIG_DEFAULT_MAIL_ROOT };
-
-    return folder_resolve(target, (flags & ACT_F_TAINTED) != 0, &r, f, st);
-}
-
 static char *
 folder_display(const struct folder *f)
 {
@@ -383,13 +465,13 @@ folder_display(const struct folder *f)
 }
 
 char *
-tester_resolve_folder(const char *home, const char *target)
+tester_resolve_folder(const struct folder_roots *r, const char *target)
 {
     struct folder f;
     struct status st;
     char *s;
 
-    if (resolve(home, target, 0, &f, &st) < 0)
+    if (folder_resolve(target, 0, r, &f, &st) < 0)
         return xstrdup(target);     /* not a folder name: shown as written */
     s = folder_display(&f);
     folder_free(&f);
@@ -397,13 +479,13 @@ tester_resolve_folder(const char *home, const char *target)
 }
 
 int
-tester_folder_refused(const char *home, const char *target, unsigned flags,
+tester_folder_refused(const struct folder_roots *r, const char *target, unsigned flags,
                       char *why, size_t whylen)
 {
     struct folder f;
     struct status st;
 
-    if (resolve(home, target, flags, &f, &st) < 0) {
+    if (folder_resolve(target, (flags & ACT_F_TAINTED) != 0, r, &f, &st) < 0) {
         snprintf(why, whylen, "%s", st.text);
         return 1;
     }
@@ -411,18 +493,33 @@ tester_folder_refused(const char *home, const char *target, unsigned flags,
     return 0;
 }
 
-/* Where a file action would really go: its folder, or the default
- * mailbox (with the reason in why) when delivery would refuse the name;
- * why is "" otherwise. */
+/* The default mailbox as the plan names it (allocated). */
 static char *
-file_folder(const struct tester *t, const struct action *a, char *why, size_t whylen)
+default_display(const struct tester *t, const struct commit_plan *p)
 {
-    const char *target = a->target ? a->target : "";
+    if (p->deflt_ok)
+        return folder_display(&p->deflt_f);
+    return xstrdup(t->d.default_mailbox ? t->d.default_mailbox : "");
+}
 
-    why[0] = '\0';
-    if (tester_folder_refused(t->home, target, a->flags, why, whylen))
-        return xstrdup(t->default_mailbox);
-    return tester_resolve_folder(t->home, target);
+/* Where the plan sends a step that delivers to a folder (a file action,
+ * a refusal, the implicit keep), allocated; NULL for other steps. */
+static char *
+step_folder(const struct tester *t, const struct commit_plan *p, const struct commit_step *s)
+{
+    if (s->target >= 0)
+        return folder_display(&p->t[s->target].f);
+    if (s->fate == COMMIT_REFUSED || (s->a == NULL && s->fate == COMMIT_DO))
+        return default_display(t, p);
+    return NULL;
+}
+
+/* The plan's step for action i of the list (the plan has one per
+ * action, in order), or NULL when there is no plan. */
+static const struct commit_step *
+step_of(const struct tester_result *res, size_t i)
+{
+    return res->ran && i < res->plan.nsteps ? &res->plan.steps[i] : NULL;
 }
 
 const char *
@@ -444,9 +541,6 @@ tester_folder_type(const char *target)
 struct run_ctx {
     struct tester *t;
     int print;                  /* the report is printed */
-    struct message *m;          /* replaced by a filter (--run-programs) */
-    const struct tester_result *res;
-    struct buf body;            /* a spooled message's body */
     struct buf line;            /* output being built */
 };
 
@@ -471,44 +565,13 @@ add_quoted(struct buf *b, const char *s, int quotes)
     }
 }
 
-/* The body as body tests see it, with the same limit as a delivery
- * (weir.yaml limits.body_scan, its default here). */
-static int
-get_body(void *ctx, const char **body, size_t *len)
-{
-    struct run_ctx *rc = ctx;
-    const struct message *m = rc->m;
-    size_t off = m->header_len < m->len ? m->header_len : m->len;
-    size_t want = m->len - off;
-
-    if (want > CONFIG_DEFAULT_BODY_SCAN)
-        want = CONFIG_DEFAULT_BODY_SCAN;
-    if (m->mem) {
-        *body = m->mem + off;
-        *len = want;
-        return 0;
-    }
-    buf_reset(&rc->body);
-    buf_reserve(&rc->body, want);
-    while (rc->body.len < want) {
-        ssize_t n = message_pread(m, rc->body.data + rc->body.len, want - rc->body.len,
-                                  off + rc->body.len);
-
-        if (n <= 0)
-            return -1;
-        rc->body.len += (size_t)n;
-    }
-    *body = rc->body.data ? rc->body.data : "";
-    *len = rc->body.len;
-    return 0;
-}
-
+/* The rule host's log lines (lda/prog/host.c) go into the report: what a
+ * delivery would log, warnings always, the rest with --trace. */
 static void
-host_log(void *ctx, enum rl_log_level level, const char *text)
+report_log(void *ctx, enum rl_log_level level, const char *text)
 {
     struct run_ctx *rc = ctx;
 
-    /* what a delivery would log: warnings always, the rest with --trace */
     if (!rc->print || (level != RL_LOG_WARN && !rc->t->opts.trace))
         return;
     if (rc->t->opts.format == TESTER_JSON) {
@@ -555,7 +618,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
         if (ev->detail)
             json_kv(b, "detail", ev->detail);
         if (ev->kind == RL_TR_TEST)
-            buf_printf(b, ",\"result\":%s", ev->result ? "true" : "false");
+            buf_printf(b, ",\"result\":%s", ev->undecided ? "\"undecided\"" :
+                       ev->result ? "true" : "false");
         if (ev->kind == RL_TR_SCORE)
             buf_printf(b, ",\"points\":%g", ev->points);
         if (ev->action) {
@@ -580,7 +644,8 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             }
             buf_adds(b, " on \"");
             add_quoted(b, ev->value, 1);
-            buf_printf(b, "\" -> %s", ev->result ? "true" : "false");
+            buf_printf(b, "\" -> %s", ev->undecided ? "undecided" :
+                       ev->result ? "true" : "false");
             if (ev->detail) {
                 buf_adds(b, " (");
                 add_quoted(b, ev->detail, 1);
@@ -616,49 +681,6 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
     emit(rc->t, b);
 }
 
-static char *
-strip_angles(const char *s)
-{
-    size_t n;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
-        return xstrndup(s + 1, n - 2);
-    return xstrndup(s, n);
-}
-
-/* Envelope as delivery works it out, per message (weir-test(1)). */
-static void
-envelope(struct tester *t, const struct message *m, const char *from_line,
-         struct tester_result *res)
-{
-    char *v;
-
-    if (t->opts.sender)
-        res->sender = xstrdup(t->opts.sender);
-    else if (from_line && (v = message_parse_from_line(from_line)) != NULL)
-        res->sender = v;
-    else if (m->from_sender)
-        res->sender = xstrdup(m->from_sender);
-    else if ((v = message_header_first(m, "Return-Path")) != NULL) {
-        res->sender = strip_angles(v);
-        free(v);
-    } else
-        res->sender = xstrdup("");
-    if (t->opts.recipient)
-        res->recipient = xstrdup(t->opts.recipient);
-    else if ((v = message_header_first(m, "Delivered-To")) != NULL) {
-        res->recipient = strip_angles(v);
-        free(v);
-    } else
-        res->recipient = xstrdup(t->user);
-    res->subject = message_header_first(m, "Subject");
-}
-
 static const char *
 where(const struct action *a, char *tmp, size_t n)
 {
@@ -667,13 +689,14 @@ where(const struct action *a, char *tmp, size_t n)
     return (w < 0 || (size_t)w >= n) ? "?" : tmp;
 }
 
-/* The verdict line and the summary destination. */
+/* The verdict line and the summary destination, from the plan. */
 static void
 decide(struct tester *t, struct tester_result *res)
 {
-    const struct action_list *al = &res->al;
+    const struct commit_plan *p = &res->plan;
     const struct action *drop = NULL;   /* discard or fakebounce */
-    struct buf v = BUF_INIT, dest = BUF_INIT;
+    int drop_sent = 0;                  /* drop is a fake bounce to be sent */
+    struct buf v = BUF_INIT, dest = BUF_INIT, notes = BUF_INIT;
     size_t ndeliver = 0;
     char w[512];
 
@@ -689,79 +712,95 @@ decide(struct tester *t, struct tester_result *res)
         }
         return;
     }
-    for (size_t i = 0; i < al->n; i++) {
-        const struct action *a = &al->v[i];
-
-        if (a->flags & ACT_F_SHADOW)
-            continue;
-        if (a->kind == ACT_DEFER) {
-            res->verdict = xasprintf("deferred (exit 75) by %s: %s", where(a, w, sizeof w),
-                                     a->text ? a->text : "");
-            res->destination = xstrdup("deferred");
-            return;
-        }
-        if (a->kind == ACT_BOUNCE) {
-            res->verdict = xasprintf("bounced by %s: %s", where(a, w, sizeof w),
-                                     a->text ? a->text : "");
-            res->destination = xstrdup("bounced");
-            return;
-        }
+    if (p->outcome == COMMIT_DEFERRED) {
+        if (p->decider)
+            res->verdict = xasprintf("deferred (exit 75) by %s: %s",
+                                     where(p->decider, w, sizeof w),
+                                     p->decider->text ? p->decider->text : "");
+        else
+            res->verdict = xasprintf("deferred (exit 75): %s", p->st.text);
+        res->destination = xstrdup("deferred");
+        return;
     }
-    for (size_t i = 0; i < al->n; i++) {
-        const struct action *a = &al->v[i];
-        char why[STATUS_TEXT_MAX];
-        char *f;
+    if (p->outcome == COMMIT_BOUNCED) {
+        res->verdict = xasprintf("bounced by %s: %s", where(p->decider, w, sizeof w),
+                                 p->decider->text ? p->decider->text : "");
+        res->destination = xstrdup("bounced");
+        return;
+    }
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const struct commit_step *s = &p->steps[i];
+        const struct action *a = s->a;
+        char *f = step_folder(t, p, s);
 
-        if (a->flags & ACT_F_SHADOW)
-            continue;
-        switch (a->kind) {
-        case ACT_FILE:
-            f = file_folder(t, a, why, sizeof why);
-            buf_printf(&v, "%sdelivered to %s (%s%s%s)", v.len ? ", " : "", f,
-                       where(a, w, sizeof w), why[0] ? "; refused name: " : "", why);
+        if (a == NULL) {
+            buf_printf(&v, "%sdelivered to %s (implicit keep)", v.len ? ", " : "", f);
             buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
-            free(f);
             ndeliver++;
-            break;
-        case ACT_FORWARD:
-            buf_printf(&v, "%sforwarded to %s (%s)", v.len ? ", " : "",
-                       a->target ? a->target : "", where(a, w, sizeof w));
-            buf_printf(&dest, "%sforward %s", dest.len ? ", " : "", a->target ? a->target : "");
+        } else if (s->fate == COMMIT_REFUSED) {
+            buf_printf(&v, "%sdelivered to %s (%s; refused %s: %s)", v.len ? ", " : "", f,
+                       where(a, w, sizeof w), a->kind == ACT_FILE ? "name"
+                       : actions_kind_name(a->kind), s->why);
+            buf_printf(&dest, "%s%s", dest.len ? ", " : "", f);
             ndeliver++;
-            break;
-        case ACT_PIPE:
-            buf_printf(&v, "%spiped to %s (%s)", v.len ? ", " : "",
-                       a->target ? a->target : "", where(a, w, sizeof w));
-            buf_printf(&dest, "%spipe %s", dest.len ? ", " : "", a->target ? a->target : "");
-            ndeliver++;
-            break;
-        case ACT_DISCARD:
-            if (drop == NULL)
+        } else if (s->fate == COMMIT_SUPPRESSED) {
+            buf_printf(&notes, "%s%s (%s) suppressed: %s", notes.len ? ", " : "",
+                       actions_kind_name(a->kind), where(a, w, sizeof w), s->why);
+            if (a->kind == ACT_FAKEBOUNCE && !(a->flags & ACT_F_COPY) && drop == NULL)
                 drop = a;
-            break;
-        case ACT_FAKEBOUNCE:
-            if (drop == NULL || drop->kind != ACT_FAKEBOUNCE)
-                drop = a;
-            break;
-        default:
-            break;
+        } else if (s->fate == COMMIT_DO) {
+            switch (a->kind) {
+            case ACT_FILE:
+            case ACT_FORWARD:
+            case ACT_PIPE: {
+                const char *to = a->kind == ACT_FILE ? f : a->target;
+
+                buf_printf(&v, "%s%s %s (%s)", v.len ? ", " : "",
+                           a->kind == ACT_FILE ? "delivered to" :
+                           a->kind == ACT_FORWARD ? "forwarded to" : "piped to",
+                           to, where(a, w, sizeof w));
+                buf_printf(&dest, "%s%s%s", dest.len ? ", " : "",
+                           a->kind == ACT_FILE ? "" : a->kind == ACT_FORWARD ? "forward " : "pipe ",
+                           to);
+                ndeliver++;
+                break;
+            }
+            case ACT_DISCARD:
+                if (drop == NULL)
+                    drop = a;
+                break;
+            case ACT_FAKEBOUNCE:
+                if (!(a->flags & ACT_F_COPY) && (drop == NULL || !drop_sent)) {
+                    drop = a;
+                    drop_sent = 1;
+                }
+                if (a->flags & ACT_F_COPY)
+                    buf_printf(&notes, "%sfake bounce to <%s> (%s)", notes.len ? ", " : "",
+                               res->sender, where(a, w, sizeof w));
+                break;
+            case ACT_REPLY:
+                buf_printf(&notes, "%sreply to <%s> (%s)", notes.len ? ", " : "",
+                           res->sender, where(a, w, sizeof w));
+                break;
+            default:
+                break;
+            }
         }
+        free(f);
     }
-    if (res->keep) {
-        buf_printf(&v, "%sdelivered to %s (implicit keep)", v.len ? ", " : "", t->default_mailbox);
-        buf_printf(&dest, "%s%s", dest.len ? ", " : "", t->default_mailbox);
-        ndeliver++;
-    }
-    if (drop && drop->kind == ACT_FAKEBOUNCE)
+    if (drop && drop_sent)
         buf_printf(&v, "%sfake bounce to <%s> (%s)", v.len ? ", " : "", res->sender,
                    where(drop, w, sizeof w));
     if (drop && ndeliver == 0) {
         buf_reset(&v);
         buf_printf(&v, "dropped by %s (%s)", actions_kind_name(drop->kind), where(drop, w, sizeof w));
-        if (drop->kind == ACT_FAKEBOUNCE)
+        if (drop_sent)
             buf_printf(&v, ", fake bounce to <%s>", res->sender);
         buf_adds(&dest, drop->kind == ACT_FAKEBOUNCE ? "fakebounced" : "discarded");
     }
+    if (notes.len)
+        buf_printf(&v, "%s%s", v.len ? "; " : "", notes.data);
+    buf_free(&notes);
     res->verdict = buf_steal(&v);
     res->destination = buf_steal(&dest);
 }
@@ -793,6 +832,17 @@ tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
         return NULL;
     if (a->flags & ACT_F_SHADOW)
         return "the rule is in shadow mode";
+    /* the plan's reason (lda/resp/respond.h: the delivery's own) */
+    if (res->ran && a >= res->al.v && a < res->al.v + res->al.n) {
+        const struct commit_step *s = step_of(res, (size_t)(a - res->al.v));
+
+        if (s && s->fate == COMMIT_SUPPRESSED)
+            return s->why;
+        if (s && s->fate == COMMIT_CANCELLED)
+            return "cancelled: a defer or bounce decides";
+    }
+    if (a->target && (a->flags & ACT_F_TAINTED))    /* as lda/resp/responder.c */
+        return "the reply's From address was built from message content";
     if (res->sender == NULL || res->sender[0] == '\0')
         return "the envelope sender is empty";
     for (size_t i = 0; t->fixture && i < t->fixture->nreplied; i++)
@@ -804,7 +854,8 @@ tester_reply_suppressed(const struct tester *t, const struct tester_result *res,
 static const char *
 flag_names(unsigned f, char *tmp, size_t n)
 {
-    int w = snprintf(tmp, n, "%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
+    int w = snprintf(tmp, n, "%s%s%s%s%s%s", f & ACT_F_COPY ? " copy" : "",
+                     f & ACT_F_ELSE_DEFER ? " else-defer" : "",
                      f & ACT_F_OVERRIDDEN ? " overridden-by-final"
                      : f & ACT_F_SHADOW ? " shadow" : "", f & ACT_F_FINAL ? " final" : "",
                      f & ACT_F_SYSTEM ? " system" : "", f & ACT_F_TAINTED ? " tainted" : "");
@@ -838,6 +889,8 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
     }
     buf_printf(b, "message %zu: %s\n", t->nmessages, label);
     buf_printf(b, "  envelope: from <%s> to <%s>\n", res->sender, res->recipient);
+    if (t->d.client)
+        buf_printf(b, "  client: %s (%s)\n", t->d.client, t->d.client_source);
     if (res->subject)
         buf_printf(b, "  subject: %.*s\n", SUBJECT_SHOW_MAX, res->subject);
     if (!res->ran) {
@@ -847,18 +900,18 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct action *a = &al->v[i];
-        char why[STATUS_TEXT_MAX];
-        char *f;
+        const struct commit_step *s = step_of(res, i);
+        char *f = s ? step_folder(t, &res->plan, s) : NULL;
 
         buf_printf(b, "  action: %s", actions_kind_name(a->kind));
-        switch (a->kind) {
+        if (s && s->fate == COMMIT_REFUSED)
+            buf_printf(b, " %s refused (%s): %s instead", a->target ? a->target : "", s->why, f);
+        else switch (a->kind) {
         case ACT_FILE:
-            f = file_folder(t, a, why, sizeof why);
-            if (why[0])
-                buf_printf(b, " %s refused (%s): %s instead", a->target ? a->target : "", why, f);
-            else
+            if (f)
                 buf_printf(b, " %s (%s)", f, tester_folder_type(f));
-            free(f);
+            else
+                buf_printf(b, " %s", a->target ? a->target : "");
             break;
         case ACT_HEADER_ADD:
         case ACT_HEADER_SET:
@@ -880,13 +933,20 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
             if (a->text)
                 buf_printf(b, " \"%s\"", a->text);
         }
+        free(f);
         buf_printf(b, " [%s%s]\n", where(a, w, sizeof w), flag_names(a->flags, fl, sizeof fl));
-        if (a->kind == ACT_REPLY) {
-            const char *sup = tester_reply_suppressed(t, res, a);
+        if (a->kind == ACT_REPLY || a->kind == ACT_FAKEBOUNCE) {
+            const char *sup = a->kind == ACT_REPLY ? tester_reply_suppressed(t, res, a)
+                            : s && s->fate == COMMIT_SUPPRESSED ? s->why : NULL;
 
             if (sup != NULL)
                 buf_printf(b, "    (suppressed: %s)\n", sup);
-            add_block(b, "    | ", a->text);
+            /* the exact message a delivery would hand to sendmail (its
+             * Date and Message-ID are made anew when it is sent) */
+            if (s && s->resp && s->resp->mail.len)
+                add_block(b, "    | ", s->resp->mail.data);
+            else
+                add_block(b, "    | ", a->text);
         }
     }
     buf_printf(b, "  implicit keep: %s\n", res->keep ? "yes" : "no");
@@ -899,9 +959,48 @@ print_text(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, "line %d)", al->reasons[i].line);
     }
     buf_adds(b, al->nreasons ? ")\n" : "\n");
-    buf_printf(b, "  dns: %s\n", t->fixture && t->fixture->ndns ? "from the fixture" :
-               t->opts.dns ? "real lookups allowed (--dns)" : "not looked up");
+    buf_printf(b, "  dns: %s\n", dns_mode_text[tester_dns_mode(t)]);
     buf_printf(b, "  verdict: %s\n", res->verdict);
+}
+
+/* The plan's outcome and where the message goes: "outcome", "exit"
+ * (what weir would exit with), "folders" (distinct, resolved), "pipes"
+ * and "forwards" (in the order they would run). */
+static void
+plan_json(const struct tester *t, const struct commit_plan *p, struct buf *b)
+{
+    int ex = p->outcome == COMMIT_DEFERRED ? 75 : p->outcome == COMMIT_BOUNCED ? 77 : 0;
+
+    json_kv(b, "outcome", commit_outcome_name(p->outcome));
+    buf_printf(b, ",\"exit\":%d", ex);
+    if (p->outcome == COMMIT_DEFERRED || p->outcome == COMMIT_BOUNCED) {
+        json_kv(b, "status", p->st.code);
+        buf_adds(b, ",\"folders\":[],\"pipes\":[],\"forwards\":[]");
+        return;
+    }
+    buf_adds(b, ",\"folders\":[");
+    for (size_t i = 0; i < p->nt; i++) {
+        char *f = folder_display(&p->t[i].f);
+
+        buf_adds(b, i ? "," : "");
+        tester_json_str(b, f);
+        free(f);
+    }
+    for (int k = 0; k < 2; k++) {
+        size_t n = 0;
+
+        buf_adds(b, k ? "],\"forwards\":[" : "],\"pipes\":[");
+        for (size_t i = 0; i < p->nout; i++) {
+            const struct action *a = p->steps[p->out[i]].a;
+
+            if ((a->kind == ACT_FORWARD) != k)
+                continue;
+            buf_adds(b, n++ ? "," : "");
+            tester_json_str(b, a->target);
+        }
+    }
+    buf_adds(b, "]");
+    (void)t;
 }
 
 static void
@@ -921,18 +1020,18 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct action *a = &al->v[i];
+        const struct commit_step *s = step_of(res, i);
 
         buf_printf(b, "{\"event\":\"action\",\"index\":%zu", t->nmessages);
         json_kv(b, "kind", actions_kind_name(a->kind));
         json_kv(b, "target", a->target);
         if (a->kind == ACT_FILE) {
-            char why[STATUS_TEXT_MAX];
-            char *f = file_folder(t, a, why, sizeof why);
+            char *f = s ? step_folder(t, &res->plan, s) : NULL;
 
-            json_kv(b, "folder", f);
-            json_kv(b, "folder_type", tester_folder_type(f));
-            if (why[0])
-                json_kv(b, "refused", why);
+            json_kv(b, "folder", f ? f : a->target);
+            json_kv(b, "folder_type", tester_folder_type(f ? f : a->target ? a->target : ""));
+            if (s && s->fate == COMMIT_REFUSED)
+                json_kv(b, "refused", s->why);
             free(f);
         }
         json_kv(b, "text", a->text);
@@ -944,6 +1043,21 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, ",\"line\":%d", a->line);
         if (a->kind == ACT_REPLY && tester_reply_suppressed(t, res, a))
             json_kv(b, "suppressed", tester_reply_suppressed(t, res, a));
+        if (s && s->resp) {
+            json_kv(b, "to", s->resp->to);
+            if (s->resp->mail.len)
+                json_kv(b, "message", s->resp->mail.data);
+        }
+        if (s) {
+            char *f = step_folder(t, &res->plan, s);
+
+            json_kv(b, "plan", commit_fate_name(s->fate));
+            if (s->why)
+                json_kv(b, "why", s->why);
+            if (f)
+                json_kv(b, "delivered_to", f);
+            free(f);
+        }
         buf_adds(b, "}\n");
     }
     buf_printf(b, "{\"event\":\"result\",\"index\":%zu", t->nmessages);
@@ -959,75 +1073,19 @@ print_json(struct tester *t, const char *label, struct tester_result *res,
         buf_printf(b, ",\"line\":%d}", al->reasons[i].line);
     }
     buf_adds(b, "]");
-    json_kv(b, "dns", t->fixture && t->fixture->ndns ? "fixture" :
-            t->opts.dns ? "real" : "not looked up");
+    json_kv(b, "dns", dns_mode_json[tester_dns_mode(t)]);
     json_kv(b, "destination", res->destination);
     json_kv(b, "verdict", res->verdict);
+    if (res->ran)
+        plan_json(t, &res->plan, b);
     buf_adds(b, "}\n");
-}
-
-/* --run-programs: a `filter` really runs, as in a delivery (through
- * lda/child.c, allowlisted environment, timeout), and its output replaces
- * the message the later rules see.  Without the option the host has no
- * filter callback and the VM only records the action. */
-static int
-host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *st)
-{
-    struct child_input in;
-    struct run_ctx *rc = ctx;
-    struct tester *t = rc->t;
-    struct child_env env;
-    struct child_spec spec;
-    struct buf out = BUF_INIT;
-    struct intake_limits lim;
-    struct message nm;
-    int r;
-
-    child_env_init(&env);
-    child_env_set(&env, "HOME", t->home);
-    child_env_set(&env, "USER", t->user);
-    child_env_set(&env, "LOGNAME", t->user);
-    child_env_set(&env, "SENDER", rc->res->sender ? rc->res->sender : "");
-    child_env_set(&env, "RECIPIENT", rc->res->recipient ? rc->res->recipient : "");
-    memset(&spec, 0, sizeof spec);
-    spec.command = command;
-    spec.env = child_env_list(&env);
-    spec.timeout_sec = TESTER_FILTER_TIMEOUT;
-    spec.out_max = INTAKE_SIZE_MAX_DEFAULT;
-    message_input(rc->m, &in);
-    r = child_run(&spec, &in, &out, NULL, st);
-    child_env_free(&env);
-    if (r == 0 && out.len == 0) {
-        status_set(st, "4.3.0", "filter '%s' produced no output", command);
-        r = -1;
-    }
-    if (r == 0 && (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
-                   write_all(t->memfd, out.data, out.len) != 0 ||
-                   lseek(t->memfd, 0, SEEK_SET) != 0)) {
-        status_errno(st, "4.3.0", errno, "cannot stage the filter's output");
-        r = -1;
-    }
-    buf_free(&out);
-    if (r < 0)
-        return -1;
-    message_limits_default(&lim);
-    if (message_read(&nm, t->memfd, &lim, st) != 0)
-        return -1;
-    message_free(rc->m);
-    *rc->m = nm;
-    buf_reset(&rc->body);
-    msg->header = rc->m->header;
-    msg->header_len = rc->m->header_len;
-    msg->size = rc->m->len;
-    return 0;
 }
 
 int
 tester_message(struct tester *t, const char *label, const char *data, size_t len,
                const char *from_line, int print, struct tester_result *res)
 {
-    struct message m;
-    struct intake_limits lim;
+    struct delivery *d = &t->d;
     struct run_ctx rc;
     struct status st;
     int rv = 0;
@@ -1035,30 +1093,32 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
     memset(res, 0, sizeof *res);
     actions_init(&res->al);
     status_ok(&res->error);
-    memset(&m, 0, sizeof m);
-    m.fd = -1;
     memset(&rc, 0, sizeof rc);
     rc.t = t;
-    rc.m = &m;
-    rc.res = res;
     rc.print = print;
     t->nmessages++;
 
-    /* intake, exactly as a delivery does it, from an anonymous memfd */
-    message_limits_default(&lim);
+    /* intake, exactly as a delivery does it (the configured limits),
+     * from an anonymous memfd; then the envelope of saved mail */
+    d->sender_arg = t->opts.sender;
+    d->recipient_arg = t->opts.recipient;
+    d->client_arg = t->opts.client;
     if (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
         write_all(t->memfd, data, len) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0) {
         status_errno(&res->error, "4.3.0", errno, "cannot stage the message");
         rv = -1;
-    } else if (message_read(&m, t->memfd, &lim, &st) != 0) {
+    } else if (delivery_read_message(d, t->memfd, &st) != 0) {
         res->error = st;
         rv = -1;
     }
-    if (rv == 0)
-        envelope(t, &m, from_line, res);
-    else {
+    if (rv == 0) {
+        host_envelope(d, HOST_FROM_SAVED, from_line);
+        res->sender = xstrdup(d->sender);
+        res->recipient = xstrdup(d->recipient);
+        res->subject = message_header_first(&d->msg, "Subject");
+    } else {
         res->sender = xstrdup("");
-        res->recipient = xstrdup(t->user);
+        res->recipient = xstrdup(d->user);
     }
 
     if (t->opts.format == TESTER_JSON && print) {
@@ -1077,37 +1137,47 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         res->error = t->load_error;
         rv = -1;
     } else if (rv == 0 && t->have_rules) {
-        struct rl_msg rm;
-        struct rl_host host = { .ctx = &rc, .log = host_log,
-                                .filter = t->opts.run_programs ? host_filter : NULL,
-                                .module = dynload_api };
+        /* the delivery's rule host: the same message view, body, limits
+         * and envelope; filters run only with --run-programs */
         struct rl_trace tr = { trace_cb, &rc };
-        struct rl_limits rlim;
+        struct host h;
 
-        /* One process runs many messages: JIT compiling the regexes pays. */
-        rl_limits_default(&rlim);
-        rlim.jit = 1;
-        memset(&rm, 0, sizeof rm);
-        rm.header = m.header;
-        rm.header_len = m.header_len;
-        rm.size = m.len;
-        rm.get_body = get_body;
-        rm.body_ctx = &rc;
-        rm.from_line = from_line ? from_line : m.from_line;
-        rm.envelope_from = res->sender;
-        rm.envelope_to = res->recipient;
-        rm.user = t->user;
-        rm.home = t->home;
-        if (rl_run_chain(t->sys, t->usr, &rm, &host, &rlim, &res->al,
-                         print && t->opts.trace ? &tr : NULL, &st) != 0) {
+        struct dnsbl_cache_ops fx;
+
+        host_init(&h, d);
+        h.run_filters = t->opts.run_programs;
+        h.from_line = from_line;        /* the mbox From_ line it was saved with */
+        switch (tester_dns_mode(t)) {
+        case TESTER_DNS_LIVE:
+            h.dns = HOST_DNS_LIVE;
+            h.dns_no_cache = 1;         /* weir test writes no database */
+            break;
+        case TESTER_DNS_OFFLINE:
+            memset(&fx, 0, sizeof fx);
+            fx.get = fixture_get;
+            fx.ctx = (void *)t->fixture;
+            h.dns = HOST_DNS_OFFLINE;
+            h.dns_fixture = &fx;
+            break;
+        default:
+            h.dns = HOST_DNS_OFF;
+            break;
+        }
+        h.log = report_log;
+        h.log_ctx = &rc;
+        if (host_run(&h, t->sys, t->usr, &t->lim, print && t->opts.trace ? &tr : NULL,
+                     &res->al, &st) != 0) {
             res->error = st;
             rv = -1;
         }
+        host_free(&h);
     }
     res->ran = rv == 0;
-    if (res->ran)
+    if (res->ran) {
         actions_enforce_final(&res->al);   /* as a delivery does */
-    res->keep = res->ran && !actions_cancel_keep(&res->al);
+        commit_plan(d, &res->al, &res->plan);
+        res->keep = res->plan.keep;
+    }
     decide(t, res);
     summary_add(t, res->destination, label);
     if (print) {
@@ -1118,8 +1188,6 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         emit(t, &rc.line);
     }
     buf_free(&rc.line);
-    buf_free(&rc.body);
-    message_free(&m);
     return rv;
 }
 

@@ -1,14 +1,26 @@
 /*
  * tester.h -- the dry-run tester behind `weir test`: run the rules over
- * one message at a time exactly as a delivery would, minus the commit,
- * and describe what would happen (text or JSON lines), with an optional
- * trace and a summary over many messages.
+ * one message at a time exactly as a delivery would, up to the plan of
+ * the commit (lda/prog/commit.h), and print that plan (text or JSON
+ * lines) instead of executing it, with an optional trace and a summary
+ * over many messages.
  *
- * No side effects: nothing here writes a mailbox or a database, sends
- * mail or runs a program.  Facts a delivery would look up in the outside
- * world (DNS, the clock, reply-once state) come from a struct
- * tester_fixture, which the future builtins read; without a fixture or
- * --dns, DNS is reported as "not looked up".
+ * One decision path: the tester fills in the delivery's own state
+ * (lda/prog/delivery.h: the user, the configuration -- weir.yaml and
+ * ~/.weir/config.yaml -- and the message read with its intake limits),
+ * works out the envelope and runs the rules through the delivery's rule
+ * host (lda/prog/host.h), applies the system ruleset's final decisions,
+ * and asks commit_plan() what would happen to each action.  Every
+ * refusal, fallback and outcome it reports is the plan a delivery would
+ * execute; only failures met while writing (a full disk, a lock
+ * timeout, a failing program) are beyond it.
+ *
+ * No side effects: nothing here writes a mailbox, a cache, a log or a
+ * database, sends mail or runs a program -- except `filter` programs with
+ * --run-programs, which run as in a delivery.  Facts a delivery would
+ * look up in the outside world (DNS, the clock, reply-once state) come
+ * from a struct tester_fixture; without a fixture or --dns, DNS is
+ * reported as "not looked up".
  */
 #ifndef WEIR_TESTER_H
 #define WEIR_TESTER_H
@@ -18,9 +30,14 @@
 #include <time.h>
 
 #include "actions.h"
+#include "commit.h"
+#include "delivery.h"
+#include "folder.h"
 #include "message.h"
+#include "rl.h"
 #include "status.h"
 #include "util.h"
+#include "weir_config.h"
 
 /* One DNS fixture entry: a query name and its answers, or a timeout. */
 struct tester_dns {
@@ -45,24 +62,33 @@ struct tester_fixture {
 };
 
 void tester_fixture_free(struct tester_fixture *fx);
+struct tester;
+/* The DNS mode of the current message: --dns, else offline when the
+ * fixture has DNS answers, else not looked up. */
+enum tester_dns_mode tester_dns_mode(const struct tester *t);
 /* Answers for name, or NULL when the fixture does not know it. */
 const struct tester_dns *tester_fixture_dns(const struct tester_fixture *fx,
                                             const char *name);
 
 enum tester_format { TESTER_TEXT = 1, TESTER_JSON };
 
-#define TESTER_FILTER_TIMEOUT 30    /* seconds a filter may run (--run-programs) */
+/* How block-list tests get answers (weir-test(1) --dns). */
+enum tester_dns_mode { TESTER_DNS_OFF = 0, TESTER_DNS_LIVE, TESTER_DNS_OFFLINE };
 
 struct tester_opts {
+    const char *config;         /* -c, or NULL for the system weir.yaml */
     const char *sender;         /* -f, or NULL */
     const char *recipient;      /* -a, or NULL */
+    const char *client;         /* -i/--client, or NULL */
     const char *user_rules;     /* -r, or NULL for ~/.weir/rules */
     const char *system_rules;   /* -s, or NULL for the compiled-in path */
     int no_system_rules;        /* -S */
     int no_default_rules;       /* load only the files named here (suites) */
     int trace;                  /* --trace */
     int brief;                  /* -q: verdict lines only */
-    int dns;                    /* --dns: real lookups allowed */
+    int dns;                    /* --dns: enum tester_dns_mode; 0: the
+                                   default (offline when the case has DNS
+                                   fixtures, else not looked up) */
     int run_programs;           /* --run-programs: filters really run */
     enum tester_format format;
 };
@@ -70,8 +96,9 @@ struct tester_opts {
 /* What one message would get. */
 struct tester_result {
     struct action_list al;
+    struct commit_plan plan;    /* what a delivery would do (when ran) */
     int ran;                    /* the rules ran (no load/run error) */
-    int keep;                   /* implicit keep applies */
+    int keep;                   /* implicit keep applies (the plan's) */
     char *sender, *recipient, *subject;
     char *verdict;              /* one line */
     char *destination;          /* for the summary: folder or outcome */
@@ -84,7 +111,12 @@ struct tester {
     struct tester_opts opts;
     FILE *out;
     const struct tester_fixture *fixture;   /* may be NULL */
-    char *user, *home, *default_mailbox;
+    struct weir_config cfg;     /* weir.yaml (and the user's overrides) */
+    struct delivery d;          /* the delivery's state: user, home, the
+                                   configured roots and limits, the
+                                   message being tested */
+    struct folder_roots roots;  /* folder names resolve against these */
+    struct rl_limits lim;       /* the configured limits, JIT on */
     struct rl_program *sys, *usr;
     int have_rules;             /* at least one program loaded */
     struct status load_error;   /* rules failed to load (reported per message) */
@@ -95,9 +127,11 @@ struct tester {
     size_t nrows;
 };
 
-/* Set up: user, home, default mailbox, load the rules.  Returns 0, or -1
- * with st set (rules that fail to compile are not an error here: each
- * message then reports the error). */
+/* Set up: the configuration (opts->config or the system weir.yaml, then
+ * ~/.weir/config.yaml), user, home, default mailbox, load the rules.
+ * Returns 0, or -1 with st set (a broken system configuration; rules that
+ * fail to compile are not an error here: each message then reports the
+ * error). */
 int tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
                 struct status *st);
 /* Load rule files explicitly (suites); NULL paths are skipped. */
@@ -124,18 +158,15 @@ const char *tester_reply_suppressed(const struct tester *t,
 /* The summary table (text) or event (JSON) over all messages run. */
 void tester_summary(struct tester *t);
 
-/* Folder names as delivery resolves them (weir(1), DELIVERY): "~/" is
- * the home; relative Maildir names ("x/") are under ~/Maildir, relative
- * mbox and MH names under ~/Mail.  The configured roots are the lead's to
- * wire in when lda/config.c is merged. */
 /* The path a file target names (allocated), resolved by delivery's own
- * lda/folder.c with the default mail roots (~/Maildir, ~/Mail). */
-char *tester_resolve_folder(const char *home, const char *target);
+ * lda/store/folder.c against the roots (a name it refuses is shown as
+ * written). */
+char *tester_resolve_folder(const struct folder_roots *r, const char *target);
 /* 1 with the reason in why when delivery would refuse a file target (for
  * ACT_F_TAINTED names: leaving the mail roots, "..", cur/new/tmp...), so
  * the message would go to the default mailbox instead; 0 otherwise. */
-int tester_folder_refused(const char *home, const char *target, unsigned flags,
-                          char *why, size_t whylen);
+int tester_folder_refused(const struct folder_roots *r, const char *target,
+                          unsigned flags, char *why, size_t whylen);
 /* "Maildir", "MH" or "mbox" by the trailing-slash rule. */
 const char *tester_folder_type(const char *target);
 

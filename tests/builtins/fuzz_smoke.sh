@@ -1,12 +1,12 @@
 #!/bin/sh
-# fuzz_smoke.sh -- run each mailparse libFuzzer target briefly (bounded by
+# fuzz_smoke.sh -- run each mailparse and MIME libFuzzer target briefly (bounded by
 # FUZZ_SMOKE_SECONDS, default 10) from its seed corpus, and replay every
 # saved crash case in testdata/fuzz/<target>-regress/.  Skips when the
 # targets were not built (clang or its libFuzzer runtime missing).
 . "$top_srcdir/tests/lib.sh"
 
 secs=${FUZZ_SMOKE_SECONDS:-10}
-for t in header address; do
+for t in header address mime rfc2231 uudecode; do
     bin="$top_builddir/fuzz/fuzz_$t"
     if [ ! -x "$bin" ]; then
         skip "fuzz_$t not built: needs clang and libFuzzer (Debian: clang libclang-rt-14-dev) at configure time"

@@ -4,7 +4,7 @@
  * 1. Spot checks: messages copied from the corpus into testdata/mailparse/
  *    (origins in testdata/README.md), read through the real intake
  *    (lda/store/message.c), with exact expected decoded values and addresses.
- * 2. The whole corpus ($top_srcdir/../shared/corpus, or argv[1]): every
+ * 2. The whole corpus ($top_srcdir/testdata/corpus, or argv[1]): every
  *    message's header split into fields, every field unfolded and RFC
  *    2047 decoded, the address fields parsed; asserts no crash (the
  *    sanitizer build runs this too), valid UTF-8 without CR/LF/NUL, and
@@ -278,7 +278,7 @@ main(int argc, char **argv)
     spot_checks(td);
     free(td);
 
-    corpus = argc > 1 ? xstrdup(argv[1]) : xasprintf("%s/../shared/corpus", top ? top : ".");
+    corpus = argc > 1 ? xstrdup(argv[1]) : xasprintf("%s/testdata/corpus", top ? top : ".");
     if (stat(corpus, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         printf("ok %d # SKIP corpus not found at %s\n", ++tap_n, corpus);
     } else {

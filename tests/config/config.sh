@@ -88,17 +88,27 @@ is "$(count_files "$HOME/Mail/inbox/new")" 3 "broken user YAML: system default m
 grep -q "config.yaml:2:1: error: " "$T/err"
 ok $? "broken user YAML: error with position logged"
 
+# A user's config.yaml nested 100,000 deep (issue 10: 22 s per delivery in
+# libyaml's loader) is refused at the nesting limit and ignored.
+awk 'BEGIN { printf "default_mailbox: "; for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }' > "$HOME/.weir/config.yaml"
+timeout 300 "$WEIR" -v -c "$T/sys.yaml" < "$MSG" 2> "$T/err"
+is "$?" 0 "user config.yaml nested 100,000 deep: delivered"
+is "$(count_files "$HOME/Mail/inbox/new")" 4 "... into the system default mailbox"
+grep -q "config.yaml:1:81: error: sequences and mappings nested deeper than 64 levels" "$T/err"
+ok $? "... the nesting limit is logged with its position"
+rm -f "$HOME/.weir/config.yaml"
+
 # Hold file: exit 75 before anything of the user's is read.
 : > "$HOME/.weir/hold"
 "$WEIR" -c "$T/sys.yaml" < "$MSG" > "$T/out" 2> "$T/err"
 is "$?" 75 "~/.weir/hold: exit 75"
 is "$(cat "$T/err")" "4.2.1 weir: mail held: $HOME/.weir/hold exists (remove it to resume delivery)" \
    "~/.weir/hold: the reason the MTA sees"
-is "$(count_files "$HOME/Mail/inbox/new")" 3 "~/.weir/hold: nothing delivered"
+is "$(count_files "$HOME/Mail/inbox/new")" 4 "~/.weir/hold: nothing delivered"
 rm -f "$HOME/.weir/hold"
 "$WEIR" -c "$T/sys.yaml" < "$MSG"
 is "$?" 0 "hold file removed: delivery resumes"
-is "$(count_files "$HOME/Mail/inbox/new")" 4 "hold file removed: delivered"
+is "$(count_files "$HOME/Mail/inbox/new")" 5 "hold file removed: delivered"
 # hold_file is configurable by the administrator
 printf 'hold_file: ~/HOLD\n' > "$T/hold.yaml"
 : > "$HOME/HOLD"

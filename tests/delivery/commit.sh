@@ -1,7 +1,7 @@
 #!/bin/sh
 # Commit semantics: implicit keep (real weir and the driver), file/copy,
 # Maildir/Maildir++/MH/mbox targets, duplicates, discard, bounce, defer,
-# fakebounce/reply/pipe kept, shadow, fallback to the default mailbox,
+# fakebounce/reply, pipe kept, shadow, fallback to the default mailbox,
 # whole-message deferral with roll-back, and the log line.
 . "$top_srcdir/tests/delivery/lib-delivery.sh"
 
@@ -52,12 +52,25 @@ is "$(cat "$T/err")" "5.7.1 weir: Go away, spammer" "bounce: 5.7.1 line with the
 is "$(cat "$T/err")" "4.2.1 weir: Try later" "defer: 4.2.1 line"
 [ ! -e "$HOME/Mail" ] && [ ! -e "$MD" ]; ok $? "defer: nothing delivered"
 
-for a in fakebounce reply:away; do
-    rm -rf "$MD"
-    "$DRIVER" "$a" < "$M"; is "$?" 0 "$a (not built yet): exit 0"
-    is "$(count_files "$MD/new")" 1 "$a: message kept in the default mailbox"
-done
+# reply and fakebounce through the recording FAKE sendmail
+# (tests/resp/fake-sendmail: records into $HOME/sent/, exits with
+# $HOME/sendmail.exit); tests/resp/deliver.sh has the rest.
+FAKE="$top_srcdir/tests/resp/fake-sendmail"
+sent() { find "$HOME/sent" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l | tr -d ' '; }
+rm -rf "$MD" "$HOME/sent"
+"$DRIVER" -s "$FAKE" reply:away < "$M"; is "$?" 0 "reply to the null sender: exit 0"
+is "$(count_files "$MD/new")/$(sent)" 1/0 "reply to the null sender: suppressed, message kept"
 rm -rf "$MD"
+"$DRIVER" -s "$FAKE" fakebounce < "$M"; is "$?" 0 "fakebounce to the null sender: exit 0"
+[ ! -e "$MD" ] && [ "$(sent)" = 0 ]; ok $? "fakebounce to <>: suppressed, message dropped (the rule said so)"
+"$DRIVER" -s "$FAKE" -f bob@example.com fakebounce < "$M"; is "$?" 0 "fakebounce, From another organisation: exit 0"
+[ ! -e "$MD" ] && [ "$(sent)" = 0 ]; ok $? "fakebounce, From @example.org, envelope @example.com: no backscatter"
+"$DRIVER" -s "$FAKE" -f bob@example.org fakebounce < "$M"; is "$?" 0 "fakebounce: exit 0"
+[ ! -e "$MD" ] && [ "$(sent)" = 1 ]; ok $? "fakebounce: the DSN handed to sendmail, message dropped"
+echo 1 > "$HOME/sendmail.exit"
+"$DRIVER" -s "$FAKE" -f carol@example.org fakebounce < "$M"; is "$?" 0 "fakebounce, sendmail fails: exit 0"
+is "$(count_files "$MD/new")" 1 "fakebounce, sendmail fails: message kept in the default mailbox"
+rm -rf "$MD" "$HOME/sent" "$HOME/sendmail.exit" "$HOME/.weir/state"
 
 # pipe and forward through lda/sys/child.c.
 "$DRIVER" -f test@example.org pipe:"cat > '$T/piped'; echo \"\$SENDER|\$RECIPIENT\" > '$T/pipe-env'" < "$M"
@@ -87,8 +100,22 @@ chmod 755 "$T/sendmail"
 "$DRIVER" -s "$T/sendmail" -f 'orig@example.org' forward:fwd@example.net < "$M"
 is "$?" 0 "forward: exit 0"
 is "$(tr '\n' ' ' < "$T/sm-args")" "-oi -f orig@example.org -- fwd@example.net " "forward: sendmail -oi -f sender -- target"
-cmp -s "$M" "$T/sm-in"; ok $? "forward: sendmail got the message"
+{ printf 'X-Loop: %s\n' "$(id -un)"; cat "$M"; } | cmp -s - "$T/sm-in"
+ok $? "forward: sendmail got the loop marker X-Loop: <recipient>, then the message"
 [ ! -e "$MD" ]; ok $? "forward cancels implicit keep"
+# what we forwarded comes back: not forwarded again, kept
+cp "$T/sm-in" "$T/looped"; rm -f "$T/sm-args"
+"$DRIVER" -s "$T/sendmail" -f 'orig@example.org' forward:fwd@example.net < "$T/looped"
+[ ! -e "$T/sm-args" ] && [ "$(count_files "$MD/new")" = 1 ]; ok $? "our X-Loop: a forwarding loop, not forwarded, kept"
+rm -rf "$MD"
+sed 's/^X-Loop: .*/X-Loop: someone-else@example.net/' "$T/looped" > "$T/other"
+"$DRIVER" -s "$T/sendmail" -f 'orig@example.org' forward:fwd@example.net < "$T/other"
+[ -e "$T/sm-args" ] && [ ! -e "$MD" ]; ok $? "another X-Loop: forwarded"
+set --; i=0; while [ $i -lt 11 ]; do set -- "$@" "forward:f$i@example.net"; i=$((i + 1)); done
+"$DRIVER" -s "$T/sendmail" -v -f 'orig@example.org' "$@" < "$M" 2> "$T/err"
+is "$(grep ' status=' "$T/err" | grep -o 'refused: too many forwards' | wc -l | tr -d ' '):$(count_files "$MD/new")" 1:1 \
+   "11 forwards: the 11th refused (at most 10), the default mailbox instead"
+rm -rf "$MD"
 "$DRIVER" -s "$T/sendmail" -f '' forward:fwd@example.net < "$M"
 is "$(sed -n 3p "$T/sm-args")" "<>" "forward of a null-sender message: -f <>"
 rm -f "$T/sm-args"

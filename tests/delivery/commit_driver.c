@@ -1,7 +1,7 @@
 /*
  * commit_driver.c -- TEST DRIVER, not part of weir: stands in for the
  * rule VM until it lands.  It reads a message on stdin exactly as weir
- * does (delivery_prepare()), builds an action list from its arguments and
+ * does (flow_prepare()), builds an action list from its arguments and
  * runs the same commit step weir runs (commit_run()), then exits the way
  * weir's main() does (0, 75 for 4.x.x, 77 for 5.7.x, 69 otherwise) with
  * the one status line on stderr.
@@ -19,6 +19,7 @@
 #include "actions.h"
 #include "commit.h"
 #include "delivery.h"
+#include "flow.h"
 #include "log.h"
 #include "priv.h"
 #include "status.h"
@@ -130,7 +131,7 @@ main(int argc, char **argv)
             fprintf(stderr, "commit_driver: unknown action '%s'\n", argv[i]);
             return EX_USAGE;
         }
-    rc = delivery_prepare(&d, 0, &st);
+    rc = flow_prepare(&d, 0, &st);
     if (rc == 0)
         rc = commit_run(&d, &l, &st);
     if (st.cls != STATUS_OK)

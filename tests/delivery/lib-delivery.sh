@@ -10,8 +10,7 @@ DRIVER="$top_builddir/tests/delivery/commit_driver"
 SPLIT="$top_builddir/tests/delivery/mboxsplit"
 KILLER="$top_builddir/tests/delivery/killer"
 # The corpus lives in shared/ beside the clone (or beside a worktree dir).
-CORPUS="$top_srcdir/../shared/corpus"
-[ -d "$CORPUS" ] || CORPUS="$top_srcdir/../../shared/corpus"
+CORPUS="$top_srcdir/testdata/corpus"
 MOUNTS=""
 
 cleanup_delivery() {

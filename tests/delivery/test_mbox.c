@@ -104,6 +104,65 @@ mem_message(struct message *m, const char *text)
     m->header_len = m->len;
 }
 
+
+/* A crafted interrupted append: box holds `pre`, then `region` (L bytes:
+ * what the killed append left, NUL where it had not written yet), then
+ * `post` (what another program appended).  The record says size
+ * strlen(pre), length L, lead `lead` bytes, head = the first bytes of
+ * `intended`.  Returns the record's path. */
+static char *
+craft(const char *box, const char *rec, const char *pre, const char *region, size_t L,
+      const char *post, const char *intended, size_t lead)
+{
+    struct buf b = BUF_INIT, r = BUF_INIT;
+    struct stat sb;
+    char *rp;
+    size_t hl = strlen(intended) < 64 ? strlen(intended) : 64;
+
+    buf_adds(&b, pre);
+    buf_add(&b, region, L);
+    buf_adds(&b, post);
+    spit(box, b.data, b.len);
+    if (stat(box, &sb) != 0)
+        abort();
+    mkdir(rec, 0700);
+    rp = xasprintf("%s/%ju.%ju", rec, (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
+    buf_printf(&r, "weir-append 2\nsize %zu\nlength %zu\nlead %zu\nhead ", strlen(pre), L, lead);
+    for (size_t i = 0; i < hl; i++)
+        buf_printf(&r, "%02x", (unsigned char)intended[i]);
+    buf_addc(&r, '\n');
+    spit(rp, r.data, r.len);
+    buf_free(&b);
+    buf_free(&r);
+    return rp;
+}
+
+/* Repair cases: deliver m into a crafted box; the box must then be
+ * `want_prefix` followed by the new message (whatever its From_ line). */
+static void
+repair_case(const char *what, const char *box, const char *rec, struct message *m,
+            const struct mbox_opts *o, const char *want, size_t want_len)
+{
+    struct status st;
+    char *got, *rp;
+    size_t len;
+    struct stat sb;
+
+    if (stat(box, &sb) != 0)
+        abort();
+    rp = xasprintf("%s/%ju.%ju", rec, (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
+    ok(mbox_deliver(box, m, o, &st) == 0, "%s: delivered", what);
+    got = slurp(box, &len);
+    ok(len > want_len && memcmp(got, want, want_len) == 0 &&
+       memcmp(got + want_len, "From ", 5) == 0, "%s: mailbox as expected before the new message", what);
+    if (!(len > want_len && memcmp(got, want, want_len) == 0)) {
+        printf("#   got %zu bytes, want %zu then the new message\n", len, want_len);
+    }
+    ok(access(rp, F_OK) != 0, "%s: record removed", what);
+    free(got);
+    free(rp);
+}
+
 int
 main(void)
 {
@@ -204,6 +263,55 @@ main(void)
         free(inpath);
     }
 
+    /* A fatal error (msg_fatal: out of memory) after the append and
+     * before the commit: the undo hook (lda/sys/undo.h) truncates the
+     * mailbox back and removes the record and the dotlock before exit 75
+     * (issue 10 item 5).  After the commit the message stays. */
+    {
+        size_t before_len, after_len;
+        char *before, *after, *lock = xasprintf("%s.lock", box);
+        pid_t pid;
+        int status;
+
+        before = slurp(box, &before_len);
+        pid = fork();
+        if (pid == 0) {
+            struct mbox_txn t;
+
+            if (mbox_prepare(&t, box, &m, &o, &st) != 0)
+                _exit(1);
+            msg_fatal("out of memory (test)");
+        }
+        waitpid(pid, &status, 0);
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 75, "fatal mid-append: exit 75");
+        after = slurp(box, &after_len);
+        ok(after_len == before_len && memcmp(after, before, before_len) == 0,
+           "fatal mid-append: mailbox byte for byte as before (%zu, was %zu)",
+           after_len, before_len);
+        ok(count_dir(rec) == 0, "fatal mid-append: no append record left");
+        ok(access(lock, F_OK) != 0, "fatal mid-append: no dotlock left");
+        free(after);
+        pid = fork();
+        if (pid == 0) {
+            struct mbox_txn t;
+
+            if (mbox_prepare(&t, box, &m, &o, &st) != 0 || mbox_commit(&t, &st) != 0)
+                _exit(1);
+            msg_fatal("out of memory (test)");
+        }
+        waitpid(pid, &status, 0);
+        after = slurp(box, &after_len);
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 75 && after_len > before_len &&
+           memcmp(after, before, before_len) == 0,
+           "fatal after the commit: the committed message stays");
+        ok(count_dir(rec) == 0 && access(lock, F_OK) != 0,
+           "fatal after the commit: no record, no dotlock");
+        spit(box, before, before_len);
+        free(before);
+        free(after);
+        free(lock);
+    }
+
     /* Killed after appending: the record repairs the mailbox. */
     {
         size_t before_len, after_len;
@@ -264,6 +372,127 @@ main(void)
         free(lock);
     }
 
+
+    /* The repair decision table (issue 10: repair must never remove what
+     * another program appended), on crafted interrupted appends. */
+    {
+        const char *pre = "From a Thu Jan  1 00:00:00 1970\nS: a\n\nbody a\n\n";
+        const char *intended = "From b Thu Jan  1 00:00:01 1970\nS: b\n\nbody b line 1\nbody b line 2\n\n";
+        const char *foreign = "From x Thu Jan  1 00:00:02 1970\nS: x\n\nbody x\n\n";
+        size_t L = strlen(intended), lead = 32, pl = strlen(pre);
+        char region[256];
+        struct buf w = BUF_INIT;
+        char *rp;
+
+        /* all ours, partly written: truncated back */
+        memset(region, 0, sizeof region);
+        memcpy(region, intended, 40);
+        rp = craft(box, rec, pre, region, L, "", intended, lead);
+        repair_case("ours, partial, nothing after", box, rec, &m, &o, pre, pl);
+        free(rp);
+        /* all ours, nothing written yet (NUL): truncated back */
+        memset(region, 0, sizeof region);
+        rp = craft(box, rec, pre, region, L, "", intended, lead);
+        repair_case("ours, extended but unwritten", box, rec, &m, &o, pre, pl);
+        free(rp);
+        /* all ours and complete, not committed: truncated back */
+        rp = craft(box, rec, pre, intended, L, "", intended, lead);
+        repair_case("ours, complete, nothing after", box, rec, &m, &o, pre, pl);
+        free(rp);
+
+        /* ours partial, then a foreign message: kept; our NUL rest
+         * becomes the mark and newlines */
+        memset(region, 0, sizeof region);
+        memcpy(region, intended, 40);
+        rp = craft(box, rec, pre, region, L, foreign, intended, lead);
+        buf_reset(&w);
+        buf_adds(&w, pre);
+        buf_add(&w, intended, 40);
+        {
+            static const char mark[] = "\n\n[weir: this delivery was interrupted here; "
+                                       "the message is incomplete]\n";
+            size_t rest = L - 40;
+
+            if (rest >= strlen(mark)) {
+                buf_adds(&w, mark);
+                rest -= strlen(mark);
+            }
+            while (rest--)
+                buf_addc(&w, '\n');
+        }
+        buf_adds(&w, foreign);
+        repair_case("ours partial, then foreign: foreign kept, ours marked", box, rec, &m, &o,
+                    w.data, w.len);
+        free(rp);
+
+        /* ours complete, then foreign: both kept as they are */
+        rp = craft(box, rec, pre, intended, L, foreign, intended, lead);
+        buf_reset(&w);
+        buf_adds(&w, pre);
+        buf_adds(&w, intended);
+        buf_adds(&w, foreign);
+        repair_case("ours complete, then foreign: both kept", box, rec, &m, &o, w.data, w.len);
+        free(rp);
+
+        /* ours unwritten (NUL), From_ line never written, then foreign:
+         * a placeholder message in our space, foreign kept */
+        memset(region, 0, sizeof region);
+        memcpy(region, intended, 10);           /* part of the From_ line */
+        L = 250;                                /* room for the placeholder */
+        rp = craft(box, rec, pre, region, L, foreign, intended, lead);
+        {
+            struct status st2;
+            char *b2;
+            size_t l2;
+
+            ok(mbox_deliver(box, &m, &o, &st2) == 0, "From_ line cut, then foreign: delivered");
+            b2 = slurp(box, &l2);
+            ok(l2 > pl + L + strlen(foreign) && memcmp(b2, pre, pl) == 0 &&
+               memcmp(b2 + pl, "From MAILER-DAEMON ", 19) == 0 &&
+               memmem(b2 + pl, L, "[weir: interrupted delivery]", 28) != NULL &&
+               memchr(b2 + pl, '\0', L) == NULL &&
+               memcmp(b2 + pl + L, foreign, strlen(foreign)) == 0,
+               "From_ line cut, then foreign: placeholder message, foreign kept in place");
+            free(b2);
+        }
+        free(rp);
+        L = strlen(intended);
+
+        /* never extended: shorter than size + length, foreign bytes at
+         * size: left alone */
+        rp = craft(box, rec, pre, "", 0, foreign, intended, lead);
+        {
+            struct buf r = BUF_INIT;
+
+            buf_printf(&r, "weir-append 2\nsize %zu\nlength %zu\nlead %zu\nhead 46726f6d2062\n",
+                       pl, L, lead);
+            spit(rp, r.data, r.len);
+            buf_free(&r);
+        }
+        buf_reset(&w);
+        buf_adds(&w, pre);
+        buf_adds(&w, foreign);
+        repair_case("never extended, foreign after: left alone", box, rec, &m, &o, w.data, w.len);
+        free(rp);
+
+        /* exactly size + length long, but the bytes at size are someone
+         * else's (they appended L bytes before we extended): left alone */
+        {
+            char other[256];
+
+            memset(other, 'y', L);
+            memcpy(other, "From y", 6);
+            other[L - 1] = '\n';
+            other[L - 2] = '\n';
+            rp = craft(box, rec, pre, other, L, "", intended, lead);
+            buf_reset(&w);
+            buf_adds(&w, pre);
+            buf_add(&w, other, L);
+            repair_case("other bytes at size: left alone", box, rec, &m, &o, w.data, w.len);
+            free(rp);
+        }
+        buf_free(&w);
+    }
     message_free(&m);
     buf_free(&want);
     {

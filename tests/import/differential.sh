@@ -110,7 +110,7 @@ run_one() {
         sleep 0.2; k=$((k + 1))
     done
     ( cd "$T/p" && "$OUTCOME" $MSGS ) > "$T/rc/$name.p"
-    ( cd "$T/w" && "$OUTCOME" $MSGS ) > "$T/rc/$name.w"
+    ( cd "$T/w" && "$OUTCOME" -l "$(id -un)" $MSGS ) > "$T/rc/$name.w"
     # disagreements: messages whose blocks differ
     awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.p" > "$T/rc/$name.pm"
     awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.w" > "$T/rc/$name.wm"

@@ -20,8 +20,12 @@
  * directories whose names start with '.', log files and lock files are
  * not deliveries.
  *
- * usage: pm_outcome [-v] HOME...   (one block "== HOME" per argument;
- *        -v prints each message's canonical text too)
+ * A message a forward handed to sendmail loses the loop marker weir puts
+ * first ("X-Loop: VALUE", lda/prog/commit.h) when -l VALUE says so: weir
+ * adds it, procmail's `!` does not.
+ *
+ * usage: pm_outcome [-v] [-l VALUE] HOME...   (one block "== HOME" per
+ *        argument; -v prints each message's canonical text too)
  */
 #include "config.h"
 #include "util.h"
@@ -33,6 +37,7 @@
 #include <sys/stat.h>
 
 static int verbose;
+static const char *loop_value;     /* -l: weir's loop marker */
 
 static void canon_lines(const char *p, size_t n, struct buf *out);
 
@@ -252,6 +257,12 @@ record(struct lines *l, const struct buf *b)
     }
     if (p < end)
         p++;
+    if (sendmail && loop_value) {
+        size_t vl = strlen(loop_value);
+        if ((size_t)(end - p) > 8 + vl && memcmp(p, "X-Loop: ", 8) == 0 &&
+            memcmp(p + 8, loop_value, vl) == 0 && p[8 + vl] == '\n')
+            p += 9 + vl;
+    }
     if (sendmail) {
         /* recipients only: skip options, -f X, and "--" */
         char *save = NULL, *copy = xstrdup(args.data ? args.data : "");
@@ -393,9 +404,15 @@ main(int argc, char **argv)
 {
     int i = 1;
 
-    if (i < argc && strcmp(argv[i], "-v") == 0) {
-        verbose = 1;
-        i++;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "-v") == 0)
+            verbose = 1;
+        else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
+            loop_value = argv[++i];
+        else {
+            fprintf(stderr, "usage: pm_outcome [-v] [-l VALUE] HOME...\n");
+            return 64;
+        }
     }
     for (; i < argc; i++) {
         struct lines l = { NULL, 0 };

@@ -201,4 +201,89 @@ ok $? "header remove: every occurrence gone"
 ok $? "a shadow rule's header edit is not applied"
 is "$(sed '1,/^$/d' "$f")" "$(printf 'body line 1\nbody line 2')" "the body is byte for byte the same"
 
+# 13. A broken or refused system ruleset holds mail (4.3.5, exit 75) as a
+# broken weir.yaml does: the administrator's policy is never silently off.
+cat > "$T/system.rules" <<'RULES'
+if header "Subject" contains "malware" { final file "~/Maildir/.Quarantine/" }
+if header "Subject" contain "typo" { discard }
+RULES
+chmod 644 "$T/system.rules"
+printf 'file "~/Maildir/.mine/"\n' > "$R"
+reset
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml" > "$T/out" 2> "$T/err"
+is "$?" 75 "system rules that do not compile: exit 75 (mail held)"
+test ! -e "$md"
+ok $? "system rules that do not compile: nothing delivered (not even the user's folder)"
+is "$(head -n 1 "$T/err" | cut -c1-6)" "4.3.5 " "the MTA's line starts with 4.3.5"
+grep -q '^4\.3\.5 .*system\.rules:2:[0-9]*: .*contain' "$T/err"
+ok $? "the status line names the first error with its position"
+printf 'if header "Subject" contains "malware" { final file "~/Maildir/.Quarantine/" }\n' > "$T/system.rules"
+chmod 666 "$T/system.rules"
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml" > "$T/out" 2> "$T/err"
+is "$?" 75 "world-writable system rules: exit 75 (mail held)"
+test ! -e "$md"
+ok $? "world-writable system rules: nothing delivered"
+grep -q '^4\.3\.5 .*world-writable' "$T/err"
+ok $? "the status line says why the system rules were refused"
+chmod 644 "$T/system.rules"
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
+is "$?:$(n "$md/.Quarantine/new")" "0:1" "the same ruleset once fixed quarantines (control)"
+rm -f "$T/system.rules"
+reset
+printf 'Subject: malware inside\n\nb\n' | "$WEIR" -c "$T/sys.yaml"
+is "$?:$(n "$md/.mine/new")" "0:1" "no system ruleset at all is not an error: the user's rules run"
+
+# 14. A test that cannot be decided is not turned into true by `not`: a
+# regex that hits its match limit leaves the condition not taken, and an
+# if/else runs neither branch.
+cat > "$R" <<'RULES'
+if not header "Subject" matches /^(a+)+$/ { file "~/Maildir/.fired/" }
+if header "Subject" matches /^(a+)+$/ { file "~/Maildir/.fired2/" } else { file "~/Maildir/.else/" }
+RULES
+reset
+long=$(head -c 40 /dev/zero | tr '\0' 'a')
+printf 'Subject: %s!\n\nb\n' "$long" | "$WEIR" -v 2> "$T/err"
+is "$?:$(n "$md/new")" "0:1" "an undecided regex under not: implicit keep"
+test ! -e "$md/.fired" && test ! -e "$md/.fired2" && test ! -e "$md/.else"
+ok $? "neither the negated condition, nor the if, nor its else was taken"
+grep -q 'rules:1: regex match limit reached: test undecided' "$T/err"
+ok $? "the log says the test was undecided, with its line"
+printf 'Subject: plain\n\nb\n' | "$WEIR"
+is "$(n "$md/.fired/new"):$(n "$md/.else/new")" "1:1" "a decided subject takes both rules (control)"
+printf 'Subject: %s!\n\nb\n' "$long" > "$T/wt/long.eml"; chmod 644 "$T/wt/long.eml"
+cp "$R" "$T/wt/r"; chmod 644 "$T/wt/r"
+$AS env HOME="$T/wt" "$WEIR" test --trace -S -r "$T/wt/r" "$T/wt/long.eml" > "$T/out" 2>&1
+grep -q -- 'header "Subject" matches .* -> undecided$' "$T/out"
+ok $? "weir test --trace shows the test as undecided"
+
+# 15. A target spelled as an mbox that names an existing Maildir is
+# delivered into that Maildir (maildrop does the same), not refused and
+# filed in the inbox; a missing one is still an mbox file.
+printf 'file "~/Maildir/.Spam"\n' > "$R"
+reset
+mkdir -p "$md/.Spam/cur" "$md/.Spam/new" "$md/.Spam/tmp"
+printf 'Subject: s\n\nb\n' | "$WEIR" 2> "$T/err"
+is "$?:$(n "$md/.Spam/new"):$(n "$md/new")" "0:1:0" "file \"~/Maildir/.Spam\" (no slash) into the existing Maildir .Spam/"
+printf 'file "~/Maildir/.Other"\n' > "$R"
+printf 'Subject: s\n\nb\n' | "$WEIR"
+test -f "$md/.Other" && grep -q '^Subject: s' "$md/.Other"
+ok $? "a name that is no existing Maildir is an mbox file, as before"
+
+# 16. ~/.weir/log stays text: a raw 8-bit (Latin-1) Subject is logged with
+# its non-UTF-8 bytes as \xHH, valid UTF-8 as it is.
+rm -f "$R"
+printf 'logging:\n  user_log: true\n' > "$HOME/.weir/config.yaml"
+rm -f "$HOME/.weir/log"
+reset
+printf 'Subject: caf\351 cr\350me \303\251t\303\251\n\nb\n' | "$WEIR"
+want=$(printf 'subject="caf\\\\xE9 cr\\\\xE8me \303\251t\303\251"')
+grep -aq "$want" "$HOME/.weir/log"
+ok $? "the Latin-1 bytes are logged as \\xE9 and \\xE8, the UTF-8 ones as they are"
+iconv -f UTF-8 -t UTF-8 "$HOME/.weir/log" > /dev/null 2>&1
+ok $? "the log is valid UTF-8"
+out=$(LC_ALL=C.UTF-8 grep 'subject=' "$HOME/.weir/log" 2>&1)
+case $out in *"inary file"*|"") false ;; *) true ;; esac
+ok $? "grep in a UTF-8 locale prints the line (not 'binary file matches')"
+rm -f "$HOME/.weir/config.yaml"
+
 done_testing

@@ -167,6 +167,28 @@ is "$(count_files "$HB/Mail/via-c/new")" 1 "root -d $UB -c FILE (setgid copy): t
 "$WEIR" -d root < "$MSG" 2> "$T/err"
 is "$?" 77 "-d root refused"
 
+# 6b. weir test gives up the mail group for good (lda/sys/priv.c:
+#     priv_mail_drop, priv_become_user): a filter run with --run-programs
+#     reads the tester's own ids from /proc (its parent is weir).
+printf '%s\n' "filter \"grep -E '^(Uid|Gid):' /proc/\$PPID/status > \$HOME/ids; cat\"" > "$T/ids.rules"
+chmod 644 "$T/ids.rules"
+UIDA=$(id -u "$UA")
+as "$UA" "$HA" "$SW" test -S -r "$T/ids.rules" --run-programs -q "$MSG" > "$T/out" 2> "$T/err"
+is "$?" 0 "weir test through the setgid copy as $UA: runs"
+is "$(cat "$HA/ids" 2>/dev/null)" "$(printf 'Uid:\t%s\t%s\t%s\t%s\nGid:\t%s\t%s\t%s\t%s' \
+    "$UIDA" "$UIDA" "$UIDA" "$UIDA" "$GA" "$GA" "$GA" "$GA")" \
+   "weir test (setgid copy, run by $UA): the mail group is gone, saved gid included"
+rm -f "$HA/ids"
+"$SW" test -d "$UA" -S -r "$T/ids.rules" --run-programs -q "$MSG" > "$T/out" 2> "$T/err"
+is "$?" 0 "root: weir test -d $UA through the setgid copy runs"
+is "$(cat "$HA/ids" 2>/dev/null)" "$(printf 'Uid:\t%s\t%s\t%s\t%s\nGid:\t%s\t%s\t%s\t%s' \
+    "$UIDA" "$UIDA" "$UIDA" "$UIDA" "$GA" "$GA" "$GA" "$GA")" \
+   "root: weir test -d $UA: every uid and gid is $UA's, no mail group kept"
+rm -f "$HA/ids"
+as "$UA" "$HA" "$SW" test -d "$UB" -S -q "$MSG" > "$T/out" 2> "$T/err"
+is "$?" 77 "weir test -d $UB from $UA: EX_NOPERM"
+is "$(cat "$T/err")" "weir test: -d $UB: only root may test as another user" "... and why"
+
 # 7. A hostile environment changes nothing.
 if command -v cc >/dev/null 2>&1; then
     mkdir "$T/marks"

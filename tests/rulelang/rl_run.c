@@ -5,11 +5,14 @@
  * the host log lines and, with -t, the trace events.  Used by vm.sh with
  * .ref files; not installed.
  *
- * usage: rl_run [-S system.rules] [-f sender] [-a recipient] [-x extension]
- *               [-n steps] [-t] [-F] MESSAGE RULES
+ * usage: rl_run [-S system.rules] [-f sender] [-a recipient] [-i client] [-x extension]
+ *               [-n steps] [-t] [-F] [-B] MESSAGE RULES
  *   -F  provide a host filter that adds "X-Filtered: yes" to the header
+ *   -B  the host has no body to give, nor the message to walk (body and
+ *       attachment tests cannot be decided)
  */
 #include "config.h"
+#include "dynload.h"
 #include "message.h"
 #include "rl.h"
 #include "rulecache.h"
@@ -25,6 +28,12 @@ struct bodyctx {
     struct buf body;
     int got;
 };
+
+static ssize_t
+read_msg(void *ctx, void *buf, size_t n, size_t off)
+{
+    return message_pread(ctx, buf, n, off);
+}
 
 static int
 get_body(void *ctx, const char **p, size_t *len)
@@ -100,7 +109,8 @@ trace_cb(void *ctx, const struct rl_trace_event *e)
     if (e->rule) printf(" rule=%s", e->rule);
     if (e->kind == RL_TR_TEST)
         printf(" %s value=\"%s\" operand=\"%s\" -> %s", e->test, e->value ? e->value : "",
-               e->operand ? e->operand : "", e->result ? "true" : "false");
+               e->operand ? e->operand : "",
+               e->undecided ? "undecided" : e->result ? "true" : "false");
     if (e->kind == RL_TR_CAPTURE || e->kind == RL_TR_SET)
         printf(" %s=\"%s\"", e->name, e->value);
     if (e->kind == RL_TR_ACTION)
@@ -140,7 +150,7 @@ main(int argc, char **argv)
 {
     const char *sys = NULL;
     struct rl_msg msg;
-    struct rl_host host = { .log = host_log };
+    struct rl_host host = { .log = host_log, .module = dynload_api };
     struct rl_trace tr = { trace_cb, NULL };
     struct rl_limits lim;
     struct intake_limits il;
@@ -149,25 +159,28 @@ main(int argc, char **argv)
     struct bodyctx bc;
     struct action_list out;
     struct rl_program *sp = NULL, *up;
-    int c, trace = 0, fd, rc;
+    int c, trace = 0, fd, rc, nobody = 0;
 
     memset(&msg, 0, sizeof msg);
     rl_limits_default(&lim);
+    host.module = dynload_api;          /* libmagic, libarchive ($WEIR_MODULEDIR) */
     msg.envelope_from = "sender@example.net";
     msg.envelope_to = "user+box@example.org";
     msg.user = "user";
     msg.home = "/home/user";
     static const char *const env[] = { "CLIENT_ADDRESS=192.0.2.1", NULL };
     msg.env = env;
-    while ((c = getopt(argc, argv, "S:f:a:x:n:tF")) != -1) {
+    while ((c = getopt(argc, argv, "S:f:a:i:x:n:tFB")) != -1) {
         switch (c) {
         case 'S': sys = optarg; break;
-        case 'f': msg.envelope_from = optarg; break;
+        case 'f': msg.envelope_from = strcmp(optarg, "<>") ? optarg : ""; break;
         case 'a': msg.envelope_to = optarg; break;
+        case 'i': msg.client = optarg; break;     /* the client, as given */
         case 'x': msg.extension = optarg; break;
         case 'n': lim.steps = strtoul(optarg, NULL, 10); break;
         case 't': trace = 1; break;
         case 'F': host.filter = host_filter; break;
+        case 'B': nobody = 1; break;
         default: return 2;
         }
     }
@@ -191,8 +204,10 @@ main(int argc, char **argv)
     msg.header_len = m.header_len;
     msg.from_line = m.from_line;
     msg.size = m.len;
-    msg.get_body = get_body;
+    msg.get_body = nobody ? NULL : get_body;
     msg.body_ctx = &bc;
+    msg.read = nobody ? NULL : read_msg; /* for the MIME walk (body, attachment) */
+    msg.read_ctx = &m;
     actions_init(&out);
     rc = rl_run_chain(sp, up, &msg, &host, &lim, &out, trace ? &tr : NULL, &st);
     if (rc < 0)

@@ -6,9 +6,14 @@
  * completion (ASan/UBSan watch in the sanitizer build).  Then the cache
  * files (lda/prog/rulecache.c): hit, stale on any source change (includes
  * too), corrupt/truncated/foreign/symlinked files ignored and rebuilt.
+ * Then one operand at a time is set to a value its kind forbids (rule vs
+ * action flags, `copy` where actions.def has no copy variant, action kinds
+ * and their arguments, header mode, envelope side), each refused with its
+ * reason, next to a control edit that stays valid and loads.
  */
 #include "config.h"
 #include "rl.h"
+#include "rl_int.h"
 #include "rulecache.h"
 #include "tests/tap.h"
 
@@ -79,6 +84,66 @@ run_ok(const struct rl_program *p)
     rc = rl_run(p, &m, NULL, &lim, &out, NULL, &st);
     actions_free(&out);
     return rc == 0;
+}
+
+/* Compile src, set operand `field` (a, b, c or d) of its first
+ * instruction with opcode op to v, and load the image: 0 when it loads,
+ * -1 with the reason in st; 99 when src or op is not there. */
+static int
+patched(const char *src, int op, char field, uint32_t v, struct status *st)
+{
+    struct rl_program *p = rl_compile("p.rules", src, strlen(src), NULL, NULL, NULL), *q;
+    struct buf img = BUF_INIT;
+    uint32_t ncode;
+    size_t at;
+    int rc = 99;
+
+    if (p == NULL)
+        return 99;
+    rl_serialize(p, &img);
+    rl_program_free(p);
+    memcpy(&ncode, img.data + 12, 4);       /* little-endian hosts (CI) */
+    for (size_t i = 0; i < ncode; i++) {
+        unsigned char *in = (unsigned char *)img.data + img.len - (ncode - i) * 18;
+
+        if (in[0] != op)
+            continue;
+        switch (field) {
+        case 'a': in[1] = (unsigned char)v; break;
+        case 'b': in[2] = v & 0xff; in[3] = (v >> 8) & 0xff; break;
+        case 'c': case 'd':
+            at = field == 'c' ? 4 : 8;
+            for (int j = 0; j < 4; j++)
+                in[at + j] = (v >> (8 * j)) & 0xff;
+            break;
+        }
+        rc = rl_load(img.data, img.len, NULL, &q, st);
+        if (rc == 0)
+            rl_program_free(q);
+        break;
+    }
+    buf_free(&img);
+    return rc;
+}
+
+/* The operand edit is refused with a reason containing why. */
+static void
+refused(const char *src, int op, char field, uint32_t v, const char *why, const char *what)
+{
+    struct status st;
+    int rc = patched(src, op, field, v, &st);
+
+    ok(rc == -1 && strstr(st.text, why) != NULL, "%s: refused (%s)", what,
+       rc == -1 ? st.text : rc == 0 ? "loaded" : "no such instruction");
+}
+
+static void
+loads(const char *src, int op, char field, uint32_t v, const char *what)
+{
+    struct status st;
+    int rc = patched(src, op, field, v, &st);
+
+    ok(rc == 0, "control: %s loads%s%s", what, rc == -1 ? ": " : "", rc == -1 ? st.text : "");
 }
 
 static void
@@ -156,6 +221,39 @@ main(void)
     ok(rl_load(img.data, img.len, NULL, &q, &st) < 0, "a bad magic is refused: %s", st.text);
     img.data[0] = 'W';
 
+    /* The undecided-test operands: JT/JF's a is 0 or 1, JU's d names an
+     * instruction at or before the JU (the start of its condition). */
+    {
+        size_t jt = 0, ju = 0;
+        uint32_t ju_d;
+        for (size_t i = 0; i < p->ncode; i++) {
+            if (p->code[i].op == RL_OP_JT && p->code[i].a == 1 && jt == 0)
+                jt = i;
+            if (p->code[i].op == RL_OP_JU && ju == 0)
+                ju = i;
+        }
+        ok(jt && ju, "the program has a JT counting undecided as true and a JU");
+        ju_d = p->code[ju].d;
+        p->code[jt].a = 2;
+        buf_reset(&d1);
+        rl_serialize(p, &d1);
+        ok(rl_load(d1.data, d1.len, NULL, &q, &st) < 0 && strstr(st.text, "undecided"),
+           "JT with a=2 is refused: %s", st.text);
+        p->code[jt].a = 1;
+        p->code[ju].d = (uint32_t)ju + 1;
+        buf_reset(&d1);
+        rl_serialize(p, &d1);
+        ok(rl_load(d1.data, d1.len, NULL, &q, &st) < 0 && strstr(st.text, "condition start"),
+           "JU naming a condition start after itself is refused: %s", st.text);
+        p->code[ju].d = (uint32_t)ju;
+        buf_reset(&d1);
+        rl_serialize(p, &d1);
+        ok(rl_load(d1.data, d1.len, NULL, &q, &st) == 0, "JU naming itself loads (no test in between)");
+        rl_program_free(q);
+        q = NULL;
+        p->code[ju].d = ju_d;
+    }
+
     /* fuzz_loader finding: a reply "days" number too large for a long
      * (3.6e24) came from a corrupt image that verifies; the VM clamps it */
     {
@@ -174,6 +272,46 @@ main(void)
             rl_program_free(q);
         }
     }
+
+    /* ---- operands against their kinds (opcodes.def, actions.def) ---- */
+    refused("rule \"r\" { discard }\n", RL_OP_RULE, 'b', RL_AF_FINAL,
+            "rule flags", "RULE with an action flag (final)");
+    loads("rule \"r\" { discard }\n", RL_OP_RULE, 'b', RL_RF_SHADOW, "RULE shadow");
+    refused("discard\n", RL_OP_ACTION, 'b', 0x08, "action flags", "ACTION flag 0x08");
+    refused("discard\n", RL_OP_ACTION, 'b', 0x04, "'else defer' flag", "ACTION discard with else defer");
+    refused("discard\n", RL_OP_ACTION, 'b', RL_AF_COPY, "copy",
+            "ACTION discard with the copy flag");
+    refused("log \"x\"\n", RL_OP_ACTION, 'b', RL_AF_COPY | RL_AF_FINAL, "copy",
+            "ACTION log with copy and final");
+    loads("file \"x/\"\n", RL_OP_ACTION, 'b', RL_AF_COPY | RL_AF_FINAL, "copy final file");
+    loads("discard\n", RL_OP_ACTION, 'b', RL_AF_FINAL, "final discard");
+    refused("discard\n", RL_OP_ACTION, 'a', 0, "action kind", "ACTION kind 0");
+    refused("discard\n", RL_OP_ACTION, 'a', ACT_COUNT, "action kind",
+            "ACTION kind one past the last in actions.def");
+    refused("discard\n", RL_OP_ACTION, 'a', 0xff, "action kind", "ACTION kind 255");
+    loads("discard\n", RL_OP_ACTION, 'a', ACT_FAKEBOUNCE, "discard turned fakebounce");
+    loads("file \"x/\"\n", RL_OP_ACTION, 'a', ACT_FORWARD, "file turned forward");
+    refused("file \"x/\"\n", RL_OP_ACTION, 'a', ACT_DISCARD, "no such argument",
+            "file turned discard (a target discard does not take)");
+    refused("discard\n", RL_OP_ACTION, 'a', ACT_FILE, "argument missing",
+            "discard turned file (no target)");
+    refused("discard\n", RL_OP_ACTION, 'a', ACT_LOG, "argument missing",
+            "discard turned log (no text)");
+    loads("discard\n", RL_OP_ACTION, 'a', ACT_BOUNCE, "discard turned bounce (text optional)");
+    refused("header remove \"X\"\n", RL_OP_ACTION, 'a', ACT_HEADER_ADD, "argument missing",
+            "header remove turned header add (no value)");
+    refused("log \"x\"\n", RL_OP_ACTION, 'd', RL_NONE, "argument missing",
+            "log without its text");
+    refused("bounce \"x\"\n", RL_OP_ACTION, 'c', 0, "no such argument",
+            "bounce with a target");
+    loads("bounce \"x\"\n", RL_OP_ACTION, 'd', RL_NONE, "bounce without its text");
+    refused("if header \"X\" exists { stop }\n", RL_OP_HEADER, 'a', RL_HMODE_COUNT,
+            "header mode", "HEADER mode 2");
+    loads("if header \"X\" exists { stop }\n", RL_OP_HEADER, 'a', RL_HMODE_RAW, "HEADER raw");
+    refused("if envelope from is \"a\" { stop }\n", RL_OP_BUILTIN, 'a', 4,
+            "builtin form", "BUILTIN envelope form 4 (it has four)");
+    loads("if envelope from is \"a\" { stop }\n", RL_OP_BUILTIN, 'a', 2,
+          "BUILTIN envelope from turned to");
 
     /* ---- cache files ---- */
     char tmpl[] = "/tmp/weir-bc-XXXXXX";

@@ -104,7 +104,19 @@ main(void)
        it[2].kind == RL_BI_FIELD && it[3].kind == RL_BI_TEXT && it[3].arg == 0 &&
        nargs == 1 && nopts == 0, "words, FIELD and TEXT");
     n = rl_bi_form_parse("STR [on all relays] [returns RAW]", it, RL_BI_MAX_ITEMS, &nargs, &nopts);
-    ok(n < 0, "RAW inside an optional group is refused (only words and FIELD are optional)");
+    ok(n == 6 && it[0].kind == RL_BI_STR && !it[0].optional && it[1].optional &&
+       it[1].group == 0 && it[4].kind == RL_BI_OPT_WORD && it[4].group == 1 &&
+       it[5].kind == RL_BI_RAW && it[5].optional && it[5].group == 1 && it[5].arg == 1 &&
+       nargs == 2 && nopts == 2, "RAW ending an optional group: optional, in that group's bit");
+    n = rl_bi_form_parse("[of STR]", it, RL_BI_MAX_ITEMS, &nargs, &nopts);
+    ok(n == 2 && it[1].kind == RL_BI_STR && it[1].optional && it[1].group == 0 && nargs == 1,
+       "STR ending an optional group");
+    ok(rl_bi_form_parse("[RAW]", it, RL_BI_MAX_ITEMS, NULL, NULL) < 0,
+       "a group that is only RAW is refused (it needs a word to be seen)");
+    ok(rl_bi_form_parse("[returns RAW words]", it, RL_BI_MAX_ITEMS, NULL, NULL) < 0,
+       "RAW must end its group");
+    ok(rl_bi_form_parse("[returns TEXT]", it, RL_BI_MAX_ITEMS, NULL, NULL) < 0,
+       "a comparison cannot be optional");
     n = rl_bi_form_parse("STR [on all relays] returns RAW", it, RL_BI_MAX_ITEMS, &nargs, &nopts);
     ok(n == 6 && it[1].kind == RL_BI_OPT_WORD && it[1].group == 0 && it[3].group == 0 &&
        it[4].kind == RL_BI_WORD && it[5].kind == RL_BI_RAW && it[5].arg == 1 &&
@@ -131,6 +143,11 @@ main(void)
     ok(rl_program_uses(p, "envelope") && rl_program_uses(p, "size") &&
        rl_program_uses(p, "string") && rl_program_uses(p, "body") &&
        !rl_program_uses(p, "attachment"), "rl_program_uses names exactly the builtins called");
+    /* A builtin without eval (or none), for the "reserved" corruption. */
+    size_t reserved = 0;
+
+    while (reserved < rl_nbuiltins && rl_builtins[reserved]->eval != NULL)
+        reserved++;
     for (size_t pc = 0; pc < p->ncode; pc++) {
         struct rl_insn *in = &p->code[pc], save = *in;
         struct rl_const *k;
@@ -147,8 +164,10 @@ main(void)
         in->b = 60000;
         ok(load_fails(p, "out of range"), "%s: a comparison out of range", name);
         *in = save;
-        in->c = (uint32_t)rl_builtin_find("attachment");
-        ok(load_fails(p, "not in this build"), "%s: a reserved builtin", name);
+        /* the first builtin without eval, or one past the last builtin when
+         * every builtin has one: the loader refuses both */
+        in->c = (uint32_t)reserved;
+        ok(load_fails(p, "not in this build"), "%s: a reserved or unknown builtin", name);
         *in = save;
         in->d = 0;
         ok(p->k[0].kind == RL_K_LIST || load_fails(p, "call list index invalid"),
@@ -183,5 +202,45 @@ main(void)
     }
     rl_program_free(p);
     rl_diags_free(&d);
+
+    /* 4. an argument ending an optional group ([returns RAW]) is there
+     * exactly when the group's flag bit is */
+    {
+        static const char src[] = "if dnsbl \"bl.test\" returns 127.0.0.2 { stop }\n"
+                                  "if dnsbl \"bl.test\" on all relays { stop }\n";
+        struct rl_const *k1 = NULL, *k2 = NULL;
+        uint32_t save;
+
+        rl_diags_init(&d);
+        p = rl_compile("o.rules", src, sizeof src - 1, NULL, NULL, &d);
+        ok(p != NULL, "dnsbl with and without its optional [returns RAW] compiles");
+        for (size_t pc = 0; p && pc < p->ncode; pc++)
+            if (p->code[pc].op == RL_OP_BUILTIN)
+                (k1 ? &k2 : &k1)[0] = &p->k[p->code[pc].d];
+        if (k1 && k2) {
+            ok(k1->list[RL_CALL_FLAGS] == 2 && k1->list[RL_CALL_ARGS + 1] != RL_NONE &&
+               k2->list[RL_CALL_FLAGS] == 1 && k2->list[RL_CALL_ARGS + 1] == RL_NONE,
+               "flags bit 1 and the returns constant set together; absent: RL_NONE");
+            save = k1->list[RL_CALL_ARGS + 1];
+            k1->list[RL_CALL_ARGS + 1] = RL_NONE;
+            ok(load_fails(p, "argument constant invalid"), "group written, argument missing");
+            k1->list[RL_CALL_ARGS + 1] = save;
+            k2->list[RL_CALL_ARGS + 1] = save;
+            ok(load_fails(p, "argument of an absent group"), "group absent, argument present");
+            k2->list[RL_CALL_ARGS + 1] = RL_NONE;
+            {
+                struct buf img = BUF_INIT;
+                struct rl_program *q = NULL;
+                struct status st;
+
+                rl_serialize(p, &img);
+                ok(rl_load(img.data, img.len, NULL, &q, &st) == 0, "restored, it loads");
+                rl_program_free(q);
+                buf_free(&img);
+            }
+        }
+        rl_program_free(p);
+        rl_diags_free(&d);
+    }
     return done();
 }

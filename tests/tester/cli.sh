@@ -103,8 +103,7 @@ ok $? "unreadable rules: named in the error"
 # ---- side-effect freedom ------------------------------------------------
 # A corpus mbox, a HOME with a Maildir, rules and state, a fake sendmail on
 # PATH (test-only: it leaves a marker if anything runs it).
-CORPUS=$top_srcdir/../shared/corpus
-[ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus
+CORPUS=$top_srcdir/testdata/corpus
 mkdir -p "$T/bin" "$HOME/Maildir/new" "$HOME/Maildir/cur" "$HOME/Maildir/tmp" "$HOME/.weir/state"
 cat > "$T/bin/sendmail" <<EOT
 #!/bin/sh

@@ -36,7 +36,10 @@ void
 rl_limits_default(struct rl_limits *lim)
 {
     memset(lim, 0, sizeof *lim);
-    lim->steps = RL_DEFAULT_STEPS;
+    lim->steps = 1000000;               /* the fake needs no real limits */
+    lim->include_depth = 8;
+    lim->source_max = 4 * 1024 * 1024;
+    lim->string_max = 64 * 1024;
 }
 
 void

@@ -8,6 +8,7 @@ tests_tester_test_mboxsplit_LDADD = $(WEIR_CORE_LIBS)
 tests_tester_test_tester_SOURCES = tests/tester/test_tester.c tests/tester/fake_rl.c tests/tap.h
 tests_tester_test_tester_LDADD = $(WEIR_CORE_LIBS)
 
-TESTER_SH_TESTS = tests/tester/cli.sh tests/tester/suite.sh tests/tester/vm.sh
+TESTER_SH_TESTS = tests/tester/cli.sh tests/tester/suite.sh tests/tester/vm.sh \
+	tests/tester/agree.sh
 TESTS += tests/tester/test_mboxsplit tests/tester/test_tester $(TESTER_SH_TESTS)
 EXTRA_DIST += $(TESTER_SH_TESTS)

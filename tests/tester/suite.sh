@@ -43,6 +43,14 @@ is $? 65 "YAML syntax error: exit 65"
 is "$(cat "$T/out")" "syntax.yaml:4:1: found unexpected end of stream while scanning a quoted scalar" \
     "YAML syntax error: file:line:col"
 
+# Nesting is capped (issue 10: deep nesting made libyaml's loader
+# quadratic): a suite nested 100,000 deep is refused at level 65.
+awk 'BEGIN { printf "rules: r.rules\ncases: "; for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }' > "$T/s/deep.yaml"
+wt --suite deep.yaml > "$T/out" 2>&1
+is $? 65 "suite nested 100,000 deep: exit 65"
+is "$(cat "$T/out")" "deep.yaml:2:71: sequences and mappings nested deeper than 64 levels" \
+    "suite nested 100,000 deep: refused at the nesting limit, with file:line:col"
+
 wt --suite "$T/s/passing.yaml" > "$T/out" 2>&1
 is $? 0 "suite named by an absolute path: message_file found beside it"
 wt --suite passing.yaml extra.eml > /dev/null 2>&1

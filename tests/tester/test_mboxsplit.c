@@ -2,7 +2,7 @@
  * test_mboxsplit.c -- mbox splitting and un-quoting (lda/store/mboxsplit.c).
  *
  * Hand-made archives for each rule of mboxsplit.h, then archives built
- * from every message of ../shared/corpus (mboxrd and mboxo writers), split
+ * from every message of testdata/corpus (mboxrd and mboxo writers), split
  * again and compared byte for byte with the originals.
  */
 #include "config.h"
@@ -217,14 +217,7 @@ int
 main(void)
 {
     const char *src = getenv("top_srcdir");
-    char *corpus = xasprintf("%s/../shared/corpus", src ? src : "..");
-    struct stat sb;
-
-    /* CI has shared/ beside the clone; a git worktree is one level deeper */
-    if (stat(corpus, &sb) != 0) {
-        free(corpus);
-        corpus = xasprintf("%s/../../shared/corpus", src ? src : "..");
-    }
+    char *corpus = xasprintf("%s/testdata/corpus", src ? src : "..");
 
     hand_made();
     corpus_round_trip(corpus, MBOX_RD, "mboxrd");

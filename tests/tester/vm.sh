@@ -45,6 +45,7 @@ message 1: ../msg/list.eml (trace)
   trace lists.rules:6: stop
 message 1: ../msg/list.eml
   envelope: from <julliard@winehq.com> to <$me>
+  client: 207.115.63.84 (Received)
   subject: Wine release 20020904
   action: file $HOME/Maildir/.lists.wine-announce/ (Maildir) [lists.rules:5 tainted]
   implicit keep: no
@@ -70,9 +71,22 @@ is "$(grep '^  verdict:' "$T/out")" \
    "  verdict: delivered to $HOME/Maildir/ (taint.rules:1; refused name: \".\" or \"..\" path component)" \
    "a tainted folder leaving the mail root: the default mailbox, as delivery would"
 
+# The plan a delivery executes: a forward to an address from the message
+# is refused (the default mailbox instead); a fakebounce of list mail is
+# suppressed (no backscatter to a list) and still drops the message.  weir
+# test used to say "forwarded" here.
+printf 'if header "List-Id" matches /<([a-z-]+)\\./ { forward "${1}@example.org" }\n' > "$T/s/vm/tfwd.rules"
+printf 'fakebounce\n' > "$T/s/vm/fb.rules"
+chmod 644 "$T/s/vm/tfwd.rules" "$T/s/vm/fb.rules"
+wt -q -r tfwd.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (tfwd.rules:1; refused forward: forward address taken from the message)" \
+   "a forward address taken from the message: refused, the default mailbox, as delivery does"
+wt -q -r fb.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(cat "$T/out")" "../msg/list.eml: dropped by fakebounce (fb.rules:1); fakebounce (fb.rules:1) suppressed: the message has a List-Help header (mailing list)" \
+   "fakebounce of list mail: suppressed, the message dropped, as delivery does"
+
 # ---- side-effect freedom with rules that would touch the world ----------
-CORPUS=$top_srcdir/../shared/corpus
-[ -d "$CORPUS" ] || CORPUS=$top_srcdir/../../shared/corpus
+CORPUS=$top_srcdir/testdata/corpus
 mkdir -p "$T/bin" "$HOME/Maildir/new" "$HOME/Maildir/cur" "$HOME/Maildir/tmp" "$HOME/.weir/state"
 for p in sendmail procmail; do
     cat > "$T/bin/$p" <<EOT
@@ -143,7 +157,13 @@ is "$(cat "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/.filtered/ (fi
     "filter with --run-programs: run, later rules see its output"
 printf 'filter "exit 3"\n' > "$T/s/vm/badfilter.rules"; chmod 644 "$T/s/vm/badfilter.rules"
 wt -q --run-programs -r badfilter.rules ../msg/list.eml > "$T/out" 2>&1
+is "$(tail -1 "$T/out")" "../msg/list.eml: delivered to $HOME/Maildir/ (implicit keep)" \
+   "a failing filter with --run-programs: the message goes on unchanged, as a delivery's"
+grep -q 'filter failed (4.3.0 .*exited 3): the message goes on unchanged' "$T/out"
+ok $? "... and the failure is reported"
+printf 'filter "exit 3" else defer\n' > "$T/s/vm/badfilter.rules"
+wt -q --run-programs -r badfilter.rules ../msg/list.eml > "$T/out" 2>&1
 grep -q "deferred" "$T/out"
-ok $? "a failing filter with --run-programs: the verdict is deferred, as a delivery would"
+ok $? "filter ... else defer, failing, with --run-programs: the verdict is deferred, as a delivery would"
 
 done_testing

@@ -1,10 +1,13 @@
 /*
  * test_config.c -- config_load() values: the shipped example is exactly
  * the built-in defaults, units and ranges parse as documented, networks
- * parse, a failed load changes nothing, the user allowlist, home_path().
+ * parse, a failed load changes nothing, the user allowlist, home_path(),
+ * the libraries' defaults, config_value()'s text.
  */
 #include "config.h"
 #include "weir_config.h"
+#include "message.h"
+#include "rl.h"
 #include "tests/tap.h"
 
 #include <arpa/inet.h>
@@ -45,7 +48,8 @@ same_config(const struct weir_config *a, const struct weir_config *b, char *what
     S(append_dir) S(temp_dir) S(sendmail) S(logging.user_log_file)
     V(child_timeout_ms) V(lock_wait_ms) V(lock_stale_ms) V(dns.nservers) V(dns.timeout_ms)
     V(dns.budget_ms) V(ntrusted_relays) V(limits.message_size) V(limits.memory_spool)
-    V(limits.header_size) V(limits.body_scan) V(limits.mime_depth) V(limits.mime_parts) V(limits.vm_steps)
+    V(limits.header_size) V(limits.body_scan) V(limits.mime_depth) V(limits.mime_parts) V(limits.mime_decode)
+    V(limits.vm_steps)
     V(limits.regex_match_limit) V(limits.regex_depth_limit) V(limits.regex_heap_limit)
     V(limits.archive_expansion) V(limits.archive_members) V(limits.archive_depth)
     V(rate_limits.reply.per_sender_days) V(rate_limits.reply.per_hour)
@@ -154,7 +158,7 @@ main(void)
         p = write_yaml("half.yaml", "sendmail: /opt/sendmail\nlimits:\n  mime_depth: 0\n");
         buf_reset(&err);
         rc = config_load(&c, p, 0, &err);
-        ok(rc == -1 && strcmp(c.sendmail, CONFIG_DEFAULT_SENDMAIL) == 0 &&
+        ok(rc == -1 && strcmp(c.sendmail, "/usr/sbin/sendmail") == 0 &&
            c.sendmail == before.sendmail, "all or nothing: a good key before an error is not applied");
         free(p);
     }
@@ -204,6 +208,59 @@ main(void)
     p = home_path("~x/y", "/home/u");
     is_str(p, "~x/y", "config_path leaves ~user alone (refused elsewhere)");
     free(p);
+
+    /* the limits the libraries enforce take the libraries' defaults */
+    {
+        struct rl_limits rl;
+        struct intake_limits il;
+
+        rl_limits_default(&rl);
+        message_limits_default(&il);
+        ok(def.limits.vm_steps == rl.steps && def.limits.regex_match_limit == rl.match_limit &&
+           def.limits.regex_depth_limit == rl.depth_limit &&
+           def.limits.regex_heap_limit == (size_t)rl.heap_limit * 1024,
+           "rule-language limits default to rl_limits_default()");
+        ok(def.limits.message_size == il.size_max && def.limits.memory_spool == il.mem_max &&
+           def.limits.header_size == il.header_max && strcmp(def.temp_dir, il.spool_dir) == 0,
+           "intake limits default to message_limits_default()");
+    }
+
+    /* config_value: the text a builtin gets through rl_bi_setting() */
+    {
+        struct buf v = BUF_INIT;
+
+        config_defaults(&c);
+        p = write_yaml("value.yaml", "dns:\n  timeout: 1500ms\n  servers: [127.0.0.1, \"[::1]:5353\"]\n"
+                                      "limits:\n  mime_decode: 2M\n  mime_depth: 7\n"
+                                      "trusted_relays: [10.0.0.0/8, \"!10.1.2.3\"]\n");
+        buf_reset(&err);
+        rc = config_load(&c, p, 0, &err);
+        ok(rc == 0, "value.yaml loads: %s", err.data ? err.data : "");
+        ok(config_value(&c, "dns.timeout", &v) == 0, "dns.timeout known");
+        is_str(v.data, "1500", "a duration in milliseconds");
+        config_value(&c, "limits.mime_decode", &v);
+        is_str(v.data, "2097152", "a size in bytes");
+        config_value(&c, "limits.mime_depth", &v);
+        is_str(v.data, "7", "a number");
+        config_value(&c, "dns.health_check", &v);
+        is_str(v.data, "false", "a boolean");
+        config_value(&c, "limits.vm_steps", &v);
+        is_str(v.data, "1000000", "a library default");
+        config_value(&c, "state_dir", &v);
+        is_str(v.data, "~/.weir/state", "a path as set, unexpanded");
+        config_value(&c, "dns.servers", &v);
+        is_str(v.data, "127.0.0.1\n[::1]:5353", "a list, one entry a line");
+        config_value(&c, "trusted_relays", &v);
+        is_str(v.data, "10.0.0.0/8\n!10.1.2.3/32", "networks with their prefix");
+        ok(config_value(&c, "dns", &v) == -1 && v.len == 0, "a map is not a value");
+        ok(config_value(&c, "dns.nosuch", &v) == -1, "an unknown key");
+        ok(config_value(&c, "timeout", &v) == -1, "a sub-key needs its map");
+        ok(config_value(&c, "limits.mime_depth.x", &v) == -1, "nothing below a value");
+        ok(config_value(&c, "", &v) == -1, "the empty key");
+        config_free(&c);
+        buf_free(&v);
+        free(p);
+    }
 
     config_free(&def);
     buf_free(&err);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "maildir.h"
+#include "log.h"
 #include "util.h"
 #include "tests/tap.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int
@@ -90,6 +92,30 @@ main(void)
     is_long(count(p), 2, "two files in new/");
     free(p);
     free(path);
+
+    /* A fatal error (msg_fatal: out of memory) between prepare and
+     * commit: the undo hook removes the file in tmp/ before exit 75 and
+     * new/ is unchanged (issue 10 item 5). */
+    {
+        pid_t pid = fork();
+        int status;
+
+        if (pid == 0) {
+            struct maildir_txn t;
+
+            if (maildir_prepare(&t, md, &m, &st) != 0)
+                _exit(1);
+            msg_fatal("out of memory (test)");
+        }
+        waitpid(pid, &status, 0);
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 75, "fatal before the commit: exit 75");
+        p = xasprintf("%s/tmp", md);
+        is_long(count(p), 0, "fatal before the commit: tmp/ is empty");
+        free(p);
+        p = xasprintf("%s/new", md);
+        is_long(count(p), 2, "fatal before the commit: new/ unchanged");
+        free(p);
+    }
 
     a = maildir_unique_name();
     b = maildir_unique_name();

@@ -3,7 +3,8 @@
  * the environment allowlist (LD_*, IFS, TMPDIR, HOSTALIASES, RES_OPTIONS
  * dropped, PATH reset), closed fds 0-2 reopened, umask, and (as root, in
  * forked children) priv_switch_user() to a real account, its refusals,
- * and priv_child_drop().
+ * priv_child_drop(), and the tester's priv_mail_drop() and
+ * priv_become_user().
  */
 #include "config.h"
 #include "priv.h"
@@ -150,6 +151,92 @@ child_root_refused(void)
     return 0;
 }
 
+/* A setgid weir run by nobody (saved gid mail): priv_mail_drop() gives
+ * the group up for good, so setegid(mail) fails afterwards. */
+static int
+child_mail_drop(void)
+{
+    struct passwd *pw = getpwnam("nobody");
+    struct group *gr = getgrnam(WEIR_MAIL_GROUP);
+    gid_t r, e, s;
+
+    if (pw == NULL || gr == NULL || gr->gr_gid == pw->pw_gid)
+        return 2;
+    if (setgroups(0, NULL) != 0 ||
+        setresgid(pw->pw_gid, gr->gr_gid, gr->gr_gid) != 0 ||
+        setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0)
+        return 3;
+    priv_init();                /* effective gid dropped, saved kept */
+    /* control: the group can still be raised before the drop */
+    if (setegid(gr->gr_gid) != 0 || setegid(pw->pw_gid) != 0)
+        return 4;
+    if (priv_mail_drop() != 0)
+        return 5;
+    if (getresgid(&r, &e, &s) != 0 || r != pw->pw_gid || e != pw->pw_gid || s != pw->pw_gid)
+        return 6;
+    if (setegid(gr->gr_gid) == 0 || setresgid(gr->gr_gid, gr->gr_gid, gr->gr_gid) == 0)
+        return 7;
+    /* nothing to raise any more, and nothing raised */
+    if (priv_mail_raise() != 0 || getegid() != pw->pw_gid)
+        return 8;
+    priv_mail_lower();
+    if (!priv_is_setgid())
+        return 9;               /* still says how weir was started */
+    return 0;
+}
+
+/* weir test -d nobody as root: every id the user's, no mail group kept. */
+static int
+child_become_nobody(void)
+{
+    struct status st;
+    struct passwd *pw = getpwnam("nobody");
+    uid_t r, e, s;
+    gid_t gr, ge, gs, groups[64];
+    int n, trusted = priv_env_trusted();
+
+    if (pw == NULL)
+        return 2;
+    if (priv_mail_drop() != 0)
+        return 3;
+    setenv("LOGNAME", "root", 1);
+    if (priv_become_user("nobody", &st) != 0)
+        return 4;
+    if (getresuid(&r, &e, &s) != 0 || r != pw->pw_uid || e != pw->pw_uid || s != pw->pw_uid)
+        return 5;
+    if (getresgid(&gr, &ge, &gs) != 0 || gr != pw->pw_gid || ge != pw->pw_gid ||
+        gs != pw->pw_gid)
+        return 6;               /* the saved gid is not the mail group */
+    if (setuid(0) == 0 || seteuid(0) == 0 || setegid(0) == 0)
+        return 7;
+    n = getgroups(64, groups);
+    for (int i = 0; i < n; i++)
+        if (groups[i] == 0)
+            return 8;
+    if (strcmp(getenv("HOME") ? getenv("HOME") : "", pw->pw_dir) != 0 ||
+        strcmp(getenv("USER") ? getenv("USER") : "", "nobody") != 0 ||
+        strcmp(getenv("LOGNAME") ? getenv("LOGNAME") : "", "nobody") != 0)
+        return 9;
+    if (priv_env_trusted() != trusted)
+        return 10;              /* root's environment, rewritten for the user */
+    return 0;
+}
+
+static int
+child_become_refused(void)
+{
+    struct status st;
+    struct passwd *pw = getpwnam("nobody");
+
+    if (priv_become_user("weir-no-such-user-xyz", &st) != -1 || strcmp(st.code, "5.1.1") != 0)
+        return 2;
+    if (pw == NULL || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+        return 3;
+    if (priv_become_user("nobody", &st) != -1 || strcmp(st.code, "5.7.1") != 0)
+        return 4;               /* only root switches */
+    return 0;
+}
+
 int
 main(void)
 {
@@ -210,8 +297,18 @@ main(void)
         is_long(in_child(child_nonroot_other), 0,
                 "non-root -d other: 5.7.1 (also for unknown names); -d self allowed");
         is_long(in_child(child_root_refused), 0, "-d root refused; unknown user 5.1.1 for root");
+        if (getgrnam(WEIR_MAIL_GROUP) && getpwnam("nobody"))
+            is_long(in_child(child_mail_drop), 0,
+                    "priv_mail_drop: a saved mail gid is given up for good (setegid fails after)");
+        else
+            printf("ok %d # SKIP no mail group or no user nobody\n", ++tap_n);
+        is_long(in_child(child_become_nobody), 0,
+                "weir test -d nobody: uid and gid (real, effective, saved) all nobody's, "
+                "no mail group kept, environment from passwd");
+        is_long(in_child(child_become_refused), 0,
+                "priv_become_user: unknown user 5.1.1, non-root caller 5.7.1");
     } else {
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 7; i++)
             printf("ok %d # SKIP not root: cannot switch users\n", ++tap_n);
     }
     return done();
