@@ -160,6 +160,7 @@ cmd_import(int argc, char **argv)
     opt.user = user ? user : "";
     opt.home = home ? home : "";
     opt.include_depth = PMRC_DEFAULT_INCLUDE_DEPTH;
+    opt.have = PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY;
     rc = pmrc_translate(rcpath, src.data ? src.data : "", src.len, &rd, &opt, &res);
 
     /* the translation must compile: anything else is the translator's bug */

@@ -58,6 +58,8 @@ struct host {
     struct buf setting;         /* the last setting a builtin asked for */
     struct dnsbl *dnsbl;        /* made on first use, freed after the run */
     struct dnscache *dnscache;
+    char *from_seen;            /* the From_ line the rules see: a copy,
+                                   kept when a filter replaces the message */
 };
 
 /* Where the envelope comes from (weir(1) INTAKE, weir-test(1) ENVELOPE). */

@@ -256,6 +256,50 @@ weight(const char **p, double *w, double *x)
     return 1;
 }
 
+static const char *sh_command(struct em *e, const char *raw, int line, struct buf *out);
+static void maildir_cd(struct em *e, struct buf *out);
+
+/* `? command`: weir's program test.  procmail feeds the program the
+ * part of the message the recipe's H and B flags select (the header by
+ * default, From_ line included) and runs it in MAILDIR; exit status 0 is
+ * true.  weir's `program shell ... with message` gets the whole message
+ * (without the From_ line), so sed cuts the part out. */
+static const char *
+tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, int line)
+{
+    struct buf cmd = BUF_INIT, full = BUF_INIT;
+    const char *why;
+
+    if (!(e->opt->have & PMRC_HAVE_PROGRAM_TEST))
+        return "a `? program` condition (weir's program test is not in this version)";
+    if (c->weighted)
+        return "a weighted `? program` condition (procmail scores the exit status: weir's "
+               "score does not compute it)";
+    while (*cmdtext == ' ' || *cmdtext == '\t')
+        cmdtext++;
+    if (*cmdtext == '\0')
+        return "a `?` condition without a program";
+    why = sh_command(e, cmdtext, line, &cmd);
+    if (why) {
+        buf_free(&cmd);
+        return why;
+    }
+    maildir_cd(e, &full);
+    if (area == 0)
+        buf_printf(&full, "sed -n '1,/^\\$/p' | (%s)", cmd.data ? cmd.data : "");
+    else if (area == 1)
+        buf_printf(&full, "sed '1,/^\\$/d' | (%s)", cmd.data ? cmd.data : "");
+    else
+        buf_add(&full, cmd.data ? cmd.data : "", cmd.len);
+    buf_printf(&c->expr, "program shell \"%s\" with message", full.data ? full.data : "");
+    em_note(e, PMRC_INFO, line, "`? program` becomes weir's program test: the program gets the "
+            "%s without procmail's From_ line; weir test runs it only with --run-programs",
+            area == 0 ? "header" : area == 1 ? "body" : "message");
+    buf_free(&cmd);
+    buf_free(&full);
+    return NULL;
+}
+
 /* One condition into c; NULL, or why it cannot be translated. */
 static const char *
 tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struct tcond *c)
@@ -307,7 +351,7 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
             continue;
         }
         if (*p == '?') {
-            why = "a `? program` condition (weir's program test is not in this version)";
+            why = tr_program_cond(e, p + 1, area, c, line);
             goto out;
         }
         if (*p == '<' || *p == '>') {
@@ -506,6 +550,23 @@ default_box(struct em *e, const struct pm_word *w)
         return !s->assigned && !(strcmp(w->v[0].s, "ORGMAIL") == 0 && em_sym(e, "DEFAULT")->assigned);
     }
     return 0;
+}
+
+/* "cd MAILDIR && " before a command: procmail runs programs in MAILDIR,
+ * weir in the home. */
+static void
+maildir_cd(struct em *e, struct buf *out)
+{
+    struct pm_sym *md = em_sym(e, "MAILDIR");
+
+    if (!md->assigned)
+        return;
+    if (inline_ok(md)) {
+        buf_printf(out, "cd \\\"%s\\\" && ", md->wstr.data ? md->wstr.data : "");
+    } else {
+        md->used = 1;
+        buf_printf(out, "cd \\\"${%s}\\\" && ", md->wname);
+    }
 }
 
 /* Quote one word for sh. */
@@ -956,18 +1017,7 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             buf_free(&cmd);
             return;             /* not delivering */
         }
-        {
-            struct pm_sym *md = em_sym(e, "MAILDIR");
-            if (md->assigned) {
-                /* procmail runs programs in MAILDIR, weir in the home */
-                if (inline_ok(md)) {
-                    buf_printf(&full, "cd \\\"%s\\\" && ", md->wstr.data ? md->wstr.data : "");
-                } else {
-                    md->used = 1;
-                    buf_printf(&full, "cd \\\"${%s}\\\" && ", md->wname);
-                }
-            }
-        }
+        maildir_cd(e, &full);
         if (part || wants_from_line(raw)) {
             /* procmail feeds only the header (h) or only the body (b);
              * formail -r wants the From_ line procmail puts first */

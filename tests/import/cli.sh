@@ -54,16 +54,20 @@ error/
 :0
 * ^Subject: hi
 hi/
+:0 h
+KEYS=| formail -xKeywords:
 RC
 "$WEIR" import procmailrc "$T/partial.rc" > "$T/out" 2> "$T/err"
 is $? 1 "incomplete translation: exit 1"
-grep -q "^$T/partial.rc:1: not translated: a \`? program\` condition" "$T/err"
-ok $? "summary: file:line of the program test"
+grep -q "^$T/partial.rc:2: note: \`? program\` becomes weir's program test" "$T/err"
+ok $? "summary: file:line of the program test (translated, with a note)"
+grep -q "^$T/partial.rc:10: not translated: VAR=| command" "$T/err"
+ok $? "summary: file:line of the captured program output"
 grep -q "^$T/partial.rc:4: not translated: SUBJ=" "$T/err"
 ok $? "summary: file:line of the backquote"
 grep -q "^$T/partial.rc:5: not translated: an 'e' recipe" "$T/err"
 ok $? "summary: file:line of the e recipe"
-grep -q "^weir import: 1 of 3 recipes translated; 3 statements not translated" "$T/err"
+grep -q "^weir import: 2 of 4 recipes translated; 3 statements not translated" "$T/err"
 ok $? "summary: counts"
 grep -q '^# weir import: not translated: ' "$T/out"
 ok $? "the untranslated recipe is marked in the output"

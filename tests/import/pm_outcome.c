@@ -122,7 +122,8 @@ canon(const char *p, size_t n, struct buf *out)
             f[nf++] = xstrndup(d + i, j - i);
             i = j;
         }
-        qsort(f, nf, sizeof *f, cmpstr);
+        if (nf)
+            qsort(f, nf, sizeof *f, cmpstr);
         for (size_t k = 0; k < nf; k++) {
             buf_adds(out, f[k]);
             free(f[k]);
@@ -418,7 +419,8 @@ main(int argc, char **argv)
         struct lines l = { NULL, 0 };
 
         walk(&l, argv[i], "");
-        qsort(l.v, l.n, sizeof *l.v, cmp);
+        if (l.n)
+            qsort(l.v, l.n, sizeof *l.v, cmp);
         printf("== %s\n", strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i]);
         if (l.n == 0)
             puts("nothing");
