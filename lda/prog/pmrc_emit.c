@@ -474,6 +474,8 @@ struct tact {
     struct buf lines;           /* statements, one per line, unindented */
     int delivers;               /* ends processing (stop) */
     const char *why;            /* cannot be translated */
+    char *test;                 /* the action succeeds when this weir test
+                                   is true (formail -D); lines run then */
 };
 
 static void
@@ -709,6 +711,74 @@ wants_from_line(const char *raw)
         p += 7;
     }
     return r && !t;
+}
+
+/* `| formail -D N FILE` with w or W (procmailrc(5), procmailex(5)):
+ * formail exits 0 when the message's Message-ID (with -r: the address a
+ * reply would go to) is in FILE, its cache of the last N bytes of them,
+ * and adds it otherwise; the pipe succeeds, i.e. delivers, only for a
+ * duplicate.  weir's `duplicate` test says the same from its own
+ * database, for 7 days.  Returns 1 when raw is that command (a->test set). */
+static int
+formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact *a)
+{
+    struct pm_words ws = { NULL, 0 };
+    int ok = 0, dopt = 0, ropt = 0, haven = 0, havefile = 0;
+
+    if (!(e->opt->have & PMRC_HAVE_DUPLICATE))
+        return 0;
+    if (!pm_has_flag(r, 'w') && !pm_has_flag(r, 'W'))
+        return 0;           /* without w the pipe delivers whatever formail says */
+    if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>~;?*[`$"))
+        return 0;
+    pm_read_string(raw, strlen(raw), 0, 0, &ws);
+    if (ws.n < 3 || ws.v[0].n != 1 || ws.v[0].v[0].kind != PM_SEG_LIT)
+        goto out;
+    if (!((ws.v[0].v[0].len == 7 && memcmp(ws.v[0].v[0].s, "formail", 7) == 0) ||
+          (ws.v[0].v[0].len == 16 && memcmp(ws.v[0].v[0].s, "/usr/bin/formail", 16) == 0)))
+        goto out;
+    for (size_t i = 1; i < ws.n; i++) {
+        const struct pm_seg *g = &ws.v[i].v[0];
+        if (ws.v[i].n != 1 || g->kind != PM_SEG_LIT)
+            goto out;
+        if (g->s[0] == '-' && !haven) {
+            for (size_t k = 1; k < g->len; k++) {
+                if (g->s[k] == 'D')
+                    dopt = 1;
+                else if (g->s[k] == 'r')
+                    ropt = 1;
+                else
+                    goto out;   /* other options change what is compared */
+            }
+            continue;
+        }
+        if (dopt && !haven) {
+            for (size_t k = 0; k < g->len; k++)
+                if (!isdigit((unsigned char)g->s[k]))
+                    goto out;
+            haven = 1;
+            continue;
+        }
+        if (haven && !havefile) {
+            havefile = 1;
+            continue;
+        }
+        goto out;
+    }
+    if (!dopt || !haven || !havefile)
+        goto out;
+    a->test = ropt ? xstrdup("duplicate key \"${sender}\" within 7 days") : xstrdup("duplicate");
+    if (!pm_has_flag(r, 'c'))
+        act_line(a, "discard");
+    a->delivers = !pm_has_flag(r, 'c');
+    em_note(e, PMRC_APPROX, r->line, "formail -D%s becomes weir's duplicate test: weir "
+            "remembers %s for 7 days in its own database (formail: the last %s bytes of them "
+            "in %s)", ropt ? "r" : "", ropt ? "the envelope senders it saw (formail -r: the "
+            "reply address)" : "Message-IDs", ws.v[ws.n - 2].v[0].s, ws.v[ws.n - 1].v[0].s);
+    ok = 1;
+out:
+    pm_words_free(&ws);
+    return ok;
 }
 
 /* formail's header edits (formail(1) -A -I -a) as weir's header actions:
@@ -971,6 +1041,8 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             a->why = "a pipe to procmail's standard output";
             return;
         }
+        if (formail_dup(e, r, raw, a))
+            return;
         why = sh_command(e, raw, r->line, &cmd);
         if (why) {
             a->why = why;
@@ -1076,6 +1148,12 @@ emit_success(struct em *e, const struct pm_item *r, const struct tact *a, int se
             em_line(e, "set pm_last = \"1\" set pm_prev = \"1\"");
         return;
     }
+    if (a->test) {
+        /* the action is a test: its lines run when it is true; when it
+         * is false the recipe failed (pm_fail, for an e recipe next) */
+        em_line(e, "if %s {", a->test);
+        e->indent++;
+    }
     {
         const char *p = a->lines.data ? a->lines.data : "";
         while (*p) {
@@ -1094,6 +1172,14 @@ emit_success(struct em *e, const struct pm_item *r, const struct tact *a, int se
     }
     if (a->delivers && !e->in_clone)
         em_line(e, "stop");
+    if (a->test) {
+        e->indent--;
+        if (e->fail_used) {
+            em_line(e, "} else {");
+            em_line(e, "    set pm_fail = \"1\"");
+        }
+        em_line(e, "}");
+    }
 }
 
 /* Conditions i.. of cs as nested ifs around the success code. */
@@ -1254,7 +1340,7 @@ emit_recipe(struct em *e, const struct pm_item *r)
     int is_A = pm_has_flag(r, 'A') || pm_has_flag(r, 'a'), is_E = pm_has_flag(r, 'E');
     int set_last, set_prev;
     struct buf wpre = BUF_INIT, wexpr = BUF_INIT;
-    int weighted = 0;
+    int weighted = 0, prev_test;
 
     e->res->recipes++;
     show_src(e, r->line, r->act == PM_ACT_BLOCK ? r->end_line : r->end_line);
@@ -1264,7 +1350,9 @@ emit_recipe(struct em *e, const struct pm_item *r)
         why = "a block without its closing '}'";
         goto fail;
     }
-    if (pm_has_flag(r, 'e')) {
+    prev_test = e->prev_test;
+    e->prev_test = 0;
+    if (pm_has_flag(r, 'e') && !prev_test) {
         why = "an 'e' recipe (it runs when the previous action failed: weir decides before it "
               "delivers, and files into the default mailbox when a delivery fails)";
         goto fail;
@@ -1320,6 +1408,17 @@ emit_recipe(struct em *e, const struct pm_item *r)
         guard = guardbuf;
         known_true = 0;
     }
+    if (pm_has_flag(r, 'e')) {
+        /* after a test-like action (formail -D): it ran and was false */
+        snprintf(guardbuf, sizeof guardbuf, "string \"${pm_fail}\" is \"1\"");
+        guard = guardbuf;
+        known_true = 0;
+    }
+    if (a.test) {
+        /* the next recipe may be an e recipe: pm_fail is set by this one */
+        e->fail_used = 1;
+        em_line(e, "set pm_fail = \"\"");
+    }
     if (is_A) {
         snprintf(guardbuf + (guard ? strlen(guardbuf) : 0), sizeof guardbuf - (guard ? strlen(guardbuf) : 0),
                  "%sstring \"${pm_last}\" is \"1\"", guard ? " and " : "");
@@ -1359,6 +1458,7 @@ emit_recipe(struct em *e, const struct pm_item *r)
         show_src(e, r->close_line, r->close_line);
     }
     e->res->translated++;
+    e->prev_test = a.test != NULL;
     goto done;
 fail:
     untranslated(e, r, why);
@@ -1367,6 +1467,7 @@ done:
         buf_free(&cs[i].expr);
     free(cs);
     buf_free(&a.lines);
+    free(a.test);
     buf_free(&wpre);
     buf_free(&wexpr);
 }

@@ -45,6 +45,9 @@ struct em {
     int stopped;                /* the current block ended in stop */
     int have_match;             /* MATCH is referenced */
     int lastfolder;             /* LASTFOLDER is referenced */
+    int prev_test;              /* the previous recipe's action was a test
+                                   (formail -D): pm_fail says it failed */
+    int fail_used;              /* pm_fail was declared */
 };
 
 /* A value turned into a weir string. */

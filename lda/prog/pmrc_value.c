@@ -557,6 +557,8 @@ em_prologue(struct em *e, struct buf *out)
     if (e->flags_used)
         buf_adds(out, "# procmail's recipe chain state (A, E flags): last conditions met, "
                       "previous recipe ran\nset pm_last = \"\"\nset pm_prev = \"\"\n");
-    if (any || e->flags_used)
+    if (e->fail_used)
+        buf_adds(out, "# the previous recipe's action failed (for e recipes)\nset pm_fail = \"\"\n");
+    if (any || e->flags_used || e->fail_used)
         buf_addc(out, '\n');
 }

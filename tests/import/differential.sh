@@ -88,11 +88,19 @@ run_one() {
     [ -n "$AS_USER" ] && chown -R nobody "$T/p"
     # Deliveries run side by side, PAR at a time (procmail sleeps a
     # second after its first write into a new mbox).
+    # An rcfile saying "# differential: deliver twice" gets every message
+    # twice, one after the other (duplicate detection).
+    times=1
+    grep -q '^# differential: deliver twice' "$2" && times=2
     i=0
     for m in $MSGS; do
-        run_procmail "$T/p/$m" "$T/rc/$name.rc" < "$T/msg/$m" > /dev/null 2>&1 &
-        HOME="$T/w/$m" "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$m" \
-            > "$T/w/$m/.weir-out" 2>&1 &
+        for k in $(seq $times); do
+            run_procmail "$T/p/$m" "$T/rc/$name.rc" < "$T/msg/$m" > /dev/null 2>&1
+        done &
+        for k in $(seq $times); do
+            HOME="$T/w/$m" "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$m" \
+                >> "$T/w/$m/.weir-out" 2>&1
+        done &
         i=$((i + 1))
         [ $((i % PAR)) = 0 ] && wait
     done
