@@ -13,7 +13,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
       rbldnsd
       time util-linux clang libclang-rt-14-dev valgrind strace jq
       zip p7zip-full sharutils db-util python3 clamav-testfiles
-      postfix maildrop"
+      postfix maildrop
+      procmail procmail-lib"
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps.sh: not root; assuming these packages are installed:" $PKGS >&2
     exit 0

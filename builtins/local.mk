@@ -9,7 +9,8 @@ libweir_builtins_a_SOURCES = \
 	builtins/registry.c builtins/registry.h \
 	builtins/bi_body.c builtins/bi_attachment.c builtins/bi_dnsbl.c \
 	builtins/bi_rhsbl.c builtins/bi_mismatch.c builtins/bi_duplicate.c \
-	builtins/bi_envelope.c builtins/bi_size.c builtins/bi_string.c
+	builtins/bi_envelope.c builtins/bi_size.c builtins/bi_string.c \
+	builtins/bi_procmail.c
 
 pkglib_LTLIBRARIES += weir_archive.la weir_magic.la weir_psl.la
 weir_archive_la_SOURCES = builtins/mod_archive.c

@@ -18,7 +18,8 @@
 
 extern const struct rl_builtin rl_bi_body_def, rl_bi_attachment_def,
     rl_bi_dnsbl_def, rl_bi_rhsbl_def, rl_bi_mismatch_def, rl_bi_duplicate_def,
-    rl_bi_envelope_def, rl_bi_size_def, rl_bi_string_def, rl_bi_program_def;
+    rl_bi_envelope_def, rl_bi_size_def, rl_bi_string_def, rl_bi_program_def,
+    rl_bi_procmail_def;
 
 const struct rl_builtin *const rl_builtins[] = {
     &rl_bi_body_def,
@@ -31,6 +32,7 @@ const struct rl_builtin *const rl_builtins[] = {
     &rl_bi_size_def,
     &rl_bi_string_def,
     &rl_bi_program_def,
+    &rl_bi_procmail_def,
 };
 const size_t rl_nbuiltins = sizeof rl_builtins / sizeof rl_builtins[0];
 /* The BUILTIN instruction's c operand and the per-program use table are

@@ -107,6 +107,10 @@ struct rl_bi_cache_ent {
 
 struct rl_bi_env {
     struct rl_msg *msg;
+    /* The VM's working header (msg->header with the rules' header edits
+     * applied), set before each eval; NULL means msg->header. */
+    const char *hdr;
+    size_t hdr_len;
     const struct rl_host *host;
     const char *body;           /* rl_bi_body(): fetched at most once */
     size_t body_len;

@@ -174,6 +174,8 @@ struct rl_msg {
      * NULL: not available (then only header and get_body are). */
     ssize_t (*read)(void *ctx, void *buf, size_t n, size_t off);
     void *read_ctx;
+    const char *from_line;      /* the mbox From_ line the message came
+                                   with (no newline), or NULL */
     const char *envelope_from;  /* "" for the null sender */
     const char *envelope_to;
     const char *user;           /* login name */

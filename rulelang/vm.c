@@ -878,6 +878,7 @@ run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
     r.export = bi_export;
     r.ctx = &bc;
     buf_init(&r.note);
+    hdr_view(v, &v->sh->bi.hdr, &v->sh->bi.hdr_len);   /* edits seen too */
     rc = b->eval(&v->sh->bi, &call, &r);
     if (rc < 0) {
         char why[160];

@@ -10,6 +10,7 @@ int cmd_test(int argc, char **argv);       /* dry-run tester, weir-test(1) */
 int cmd_check(int argc, char **argv);      /* compile and report errors */
 int cmd_dump(int argc, char **argv);       /* disassemble */
 int cmd_compile(int argc, char **argv);    /* precompile into a cache */
+int cmd_import(int argc, char **argv);     /* procmailrc -> rules, weir-import(1) */
 int cmd_mime(int argc, char **argv);       /* print MIME trees, weir(1) */
 int cmd_state(int argc, char **argv);      /* state databases (lda/resp/) */
 

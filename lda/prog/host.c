@@ -64,6 +64,8 @@ host_free(struct host *h)
     h->body_loaded = 0;
     buf_free(&h->setting);
     host_dns_free(h);
+    free(h->from_seen);
+    h->from_seen = NULL;
 }
 
 /* The block-list engine (rl.h rl_host.dnsbl): weir.yaml's dns settings;
@@ -250,6 +252,12 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     d->msg = m;
     h->body_loaded = 0;
     set_view(msg, d);
+    if (d->msg.from_line) {
+        /* the filter wrote a From_ line: the rules see that one */
+        free(h->from_seen);
+        h->from_seen = xstrdup(d->msg.from_line);
+        msg->from_line = h->from_seen;
+    }
     {
         char *line = xasprintf("filter '%s': message replaced (%zu bytes)", command,
                                d->msg.len);
@@ -319,6 +327,12 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.body_ctx = h;
     msg.read = host_read;
     msg.read_ctx = h;
+    {
+        const char *fl = h->from_line ? h->from_line : d->msg.from_line;
+        free(h->from_seen);
+        h->from_seen = fl ? xstrdup(fl) : NULL;
+        msg.from_line = h->from_seen;
+    }
     msg.envelope_from = d->sender;
     msg.envelope_to = d->recipient;
     msg.user = d->user;

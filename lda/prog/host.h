@@ -54,12 +54,17 @@ struct host {
     /* Where rule log lines go; NULL: the delivery log (msg_info/warn). */
     void (*log)(void *ctx, enum rl_log_level level, const char *text);
     void *log_ctx;
+    /* The mbox From_ line the rules see (the `procmail` builtin); NULL:
+     * the one the message came with (d->msg.from_line). */
+    const char *from_line;
     /* private */
     struct buf body;            /* a spooled message's body, read once */
     int body_loaded;
     struct buf setting;         /* the last setting a builtin asked for */
     struct dnsbl *dnsbl;        /* made on first use, freed after the run */
     struct dnscache *dnscache;
+    char *from_seen;            /* the From_ line the rules see: a copy,
+                                   kept when a filter replaces the message */
 };
 
 /* Where the envelope comes from (weir(1) INTAKE, weir-test(1) ENVELOPE). */

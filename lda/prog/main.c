@@ -131,7 +131,7 @@ main(int argc, char **argv)
         } sub[] = {
             { "test", cmd_test }, { "check", cmd_check },
             { "dump", cmd_dump }, { "compile", cmd_compile }, { "mime", cmd_mime },
-            { "state", cmd_state },
+            { "state", cmd_state }, { "import", cmd_import },
         };
 
         for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)

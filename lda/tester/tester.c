@@ -1203,6 +1203,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
 
         host_init(&h, d);
         h.run_filters = t->opts.run_programs;
+        h.from_line = from_line;        /* the mbox From_ line it was saved with */
         switch (tester_dns_mode(t)) {
         case TESTER_DNS_LIVE:
             h.dns = HOST_DNS_LIVE;

@@ -202,6 +202,7 @@ main(int argc, char **argv)
     bc.m = &m;
     msg.header = m.header;
     msg.header_len = m.header_len;
+    msg.from_line = m.from_line;
     msg.size = m.len;
     msg.get_body = nobody ? NULL : get_body;
     msg.body_ctx = &bc;

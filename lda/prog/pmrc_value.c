@@ -1,0 +1,564 @@
+/*
+ * pmrc_value.c -- procmail's variables and values for the translator
+ * (pmrc_emit.h): which weir variable or special a procmail variable is,
+ * its procmail default, whether its value is known when translating
+ * (then it can be written into a regex or decide a condition), and a
+ * procmail value (literal text, $VAR, ${VAR:-alt}, $\VAR, `command`,
+ * $$ and friends) as a weir string.
+ *
+ * Entry points: em_sym(), em_value(), em_expand_static(), em_assign(),
+ * em_prologue(), em_note(), em_line().  Nothing fails: what cannot be
+ * translated is reported in pm_val.bad or as a note.
+ */
+#include "config.h"
+#include "pmrc_emit.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* output and notes                                                    */
+/* ------------------------------------------------------------------ */
+
+void
+em_note(struct em *e, enum pmrc_note_kind k, int line, const char *fmt, ...)
+{
+    struct pmrc_result *r = e->res;
+    struct buf b = BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    /* one note per text and line */
+    for (size_t i = 0; i < r->nnotes; i++)
+        if (r->notes[i].line == line && strcmp(r->notes[i].text, b.data) == 0 &&
+            strcmp(r->notes[i].file, e->file) == 0) {
+            buf_free(&b);
+            return;
+        }
+    r->notes = xreallocarray(r->notes, r->nnotes + 1, sizeof *r->notes);
+    r->notes[r->nnotes].kind = k;
+    r->notes[r->nnotes].file = xstrdup(e->file);
+    r->notes[r->nnotes].line = line;
+    r->notes[r->nnotes].text = buf_steal(&b);
+    r->nnotes++;
+    if (k == PMRC_UNTRANSLATED)
+        r->untranslated++;
+}
+
+void
+em_line(struct em *e, const char *fmt, ...)
+{
+    va_list ap;
+
+    for (int i = 0; i < e->indent; i++)
+        buf_adds(&e->body, "    ");
+    va_start(ap, fmt);
+    buf_vprintf(&e->body, fmt, ap);
+    va_end(ap);
+    buf_addc(&e->body, '\n');
+}
+
+void
+em_wescape(struct buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '\\': buf_adds(b, "\\\\"); break;
+        case '"': buf_adds(b, "\\\""); break;
+        case '$': buf_adds(b, "\\$"); break;
+        case '\n': buf_adds(b, "\\n"); break;
+        case '\t': buf_adds(b, "\\t"); break;
+        case '\r': buf_adds(b, "\\r"); break;
+        default:
+            if (c < 0x20 || c == 0x7f || c >= 0x80) {
+                if (c == 0)
+                    break;      /* weir strings cannot hold NUL */
+                buf_printf(b, "\\x%02x", c);
+            } else {
+                buf_addc(b, c);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* variables                                                           */
+/* ------------------------------------------------------------------ */
+
+/* The environment variables weir passes on (weir(1) Start-up) that an MTA
+ * sets: procmail saw them as variables too. */
+static const char *const mta_env[] = {
+    "SENDER", "RECIPIENT", "ORIGINAL_RECIPIENT", "EXTENSION", "LOCAL", "DOMAIN",
+    "CLIENT_ADDRESS", "CLIENT_HOSTNAME", "CLIENT_HELO", "CLIENT_PROTOCOL", NULL
+};
+
+/* procmail's defaults (procmailrc(5) "Environment variable defaults"). */
+static const struct { const char *name, *val; } defaults[] = {
+    { "MAILDIR", "${home}" },
+    { "ORGMAIL", "/var/mail/${user}" },
+    { "DEFAULT", "/var/mail/${user}" },
+    { "SENDMAIL", "/usr/sbin/sendmail" },
+    { "SENDMAILFLAGS", "-oi" },
+    { "SHELL", "/bin/sh" },
+    { "SHELLMETAS", "&|<>~;?*[" },
+    { "SHELLFLAGS", "-c" },
+    { "LOCKEXT", ".lock" },
+    { "MSGPREFIX", "msg." },
+    { "PATH", "${home}/bin:/usr/local/bin:/usr/bin:/bin" },
+    { "LINEBUF", "2048" },
+    { "LOCKSLEEP", "8" },
+    { "LOCKTIMEOUT", "1024" },
+    { "TIMEOUT", "960" },
+    { "SUSPEND", "16" },
+    { "NORESRETRY", "4" },
+    { "COMSAT", "no" },
+    { "PROCMAIL_VERSION", "3.22" },
+};
+
+/* weir names a variable cannot have (weir-rules(5)): the specials and
+ * the builtins' names. */
+static int
+reserved(const char *n)
+{
+    static const char *const r[] = {
+        "user", "home", "extension", "sender", "recipient", "env", "body",
+        "attachment", "dnsbl", "rhsbl", "mismatch", "duplicate", "envelope",
+        "size", "string", "procmail", "header", "address", "score", "true",
+        "false", "not", "and", "or", NULL
+    };
+
+    for (size_t i = 0; r[i]; i++)
+        if (strcmp(n, r[i]) == 0)
+            return 1;
+    if (strncmp(n, "pm_", 3) == 0)
+        return 1;               /* the translator's own */
+    return !(isalpha((unsigned char)n[0]));
+}
+
+/* A known value from a weir string body that only uses ${home} and
+ * ${user}: the raw bytes with the translating user's values. */
+static void
+raw_of(const struct em *e, const char *w, struct buf *raw)
+{
+    while (*w) {
+        if (strncmp(w, "${home}", 7) == 0) {
+            buf_adds(raw, e->opt->home ? e->opt->home : "");
+            w += 7;
+        } else if (strncmp(w, "${user}", 7) == 0) {
+            buf_adds(raw, e->opt->user ? e->opt->user : "");
+            w += 7;
+        } else if (*w == '\\' && w[1]) {
+            buf_addc(raw, w[1]);
+            w += 2;
+        } else {
+            buf_addc(raw, *w++);
+        }
+    }
+}
+
+struct pm_sym *
+em_sym(struct em *e, const char *name)
+{
+    struct pm_sym *s;
+
+    for (size_t i = 0; i < e->nsyms; i++)
+        if (strcmp(e->syms[i]->name, name) == 0)
+            return e->syms[i];
+    e->syms = xreallocarray(e->syms, e->nsyms + 1, sizeof *e->syms);
+    s = e->syms[e->nsyms++] = xcalloc(1, sizeof *s);
+    s->name = xstrdup(name);
+    buf_init(&s->raw);
+    buf_init(&s->wstr);
+    s->known = 1;               /* an unset variable is known: empty */
+    if (strcmp(name, "HOME") == 0) {
+        s->wname = xstrdup("home");
+        s->special = 1;
+        buf_adds(&s->wstr, "${home}");
+    } else if (strcmp(name, "LOGNAME") == 0 || strcmp(name, "USER") == 0) {
+        s->wname = xstrdup("user");
+        s->special = 1;
+        buf_adds(&s->wstr, "${user}");
+    } else {
+        for (size_t i = 0; mta_env[i]; i++)
+            if (strcmp(name, mta_env[i]) == 0) {
+                s->wname = xasprintf("env.%s", name);
+                s->special = 1;
+                s->known = 0;
+                s->tainted = 1;
+            }
+        if (strcmp(name, "HOST") == 0)
+            s->known = 0;       /* the host name at delivery */
+    }
+    if (s->wname == NULL)
+        s->wname = reserved(name) ? xasprintf("pm_%s", name) : xstrdup(name);
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (strcmp(name, defaults[i].name) == 0) {
+            s->init = xstrdup(defaults[i].val);
+            buf_adds(&s->wstr, defaults[i].val);
+        }
+    if (s->known)
+        raw_of(e, s->wstr.data ? s->wstr.data : "", &s->raw);
+    return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* values                                                              */
+/* ------------------------------------------------------------------ */
+
+void
+em_val_free(struct pm_val *v)
+{
+    buf_free(&v->w);
+    buf_free(&v->raw);
+}
+
+/* procmail's $\VAR: "()" and the value with regex specials quoted. */
+static void
+rx_disarm(const char *s, size_t n, struct buf *out)
+{
+    buf_adds(out, "()");
+    for (size_t i = 0; i < n; i++) {
+        if (strchr("(|)*?+.^$[\\", s[i]))
+            buf_addc(out, '\\');
+        buf_addc(out, s[i]);
+    }
+}
+
+static void
+add_known(struct pm_val *v, const char *s, size_t n)
+{
+    em_wescape(&v->w, s, n);
+    buf_add(&v->raw, s, n);
+}
+
+static void
+add_sym_ref(struct em *e, struct pm_val *v, struct pm_sym *s)
+{
+    s->used = 1;
+    buf_printf(&v->w, "${%s}", s->wname);
+    if (s->known)
+        buf_add(&v->raw, s->raw.data ? s->raw.data : "", s->raw.len);
+    else
+        v->known = 0;
+    v->tainted |= s->tainted;
+    (void)e;
+}
+
+/* Whether a value starts at the root: from its first byte when that is
+ * known, else from the variable it starts with (paths in procmail's own
+ * variables are absolute; others, e.g. $MATCH, are taken as relative). */
+static void
+set_abs(struct em *e, struct pm_val *v, const struct pm_seg *g)
+{
+    if (v->w.len > 0 || v->abs_guessed == 2)
+        return;
+    if (g->kind == PM_SEG_LIT) {
+        v->abs = g->len > 0 && g->s[0] == '/';
+    } else if (g->kind == PM_SEG_VAR && !g->rxquote) {
+        struct pm_sym *s = em_sym(e, g->s);
+        if (s->known && s->raw.len)
+            v->abs = s->raw.data[0] == '/';
+        else {
+            v->abs = strcmp(g->s, "DEFAULT") == 0 || strcmp(g->s, "ORGMAIL") == 0 ||
+                     strcmp(g->s, "MAILDIR") == 0 || strcmp(g->s, "HOME") == 0;
+            v->abs_guessed = 1;
+        }
+    }
+}
+
+void
+em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val *v)
+{
+    memset(v, 0, sizeof *v);
+    buf_init(&v->w);
+    buf_init(&v->raw);
+    v->known = 1;
+    for (size_t i = 0; w && i < w->n; i++) {
+        const struct pm_seg *g = &w->v[i];
+
+        set_abs(e, v, g);
+
+        switch (g->kind) {
+        case PM_SEG_LIT:
+            add_known(v, g->s, g->len);
+            break;
+        case PM_SEG_CMD:
+            v->bad = "a `command` substitution (weir runs no program to compute a value)";
+            v->known = 0;
+            break;
+        case PM_SEG_SPECIAL:
+            switch (g->s[0]) {
+            case '$':
+                if (sh) {
+                    buf_adds(&v->w, "\\$\\$");      /* the shell's process id */
+                    v->known = 0;
+                } else {
+                    v->bad = "$$ (procmail's process id)";
+                }
+                break;
+            case '_':
+                add_known(v, e->file, strlen(e->file));
+                break;
+            case '-':
+                add_sym_ref(e, v, em_sym(e, "LASTFOLDER"));
+                e->lastfolder = 1;
+                break;
+            case '1':
+                em_note(e, PMRC_INFO, line,
+                        "$1 is taken as the address extension (${extension}): procmail gets "
+                        "it with -a \"$EXTENSION\", as Postfix's usual mailbox_command passes it");
+                buf_adds(&v->w, "${extension}");
+                v->known = 0;
+                v->tainted = 1;
+                break;
+            default:
+                v->bad = g->s[0] == '=' ? "$= (the score of the last recipe)" :
+                         g->s[0] == '?' ? "$? (the exit code of the last program)" :
+                         g->s[0] == '#' ? "$# (procmail's argument count)" :
+                         "$@ or $N (procmail's command-line arguments)";
+                break;
+            }
+            break;
+        case PM_SEG_VAR: {
+            struct pm_sym *s = em_sym(e, g->s);
+
+            if (g->rxquote) {
+                s->used = 1;
+                if (s->known) {
+                    struct buf d = BUF_INIT;
+                    rx_disarm(s->raw.data ? s->raw.data : "", s->raw.len, &d);
+                    add_known(v, d.data, d.len);
+                    buf_free(&d);
+                } else {
+                    v->bad = "$\\VAR of a value only known at delivery (weir cannot quote it then)";
+                }
+                break;
+            }
+            if (g->mod == 0) {
+                add_sym_ref(e, v, s);
+                break;
+            }
+            if (g->mod == '-' || g->mod == '+')
+                em_note(e, PMRC_APPROX, line, "${%s%c...}: weir does not tell an unset variable "
+                        "from an empty one; translated as ${%s:%c...}", g->s, g->mod, g->s, g->mod);
+            {
+                int want_alt_if_empty = g->mod == 'm' || g->mod == '-';
+                struct pm_val alt;
+
+                if (s->known) {
+                    int empty = s->raw.len == 0;
+                    s->used = 1;
+                    if (empty == want_alt_if_empty) {
+                        em_value(e, g->alt, sh, line, &alt);
+                        buf_add(&v->w, alt.w.data ? alt.w.data : "", alt.w.len);
+                        buf_add(&v->raw, alt.raw.data ? alt.raw.data : "", alt.raw.len);
+                        v->known &= alt.known;
+                        v->tainted |= alt.tainted;
+                        if (alt.bad)
+                            v->bad = alt.bad;
+                        em_val_free(&alt);
+                    } else if (want_alt_if_empty) {
+                        add_sym_ref(e, v, s);
+                    }
+                    break;
+                }
+                /* decided at delivery: a temporary variable */
+                em_value(e, g->alt, sh, line, &alt);
+                if (alt.bad)
+                    v->bad = alt.bad;
+                {
+                    char *t = xasprintf("pm_v%d", ++e->tmp);
+                    struct pm_sym *ts = em_sym(e, t);
+
+                    free(ts->wname);
+                    ts->wname = xstrdup(t);     /* the translator's own */
+                    ts->known = 0;
+                    ts->assigned = 1;
+                    s->used = 1;
+                    if (want_alt_if_empty) {
+                        em_line(e, "set %s = \"${%s}\"", t, s->wname);
+                        em_line(e, "if string \"${%s}\" is \"\" { set %s = \"%s\" }", s->wname, t,
+                                alt.w.data ? alt.w.data : "");
+                    } else {
+                        em_line(e, "set %s = \"\"", t);
+                        em_line(e, "if string \"${%s}\" is not \"\" { set %s = \"%s\" }", s->wname, t,
+                                alt.w.data ? alt.w.data : "");
+                    }
+                    buf_printf(&v->w, "${%s}", t);
+                    v->known = 0;
+                    v->tainted |= s->tainted | alt.tainted;
+                    free(t);
+                }
+                em_val_free(&alt);
+            }
+            break;
+        }
+        }
+    }
+}
+
+int
+em_expand_static(struct em *e, const char *text, struct buf *out, const char **why, int line)
+{
+    struct pm_words ws = { NULL, 0 };
+    struct pm_val v;
+    size_t start = e->body.len;
+    int rc = 0;
+
+    pm_read_string(text, strlen(text), 2, 1, &ws);
+    for (size_t i = 0; i < ws.n; i++) {
+        if (i)
+            buf_addc(out, ' ');
+        em_value(e, &ws.v[i], 0, line, &v);
+        if (v.bad) {
+            *why = v.bad;
+            rc = -1;
+        } else if (!v.known) {
+            *why = "it uses a variable only known at delivery (weir's regexes are fixed when the rules are compiled)";
+            rc = -1;
+        }
+        buf_add(out, v.raw.data ? v.raw.data : "", v.raw.len);
+        em_val_free(&v);
+    }
+    /* statements written for a ${X:-y} decided at delivery: not wanted */
+    if (rc < 0 && e->body.len > start) {
+        e->body.len = start;
+        e->body.data[start] = '\0';
+    }
+    pm_words_free(&ws);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* assignments                                                         */
+/* ------------------------------------------------------------------ */
+
+static int
+is_one_of(const char *n, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(n, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+void
+em_assign(struct em *e, const struct pm_item *it)
+{
+    static const char *const quiet[] = {
+        "VERBOSE", "LOGABSTRACT", "COMSAT", "LOCKSLEEP", "LOCKTIMEOUT", "TIMEOUT",
+        "SUSPEND", "NORESRETRY", "LINEBUF", "LOCKEXT", "MSGPREFIX", "SHELLFLAGS",
+        "SHELLMETAS", "DROPPRIVS", NULL
+    };
+    struct pm_sym *s = em_sym(e, it->name);
+    struct pm_val v;
+
+    if (it->kind == PM_UNSET) {
+        if (s->special) {
+            em_note(e, PMRC_UNTRANSLATED, it->line, "unsetting %s (weir's %s cannot change)",
+                    it->name, s->wname);
+            em_line(e, "# weir import: not translated (see the summary)");
+            return;
+        }
+        em_line(e, "set %s = \"\"", s->wname);
+        s->assigned = 1;
+        s->known = 1;
+        buf_reset(&s->raw);
+        buf_reset(&s->wstr);
+        s->tainted = 0;
+        return;
+    }
+    em_value(e, &it->value, 0, it->line, &v);
+    if (v.bad) {
+        em_note(e, PMRC_UNTRANSLATED, it->line, "%s=...: %s", it->name, v.bad);
+        em_line(e, "# weir import: not translated (see the summary)");
+        /* from here on its value is unknown */
+        s->known = 0;
+        s->assigned = 1;
+        if (!s->special)
+            s->used = 1;
+        em_val_free(&v);
+        return;
+    }
+    if (s->special) {
+        em_note(e, PMRC_UNTRANSLATED, it->line, "assigning %s (weir's %s cannot change)",
+                it->name, s->wname);
+        em_line(e, "# weir import: not translated (see the summary)");
+        em_val_free(&v);
+        return;
+    }
+    if (strcmp(it->name, "LOG") == 0) {
+        /* LOG=text appends text to the log file */
+        struct buf t = BUF_INIT;
+        buf_add(&t, v.w.data ? v.w.data : "", v.w.len);
+        while (t.len >= 2 && memcmp(t.data + t.len - 2, "\\n", 2) == 0)
+            t.len -= 2;
+        if (t.data)
+            t.data[t.len] = '\0';
+        if (t.len)
+            em_line(e, "log \"%s\"", t.data);
+        buf_free(&t);
+    } else if (strcmp(it->name, "LOGFILE") == 0) {
+        em_note(e, PMRC_INFO, it->line, "LOGFILE: weir writes its own log (syslog, or ~/.weir/log: "
+                "weir.yaml(5) logging); LOG= lines become log actions");
+    } else if (strcmp(it->name, "DEFAULT") == 0) {
+        e->default_assigned = 1;
+    } else if (strcmp(it->name, "UMASK") == 0) {
+        em_note(e, PMRC_INFO, it->line, "UMASK: weir creates every file with umask 077");
+    } else if (strcmp(it->name, "LOCKFILE") == 0) {
+        em_note(e, PMRC_INFO, it->line, "LOCKFILE (a global lock): weir locks each mbox itself "
+                "and needs no global lock");
+    } else if (strcmp(it->name, "PATH") == 0) {
+        em_note(e, PMRC_APPROX, it->line, "PATH: programs weir runs get PATH=/usr/bin:/bin; "
+                "write programs elsewhere with their full path");
+    } else if (strcmp(it->name, "SHELL") == 0 && strcmp(v.raw.data ? v.raw.data : "", "/bin/sh") != 0) {
+        em_note(e, PMRC_APPROX, it->line, "SHELL: weir runs commands with /bin/sh");
+    } else if (strcmp(it->name, "HOST") == 0) {
+        em_note(e, PMRC_UNTRANSLATED, it->line, "HOST=...: procmail stops reading the rcfile when "
+                "this is not the host name; weir has no such test");
+    } else if (is_one_of(it->name, (const char *const[]){ "TRAP", "EXITCODE", "DELIVERED", "SHIFT",
+                                                           NULL })) {
+        em_note(e, PMRC_UNTRANSLATED, it->line, "%s=...: this procmail control has no weir equivalent",
+                it->name);
+    } else if (is_one_of(it->name, quiet)) {
+        /* no effect under weir; kept as a variable in case it is used */
+    }
+    em_line(e, "set %s = \"%s\"", s->wname, v.w.data ? v.w.data : "");
+    s->assigned = 1;
+    s->known = v.known;
+    s->tainted = v.tainted;
+    buf_reset(&s->raw);
+    buf_add(&s->raw, v.raw.data ? v.raw.data : "", v.raw.len);
+    buf_reset(&s->wstr);
+    buf_add(&s->wstr, v.w.data ? v.w.data : "", v.w.len);
+    em_val_free(&v);
+}
+
+void
+em_prologue(struct em *e, struct buf *out)
+{
+    int any = 0;
+
+    for (size_t i = 0; i < e->nsyms; i++) {
+        const struct pm_sym *s = e->syms[i];
+        if (!s->used || s->special)
+            continue;
+        if (!any)
+            buf_adds(out, "# procmail's variables this file uses, with procmail's defaults\n");
+        any = 1;
+        buf_printf(out, "set %s = \"%s\"\n", s->wname, s->init ? s->init : "");
+    }
+    if (e->flags_used)
+        buf_adds(out, "# procmail's recipe chain state (A, E flags): last conditions met, "
+                      "previous recipe ran\nset pm_last = \"\"\nset pm_prev = \"\"\n");
+    if (e->fail_used)
+        buf_adds(out, "# the previous recipe's action failed (for e recipes)\nset pm_fail = \"\"\n");
+    if (any || e->flags_used || e->fail_used)
+        buf_addc(out, '\n');
+}

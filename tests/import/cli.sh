@@ -1,0 +1,103 @@
+#!/bin/sh
+# cli.sh -- weir import procmailrc as a command: usage and exit codes,
+# ~/.procmailrc by default, the summary (file:line) and the exit status
+# telling a complete translation from an incomplete one, every comment and
+# every statement kept, -o (a regular file replaced atomically with mode
+# 0600; a FIFO written to, never replaced), --user/--home, and output that
+# always passes weir check.
+. "$top_srcdir/tests/lib.sh"
+
+"$WEIR" import > /dev/null 2>&1
+is $? 64 "no kind of file: usage (64)"
+"$WEIR" import sieve x > /dev/null 2>&1
+is $? 64 "an unknown kind: usage (64)"
+"$WEIR" import procmailrc a b > /dev/null 2>&1
+is $? 64 "two rcfiles: usage (64)"
+"$WEIR" import procmailrc "$T/none" > /dev/null 2> "$T/err"
+is $? 66 "a missing rcfile: 66"
+grep -q "cannot read $T/none" "$T/err"
+ok $? "and says which"
+
+cat > "$HOME/.procmailrc" <<'RC'
+# top comment
+MAILDIR=$HOME/Mail   # where mail goes
+
+# lists
+:0:
+* ^List-Id:.*<\/[a-z]+
+lists/$MATCH
+RC
+"$WEIR" import procmailrc > "$T/out" 2> "$T/err"
+is $? 0 "~/.procmailrc by default, complete: exit 0"
+grep -q "^weir import: 1 of 1 recipes translated; 0 statements not translated" "$T/err"
+ok $? "the summary counts recipes"
+for c in "# top comment" "# MAILDIR=\$HOME/Mail   # where mail goes" "# lists" "# :0:" \
+         "# \* ^List-Id:.*<\\\\/\[a-z\]+" "# lists/\$MATCH"; do
+    grep -q "^$c\$" "$T/out"
+    ok $? "kept: $c"
+done
+# the recipe comes before its translation
+a=$(grep -n '^# :0:$' "$T/out" | cut -d: -f1)
+b=$(grep -n '^if procmail header' "$T/out" | cut -d: -f1)
+[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+ok $? "the original recipe is above its translation"
+"$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "the output passes weir check"
+
+cat > "$T/partial.rc" <<'RC'
+:0
+* ? test -f $HOME/x
+away/
+SUBJ=`formail -xSubject:`
+:0 e
+error/
+:0
+* ^Subject: hi
+hi/
+:0 h
+KEYS=| formail -xKeywords:
+RC
+"$WEIR" import procmailrc "$T/partial.rc" > "$T/out" 2> "$T/err"
+is $? 1 "incomplete translation: exit 1"
+grep -q "^$T/partial.rc:2: note: \`? program\` becomes weir's program test" "$T/err"
+ok $? "summary: file:line of the program test (translated, with a note)"
+grep -q "^$T/partial.rc:10: not translated: VAR=| command" "$T/err"
+ok $? "summary: file:line of the captured program output"
+grep -q "^$T/partial.rc:4: not translated: SUBJ=" "$T/err"
+ok $? "summary: file:line of the backquote"
+grep -q "^$T/partial.rc:5: not translated: an 'e' recipe" "$T/err"
+ok $? "summary: file:line of the e recipe"
+grep -q "^weir import: 2 of 4 recipes translated; 3 statements not translated" "$T/err"
+ok $? "summary: counts"
+grep -q '^# weir import: not translated: ' "$T/out"
+ok $? "the untranslated recipe is marked in the output"
+"$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "incomplete output passes weir check too"
+"$WEIR" import procmailrc -q "$T/partial.rc" > /dev/null 2> "$T/err"
+is "$(wc -c < "$T/err" | tr -d ' ')" 0 "-q: no summary"
+
+# -o: a regular file, replaced, mode 0600
+echo old > "$T/rules"
+chmod 644 "$T/rules"
+"$WEIR" import procmailrc -q -o "$T/rules" "$HOME/.procmailrc"
+is $? 0 "-o FILE: exit 0"
+grep -q '^if procmail header' "$T/rules"
+ok $? "-o FILE: the rules are in it"
+is "$(stat -c %a "$T/rules")" 600 "-o FILE: mode 0600"
+# -o on a FIFO: written to, never replaced
+mkfifo "$T/fifo"
+cat "$T/fifo" > "$T/fifo.out" &
+"$WEIR" import procmailrc -q -o "$T/fifo" "$HOME/.procmailrc"
+is $? 0 "-o FIFO: exit 0"
+wait
+test -p "$T/fifo"
+ok $? "-o FIFO: still a FIFO"
+grep -q '^if procmail header' "$T/fifo.out"
+ok $? "-o FIFO: the rules went through it"
+
+# --user / --home: where a $ condition needs the value when translating
+printf ':0\n* $ ^To:.*$LOGNAME@\n* $ ^X-Home: $HOME\nme/\n' > "$T/me.rc"
+"$WEIR" import procmailrc -q --user alice --home /home/alice "$T/me.rc" > "$T/out"
+grep -q 'alice@' "$T/out" && grep -q 'X-Home: \\/home\\/alice' "$T/out"
+ok $? "--user and --home go into the regexes"
+done_testing

@@ -1,0 +1,143 @@
+#!/bin/sh
+# differential.sh -- weir import procmailrc, proven against procmail: each
+# rcfile is translated, then every message is delivered twice, by procmail
+# with the rcfile (as an unprivileged user, fixed environment) and by weir
+# with the translation, each into its own scratch HOME; where each
+# message ended (folders and the bytes delivered, apart from what each
+# adds: the From_ line, procmail's Content-Length, mbox quoting) and which
+# programs and forwards ran (stub programs record them) must agree.
+#
+# Prints per rcfile: recipes translated, messages compared, disagreements.
+# make check runs the rcfiles of testdata/procmailrc/user on a sample of
+# testdata/corpus (testdata/procmailrc/sample); FULL=1 runs them on every
+# message of testdata/corpus.  Arguments: rcfiles to run instead.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/import/lib-import.sh"
+
+if [ ! -x "$PROCMAIL" ]; then
+    # never a skip: build-aux/install-deps.sh installs procmail
+    ok 1 "procmail is installed ($PROCMAIL)"
+    done_testing; exit
+fi
+OUTCOME="$top_builddir/tests/import/pm_outcome"
+FULL=${FULL:-0}
+PAR=${PAR:-16}
+chmod 755 "$T"
+mkdir -p "$T/bin" "$T/rc" "$T/msg"
+STUBS="$T/bin"
+for p in record sendmail record2; do
+    cp "$top_srcdir/tests/import/stub.sh" "$T/bin/$p"
+done
+chmod 755 "$T/bin" "$T/bin"/* "$T/rc"
+cat > "$T/weir.yaml" <<YAML
+default_mailbox: ~/inbox
+sendmail: $T/bin/sendmail
+system_rules: $T/no-system.rules
+logging:
+  syslog: false
+YAML
+
+# The messages of testdata/corpus, each with the From_ line an MTA puts in
+# front (CRLF made LF): the sample testdata/procmailrc/sample lists, or
+# with FULL=1 all of them.
+C="$TESTDATA/corpus"
+if [ "$FULL" = 1 ]; then
+    LIST=$(cd "$C" && ls -d */* | sort)
+else
+    LIST=$(grep -v '^#' "$TESTDATA/procmailrc/sample")
+fi
+for f in $LIST; do
+    m="$C/$f"
+    [ -f "$m" ] || continue
+    n=$(echo "$f" | tr / _)
+    { echo "From sender@example.org Mon Nov 30 01:00:00 2026"
+      sed -e 's/\r*$//' -e '1{/^From /d}' "$m"
+      [ -n "$(tail -c 1 "$m")" ] && echo; } > "$T/msg/$n"
+done
+chmod 644 "$T/msg"/*
+MSGS=$(ls "$T/msg")
+NMSG=$(echo "$MSGS" | wc -l)
+
+# Files rcfiles include: @BIN@ is the stubs' directory, @RC@ this one.
+if [ -d "$TESTDATA/procmailrc/user/lib" ]; then
+    mkdir -p "$T/rc/lib"
+    for f in "$TESTDATA"/procmailrc/user/lib/*; do
+        sed -e "s|@BIN@|$T/bin|g" -e "s|@RC@|$T/rc|g" "$f" > "$T/rc/lib/$(basename "$f")"
+    done
+    chmod 755 "$T/rc/lib"; chmod 644 "$T/rc/lib"/*
+fi
+
+# run_one NAME RCFILE: translate, deliver every message both ways, compare.
+run_one() {
+    name=$1
+    sed -e "s|@BIN@|$T/bin|g" -e "s|@RC@|$T/rc|g" "$2" > "$T/rc/$name.rc"
+    chmod 644 "$T/rc/$name.rc"
+    "$WEIR" import procmailrc --user nobody --home "$T/home" -o "$T/rc/$name.rules" \
+        "$T/rc/$name.rc" 2> "$T/rc/$name.notes"
+    irc=$?
+    if [ $irc -gt 1 ]; then
+        ok 1 "$name: translated (exit $irc)"
+        sed 's/^/#   /' "$T/rc/$name.notes"
+        return
+    fi
+    stat=$(sed -n 's/^weir import: \([0-9]*\) of \([0-9]*\) recipes translated.*/\1 \2/p' "$T/rc/$name.notes")
+    rm -rf "$T/p" "$T/w"
+    mkdir -p "$T/p" "$T/w"
+    ( cd "$T/p" && for m in $MSGS; do echo "$m/Mail $m/Maildir"; done | xargs mkdir -p )
+    ( cd "$T/w" && for m in $MSGS; do echo "$m/Mail $m/Maildir"; done | xargs mkdir -p )
+    [ -n "$AS_USER" ] && chown -R nobody "$T/p"
+    # Deliveries run side by side, PAR at a time (procmail sleeps a
+    # second after its first write into a new mbox).
+    # An rcfile saying "# differential: deliver twice" gets every message
+    # twice, one after the other (duplicate detection).
+    times=1
+    grep -q '^# differential: deliver twice' "$2" && times=2
+    i=0
+    for m in $MSGS; do
+        for k in $(seq $times); do
+            run_procmail "$T/p/$m" "$T/rc/$name.rc" < "$T/msg/$m" > /dev/null 2>&1
+        done &
+        for k in $(seq $times); do
+            HOME="$T/w/$m" "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$m" \
+                >> "$T/w/$m/.weir-out" 2>&1
+        done &
+        i=$((i + 1))
+        [ $((i % PAR)) = 0 ] && wait
+    done
+    wait
+    # programs procmail started and did not wait for (a forward's sendmail)
+    k=0
+    while [ $k -lt 50 ] && ls "$T"/p/*/.rec/running.* > /dev/null 2>&1; do
+        sleep 0.2; k=$((k + 1))
+    done
+    ( cd "$T/p" && "$OUTCOME" $MSGS ) > "$T/rc/$name.p"
+    ( cd "$T/w" && "$OUTCOME" -l "$(id -un)" $MSGS ) > "$T/rc/$name.w"
+    # disagreements: messages whose blocks differ
+    awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.p" > "$T/rc/$name.pm"
+    awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.w" > "$T/rc/$name.wm"
+    diff "$T/rc/$name.pm" "$T/rc/$name.wm" | sed -n 's/^[<>] \([^\t]*\)\t.*/\1/p' | sort -u \
+        > "$T/rc/$name.bad"
+    # known differences, each with its reason: "RCNAME MESSAGE REASON"
+    grep "^$name " "$TESTDATA/procmailrc/known-differences" 2>/dev/null | cut -d' ' -f2 | sort -u \
+        > "$T/rc/$name.known"
+    bad=$(comm -23 "$T/rc/$name.bad" "$T/rc/$name.known" | wc -l)
+    known=$(comm -12 "$T/rc/$name.bad" "$T/rc/$name.known" | wc -l)
+    echo "# $name: recipes translated ${stat% *}/${stat#* }, messages compared $NMSG, disagreements $bad (known: $known)"
+    if [ "$bad" -ne 0 ]; then
+        for m in $(comm -23 "$T/rc/$name.bad" "$T/rc/$name.known" | head -3); do
+            echo "#   $m:"
+            diff "$T/rc/$name.pm" "$T/rc/$name.wm" | grep "[<>] $m	" | head -8 | sed 's/^/#     /'
+        done
+    fi
+    [ -n "${KEEP:-}" ] && cp -r "$T/rc" "$KEEP"
+    ok "$bad" "$name: procmail and weir agree on $NMSG messages"
+}
+
+if [ $# -gt 0 ]; then
+    for rc in "$@"; do run_one "$(basename "$rc" .rc)" "$rc"; done
+else
+    for rc in "$TESTDATA"/procmailrc/user/*.rc; do
+        run_one "$(basename "$rc" .rc)" "$rc"
+    done
+fi
+done_testing
