@@ -35,7 +35,8 @@ fuzz/libweir_fuzz.a: $(FUZZ_LIB_SRC:%=$(top_srcdir)/%) $(FUZZ_LIB_HDR:%=$(top_sr
 	$(AM_V_AR)rm -f $@ && $(AR) cr $@ fuzz/obj/*.o
 
 $(FUZZ_PROGS): %: $(top_srcdir)/%.c fuzz/libweir_fuzz.a
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c fuzz/libweir_fuzz.a $(PCRE2_LIBS)
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/$@.c fuzz/libweir_fuzz.a $(PCRE2_LIBS) \
+		$(CARES_LIBS)
 
 ## make check runs each target briefly (tests/builtins/fuzz_smoke.sh,
 ## tests/rulelang/fuzz.sh).
