@@ -30,7 +30,7 @@ TESTS += tests/integration/intake.sh \
 	tests/integration/rulesets-deliver.sh \
 	tests/integration/rules.sh
 
-EXTRA_DIST += tests/lib.sh tests/integration/intake.sh tests/integration/maildir.sh \
+EXTRA_DIST += tests/lib.sh tests/lib-postfix.sh tests/integration/intake.sh tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh tests/integration/cli.sh \
 	tests/integration/postfix.sh tests/integration/postfix-client.sh \
 	tests/integration/postfix-spool.sh \

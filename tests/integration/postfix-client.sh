@@ -10,11 +10,11 @@
 # Needs root, Debian's postfix and rbldnsd (CI installs them).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-dns.sh"
+. "$top_srcdir/tests/lib-postfix.sh"
 
 if [ "$(id -u)" != 0 ]; then
     skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
 fi
-PF="$T/pf"
 USERS="weirpc1"
 cleanup() {
     postfix -c "$PF/etc" stop >/dev/null 2>&1
@@ -27,11 +27,7 @@ dns_start "$TESTDATA/dns" bl.test:ip4trie:ip4
 ok $? "rbldnsd started on $DNS_SERVER"
 trap cleanup EXIT
 
-chmod 755 "$T"
-mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/bin"
-chown postfix: "$PF/data"
-cp "$WEIR" "$T/bin/weir"
-chmod 755 "$T/bin" "$T/bin/weir"
+pf_init
 printf 'dns:\n  servers: [ "%s" ]\n  timeout: 2s\n' "$DNS_SERVER" > "$T/weir.yaml"
 chmod 644 "$T/weir.yaml"
 
@@ -42,27 +38,8 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 cp /etc/postfix/master.cf "$PF/etc/master.cf"
 sed -i '/^smtp *inet/d' "$PF/etc/master.cf"
 printf '127.0.0.1:%s inet n - n - - smtpd\n' "$port" >> "$PF/etc/master.cf"
-cat > "$PF/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = weir-test.localdomain
-mydomain = localdomain
-myorigin = \$myhostname
-mydestination = \$myhostname, localhost
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_authorized_xclient_hosts = 127.0.0.1
-alias_maps =
-alias_database =
-mailbox_command = $T/bin/weir -c $T/weir.yaml
-maillog_file = $PF/maillog
-maillog_file_prefixes = $T
-biff = no
-CF
+pf_main_cf "mynetworks = 127.0.0.0/8" "smtpd_authorized_xclient_hosts = 127.0.0.1" \
+    "mailbox_command = $T/bin/weir -c $T/weir.yaml"
 
 for u in $USERS; do
     userdel "$u" >/dev/null 2>&1
@@ -94,19 +71,11 @@ s.sendmail("someone@example.org", ["weirpc1@localhost"],
 s.quit()
 PY
 }
-wait_log() {
-    i=0
-    while [ $i -lt 60 ]; do
-        grep -q -- "$1" "$PF/maillog" 2>/dev/null && return 0
-        sleep 0.5; i=$((i + 1))
-    done
-    return 1
-}
 
 n0=$(dns_query_count)
 smtp_send 8.8.4.4 listed
 ok $? "SMTP with XCLIENT ADDR=8.8.4.4 accepted"
-wait_log "to=<weirpc1@localhost>.*status=sent"
+pf_wait_log "to=<weirpc1@localhost>.*status=sent"
 ok $? "delivered through mailbox_command"
 is "$(count_files "$T/weirpc1/Maildir/.listed/new")" 1 \
     "CLIENT_ADDRESS reached the dnsbl test: filed as listed"

@@ -13,6 +13,7 @@
 #    message is in no mailbox.
 # Needs root and Debian's postfix package (CI installs it).
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lib-postfix.sh"
 
 if [ "$(id -u)" != 0 ]; then
     skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
@@ -21,7 +22,6 @@ if ! command -v postfix >/dev/null 2>&1 || ! id postfix >/dev/null 2>&1; then
     skip "postfix is not installed (apt-get install postfix)"; done_testing; exit
 fi
 
-PF="$T/pf"
 USERS="weirrs1 weirrs2 weirrs3 weirrs4"
 cleanup() {
     postfix -c "$PF/etc" stop >/dev/null 2>&1
@@ -69,25 +69,7 @@ chmod 755 "$T/bin" "$T/bin/weir" "$T/bin/sendmail"
 chmod 644 "$T/weir.yaml"
 sed 's/^smtp[[:space:]][[:space:]]*inet/#&/' /etc/postfix/master.cf > "$PF/etc/master.cf"
 echo "127.0.0.1:$PORT inet n - n - - smtpd" >> "$PF/etc/master.cf"
-cat > "$PF/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = weir-test.localdomain
-mydomain = localdomain
-myorigin = \$myhostname
-mydestination = \$myhostname, localhost
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-alias_maps =
-alias_database =
-mailbox_command = $T/bin/weir-run
-maillog_file = $PF/maillog
-maillog_file_prefixes = $T
-biff = no
-CF
+pf_main_cf "mailbox_command = $T/bin/weir-run"
 
 for u in $USERS; do
     userdel "$u" >/dev/null 2>&1
@@ -103,14 +85,6 @@ rules() {   # rules USER RULE...
 postfix -c "$PF/etc" start >/dev/null 2>&1
 ok $? "private Postfix instance started"
 
-wait_log() {    # wait_log PATTERN: up to 30 s for a maillog line
-    i=0
-    while [ $i -lt 60 ]; do
-        grep -q -- "$1" "$PF/maillog" 2>/dev/null && return 0
-        sleep 0.5; i=$((i + 1))
-    done
-    return 1
-}
 wait_files() {  # wait_files DIR N: up to 30 s for N files in DIR
     i=0
     while [ $i -lt 60 ]; do
@@ -131,7 +105,7 @@ IN="$T/weirrs1/Maildir/new"
 # 1. bounce with a text: the sender gets Postfix's DSN with weir's code and text
 rules weirrs2 'bounce "5.7.1 weirrs2 accepts no mail from strangers"'
 msg "$S" weirrs2@localhost "bounce test" | sendmail -C "$PF/etc" -f "$S" weirrs2@localhost
-wait_log "to=<weirrs2@localhost>.*status=bounced"
+pf_wait_log "to=<weirrs2@localhost>.*status=bounced"
 ok $? "bounce: Postfix bounces the message"
 grep "to=<weirrs2@localhost>.*status=bounced" "$PF/maillog" |
     grep -q "dsn=5\.7\.1, status=bounced (weir: weirrs2 accepts no mail from strangers *)"
@@ -144,7 +118,7 @@ ok $? "bounce: the sender received the DSN with Status 5.7.1 and the rule's text
 # 2. vacation reply: the sender receives it, once
 rules weirrs3 'reply days 7 text "weirrs3 is away until Monday."'
 msg "$S" weirrs3@localhost "lunch" | sendmail -C "$PF/etc" -f "$S" weirrs3@localhost
-wait_log "to=<weirrs3@localhost>.*status=sent"
+pf_wait_log "to=<weirrs3@localhost>.*status=sent"
 ok $? "reply: the original is delivered"
 n0=$(count_files "$IN")
 wait_files "$IN" $((n0 + 1)) || true
@@ -161,7 +135,7 @@ is "$(grep -l "weirrs3 is away until Monday" "$IN"/* 2>/dev/null | wc -l | tr -d
 # 3. fakebounce: the sender receives the fake "user unknown"; nothing kept
 rules weirrs4 'fakebounce'
 msg "$S" weirrs4@localhost "offer" | sendmail -C "$PF/etc" -f "$S" weirrs4@localhost
-wait_log "to=<weirrs4@localhost>.*status=sent"
+pf_wait_log "to=<weirrs4@localhost>.*status=sent"
 ok $? "fakebounce: Postfix hands the message to weir"
 n0=$(count_files "$IN")
 wait_files "$IN" $((n0 + 1)) || true

@@ -15,6 +15,7 @@
 # Needs root, Debian's postfix and procmail (lockfile), a mail group owning
 # /var/mail, and a filesystem honouring the setgid bit.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lib-postfix.sh"
 
 SPOOL=/var/mail
 N=15
@@ -25,7 +26,6 @@ for tool in postfix lockfile useradd setpriv; do
     command -v $tool >/dev/null 2>&1 || { ok 1 "$tool is installed (build-aux/install-deps.sh)"; done_testing; exit; }
 done
 
-PF="$T/pf"
 U1=weirsp1; U2=weirsp2; U3=weirsp3
 USERS="$U1 $U2 $U3"
 cleanup() {
@@ -38,34 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-chmod 755 "$T"
-mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/bin"
-chown postfix: "$PF/data"
-cp "$WEIR" "$T/bin/weir"; chown root:mail "$T/bin/weir"; chmod 2755 "$T/bin/weir"
+pf_init
+chown root:mail "$T/bin/weir"; chmod 2755 "$T/bin/weir"
 cp /etc/postfix/master.cf "$PF/etc/master.cf"
-cat > "$PF/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = weir-test.localdomain
-mydomain = localdomain
-myorigin = \$myhostname
-mydestination = \$myhostname, localhost
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-master_service_disable = inet
-alias_maps =
-alias_database =
-mail_spool_directory = $SPOOL
-maillog_file = $PF/maillog
-maillog_file_prefixes = $T
-biff = no
-queue_run_delay = 2s
-minimal_backoff_time = 2s
-maximum_backoff_time = 4s
-CF
+pf_main_cf "master_service_disable = inet" "mail_spool_directory = $SPOOL" \
+    "queue_run_delay = 2s" "minimal_backoff_time = 2s" "maximum_backoff_time = 4s"
 
 for u in $USERS; do
     userdel "$u" >/dev/null 2>&1; groupdel "$u" >/dev/null 2>&1
@@ -80,9 +57,7 @@ fi
 for u in $U1 $U3; do
     mkdir -p "$T/$u/.weir"
     printf 'default_mailbox: %s/%s\n' "$SPOOL" "$u" > "$T/$u/.weir/config.yaml"
-    awk '$0 == "<!-- snippet: postfix-forward -->" { f = 1; next }
-        f && /^```$/ { if (b) exit; b = 1; next }
-        f && b { print }' "$top_srcdir/doc/mta.md" | sed "s|/usr/bin/weir|$T/bin/weir|g" > "$T/$u/.forward"
+    pf_snippet postfix-forward > "$T/$u/.forward"
     chown -R "$u": "$T/$u"; chmod 700 "$T/$u/.weir"; chmod 644 "$T/$u/.forward"
 done
 [ -s "$T/$U1/.forward" ]; ok $? "the .forward line comes from doc/mta.md"

@@ -13,6 +13,7 @@
 # documented text is the tested text.
 # Needs root and Debian's postfix package (CI installs it).
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lib-postfix.sh"
 
 if [ "$(id -u)" != 0 ]; then
     skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
@@ -21,7 +22,6 @@ if ! command -v postfix >/dev/null 2>&1 || ! id postfix >/dev/null 2>&1; then
     skip "postfix is not installed (apt-get install postfix)"; done_testing; exit
 fi
 
-PF="$T/pf"
 USERS="weirpf1 weirpf2 weirpf3 weirpf4 weirpf5 weirpf6"
 cleanup() {
     postfix -c "$PF/etc" stop >/dev/null 2>&1
@@ -30,45 +30,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-chmod 755 "$T"
-mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/bin"
-chown postfix: "$PF/data"
-cp "$WEIR" "$T/bin/weir"
-chmod 755 "$T/bin" "$T/bin/weir"
-# snippet NAME: the fenced block after "<!-- snippet: NAME -->" in
-# doc/mta.md, with the installed path replaced by the binary under test
-snippet() {
-    awk -v n="$1" '$0 == "<!-- snippet: " n " -->" { f = 1; next }
-        f && /^```$/ { if (b) exit; b = 1; next }
-        f && b { print }' "$top_srcdir/doc/mta.md" | sed "s|/usr/bin/weir|$T/bin/weir|g"
-}
+pf_init
 for n in postfix-mailbox-command postfix-forward postfix-pipe-master postfix-pipe-main; do
-    [ -n "$(snippet "$n")" ]; ok $? "doc/mta.md has the snippet $n"
+    [ -n "$(pf_snippet "$n")" ]; ok $? "doc/mta.md has the snippet $n"
 done
 cp /etc/postfix/master.cf "$PF/etc/master.cf"
-snippet postfix-pipe-master | sed 's/user=vmail/user=weirpf5/' >> "$PF/etc/master.cf"
-cat > "$PF/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = weir-test.localdomain
-mydomain = localdomain
-myorigin = \$myhostname
-mydestination = \$myhostname, localhost
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-master_service_disable = inet
-alias_maps =
-alias_database =
-$(snippet postfix-mailbox-command)
-$(snippet postfix-pipe-main)
-transport_maps = inline:{ weirpf5@localhost=weir:, weirpf6@localhost=weir: }
-maillog_file = $PF/maillog
-maillog_file_prefixes = $T
-biff = no
-CF
+pf_snippet postfix-pipe-master | sed 's/user=vmail/user=weirpf5/' >> "$PF/etc/master.cf"
+pf_main_cf "master_service_disable = inet" "$(pf_snippet postfix-mailbox-command)" \
+    "$(pf_snippet postfix-pipe-main)" \
+    "transport_maps = inline:{ weirpf5@localhost=weir:, weirpf6@localhost=weir: }"
 
 for u in $USERS; do
     userdel "$u" >/dev/null 2>&1
@@ -83,15 +53,6 @@ ok $? "private Postfix instance started"
 send() {
     sendmail -C "$PF/etc" -f "$2" "$1" < "$3"
 }
-# wait_log PATTERN: wait up to 30 s for a maillog line matching PATTERN
-wait_log() {
-    i=0
-    while [ $i -lt 60 ]; do
-        grep -q -- "$1" "$PF/maillog" 2>/dev/null && return 0
-        sleep 0.5; i=$((i + 1))
-    done
-    return 1
-}
 
 # 1. mailbox_command delivery.  The user's rules file the message by the
 # exact envelope sender: Postfix passes $SENDER sanitised (o_b_x_y@...),
@@ -102,7 +63,7 @@ printf '%s\n' "if envelope from is \"o'b&x|y@example.org\" { file \"~/Maildir/\"
     'file "~/Maildir/.wrong-sender/"' > "$T/weirpf1/.weir/rules"
 chown -R weirpf1: "$T/weirpf1/.weir"; chmod 700 "$T/weirpf1/.weir"; chmod 600 "$T/weirpf1/.weir/rules"
 send weirpf1@localhost "o'b&x|y@example.org" "$msg"
-wait_log "to=<weirpf1@localhost>.*status=sent"
+pf_wait_log "to=<weirpf1@localhost>.*status=sent"
 ok $? "mailbox_command: Postfix logs status=sent"
 f=$(find "$T/weirpf1/Maildir/new" -type f 2>/dev/null | head -n 1)
 [ -n "$f" ] && [ "$(stat -c %U "$f")" = weirpf1 ]
@@ -121,7 +82,7 @@ is "$(stat -c %a "$f")" 600 "delivered file mode 0600"
 # is lost; after the fix a flush delivers it.
 : > "$T/weirpf2/Maildir"; chown weirpf2: "$T/weirpf2/Maildir"
 send weirpf2@localhost sender@example.org "$msg"
-wait_log "to=<weirpf2@localhost>.*status=deferred"
+pf_wait_log "to=<weirpf2@localhost>.*status=deferred"
 ok $? "exit 75: Postfix defers the message"
 grep "to=<weirpf2@localhost>.*status=deferred" "$PF/maillog" | grep -q "dsn=4\.2\.0, status=deferred (weir: .*weirpf2/Maildir"
 ok $? "exit 75: Postfix takes weir's 4.2.0 code and reason"
@@ -129,15 +90,15 @@ ok $? "exit 75: Postfix takes weir's 4.2.0 code and reason"
 ok $? "exit 75: nothing bounced"
 rm -f "$T/weirpf2/Maildir"
 postqueue -c "$PF/etc" -f
-wait_log "to=<weirpf2@localhost>.*status=sent"
+pf_wait_log "to=<weirpf2@localhost>.*status=sent"
 ok $? "after the fix, a queue flush delivers it"
 is "$(count_files "$T/weirpf2/Maildir/new")" 1 "deferred message delivered exactly once"
 
 # 3. ~/.forward in the documented safe form.
-snippet postfix-forward > "$T/weirpf3/.forward"
+pf_snippet postfix-forward > "$T/weirpf3/.forward"
 chown weirpf3: "$T/weirpf3/.forward"
 send weirpf3@localhost sender@example.org "$msg"
-wait_log "to=<weirpf3@localhost>.*status=sent"
+pf_wait_log "to=<weirpf3@localhost>.*status=sent"
 ok $? ".forward pipe: delivered"
 is "$(count_files "$T/weirpf3/Maildir/new")" 1 ".forward pipe: one file in the Maildir"
 
@@ -145,7 +106,7 @@ is "$(count_files "$T/weirpf3/Maildir/new")" 1 ".forward pipe: one file in the M
 printf '"|[ -x %s ] || exit 75; exec %s"\n' "$T/bin/missing" "$T/bin/missing" > "$T/weirpf4/.forward"
 chown weirpf4: "$T/weirpf4/.forward"
 send weirpf4@localhost sender@example.org "$msg"
-wait_log "to=<weirpf4@localhost>.*status=deferred"
+pf_wait_log "to=<weirpf4@localhost>.*status=deferred"
 ok $? "safe .forward form, binary missing: deferred, not bounced"
 
 # 5. The pipe(8) transport of doc/mta.md: the transport runs weir as its
@@ -155,7 +116,7 @@ printf '%s\n' 'if envelope from is "p5@example.org" and envelope to is "weirpf5@
     > "$T/weirpf5/.weir/rules"
 chown -R weirpf5: "$T/weirpf5/.weir"; chmod 700 "$T/weirpf5/.weir"; chmod 600 "$T/weirpf5/.weir/rules"
 send weirpf5@localhost p5@example.org "$msg"
-wait_log "to=<weirpf5@localhost>.*relay=weir.*status=sent"
+pf_wait_log "to=<weirpf5@localhost>.*relay=weir.*status=sent"
 ok $? "pipe(8) transport: Postfix logs relay=weir, status=sent"
 f=$(find "$T/weirpf5/Maildir/.pipe/new" -type f 2>/dev/null | head -n 1)
 [ -n "$f" ] && [ "$(stat -c %U "$f")" = weirpf5 ]
@@ -166,7 +127,7 @@ ok $? "pipe(8) transport: flags=D gave the Delivered-To line"
 # (exit 77, a permanent failure Postfix bounces): the configuration mistake
 # doc/mta.md warns about, never a delivery into someone else's mailbox.
 send weirpf6@localhost p6@example.org "$msg"
-wait_log "to=<weirpf6@localhost>.*relay=weir.*status=bounced"
+pf_wait_log "to=<weirpf6@localhost>.*relay=weir.*status=bounced"
 ok $? "pipe(8) transport, -d naming another user: refused, Postfix bounces"
 grep "to=<weirpf6@localhost>.*relay=weir.*status=bounced" "$PF/maillog" | grep -q "5\.7\."
 ok $? "the refusal carries weir's 5.7.x code"

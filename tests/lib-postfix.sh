@@ -1,0 +1,62 @@
+# tests/lib-postfix.sh -- a private Postfix instance for the MTA tests: its
+# own configuration, queue and log under $T/pf, loopback only, stopped by
+# the test's cleanup (postfix -c "$PF/etc" stop).  Source it after
+# tests/lib.sh.
+#
+#   pf_init                 $PF, its directories, and the weir under test
+#                           copied to $T/bin/weir (0755)
+#   pf_main_cf LINE...      main.cf: the common settings, then LINEs
+#   pf_wait_log PATTERN     wait up to 30 s for a maillog line matching it
+#   pf_snippet NAME         the fenced block after "<!-- snippet: NAME -->"
+#                           in doc/mta.md, with /usr/bin/weir replaced by
+#                           $T/bin/weir (the documented text is the tested
+#                           text)
+
+PF="$T/pf"
+
+pf_init() {
+    chmod 755 "$T"
+    mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/bin"
+    chown postfix: "$PF/data"
+    cp "$WEIR" "$T/bin/weir"
+    chmod 755 "$T/bin" "$T/bin/weir"
+}
+
+pf_main_cf() {
+    {
+        cat <<CF
+compatibility_level = 3.6
+queue_directory = $PF/queue
+data_directory = $PF/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = weir-test.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+mydestination = \$myhostname, localhost
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+alias_maps =
+alias_database =
+maillog_file = $PF/maillog
+maillog_file_prefixes = $T
+biff = no
+CF
+        printf '%s\n' "$@"
+    } > "$PF/etc/main.cf"
+}
+
+pf_wait_log() {
+    _i=0
+    while [ $_i -lt 60 ]; do
+        grep -q -- "$1" "$PF/maillog" 2>/dev/null && return 0
+        sleep 0.5; _i=$((_i + 1))
+    done
+    return 1
+}
+
+pf_snippet() {
+    awk -v n="$1" '$0 == "<!-- snippet: " n " -->" { f = 1; next }
+        f && /^```$/ { if (b) exit; b = 1; next }
+        f && b { print }' "$top_srcdir/doc/mta.md" | sed "s|/usr/bin/weir|$T/bin/weir|g"
+}
