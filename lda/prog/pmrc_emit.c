@@ -257,6 +257,11 @@ weight(const char **p, double *w, double *x)
 }
 
 static const char *sh_command(struct em *e, const char *raw, int line, struct buf *out);
+/* weir-rules(5) INTERPOLATION: a command built from message text is never
+ * run (the action is refused and the message goes to the default mailbox) */
+#define TAINTED_CMD "a command with text from the message in it (MATCH, a header " \
+    "value...): weir never runs such a command (weir-rules(5), tainted text)"
+
 static void maildir_cd(struct em *e, struct buf *out);
 
 /* `? command`: weir's program test.  procmail feeds the program the
@@ -622,6 +627,8 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                     em_value(e, &one, 1, line, &v);
                     if (v.bad)
                         why = v.bad;
+                    else if (v.tainted)
+                        why = TAINTED_CMD;
                     if (v.known)
                         sh_quote_lit(out, v.raw.data ? v.raw.data : "", v.raw.len);
                     else if (g->quoted)
@@ -640,7 +647,7 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
     /* a shell line: $NAME of procmail's variables become weir's values;
      * the shell's own ($$, $?, $1, unknown names) stay */
     {
-        int sq = 0;
+        int sq = 0, tainted = 0;
         for (const char *p = raw; *p; p++) {
             if (*p == '\'' ) {
                 sq = !sq;
@@ -662,6 +669,8 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                     char *name = xstrndup(n0, (size_t)(n1 - n0));
                     struct pm_sym *s = em_sym(e, name);
                     if (s->assigned || s->init || s->special) {
+                        if (s->tainted)
+                            tainted = 1;
                         if (inline_ok(s) && !s->special && s->wstr.len) {
                             buf_add(out, s->wstr.data, s->wstr.len);
                         } else {
@@ -677,6 +686,8 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
             }
             em_wescape(out, p, 1);
         }
+        if (tainted)
+            return TAINTED_CMD;
     }
     return NULL;
 }
@@ -1038,11 +1049,28 @@ formail_edits(struct em *e, const struct pm_item *r, const char *raw, struct tac
 
     if (strpbrk(raw, "&|<>~;?*[`"))
         return 0;
-    pm_read_string(raw, strlen(raw), 0, 0, &ws);
+    {
+        /* continuation lines: "formail \<newline> -I ..." */
+        struct buf j = BUF_INIT;
+        for (const char *p = raw; *p; p++) {
+            if (p[0] == '\\' && p[1] == '\n') {
+                buf_addc(&j, ' ');
+                p++;
+            } else {
+                buf_addc(&j, *p);
+            }
+        }
+        pm_read_string(j.data ? j.data : "", j.len, 0, 0, &ws);
+        buf_free(&j);
+    }
     if (ws.n < 3)
         goto out;
     em_value(e, &ws.v[0], 0, r->line, &first);
-    if (first.bad || !first.known ||
+    if (ws.v[0].n == 1 && ws.v[0].v[0].kind != PM_SEG_LIT && ws.v[0].v[0].s &&
+        strcmp(ws.v[0].v[0].s, "FORMAIL") == 0 && !(first.known && first.raw.len)) {
+        /* $FORMAIL (procmail-lib's pm-javar.rc: ${FORMAIL:-"formail"}) */
+        em_note(e, PMRC_INFO, r->line, "$FORMAIL is taken to be formail");
+    } else if (first.bad || !first.known ||
         !(strcmp(first.raw.data ? first.raw.data : "", "formail") == 0 ||
           strcmp(first.raw.data ? first.raw.data : "", "/usr/bin/formail") == 0)) {
         em_val_free(&first);
@@ -1284,6 +1312,8 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         }
         if (formail_dup(e, r, raw, a) || formail_reply(e, r, raw, a))
             return;
+        if (pm_has_flag(r, 'f') && (!b || h) && formail_edits(e, r, raw, a))
+            return;         /* header edits, also with message text in them */
         why = sh_command(e, raw, r->line, &cmd);
         if (why) {
             a->why = why;
@@ -1291,12 +1321,6 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             return;
         }
         if (pm_has_flag(r, 'f')) {
-            if (!b || h) {
-                if (formail_edits(e, r, raw, a)) {
-                    buf_free(&cmd);
-                    return;
-                }
-            }
             if (part) {
                 /* procmail gives the program only the header (fh) or the
                  * body (fb) and puts its output in that place */

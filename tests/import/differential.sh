@@ -142,11 +142,34 @@ run_one() {
     ok "$bad" "$name: procmail and weir agree on $NMSG messages"
 }
 
+# The rcfiles: SET=user (testdata/procmailrc/user, the default), lib
+# (Debian's procmail-lib, each as a user's rcfile that sets PMSRC to the
+# library, as its documentation says, and uses it), examples (procmail's
+# own example rcfiles), all.
+PMLIB=${PMLIB:-/usr/share/procmail-lib}
+PMEX=${PMEX:-/usr/share/doc/procmail/examples}
+SET=${SET:-user}
+mkdir -p "$T/src"
 if [ $# -gt 0 ]; then
     for rc in "$@"; do run_one "$(basename "$rc" .rc)" "$rc"; done
 else
-    for rc in "$TESTDATA"/procmailrc/user/*.rc; do
-        run_one "$(basename "$rc" .rc)" "$rc"
-    done
+    case $SET in user|all)
+        for rc in "$TESTDATA"/procmailrc/user/*.rc; do
+            run_one "$(basename "$rc" .rc)" "$rc"
+        done
+    esac
+    case $SET in lib|all)
+        [ -d "$PMLIB" ] || { ok 1 "procmail-lib is installed ($PMLIB)"; done_testing; exit; }
+        for rc in "$PMLIB"/*.rc; do
+            n=lib-$(basename "$rc" .rc)
+            { echo "PMSRC=$PMLIB"; cat "$rc"; } > "$T/src/$n.rc"
+            run_one "$n" "$T/src/$n.rc"
+        done
+    esac
+    case $SET in examples|all)
+        for rc in "$PMEX"/*procmailrc; do
+            run_one "ex-$(basename "$rc")" "$rc"
+        done
+    esac
 fi
 done_testing

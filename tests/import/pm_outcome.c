@@ -20,7 +20,8 @@
  * mboxo, weir mboxrd: ">*From " lines lose every leading '>').  The
  * sendmail stub's arguments become the recipients alone (procmail runs
  * "sendmail -oi ADDR", weir "sendmail -oi -f SENDER -- ADDR").  Files and
- * directories whose names start with '.', log files and lock files are
+ * directories whose names start with '.', log files (by name, or by
+ * content: procmail's LOGFILE wherever an rcfile puts it) and lock files are
  * not deliveries.
  *
  * A message a forward handed to sendmail loses the loop marker weir puts
@@ -225,6 +226,17 @@ mbox(struct lines *l, const char *rel, const struct buf *b)
     }
 }
 
+/* procmail's log (LOGFILE, wherever an rcfile puts it): "From " abstract
+ * lines, " Subject:" and "  Folder:" lines, procmail's messages; never
+ * the empty line every delivered message has after its header. */
+static int
+procmail_log(const struct buf *b)
+{
+    return b->len > 0 && memmem(b->data, b->len, "\n\n", 2) == NULL &&
+           (memmem(b->data, b->len, "  Folder: ", 10) != NULL ||
+            memmem(b->data, b->len, "procmail: ", 10) != NULL);
+}
+
 static int
 numeric(const char *s)
 {
@@ -427,6 +439,8 @@ walk(struct lines *l, const char *root, const char *rel)
                     one(l, "dir", rel[0] ? rel : ".", b.data ? b.data : "", b.len);
                 else if (b.len == 0)
                     ;           /* an empty file is no delivery */
+                else if (procmail_log(&b))
+                    ;           /* an rcfile's own LOGFILE */
                 else
                     mbox(l, r, &b);
             }
