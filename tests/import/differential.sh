@@ -157,7 +157,12 @@ run_one() {
     [ -n "${REPORT:-}" ] && {
         echo "== $name ${stat% *} ${stat#* } ${untr:-0} $NMSG $bad $known $expl"
         grep ': not translated: \|: approximated: ' "$T/rc/$name.notes" | sed "s|^$T/[a-z]*/||"
-        comm -12 "$T/rc/$name.bad" "$T/rc/$name.known" | sed 's/^/known: /'
+        for m in $(comm -12 "$T/rc/$name.bad" "$T/rc/$name.known"); do
+            why=$(awk -v n="$name" -v m="$m" '$1 == n && ($2 == m || $2 == "*") {
+                      $1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit }' \
+                  "$TESTDATA/procmailrc/known-differences")
+            echo "known: $m: $why"
+        done
         comm -23 "$T/rc/$name.bad" "$T/rc/$name.known" | sed 's/^/differs: /'
     } >> "$REPORT"
     :

@@ -118,10 +118,11 @@ para="Measured by tests/import/report.sh on $when (procmail $pmv, procmail-lib $
  (each with its reason), and $allexpl where statements were left untranslated.\
  Per rcfile: doc/import-report.md."
 
-replace() {   # replace FILE BEGIN-MARKER END-MARKER TEXT
-    awk -v b="$2" -v e="$3" -v t="$4" '
-        index($0, b) == 1 { print; print t; skip = 1; next }
-        index($0, e) == 1 { skip = 0 }
+replace() {   # replace FILE BEGIN-MARKER END-MARKER TEXT (through the
+              # environment: awk -v would take the backslash of .\" away)
+    RB="$2" RE="$3" RT="$4" awk '
+        index($0, ENVIRON["RB"]) == 1 { print; print ENVIRON["RT"]; skip = 1; next }
+        index($0, ENVIRON["RE"]) == 1 { skip = 0 }
         !skip { print }' "$1" > "$1.new" && mv "$1.new" "$1"
 }
 replace "$top_srcdir/doc/weir-import.1" '.\" BEGIN MEASURED' '.\" END MEASURED' "$para"
