@@ -57,7 +57,7 @@ usage(FILE *fp)
 "                (root, or a weir that is not installed setgid)\n"
 "  -v            also write log lines to standard error\n"
 "\n"
-"Subcommands (see weir(1)): test, check, dump, compile, mime, state.\n");
+"Subcommands (see weir(1)): test, check, dump, compile, mime, state, import.\n");
 }
 
 static void

@@ -257,6 +257,11 @@ weight(const char **p, double *w, double *x)
 }
 
 static const char *sh_command(struct em *e, const char *raw, int line, struct buf *out);
+/* weir-rules(5) INTERPOLATION: a command built from message text is never
+ * run (the action is refused and the message goes to the default mailbox) */
+#define TAINTED_CMD "a command with text from the message in it (MATCH, a header " \
+    "value...): weir never runs such a command (weir-rules(5), tainted text)"
+
 static void maildir_cd(struct em *e, struct buf *out);
 
 /* `? command`: weir's program test.  procmail feeds the program the
@@ -622,6 +627,8 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                     em_value(e, &one, 1, line, &v);
                     if (v.bad)
                         why = v.bad;
+                    else if (v.tainted)
+                        why = TAINTED_CMD;
                     if (v.known)
                         sh_quote_lit(out, v.raw.data ? v.raw.data : "", v.raw.len);
                     else if (g->quoted)
@@ -640,7 +647,7 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
     /* a shell line: $NAME of procmail's variables become weir's values;
      * the shell's own ($$, $?, $1, unknown names) stay */
     {
-        int sq = 0;
+        int sq = 0, tainted = 0;
         for (const char *p = raw; *p; p++) {
             if (*p == '\'' ) {
                 sq = !sq;
@@ -662,6 +669,8 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                     char *name = xstrndup(n0, (size_t)(n1 - n0));
                     struct pm_sym *s = em_sym(e, name);
                     if (s->assigned || s->init || s->special) {
+                        if (s->tainted)
+                            tainted = 1;
                         if (inline_ok(s) && !s->special && s->wstr.len) {
                             buf_add(out, s->wstr.data, s->wstr.len);
                         } else {
@@ -677,6 +686,8 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
             }
             em_wescape(out, p, 1);
         }
+        if (tainted)
+            return TAINTED_CMD;
     }
     return NULL;
 }
@@ -781,6 +792,247 @@ out:
     return ok;
 }
 
+/* Shell words of s (n bytes) with quotes removed, for the reply idiom:
+ * -1 when a word holds something the shell would expand ($ ` \ glob ~). */
+static int
+plain_words(const char *s, size_t n, char ***out)
+{
+    char **v = NULL;
+    int nv = 0;
+    size_t i = 0;
+
+    *out = NULL;
+    for (;;) {
+        struct buf w = BUF_INIT;
+        int any = 0;
+
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i >= n)
+            break;
+        while (i < n && s[i] != ' ' && s[i] != '\t') {
+            char q = s[i];
+            if (q == '\'' || q == '"') {
+                size_t j = i + 1;
+                while (j < n && s[j] != q)
+                    j++;
+                if (j >= n || (q == '"' && memchr(s + i + 1, '$', j - i - 1)) ||
+                    (q == '"' && memchr(s + i + 1, '`', j - i - 1)) ||
+                    (q == '"' && memchr(s + i + 1, '\\', j - i - 1)))
+                    goto bad;
+                buf_add(&w, s + i + 1, j - i - 1);
+                i = j + 1;
+                any = 1;
+                continue;
+            }
+            if (strchr("$`\\*?[~<>&|;(){}", q))
+                goto bad;
+            buf_addc(&w, q);
+            i++;
+            any = 1;
+        }
+        if (any) {
+            v = xreallocarray(v, (size_t)nv + 1, sizeof *v);
+            v[nv++] = xstrdup(w.data ? w.data : "");
+        }
+        buf_free(&w);
+        continue;
+    bad:
+        buf_free(&w);
+        for (int k = 0; k < nv; k++)
+            free(v[k]);
+        free(v);
+        return -1;
+    }
+    *out = v;
+    return nv;
+}
+
+static void
+free_words(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The vacation idiom of procmailex(5):
+ *   | (formail -r [-I"..."] [-A"..."] ; echo "text" ; ...) | $SENDMAIL -oi -t
+ * becomes weir's `reply` with the echoed lines as its text.  Returns 1
+ * when raw is that command (a->lines set), 0 otherwise (it then runs as a
+ * pipe, which is exact). */
+static int
+formail_reply(struct em *e, const struct pm_item *r, const char *raw, struct tact *a)
+{
+    struct buf s = BUF_INIT, text = BUF_INIT;
+    size_t i, close = 0, start;
+    int depth = 0, ok = 0, have_t = 0, nechos = 0;
+    char q = 0;
+    char **w = NULL;
+    int nw;
+
+    if (!(e->opt->have & PMRC_HAVE_REPLY) || pm_has_flag(r, 'f'))
+        return 0;
+    for (const char *p = raw; *p; p++) {
+        if (p[0] == '\\' && p[1] == '\n') {
+            p++;
+            continue;
+        }
+        buf_addc(&s, *p == '\n' || *p == '\t' ? ' ' : *p);
+    }
+    if (s.data == NULL)
+        goto out;
+    for (i = 0; i < s.len && s.data[i] == ' '; i++)
+        ;
+    if (i >= s.len || s.data[i] != '(')
+        goto out;
+    start = i + 1;
+    for (; i < s.len; i++) {
+        char c = s.data[i];
+        if (q) {
+            if (c == q)
+                q = 0;
+            continue;
+        }
+        if (c == '\'' || c == '"')
+            q = c;
+        else if (c == '(')
+            depth++;
+        else if (c == ')' && --depth == 0) {
+            close = i;
+            break;
+        }
+    }
+    if (close == 0)
+        goto out;
+    /* after the parenthesis: | sendmail -oi -t */
+    i = close + 1;
+    while (i < s.len && s.data[i] == ' ')
+        i++;
+    if (i >= s.len || s.data[i] != '|')
+        goto out;
+    {
+        const char *t = s.data + i + 1;
+        char *dup = xstrdup(t), *save = NULL;
+        int first = 1, good = 1;
+        for (char *tok = strtok_r(dup, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+            if (first) {
+                good = strcmp(tok, "$SENDMAIL") == 0 || strcmp(tok, "${SENDMAIL}") == 0 ||
+                       strcmp(tok, "sendmail") == 0 || strcmp(tok, "/usr/sbin/sendmail") == 0 ||
+                       strcmp(tok, "/usr/lib/sendmail") == 0;
+                first = 0;
+            } else if (strcmp(tok, "-t") == 0) {
+                have_t = 1;
+            } else if (strcmp(tok, "-oi") != 0 && strcmp(tok, "-i") != 0 &&
+                       strcmp(tok, "$SENDMAILFLAGS") != 0) {
+                good = 0;
+            }
+            if (!good)
+                break;
+        }
+        free(dup);
+        if (!good || first || !have_t)
+            goto out;
+    }
+    /* inside: formail -r ... ; echo ... ; ... */
+    {
+        size_t b = start;
+        int ncmd = 0;
+        q = 0;
+        for (i = start; i <= close; i++) {
+            char c = i < close ? s.data[i] : ';';
+            if (q) {
+                if (c == q)
+                    q = 0;
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                q = c;
+                continue;
+            }
+            if (c != ';')
+                continue;
+            nw = plain_words(s.data + b, i - b, &w);
+            b = i + 1;
+            if (nw < 0)
+                goto out;
+            if (nw == 0) {
+                free_words(w, nw);
+                w = NULL;
+                continue;
+            }
+            if (ncmd++ == 0) {
+                /* formail -r, header edits allowed (weir's reply has its own) */
+                int rflag = 0;
+                if (strcmp(w[0], "formail") != 0 && strcmp(w[0], "/usr/bin/formail") != 0) {
+                    free_words(w, nw);
+                    goto out;
+                }
+                for (int k = 1; k < nw; k++) {
+                    const char *o = w[k];
+                    if (o[0] != '-') {
+                        free_words(w, nw);
+                        goto out;
+                    }
+                    for (o++; *o; o++) {
+                        if (*o == 'r')
+                            rflag = 1;
+                        else if (*o == 't')
+                            ;
+                        else if (strchr("IAai", *o)) {
+                            if (o[1] == '\0')
+                                k++;    /* the argument is the next word */
+                            break;
+                        } else {
+                            free_words(w, nw);
+                            goto out;
+                        }
+                    }
+                }
+                free_words(w, nw);
+                w = NULL;
+                if (!rflag)
+                    goto out;
+                continue;
+            }
+            if (strcmp(w[0], "echo") != 0 ||
+                (nw > 1 && w[1][0] == '-' && w[1][1] && strspn(w[1] + 1, "neE") == strlen(w[1] + 1))) {
+                free_words(w, nw);
+                goto out;
+            }
+            for (int k = 1; k < nw; k++) {
+                if (k > 1)
+                    buf_addc(&text, ' ');
+                buf_adds(&text, w[k]);
+            }
+            buf_addc(&text, '\n');
+            nechos++;
+            free_words(w, nw);
+            w = NULL;
+        }
+        if (q || ncmd == 0 || nechos == 0)
+            goto out;
+    }
+    {
+        struct buf esc = BUF_INIT;
+        em_wescape(&esc, text.data, text.len);
+        act_line(a, "reply text \"%s\"", esc.data ? esc.data : "");
+        buf_free(&esc);
+    }
+    if (!pm_has_flag(r, 'c'))
+        act_line(a, "discard");
+    a->delivers = !pm_has_flag(r, 'c');
+    em_note(e, PMRC_APPROX, r->line, "the vacation idiom (formail -r | sendmail -t) becomes "
+            "weir's reply: to the envelope sender (formail: Reply-To or From), at most once a "
+            "week per sender, never to lists, daemons or mail not addressed to you (RFC 3834), "
+            "with weir's own header fields");
+    ok = 1;
+out:
+    buf_free(&s);
+    buf_free(&text);
+    return ok;
+}
+
 /* formail's header edits (formail(1) -A -I -a) as weir's header actions:
  * `| formail -A "X-Loop: me"` on an f recipe.  Returns 1 when the whole
  * command is such edits (and writes them into a), 0 otherwise (the
@@ -797,11 +1049,28 @@ formail_edits(struct em *e, const struct pm_item *r, const char *raw, struct tac
 
     if (strpbrk(raw, "&|<>~;?*[`"))
         return 0;
-    pm_read_string(raw, strlen(raw), 0, 0, &ws);
+    {
+        /* continuation lines: "formail \<newline> -I ..." */
+        struct buf j = BUF_INIT;
+        for (const char *p = raw; *p; p++) {
+            if (p[0] == '\\' && p[1] == '\n') {
+                buf_addc(&j, ' ');
+                p++;
+            } else {
+                buf_addc(&j, *p);
+            }
+        }
+        pm_read_string(j.data ? j.data : "", j.len, 0, 0, &ws);
+        buf_free(&j);
+    }
     if (ws.n < 3)
         goto out;
     em_value(e, &ws.v[0], 0, r->line, &first);
-    if (first.bad || !first.known ||
+    if (ws.v[0].n == 1 && ws.v[0].v[0].kind != PM_SEG_LIT && ws.v[0].v[0].s &&
+        strcmp(ws.v[0].v[0].s, "FORMAIL") == 0 && !(first.known && first.raw.len)) {
+        /* $FORMAIL (procmail-lib's pm-javar.rc: ${FORMAIL:-"formail"}) */
+        em_note(e, PMRC_INFO, r->line, "$FORMAIL is taken to be formail");
+    } else if (first.bad || !first.known ||
         !(strcmp(first.raw.data ? first.raw.data : "", "formail") == 0 ||
           strcmp(first.raw.data ? first.raw.data : "", "/usr/bin/formail") == 0)) {
         em_val_free(&first);
@@ -1041,8 +1310,10 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             a->why = "a pipe to procmail's standard output";
             return;
         }
-        if (formail_dup(e, r, raw, a))
+        if (formail_dup(e, r, raw, a) || formail_reply(e, r, raw, a))
             return;
+        if (pm_has_flag(r, 'f') && (!b || h) && formail_edits(e, r, raw, a))
+            return;         /* header edits, also with message text in them */
         why = sh_command(e, raw, r->line, &cmd);
         if (why) {
             a->why = why;
@@ -1050,12 +1321,6 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             return;
         }
         if (pm_has_flag(r, 'f')) {
-            if (!b || h) {
-                if (formail_edits(e, r, raw, a)) {
-                    buf_free(&cmd);
-                    return;
-                }
-            }
             if (part) {
                 /* procmail gives the program only the header (fh) or the
                  * body (fb) and puts its output in that place */

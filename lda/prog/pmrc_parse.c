@@ -514,7 +514,10 @@ parse_recipe(struct src *r, struct pm_item *it, int depth)
             while (l && (t[l - 1] == ' ' || t[l - 1] == '\t'))
                 t[--l] = '\0';
             cd.text = t;
-            it->conds = xreallocarray(it->conds, it->ncond + 1, sizeof *it->conds);
+            /* doubling: thousands of conditions stay linear */
+            if (it->ncond == 0 || (it->ncond >= 4 && (it->ncond & (it->ncond - 1)) == 0))
+                it->conds = xreallocarray(it->conds, it->ncond ? it->ncond * 2 : 4,
+                                          sizeof *it->conds);
             it->conds[it->ncond++] = cd;
         }
     }

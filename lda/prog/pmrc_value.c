@@ -12,6 +12,7 @@
  */
 #include "config.h"
 #include "pmrc_emit.h"
+#include "registry.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -127,7 +128,7 @@ static int
 reserved(const char *n)
 {
     static const char *const r[] = {
-        "user", "home", "extension", "sender", "recipient", "env", "body",
+        "user", "home", "extension", "sender", "recipient", "client", "env", "body",
         "attachment", "dnsbl", "rhsbl", "mismatch", "duplicate", "envelope",
         "size", "string", "procmail", "header", "address", "score", "true",
         "false", "not", "and", "or", NULL
@@ -136,6 +137,8 @@ reserved(const char *n)
     for (size_t i = 0; r[i]; i++)
         if (strcmp(n, r[i]) == 0)
             return 1;
+    if (rl_builtin_find(n) >= 0)
+        return 1;               /* every builtin's name (program, ...) */
     if (strncmp(n, "pm_", 3) == 0)
         return 1;               /* the translator's own */
     return !(isalpha((unsigned char)n[0]));

@@ -100,4 +100,11 @@ printf ':0\n* $ ^To:.*$LOGNAME@\n* $ ^X-Home: $HOME\nme/\n' > "$T/me.rc"
 "$WEIR" import procmailrc -q --user alice --home /home/alice "$T/me.rc" > "$T/out"
 grep -q 'alice@' "$T/out" && grep -q 'X-Home: \\/home\\/alice' "$T/out"
 ok $? "--user and --home go into the regexes"
+
+# procmail variables named like weir's builtins or specials are renamed
+cp "$TESTDATA/fuzz/pmrc/27-reserved.rc" "$T/reserved.rc"
+"$WEIR" import procmailrc -q -o "$T/reserved.rules" "$T/reserved.rc"
+is $? 0 "variables named program, client, reply, duplicate: translated"
+"$WEIR" check "$T/reserved.rules" > /dev/null 2>&1
+ok $? "and the rules compile"
 done_testing

@@ -10,6 +10,9 @@
  *   dir DIR LEN HASH            procmail's msg.* file in DIR
  *   prog NAME ARGS LEN HASH     a run of a stub program (recorded by
  *                               tests/import/stub.sh in HOME/.rec)
+ *   reply ADDRESS               an automatic reply: sendmail -t (the To:
+ *                               of formail -r's answer) or sendmail -f <>
+ *                               (weir's reply); its text is not compared
  *
  * A message is canonical without: a leading From_ line, the
  * Content-Length field (procmail rewrites it), the empty lines at its end,
@@ -17,7 +20,8 @@
  * mboxo, weir mboxrd: ">*From " lines lose every leading '>').  The
  * sendmail stub's arguments become the recipients alone (procmail runs
  * "sendmail -oi ADDR", weir "sendmail -oi -f SENDER -- ADDR").  Files and
- * directories whose names start with '.', log files and lock files are
+ * directories whose names start with '.', log files (by name, or by
+ * content: procmail's LOGFILE wherever an rcfile puts it) and lock files are
  * not deliveries.
  *
  * A message a forward handed to sendmail loses the loop marker weir puts
@@ -222,6 +226,17 @@ mbox(struct lines *l, const char *rel, const struct buf *b)
     }
 }
 
+/* procmail's log (LOGFILE, wherever an rcfile puts it): "From " abstract
+ * lines, " Subject:" and "  Folder:" lines, procmail's messages; never
+ * the empty line every delivered message has after its header. */
+static int
+procmail_log(const struct buf *b)
+{
+    return b->len > 0 && memmem(b->data, b->len, "\n\n", 2) == NULL &&
+           (memmem(b->data, b->len, "  Folder: ", 10) != NULL ||
+            memmem(b->data, b->len, "procmail: ", 10) != NULL);
+}
+
 static int
 numeric(const char *s)
 {
@@ -263,6 +278,43 @@ record(struct lines *l, const struct buf *b)
         if ((size_t)(end - p) > 8 + vl && memcmp(p, "X-Loop: ", 8) == 0 &&
             memcmp(p + 8, loop_value, vl) == 0 && p[8 + vl] == '\n')
             p += 9 + vl;
+    }
+    if (sendmail && (strstr(args.data ? args.data : "", " -t") ||
+                     strstr(args.data ? args.data : "", " -f <>"))) {
+        /* an automatic reply: procmail's formail -r | sendmail -t, weir's
+         * reply (sent with the null sender); only whom it answers is
+         * compared, weir writes its own reply (weir-import(1)) */
+        char *to = NULL;
+        if (strstr(args.data, " -t")) {
+            const char *h = p;
+            while (h < end && *h != '\n') {
+                const char *e = memchr(h, '\n', (size_t)(end - h));
+                if (e == NULL)
+                    e = end;
+                if (e - h > 3 && strncasecmp(h, "To:", 3) == 0) {
+                    const char *a = memchr(h, '<', (size_t)(e - h)), *z;
+                    if (a && (z = memchr(a, '>', (size_t)(e - a))) != NULL)
+                        to = xstrndup(a + 1, (size_t)(z - a - 1));
+                    else {
+                        a = h + 3;
+                        while (a < e && (*a == ' ' || *a == '\t'))
+                            a++;
+                        to = xstrndup(a, (size_t)(e - a));
+                    }
+                    break;
+                }
+                h = e + 1;
+            }
+        } else {
+            const char *dd = strstr(args.data, " -- ");
+            to = xstrdup(dd ? dd + 4 : "");
+        }
+        add(l, xasprintf("reply %s", to ? to : "?"));
+        free(to);
+        free(name);
+        buf_free(&args);
+        buf_free(&canon_args);
+        return;
     }
     if (sendmail) {
         /* recipients only: skip options, -f X, and "--" */
@@ -387,6 +439,8 @@ walk(struct lines *l, const char *root, const char *rel)
                     one(l, "dir", rel[0] ? rel : ".", b.data ? b.data : "", b.len);
                 else if (b.len == 0)
                     ;           /* an empty file is no delivery */
+                else if (procmail_log(&b))
+                    ;           /* an rcfile's own LOGFILE */
                 else
                     mbox(l, r, &b);
             }
