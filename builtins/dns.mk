@@ -44,11 +44,11 @@ tests/builtins/dnsbl.log: tests/builtins/dnsbl_query
 tests/builtins/test_psl.log tests/builtins/test_mismatch.log: weir_psl.la
 
 ## libFuzzer: Received: chains -> client_find()/rcv_parse(); DNS responses
-## -> dnsa_parse().  Their sources are in libweir_builtins.a, which
+## -> dnsa_parse(); `returns` lists -> bl_scan_returns().  Their sources are in libweir_builtins.a, which
 ## fuzz/local.mk compiles into libweir_fuzz.a.
-FUZZ_TARGETS += fuzz_received fuzz_dnsanswer
+FUZZ_TARGETS += fuzz_received fuzz_dnsanswer fuzz_returns
 TESTS += tests/builtins/fuzz_dns.sh
 EXTRA_DIST += tests/builtins/fuzz_dns.sh
 if HAVE_LIBFUZZER
-tests/builtins/fuzz_dns.log: fuzz/fuzz_received fuzz/fuzz_dnsanswer
+tests/builtins/fuzz_dns.log: fuzz/fuzz_received fuzz/fuzz_dnsanswer fuzz/fuzz_returns
 endif

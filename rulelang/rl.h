@@ -257,6 +257,15 @@ struct rl_trace_event {
     int undecided;              /* RL_TR_TEST: the test could not be
                                    decided (a limit, facts unavailable);
                                    result is then 0 */
+    int negated;                /* RL_TR_TEST: the test stands under an odd
+                                   number of `not`s (`is not "a"`,
+                                   `not header ...`): the condition sees
+                                   the opposite of result */
+    int counted;                /* RL_TR_TEST of header/address: nvalues
+                                   is set */
+    size_t nvalues;             /* values compared: 0 when the message has
+                                   no such header (or address), else how
+                                   many were tried before the result */
     double points;
     const struct action *action;
 };

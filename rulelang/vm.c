@@ -624,11 +624,23 @@ struct tctx {
     int result;
     char *last;                 /* last value tested (for the trace) */
     const char *why;            /* set when a value could not be compared */
+    size_t n;                   /* values tried (for the trace) */
 };
+
+/* The parity of the `not`s above the test at pc (compile.c emit_branch():
+ * the jump after a test carries it in operand a), for the trace. */
+static int
+test_negated(const struct vm *v, size_t pc)
+{
+    const struct rl_insn *j = pc + 1 < v->p->ncode ? &v->p->code[pc + 1] : NULL;
+
+    return j && (j->op == RL_OP_JT || j->op == RL_OP_JF) && j->a != 0;
+}
 
 static int
 try_value(struct tctx *t, const char *s, size_t len)
 {
+    t->n++;
     if (t->v->trace) {
         free(t->last);
         if (len > RL_TRACE_VALUE_MAX)
@@ -826,7 +838,7 @@ run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
     opk = call_of(v, in, pc, &call, args, 0);
     is_num = opk != RL_NONE && v->p->k[opk].kind == RL_K_NUM;
     memset(&bc, 0, sizeof bc);
-    bc.t = (struct tctx){ v, call.cmp, opk, "", pc, 0, NULL, NULL };
+    bc.t = (struct tctx){ v, call.cmp, opk, "", pc, 0, NULL, NULL, 0 };
     bc.rel = call.rel;
     bc.operand = call.num;
     if (opk != RL_NONE && !is_num && call.cmp != RL_CMP_MATCHES) {
@@ -856,7 +868,8 @@ run_builtin(struct vm *v, const struct rl_insn *in, size_t pc)
         struct buf tx = BUF_INIT, ob = BUF_INIT;
         char num[64];
         struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = r.matched,
-                                     .undecided = flag == RL_FLAG_UNDECIDED };
+                                     .undecided = flag == RL_FLAG_UNDECIDED,
+                                     .negated = test_negated(v, pc) };
 
         rl_call_text(v->p, in, &tx);
         if (is_num) {
@@ -896,7 +909,7 @@ static int
 run_test(struct vm *v, const struct rl_insn *in, size_t pc)
 {
     struct buf name = BUF_INIT, opnd = BUF_INIT;
-    struct tctx t = { v, in->b, in->d, "", pc, 0, NULL, NULL };
+    struct tctx t = { v, in->b, in->d, "", pc, 0, NULL, NULL, 0 };
     const char *tname = NULL;
     int flag;
 
@@ -943,7 +956,11 @@ run_test(struct vm *v, const struct rl_insn *in, size_t pc)
         struct buf tx = BUF_INIT, ob = BUF_INIT;
         char num[64];
         struct rl_trace_event ev = { .kind = RL_TR_TEST, .result = t.result,
-                                     .undecided = flag == RL_FLAG_UNDECIDED };
+                                     .undecided = flag == RL_FLAG_UNDECIDED,
+                                     .negated = test_negated(v, pc),
+                                     .counted = in->op == RL_OP_HEADER ||
+                                                in->op == RL_OP_ADDRESS,
+                                     .nvalues = t.n };
 
         buf_adds(&tx, tname ? tname : "?");
         if (in->op == RL_OP_HEADER || in->op == RL_OP_ADDRESS)

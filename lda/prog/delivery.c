@@ -170,6 +170,19 @@ delivery_child_deadline(struct delivery *d)
     return d->child_deadline_ms;
 }
 
+const char *
+delivery_getenv(const struct delivery *d, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (d->env == NULL)
+        return getenv(name);
+    for (char *const *e = d->env; *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
+}
+
 void
 delivery_child_env(const struct delivery *d, struct child_env *env)
 {
@@ -186,7 +199,7 @@ delivery_child_env(const struct delivery *d, struct child_env *env)
     };
 
     for (const char *const *n = from_mta; *n; n++) {
-        const char *v = getenv(*n);
+        const char *v = delivery_getenv(d, *n);
 
         if (v)
             child_env_set_safe(env, *n, v);

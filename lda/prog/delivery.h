@@ -64,11 +64,22 @@ struct delivery {
                                        recorded after delivery (lda/resp/
                                        dupe.h, lda/prog/commit.c) */
     long long child_deadline_ms;    /* delivery_child_deadline(), or 0 */
+    /* `weir test` only (NULL in a delivery): */
+    char *const *env;               /* the MTA environment to simulate
+                                       (--env NAME=VALUE, NULL-terminated)
+                                       instead of the process's own */
+    char *const *answered;          /* "reply KEY" / "fakebounce KEY" of
+                                       answers planned earlier in this run
+                                       (the simulated responder state) */
+    size_t nanswered;
     /* the rule programs that ran: the action list borrows from them */
     struct rl_program *prog_sys, *prog_user;
 };
 
 void delivery_init(struct delivery *d);
+/* getenv() of the MTA's environment: d->env when `weir test` simulates
+ * one, else the process's (already reduced by priv_startup()). */
+const char *delivery_getenv(const struct delivery *d, const char *name);
 /* The invoking user and home: the password entry of getuid(); $HOME when
  * it is absolute and weir runs without privileges to lose
  * (priv_env_trusted()). */

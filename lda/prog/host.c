@@ -337,11 +337,11 @@ host_run(struct host *h, const struct rl_program *sys, const struct rl_program *
     msg.envelope_to = d->recipient;
     msg.user = d->user;
     msg.home = d->home;
-    msg.extension = getenv("EXTENSION");
+    msg.extension = delivery_getenv(d, "EXTENSION");
     msg.client = d->client;
     msg.relays = (const char *const *)d->relays;
     msg.nrelays = d->nrelays;
-    msg.env = (const char *const *)environ;
+    msg.env = (const char *const *)(d->env ? d->env : environ);
     h->body_loaded = 0;
     dupe_pending_free(&d->dupes);      /* this message's duplicate keys */
     {
@@ -404,9 +404,9 @@ host_client(struct delivery *d, enum host_origin origin)
                     &hp);
     memset(&in, 0, sizeof in);
     in.arg = d->client_arg;
-    if (origin == HOST_FROM_MTA) {
-        in.env_client_address = getenv("CLIENT_ADDRESS");
-        in.env_sender_host_address = getenv("SENDER_HOST_ADDRESS");
+    if (origin == HOST_FROM_MTA || d->env) {
+        in.env_client_address = delivery_getenv(d, "CLIENT_ADDRESS");
+        in.env_sender_host_address = delivery_getenv(d, "SENDER_HOST_ADDRESS");
     }
     in.header = &hp;
     in.trusted = nets;
@@ -445,14 +445,15 @@ host_envelope(struct delivery *d, enum host_origin origin, const char *from_line
     else if ((v = message_header_first(&d->msg, "Return-Path")) != NULL) {
         d->sender = strip_angles(v);
         free(v);
-    } else if (origin == HOST_FROM_MTA && (env = getenv("SENDER")) != NULL)
+    } else if ((origin == HOST_FROM_MTA || d->env) && (env = delivery_getenv(d, "SENDER")) != NULL)
         d->sender = xstrdup(env);
     else
         d->sender = xstrdup("");
 
     if (d->recipient_arg)
         d->recipient = strip_angles(d->recipient_arg);
-    else if (origin == HOST_FROM_MTA && (env = getenv("RECIPIENT")) != NULL && *env)
+    else if ((origin == HOST_FROM_MTA || d->env) &&
+             (env = delivery_getenv(d, "RECIPIENT")) != NULL && *env)
         d->recipient = xstrdup(env);
     else if (origin == HOST_FROM_SAVED &&
              (v = message_header_first(&d->msg, "Delivered-To")) != NULL) {

@@ -205,6 +205,23 @@ respond_plan(const struct delivery *d, const struct action *a)
         resp_plan_fakebounce(&r.e, a->text && *a->text ? a->text : NULL, 1, p);
         free(tmpl);
     }
+    /* `weir test` simulates the state across its run: an answer planned
+     * for an earlier message of the run counts as sent (it writes none) */
+    if (p->why == NULL && p->key && p->until > state_now()) {
+        const char *kind = a->kind == ACT_REPLY ? "reply" : "fakebounce";
+        size_t kl = strlen(kind);
+
+        for (size_t i = 0; i < d->nanswered; i++) {
+            const char *k = d->answered[i];
+
+            if (strncmp(k, kind, kl) == 0 && k[kl] == ' ' && strcmp(k + kl + 1, p->key) == 0) {
+                snprintf(p->whybuf, sizeof p->whybuf, "already answered %.200s earlier in "
+                         "this run (simulated state: weir test records nothing)", p->to);
+                p->why = p->whybuf;
+                break;
+            }
+        }
+    }
     /* p->why may point into p itself (whybuf): still valid, p is not
      * moved.  Nothing else in p borrows from r. */
     env_free(&r);

@@ -48,6 +48,7 @@ usage(FILE *fp)
 "       weir test [options] --suite FILE.yaml\n"
 "\n"
 "Show what delivery would do with each message, without doing it.\n"
+"Options may come before or after the inputs; '--' ends them.\n"
 "\n"
 "  -c FILE         configuration (default: " WEIR_CONFIG_FILE ")\n"
 "  -r FILE         user rules (default: ~/.weir/rules)\n"
@@ -68,6 +69,8 @@ usage(FILE *fp)
 "                  other messages are not looked up\n"
 "  --run-programs  really run filter programs (pipe, forward and\n"
 "                  replies are still only planned)\n"
+"  --env NAME=VALUE  the MTA environment the rules and programs see\n"
+"                  (repeatable; EXTENSION, CLIENT_ADDRESS, ...)\n"
 "  --suite FILE    run a YAML test suite\n"
 "See weir-test(1).\n");
 }
@@ -77,16 +80,35 @@ struct inputs {
     enum mbox_quoting quoting;
     int progress;
     int failed;             /* an input could not be read */
+    unsigned long long total;   /* bytes of all inputs, 0: unknown (stdin) */
+    unsigned long long done;    /* bytes of the messages read so far */
 };
 
+#define BAR_WIDTH 30
+
+/* On a terminal only (in->progress): the count, and with a known input
+ * size a bar and a percentage (by bytes: an mbox is not counted twice). */
 static void
 progress(struct inputs *in, int final)
 {
     if (!in->progress)
         return;
-    if (final)
-        fprintf(stderr, "\r%zu messages\n", in->t->nmessages);
-    else if (in->t->nmessages % PROGRESS_EVERY == 0)
+    if (final) {
+        fprintf(stderr, "\r%*s\r%zu messages\n", BAR_WIDTH + 40, "", in->t->nmessages);
+        return;
+    }
+    if (in->t->nmessages % PROGRESS_EVERY != 0)
+        return;
+    if (in->total > 0) {
+        unsigned long long d = in->done > in->total ? in->total : in->done;
+        int fill = (int)(d * BAR_WIDTH / in->total), pct = (int)(d * 100 / in->total);
+        char bar[BAR_WIDTH + 1];
+
+        memset(bar, '#', (size_t)fill);
+        memset(bar + fill, '.', (size_t)(BAR_WIDTH - fill));
+        bar[BAR_WIDTH] = '\0';
+        fprintf(stderr, "\r[%s] %3d%%  %zu messages", bar, pct, in->t->nmessages);
+    } else
         fprintf(stderr, "\r%zu messages...", in->t->nmessages);
 }
 
@@ -109,6 +131,7 @@ run_one(struct inputs *in, const char *label, const char *data, size_t len,
 
     tester_message(in->t, label, data, len, from_line, 1, &res);
     tester_result_free(&res);
+    in->done += len + (from_line ? strlen(from_line) + 1 : 0);
     progress(in, 0);
 }
 
@@ -139,60 +162,152 @@ run_buffer(struct inputs *in, const char *name, const char *data, size_t len)
     buf_free(&msg);
 }
 
-static int
-cmp_names(const void *a, const void *b)
+/* A Maildir file in delivery order: the time at the start of its unique
+ * name ("1700000000.M123456P789.host"; seconds, then the microseconds of
+ * an M part), then the name itself; names that do not start with a time
+ * sort after those that do. */
+struct mdfile {
+    char *path;
+    int timed;
+    unsigned long long sec, usec;
+    const char *base;
+};
+
+static void
+mdfile_init(struct mdfile *f, char *path, const char *base)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *p = base, *m;
+
+    f->path = path;
+    f->base = base;
+    f->sec = f->usec = 0;
+    f->timed = *p >= '0' && *p <= '9';
+    for (; *p >= '0' && *p <= '9' && f->sec < 100000000000ULL; p++)
+        f->sec = f->sec * 10 + (unsigned long long)(*p - '0');
+    if (*p == '.' && (m = strchr(p + 1, '.')) != NULL) {
+        /* the second part: M<usec> among its letters (Courier, Dovecot) */
+        for (const char *q = p + 1; q < m; q++)
+            if (*q == 'M' && q[1] >= '0' && q[1] <= '9') {
+                for (q++; q < m && *q >= '0' && *q <= '9' && f->usec < 10000000ULL; q++)
+                    f->usec = f->usec * 10 + (unsigned long long)(*q - '0');
+                break;
+            }
+    }
 }
 
-/* new/ then cur/, each in name order (the order mail arrived in). */
-static void
-run_maildir(struct inputs *in, const char *dir)
+static int
+cmp_mdfiles(const void *a, const void *b)
+{
+    const struct mdfile *x = a, *y = b;
+
+    if (x->timed != y->timed)
+        return x->timed ? -1 : 1;
+    if (x->sec != y->sec)
+        return x->sec < y->sec ? -1 : 1;
+    if (x->usec != y->usec)
+        return x->usec < y->usec ? -1 : 1;
+    return strcmp(x->base, y->base);
+}
+
+/* The files of new/ and cur/ together, in delivery order (weir-test(1)). */
+static struct mdfile *
+maildir_files(const char *dir, size_t *np, unsigned long long *bytes, int *found)
 {
     static const char *const subdirs[] = { "new", "cur" };
-    int found = 0;
+    struct mdfile *v = NULL;
+    size_t n = 0;
 
+    *found = 0;
+    *bytes = 0;
     for (size_t s = 0; s < 2; s++) {
         char *sub = xasprintf("%s/%s", dir, subdirs[s]);
         DIR *d = opendir(sub);
         struct dirent *de;
-        char **names = NULL;
-        size_t n = 0;
 
         if (d == NULL) {
             free(sub);
             continue;
         }
-        found = 1;
+        *found = 1;
         while ((de = readdir(d)) != NULL) {
+            struct stat sb;
+            char *path;
+
             if (de->d_name[0] == '.')
                 continue;
-            names = xreallocarray(names, n + 1, sizeof *names);
-            names[n++] = xasprintf("%s/%s", sub, de->d_name);
+            path = xasprintf("%s/%s", sub, de->d_name);
+            if (stat(path, &sb) == 0)
+                *bytes += (unsigned long long)sb.st_size;
+            v = xreallocarray(v, n + 1, sizeof *v);
+            mdfile_init(&v[n], path, path + strlen(sub) + 1);
+            n++;
         }
         closedir(d);
-        qsort(names, n, sizeof *names, cmp_names);
-        for (size_t i = 0; i < n; i++) {
-            struct buf b = BUF_INIT;
-            int fd = open(names[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-            if (fd < 0 || read_fd(fd, &b) < 0) {
-                fprintf(stderr, "weir test: %s: %s\n", names[i], strerror(errno));
-                in->failed = 1;
-            } else
-                run_one(in, names[i], b.data ? b.data : "", b.len, NULL);
-            if (fd >= 0)
-                close(fd);
-            buf_free(&b);
-            free(names[i]);
-        }
-        free(names);
         free(sub);
     }
+    if (n)
+        qsort(v, n, sizeof *v, cmp_mdfiles);
+    *np = n;
+    return v;
+}
+
+static void
+run_maildir(struct inputs *in, const char *dir)
+{
+    unsigned long long bytes;
+    size_t n;
+    int found;
+    struct mdfile *v = maildir_files(dir, &n, &bytes, &found);
+
+    for (size_t i = 0; i < n; i++) {
+        struct buf b = BUF_INIT;
+        int fd = open(v[i].path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+        if (fd < 0 || read_fd(fd, &b) < 0) {
+            fprintf(stderr, "weir test: %s: %s\n", v[i].path, strerror(errno));
+            in->failed = 1;
+        } else
+            run_one(in, v[i].path, b.data ? b.data : "", b.len, NULL);
+        if (fd >= 0)
+            close(fd);
+        buf_free(&b);
+        free(v[i].path);
+    }
+    free(v);
     if (!found) {
         fprintf(stderr, "weir test: %s: a directory without cur/ or new/ is not a Maildir\n", dir);
         in->failed = 1;
     }
+}
+
+/* The bytes all inputs hold, for the progress bar; 0 when one of them is
+ * standard input (unknown). */
+static unsigned long long
+input_bytes(char **paths, int n)
+{
+    unsigned long long total = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct stat sb;
+
+        if (strcmp(paths[i], "-") == 0)
+            return 0;
+        if (stat(paths[i], &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode)) {
+            unsigned long long bytes;
+            size_t nf;
+            int found;
+            struct mdfile *v = maildir_files(paths[i], &nf, &bytes, &found);
+
+            for (size_t k = 0; k < nf; k++)
+                free(v[k].path);
+            free(v);
+            total += bytes;
+        } else
+            total += (unsigned long long)sb.st_size;
+    }
+    return total;
 }
 
 static void
@@ -255,10 +370,13 @@ become_user(const char *user)
     return 0;
 }
 
+static int run(struct tester_opts *opts_, struct inputs *in_, const char *user,
+               const char *suite_path, int argc, char **argv);
+
 int
 cmd_test(int argc, char **argv)
 {
-    enum { OPT_TRACE = 256, OPT_FORMAT, OPT_MBOX, OPT_DNS, OPT_RUN, OPT_SUITE };
+    enum { OPT_TRACE = 256, OPT_FORMAT, OPT_MBOX, OPT_DNS, OPT_RUN, OPT_SUITE, OPT_ENV };
     static const struct option longopts[] = {
         { "trace", no_argument, NULL, OPT_TRACE },
         { "format", required_argument, NULL, OPT_FORMAT },
@@ -267,15 +385,16 @@ cmd_test(int argc, char **argv)
         { "client", required_argument, NULL, 'i' },
         { "run-programs", no_argument, NULL, OPT_RUN },
         { "suite", required_argument, NULL, OPT_SUITE },
+        { "env", required_argument, NULL, OPT_ENV },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     struct tester_opts opts;
     struct inputs in;
-    struct tester t;
-    struct status st;
     const char *user = NULL, *suite_path = NULL;
-    int c;
+    char **env = NULL;
+    size_t nenv = 0;
+    int c, rc;
 
     /* The tester has no use for the mail group. */
     if (priv_mail_drop() != 0) {
@@ -287,7 +406,8 @@ cmd_test(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.quoting = MBOX_RD;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+c:r:s:Sf:a:i:d:qh", longopts, NULL)) != -1) {
+    /* options and inputs in any order (GNU getopt permutes them) */
+    while ((c = getopt_long(argc, argv, "c:r:s:Sf:a:i:d:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': opts.config = optarg; break;
         case 'r': opts.user_rules = optarg; break;
@@ -310,6 +430,26 @@ cmd_test(int argc, char **argv)
             }
             break;
         case OPT_RUN: opts.run_programs = 1; break;
+        case OPT_ENV: {
+            const char *eq = strchr(optarg, '=');
+            size_t k = 0;
+
+            if (eq && eq > optarg && (optarg[0] < '0' || optarg[0] > '9'))
+                for (k = 0; optarg + k < eq; k++)
+                    if (!((optarg[k] >= 'A' && optarg[k] <= 'Z') ||
+                          (optarg[k] >= 'a' && optarg[k] <= 'z') ||
+                          (optarg[k] >= '0' && optarg[k] <= '9') || optarg[k] == '_'))
+                        break;
+            if (eq == NULL || eq == optarg || optarg + k != eq) {
+                fprintf(stderr, "weir test: --env takes NAME=VALUE (NAME: letters, digits, _), "
+                        "not '%s'\n", optarg);
+                return EX_USAGE;
+            }
+            env = xreallocarray(env, nenv + 2, sizeof *env);
+            env[nenv++] = optarg;
+            env[nenv] = NULL;
+            break;
+        }
         case OPT_SUITE: suite_path = optarg; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "text") == 0)
@@ -336,6 +476,21 @@ cmd_test(int argc, char **argv)
             return EX_USAGE;
         }
     }
+    opts.env = env;
+    rc = run(&opts, &in, user, suite_path, argc, argv);
+    free(env);
+    return rc;
+}
+
+static int
+run(struct tester_opts *opts_, struct inputs *in_, const char *user, const char *suite_path,
+    int argc, char **argv)
+{
+    struct tester_opts opts = *opts_;
+    struct inputs in = *in_;
+    struct tester t;
+    struct status st;
+
     if (become_user(user) != 0)
         return EX_NOPERM;
     if (suite_path) {
@@ -375,6 +530,8 @@ cmd_test(int argc, char **argv)
     }
     in.t = &t;
     in.progress = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+    if (in.progress)
+        in.total = optind == argc ? 0 : input_bytes(argv + optind, argc - optind);
     if (optind == argc)
         run_input(&in, "-");
     for (int i = optind; i < argc; i++)

@@ -76,6 +76,19 @@ type_name(const yaml_node_t *n)
     }
 }
 
+/* An environment variable name as the MTAs set them. */
+static int
+env_name_ok(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
 /* A string value, or NULL with an error. */
 static char *
 want_string(struct loader *ld, const yaml_node_t *n, const char *key)
@@ -453,6 +466,24 @@ load_case(struct loader *ld, yaml_node_t *n, struct suite_case *c, size_t idx)
                     err_at(ld, k2, "unknown envelope field '%s' (expected from, to or client)",
                            key2);
             }
+        } else if (strcmp(key, "env") == 0) {
+            if (!want_mapping(ld, v, "'env'"))
+                continue;
+            FOR_PAIRS(ld, v, k2, v2, key2, q_) {
+                char *val = want_string(ld, v2, key2);
+
+                if (val == NULL)
+                    continue;
+                if (!env_name_ok(key2))
+                    err_at(ld, k2, "env: '%s' is not a variable name (letters, digits, _)",
+                           key2);
+                else {
+                    c->env = xreallocarray(c->env, c->nenv + 2, sizeof *c->env);
+                    c->env[c->nenv++] = xasprintf("%s=%s", key2, val);
+                    c->env[c->nenv] = NULL;
+                }
+                free(val);
+            }
         } else if (strcmp(key, "fixtures") == 0)
             load_fixtures(ld, v, &c->fixture);
         else if (strcmp(key, "expect") == 0) {
@@ -460,7 +491,7 @@ load_case(struct loader *ld, yaml_node_t *n, struct suite_case *c, size_t idx)
             load_expect(ld, v, c);
         } else
             err_at(ld, k, "unknown case field '%s' (expected name, message, message_file, "
-                   "envelope, fixtures or expect)", key);
+                   "envelope, env, fixtures or expect)", key);
     }
     if (c->name == NULL)
         c->name = xasprintf("case %zu", idx + 1);
@@ -608,6 +639,9 @@ suite_free(struct suite *s)
         free(c->env_client);
         free(c->env_to);
         tester_fixture_free(&c->fixture);
+        for (size_t k = 0; k < c->nenv; k++)
+            free(c->env[k]);
+        free(c->env);
         free_actions(c->actions, c->nactions);
         free_actions(c->include, c->ninclude);
         free(c->error);
@@ -798,6 +832,8 @@ suite_run(const struct suite *s, const struct tester_opts *opts, FILE *out,
         t.opts.recipient = opts->recipient ? opts->recipient : c->env_to;
         t.opts.client = opts->client ? opts->client : c->env_client;
         t.fixture = &c->fixture;
+        t.opts.env = c->env ? c->env : opts->env;
+        tester_forget_answers(&t);      /* each case starts from its fixtures */
         if (c->message_path && read_file(c->message_path, &msg, err, sizeof err) < 0) {
             memset(&r, 0, sizeof r);
             actions_init(&r.al);

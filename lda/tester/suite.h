@@ -35,6 +35,9 @@ struct suite_case {
     char *message_path;         /* resolved relative to the suite file */
     char *message_inline;
     char *env_from, *env_to, *env_client;
+    char **env;                 /* `env:` NAME=VALUE strings, NULL-terminated,
+                                   or NULL */
+    size_t nenv;
     struct tester_fixture fixture;
     /* expectations; has_* says which were given */
     int has_actions;            /* `actions`: exactly these, in this order */

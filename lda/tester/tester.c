@@ -28,6 +28,8 @@
 #include "log.h"
 #include "rl.h"
 #include "dnsbl.h"
+#include "responder.h"
+#include "state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -419,8 +421,36 @@ tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
 }
 
 void
+tester_forget_answers(struct tester *t)
+{
+    for (size_t i = 0; i < t->nanswered; i++)
+        free(t->answered[i]);
+    free(t->answered);
+    t->answered = NULL;
+    t->nanswered = 0;
+}
+
+/* The answers this message's plan would send: a later message of the run
+ * sees them as the state a delivery would have written (respond.c). */
+static void
+remember_answers(struct tester *t, const struct commit_plan *p)
+{
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const struct commit_step *s = &p->steps[i];
+
+        if (s->fate != COMMIT_DO || s->resp == NULL || s->resp->key == NULL ||
+            s->resp->until <= state_now())
+            continue;
+        t->answered = xreallocarray(t->answered, t->nanswered + 1, sizeof *t->answered);
+        t->answered[t->nanswered++] = xasprintf("%s %s", s->resp->kind == RESP_REPLY ?
+                                                "reply" : "fakebounce", s->resp->key);
+    }
+}
+
+void
 tester_free(struct tester *t)
 {
+    tester_forget_answers(t);
     if (t->sys)
         rl_program_free(t->sys);
     if (t->usr)
@@ -617,9 +647,15 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             json_kv(b, "operand", ev->operand);
         if (ev->detail)
             json_kv(b, "detail", ev->detail);
-        if (ev->kind == RL_TR_TEST)
+        if (ev->kind == RL_TR_TEST) {
+            /* result: as written (after the test's own `not`s) */
             buf_printf(b, ",\"result\":%s", ev->undecided ? "\"undecided\"" :
-                       ev->result ? "true" : "false");
+                       (ev->result != ev->negated) ? "true" : "false");
+            if (ev->negated)
+                buf_adds(b, ",\"negated\":true");
+            if (ev->counted)
+                buf_printf(b, ",\"values\":%zu", ev->nvalues);
+        }
         if (ev->kind == RL_TR_SCORE)
             buf_printf(b, ",\"points\":%g", ev->points);
         if (ev->action) {
@@ -635,23 +671,41 @@ trace_cb(void *ctx, const struct rl_trace_event *ev)
             buf_printf(b, "rule %s%s%s", ev->rule ? ev->rule : "(unnamed)",
                        ev->desc ? " - " : "", ev->desc ? ev->desc : "");
             break;
-        case RL_TR_TEST:
-            buf_printf(b, "%s", ev->test ? ev->test : "test");
+        case RL_TR_TEST: {
+            /* as written: `is not "a"` (or `not ...` for the others), and
+             * the result the condition sees */
+            const char *t = ev->test ? ev->test : "test";
+            size_t tl = strlen(t);
+            int is_is = tl >= 3 && strcmp(t + tl - 3, " is") == 0;
+
+            if (ev->negated && !is_is)
+                buf_adds(b, "not ");
+            buf_adds(b, t);
+            if (ev->negated && is_is)
+                buf_adds(b, " not");
             if (ev->operand) {
                 buf_adds(b, " \"");
                 add_quoted(b, ev->operand, 1);
                 buf_addc(b, '"');
             }
-            buf_adds(b, " on \"");
-            add_quoted(b, ev->value, 1);
-            buf_printf(b, "\" -> %s", ev->undecided ? "undecided" :
-                       ev->result ? "true" : "false");
+            if (ev->counted && ev->nvalues == 0)
+                buf_adds(b, " on (none in the message)");
+            else {
+                buf_adds(b, " on \"");
+                add_quoted(b, ev->value, 1);
+                buf_addc(b, '"');
+                if (ev->counted && ev->nvalues > 1)
+                    buf_printf(b, " (%zu values compared, the last shown)", ev->nvalues);
+            }
+            buf_printf(b, " -> %s", ev->undecided ? "undecided" :
+                       (ev->result != ev->negated) ? "true" : "false");
             if (ev->detail) {
                 buf_adds(b, " (");
                 add_quoted(b, ev->detail, 1);
                 buf_addc(b, ')');
             }
             break;
+        }
         case RL_TR_CAPTURE:
         case RL_TR_SET:
             buf_printf(b, "%s %s = \"", kind, ev->name ? ev->name : "?");
@@ -1102,6 +1156,9 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
      * from an anonymous memfd; then the envelope of saved mail */
     d->sender_arg = t->opts.sender;
     d->recipient_arg = t->opts.recipient;
+    d->env = t->opts.env;
+    d->answered = t->answered;
+    d->nanswered = t->nanswered;
     d->client_arg = t->opts.client;
     if (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
         write_all(t->memfd, data, len) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0) {
@@ -1177,6 +1234,7 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
         actions_enforce_final(&res->al);   /* as a delivery does */
         commit_plan(d, &res->al, &res->plan);
         res->keep = res->plan.keep;
+        remember_answers(t, &res->plan);
     }
     decide(t, res);
     summary_add(t, res->destination, label);

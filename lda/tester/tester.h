@@ -91,6 +91,9 @@ struct tester_opts {
                                    fixtures, else not looked up) */
     int run_programs;           /* --run-programs: filters really run */
     enum tester_format format;
+    char *const *env;           /* --env NAME=VALUE..., NULL-terminated:
+                                   the MTA environment the rules and
+                                   programs see; NULL: weir test's own */
 };
 
 /* What one message would get. */
@@ -123,6 +126,9 @@ struct tester {
     char *load_diags;           /* compiler diagnostics, or NULL */
     int memfd;
     size_t nmessages;
+    char **answered;            /* answers planned so far in this run
+                                   (the simulated responder state) */
+    size_t nanswered;
     struct tester_summary_row *rows;
     size_t nrows;
 };
@@ -138,6 +144,8 @@ int tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
 int tester_load_rules(struct tester *t, const char *system_path,
                       const char *user_path, struct status *st);
 void tester_free(struct tester *t);
+/* Forget the answers simulated so far (a suite's cases are independent). */
+void tester_forget_answers(struct tester *t);
 
 /* Run one message (raw bytes as read: a leading From_ line and CRLF are
  * handled as intake does).  from_line: the mbox separator line the

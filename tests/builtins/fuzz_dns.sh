@@ -1,12 +1,13 @@
 #!/bin/sh
 # fuzz_dns.sh -- run the libFuzzer targets of issue 13 (Received: chains,
+# `returns` lists of dnsbl/rhsbl,
 # DNS answers) briefly (FUZZ_SMOKE_SECONDS, default 10) from their seeds
 # in testdata/fuzz/<target>/, and replay saved findings in
 # testdata/fuzz/<target>-regress/.  Skips when the targets were not built.
 . "$top_srcdir/tests/lib.sh"
 
 secs=${FUZZ_SMOKE_SECONDS:-10}
-for t in received dnsanswer; do
+for t in received dnsanswer returns; do
     bin="$top_builddir/fuzz/fuzz_$t"
     if [ ! -x "$bin" ]; then
         skip "fuzz_$t not built: needs clang and libFuzzer (Debian: clang libclang-rt-14-dev) at configure time"

@@ -82,13 +82,13 @@ is "$(grep -c '^{"event":"result",' "$T/json")" "$n" "json: one result event per
 is "$(grep -c '^{"event":"summary","messages":'"$n"',' "$T/json")" 1 "json: a summary event"
 is "$(grep -vc '^{"event":"[a-z]*",.*}$' "$T/json")" 0 "json: every line is one event object"
 
-# a Maildir: new/ then cur/, in name order
+# a Maildir: new/ and cur/ together, in delivery order (the time in the names)
 mkdir -p "$T/md/new" "$T/md/cur" "$T/md/tmp"
 cp "$M/gtube.eml" "$T/md/new/2"; cp "$M/ham-plain.eml" "$T/md/new/1"
 cp "$M/no-body.eml" "$T/md/cur/0:2,S"
 chmod -R a+rX "$T/md"
 wt -q "$T/md" | head -3 | cut -d: -f1 > "$T/order"
-is "$(tr '\n' ' ' < "$T/order")" "$T/md/new/1 $T/md/new/2 $T/md/cur/0 " "Maildir: new/ then cur/, name order"
+is "$(tr '\n' ' ' < "$T/order")" "$T/md/cur/0 $T/md/new/1 $T/md/new/2 " "Maildir: delivery order, new/ and cur/ together"
 wt -q "$T" > /dev/null 2> "$T/err"
 is $? 66 "a directory that is not a Maildir: exit 66"
 wt -q "$T/nonexistent" > /dev/null 2> "$T/err"

@@ -9,6 +9,6 @@ tests_tester_test_tester_SOURCES = tests/tester/test_tester.c tests/tester/fake_
 tests_tester_test_tester_LDADD = $(WEIR_CORE_LIBS)
 
 TESTER_SH_TESTS = tests/tester/cli.sh tests/tester/suite.sh tests/tester/vm.sh \
-	tests/tester/agree.sh
+	tests/tester/agree.sh tests/tester/run.sh
 TESTS += tests/tester/test_mboxsplit tests/tester/test_tester $(TESTER_SH_TESTS)
 EXTRA_DIST += $(TESTER_SH_TESTS)

@@ -58,7 +58,7 @@ ok $? "--trace: rules, values tested, captures, actions, stop, then the report"
 sed 's/^/# /' "$T/diff"
 
 wt --trace --format json -r lists.rules ../msg/list.eml > "$T/out" 2>&1
-grep -qF '{"event":"trace","kind":"test","file":"lists.rules","line":4,"rule":null,"test":"header \"List-Id\" matches","value":"Wine Announcements <wine-announce.winehq.com>","operand":"/<([a-z0-9._-]+)\\.winehq\\.com>/i","result":true}' "$T/out"
+grep -qF '{"event":"trace","kind":"test","file":"lists.rules","line":4,"rule":null,"test":"header \"List-Id\" matches","value":"Wine Announcements <wine-announce.winehq.com>","operand":"/<([a-z0-9._-]+)\\.winehq\\.com>/i","result":true,"values":1}' "$T/out"
 ok $? "json: a typed test event with its line, value and result"
 grep -qF '{"event":"trace","kind":"stop","file":"lists.rules","line":6,' "$T/out"
 ok $? "json: the stop event"
