@@ -13,6 +13,7 @@
 #include "config.h"
 #include "pmrc_emit.h"
 #include "registry.h"
+#include "rl_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -137,6 +138,9 @@ reserved(const char *n)
     for (size_t i = 0; r[i]; i++)
         if (strcmp(n, r[i]) == 0)
             return 1;
+    for (int i = 0; i < RL_SP_COUNT; i++)
+        if (strcmp(n, rl_special_names[i]) == 0)
+            return 1;           /* every predefined name (score, reasons, ...) */
     if (rl_builtin_find(n) >= 0)
         return 1;               /* every builtin's name (program, ...) */
     if (strncmp(n, "pm_", 3) == 0)
