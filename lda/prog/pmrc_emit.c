@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PM_SIZE_MAX 999999999999999L  /* the largest size bound written */
 #define PM_MAX_WEIGHTED 8       /* weighted conditions decided exactly
                                    (their 2^n sums are enumerated) */
 
@@ -371,6 +372,12 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
             if (var) {
                 len_test(&c->expr, var, gt, n);
             } else {
+                /* weir's numbers stop at 1e15 (rulelang/lex.c); no message
+                 * comes near it, so a larger bound gives the same answers */
+                if (n > PM_SIZE_MAX)
+                    n = PM_SIZE_MAX;
+                if (n < -PM_SIZE_MAX)
+                    n = -PM_SIZE_MAX;
                 buf_printf(&c->expr, "procmail size %s%s %ld",
                            sizearea == 1 ? "body " : sizearea == 0 ? "header " : "",
                            gt ? ">" : "<", n);
