@@ -480,6 +480,9 @@ parse_recipe(struct src *r, struct pm_item *it, int depth)
         skip_blanks(r);
         --nrcond;
         c = peek(r);
+        if (c < 0)
+            break;              /* end of file: an old-style count (":N")
+                                   can promise more lines than there are */
         if (c != '*') {
             if (nrcond < 0) {
                 if (c == '#') {
