@@ -46,3 +46,19 @@ done
 id Debian-exim >/dev/null 2>&1 ||
     useradd --system --user-group --no-create-home --home-dir /var/spool/exim4 \
         --shell /usr/sbin/nologin Debian-exim
+# OpenSMTPD: its users, its chroot directory, and its helpers at the path
+# compiled into smtpd (/usr/libexec/opensmtpd: mail.mda runs every `mda`
+# action; nothing else on the system uses that directory); smtpctl talks
+# to the running smtpd only when setgid opensmtpq, as the package makes it.
+for u in opensmtpd opensmtpq; do
+    id "$u" >/dev/null 2>&1 ||
+        useradd --system --user-group --no-create-home --home-dir /var/lib/opensmtpd \
+            --shell /usr/sbin/nologin "$u"
+done
+mkdir -p /var/lib/opensmtpd/empty
+if ! dpkg -S /usr/libexec/opensmtpd >/dev/null 2>&1; then   # not a real install's
+    rm -rf /usr/libexec/opensmtpd
+    cp -a "$MTA_ROOT/opensmtpd/usr/libexec/opensmtpd" /usr/libexec/opensmtpd
+fi
+chgrp opensmtpq "$MTA_ROOT/opensmtpd/usr/sbin/smtpctl"
+chmod 2555 "$MTA_ROOT/opensmtpd/usr/sbin/smtpctl"

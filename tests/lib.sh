@@ -16,18 +16,20 @@ unset SENDER RECIPIENT EXTENSION
 _n=0
 _failed=0
 
+# ok and is return 0 when the check passed, 1 when it failed, so that
+# `ok $? "desc" || diagnose` prints its diagnosis only on a failure.
 ok() {   # ok CONDITION-EXIT-STATUS DESCRIPTION   (use: cmd; ok $? "desc")
     _n=$((_n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
+    if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; return 0; fi
+    echo "not ok $_n - $2"; _failed=$((_failed + 1)); return 1
 }
 
 is() {   # is GOT WANT DESCRIPTION
     _n=$((_n + 1))
-    if [ "$1" = "$2" ]; then echo "ok $_n - $3"
-    else
-        echo "not ok $_n - $3"; _failed=$((_failed + 1))
-        printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
-    fi
+    if [ "$1" = "$2" ]; then echo "ok $_n - $3"; return 0; fi
+    echo "not ok $_n - $3"; _failed=$((_failed + 1))
+    printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+    return 1
 }
 
 skip() { # skip REASON
