@@ -13,7 +13,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libpcre2-dev libyaml-dev libdb-dev libmagic-dev libarchive-dev
       libc-ares-dev libpsl-dev libidn2-dev publicsuffix
       rbldnsd
-      time util-linux clang libclang-rt-14-dev valgrind strace jq
+      time util-linux clang libclang-rt-14-dev valgrind strace jq cppcheck
       zip p7zip-full sharutils db-util python3 clamav-testfiles
       postfix maildrop
       procmail procmail-lib
