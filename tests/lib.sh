@@ -13,6 +13,20 @@ trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 HOME="$T/home"; export HOME
 mkdir -p "$HOME"
 unset SENDER RECIPIENT EXTENSION
+# make check-valgrind: WEIR_VALGRIND names a directory for memcheck's
+# logs, and every run of $WEIR in the test goes through valgrind (one log
+# a process; definite leaks and invalid accesses are errors, exit 99).
+if [ -n "${WEIR_VALGRIND:-}" ]; then
+    mkdir -p "$T/vg"
+    cat > "$T/vg/weir" <<VG
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \\
+    --errors-for-leak-kinds=definite --log-file="$WEIR_VALGRIND/\$(basename "$0" .sh).%p.log" \\
+    "$WEIR" "\$@"
+VG
+    chmod 755 "$T/vg" "$T/vg/weir"
+    WEIR="$T/vg/weir"
+fi
 _n=0
 _failed=0
 
