@@ -1,8 +1,12 @@
 ## tests/static/ -- static analysis as tests (issue 18): cppcheck over the
 ## tree.  Plain build only: the analysis does not depend on the build
 ## flags, and the sanitizer build would repeat it.
-STATIC_TESTS = tests/static/cppcheck.sh
+STATIC_TESTS = tests/static/cppcheck.sh tests/static/analyzer.sh
 EXTRA_DIST += $(STATIC_TESTS) tests/valgrind.supp
+## analyzer.sh compiles each file with the preprocessor flags of the build.
+tests/static/analyzer.log: export WEIR_ANALYZER_CPPFLAGS = $(DEFS) $(AM_CPPFLAGS) $(CPPFLAGS) \
+	-I$(abs_top_builddir) $(PCRE2_CFLAGS) $(YAML_CFLAGS) $(ARCHIVE_CFLAGS) $(MAGIC_CFLAGS) \
+	$(PSL_CFLAGS) $(IDN2_CFLAGS) $(CARES_CFLAGS)
 if !SANITIZERS
 TESTS += $(STATIC_TESTS)
 endif
