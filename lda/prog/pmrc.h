@@ -106,6 +106,8 @@ struct pmrc_reader {
 struct pmrc_options {
     const char *user;           /* login name, for $LOGNAME in regexes */
     const char *home;           /* home directory, for $HOME in regexes */
+    const char *host;           /* host name, for $HOST (NULL: unknown, a
+                                   value only known at delivery) */
     unsigned have;              /* PMRC_HAVE_* */
     int include_depth;          /* INCLUDERC nesting translated inline */
 };

@@ -258,6 +258,7 @@ weight(const char **p, double *w, double *x)
 }
 
 static const char *sh_command(struct em *e, const char *raw, int line, struct buf *out);
+static const char *sh_line(struct em *e, const char *raw, int dq, struct buf *out);
 /* weir-rules(5) INTERPOLATION: a command built from message text is never
  * run (the action is refused and the message goes to the default mailbox) */
 #define TAINTED_CMD "a command with text from the message in it (MATCH, a header " \
@@ -271,7 +272,7 @@ static void maildir_cd(struct em *e, struct buf *out);
  * true.  weir's `program shell ... with message` gets the whole message
  * (without the From_ line), so sed cuts the part out. */
 static const char *
-tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, int line)
+tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, int line, int dq)
 {
     struct buf cmd = BUF_INIT, full = BUF_INIT;
     const char *why;
@@ -285,7 +286,7 @@ tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, in
         cmdtext++;
     if (*cmdtext == '\0')
         return "a `?` condition without a program";
-    why = sh_command(e, cmdtext, line, &cmd);
+    why = dq ? sh_line(e, cmdtext, 1, &cmd) : sh_command(e, cmdtext, line, &cmd);
     if (why) {
         buf_free(&cmd);
         return why;
@@ -348,7 +349,23 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
         if (*p == '$') {
             struct buf x2 = BUF_INIT;
             if (em_expand_static(e, p + 1, &x2, &why, line) < 0) {
+                /* `$ ? program` with values only known at delivery:
+                 * procmail puts them into the text and the shell runs it,
+                 * which is what weir's program test does with the
+                 * interpolated string (never with text from the message) */
+                const char *q = p + 1;
+                int neg = 0;
+                while (*q == ' ' || *q == '\t' || *q == '!')
+                    if (*q++ == '!')
+                        neg ^= 1;
                 buf_free(&x2);
+                if (*q == '?' && !c->weighted) {
+                    const char *why2 = tr_program_cond(e, q + 1, area, c, line, 1);
+                    if (why2 == NULL || strcmp(why2, TAINTED_CMD) == 0)
+                        why = why2;
+                    if (why2 == NULL)
+                        c->neg ^= neg;
+                }
                 goto out;
             }
             buf_reset(&cur);
@@ -357,7 +374,7 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
             continue;
         }
         if (*p == '?') {
-            why = tr_program_cond(e, p + 1, area, c, line);
+            why = tr_program_cond(e, p + 1, area, c, line, 0);
             goto out;
         }
         if (*p == '<' || *p == '>') {
@@ -606,6 +623,62 @@ sh_quote_lit(struct buf *b, const char *s, size_t n)
     buf_addc(b, '\'');
 }
 
+/* A shell line: $NAME of procmail's variables become weir's values; the
+ * shell's own ($$, $?, $1, unknown names) stay.  With dq (the text of a
+ * `$` condition, which procmail expands as if inside double quotes before
+ * the shell sees it) names inside single quotes are replaced too.
+ * Returns NULL, or TAINTED_CMD when a value comes from the message. */
+static const char *
+sh_line(struct em *e, const char *raw, int dq, struct buf *out)
+{
+    int sq = 0, tainted = 0;
+
+    for (const char *p = raw; *p; p++) {
+        if (*p == '\'' && !dq) {
+            sq = !sq;
+            buf_addc(out, '\'');
+            continue;
+        }
+        if (!sq && *p == '\\' && p[1]) {
+            em_wescape(out, p, 2);
+            p++;
+            continue;
+        }
+        if (!sq && *p == '$') {
+            const char *q = p + 1;
+            int brace = *q == '{';
+            const char *n0 = q + brace, *n1 = n0;
+            while (isalnum((unsigned char)*n1) || *n1 == '_')
+                n1++;
+            if (n1 > n0 && !isdigit((unsigned char)*n0) && (!brace || *n1 == '}')) {
+                char *name = xstrndup(n0, (size_t)(n1 - n0));
+                struct pm_sym *s = em_sym(e, name);
+                if (s->assigned || s->init || s->special) {
+                    if (s->tainted)
+                        tainted = 1;
+                    if (inline_ok(s) && !s->special && s->wstr.len) {
+                        buf_add(out, s->wstr.data, s->wstr.len);
+                    } else {
+                        s->used = 1;
+                        buf_printf(out, "${%s}", s->wname);
+                    }
+                    p = n1 + brace - 1;
+                    free(name);
+                    continue;
+                } else if (dq) {
+                    /* procmail expands an unset variable to nothing */
+                    p = n1 + brace - 1;
+                    free(name);
+                    continue;
+                }
+                free(name);
+            }
+        }
+        em_wescape(out, p, 1);
+    }
+    return tainted ? TAINTED_CMD : NULL;
+}
+
 /* The command of a | action, as a weir string body for /bin/sh -c.
  * Without shell metacharacters procmail splits and expands the line
  * itself: each word is quoted for sh.  With them, procmail hands the line
@@ -651,52 +724,7 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
         pm_words_free(&ws);
         return why;
     }
-    /* a shell line: $NAME of procmail's variables become weir's values;
-     * the shell's own ($$, $?, $1, unknown names) stay */
-    {
-        int sq = 0, tainted = 0;
-        for (const char *p = raw; *p; p++) {
-            if (*p == '\'' ) {
-                sq = !sq;
-                buf_addc(out, '\'');
-                continue;
-            }
-            if (!sq && *p == '\\' && p[1]) {
-                em_wescape(out, p, 2);
-                p++;
-                continue;
-            }
-            if (!sq && *p == '$') {
-                const char *q = p + 1;
-                int brace = *q == '{';
-                const char *n0 = q + brace, *n1 = n0;
-                while (isalnum((unsigned char)*n1) || *n1 == '_')
-                    n1++;
-                if (n1 > n0 && !isdigit((unsigned char)*n0) && (!brace || *n1 == '}')) {
-                    char *name = xstrndup(n0, (size_t)(n1 - n0));
-                    struct pm_sym *s = em_sym(e, name);
-                    if (s->assigned || s->init || s->special) {
-                        if (s->tainted)
-                            tainted = 1;
-                        if (inline_ok(s) && !s->special && s->wstr.len) {
-                            buf_add(out, s->wstr.data, s->wstr.len);
-                        } else {
-                            s->used = 1;
-                            buf_printf(out, "${%s}", s->wname);
-                        }
-                        p = n1 + brace - 1;
-                        free(name);
-                        continue;
-                    }
-                    free(name);
-                }
-            }
-            em_wescape(out, p, 1);
-        }
-        if (tainted)
-            return TAINTED_CMD;
-    }
-    return NULL;
+    return sh_line(e, raw, 0, out);
 }
 
 /* Whether a command runs formail -r without -t: formail then answers the
@@ -1618,10 +1646,13 @@ emit_recipe(struct em *e, const struct pm_item *r)
     show_src(e, r->line, r->act == PM_ACT_BLOCK ? r->end_line : r->end_line);
     memset(&a, 0, sizeof a);
     buf_init(&a.lines);
-    if (r->unclosed) {
-        why = "a block without its closing '}'";
+    if (r->unclosed == 1) {
+        why = "blocks nested too deep";
         goto fail;
     }
+    if (r->unclosed == 2)
+        em_note(e, PMRC_INFO, r->line, "a block without its closing '}': procmail ends it at the "
+                "end of the file, and so does the translation");
     prev_test = e->prev_test;
     e->prev_test = 0;
     if (pm_has_flag(r, 'e') && !prev_test) {

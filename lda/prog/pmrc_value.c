@@ -199,8 +199,16 @@ em_sym(struct em *e, const char *name)
                 s->known = 0;
                 s->tainted = 1;
             }
-        if (strcmp(name, "HOST") == 0)
-            s->known = 0;       /* the host name at delivery */
+        if (strcmp(name, "HOST") == 0) {
+            /* the host name at delivery: the translating machine's, like
+             * HOME and LOGNAME the translating user's */
+            if (e->opt->host && e->opt->host[0]) {
+                em_wescape(&s->wstr, e->opt->host, strlen(e->opt->host));
+                s->init = xstrdup(s->wstr.data);
+            } else {
+                s->known = 0;
+            }
+        }
     }
     if (s->wname == NULL)
         s->wname = reserved(name) ? xasprintf("pm_%s", name) : xstrdup(name);
@@ -249,10 +257,11 @@ add_sym_ref(struct em *e, struct pm_val *v, struct pm_sym *s)
 {
     s->used = 1;
     buf_printf(&v->w, "${%s}", s->wname);
-    if (s->known)
+    if (s->known) {
         buf_add(&v->raw, s->raw.data ? s->raw.data : "", s->raw.len);
-    else
+    } else {
         v->known = 0;
+    }
     v->tainted |= s->tainted;
     (void)e;
 }
@@ -556,6 +565,9 @@ em_prologue(struct em *e, struct buf *out)
         const struct pm_sym *s = e->syms[i];
         if (!s->used || s->special)
             continue;
+        if (strcmp(s->name, "HOST") == 0 && s->init)
+            em_note(e, PMRC_INFO, 0, "$HOST is taken to be %s, the name of the machine the "
+                    "translation was made on (weir import --host)", s->raw.data ? s->raw.data : "");
         if (!any)
             buf_adds(out, "# procmail's variables this file uses, with procmail's defaults\n");
         any = 1;
