@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PM_SIZE_MAX 999999999999999L  /* the largest size bound written */
 #define PM_MAX_WEIGHTED 8       /* weighted conditions decided exactly
@@ -113,7 +114,8 @@ show_src(struct em *e, int from, int to)
 struct snap {
     size_t n;
     int *known, *tainted;
-    struct buf *raw;
+    struct buf *raw, *w;
+    struct pm_alts *alts;
 };
 
 static void
@@ -123,38 +125,119 @@ snap_take(struct em *e, struct snap *s)
     s->known = xcalloc(s->n + 1, sizeof *s->known);
     s->tainted = xcalloc(s->n + 1, sizeof *s->tainted);
     s->raw = xcalloc(s->n + 1, sizeof *s->raw);
+    s->w = xcalloc(s->n + 1, sizeof *s->w);
+    s->alts = xcalloc(s->n + 1, sizeof *s->alts);
     for (size_t i = 0; i < s->n; i++) {
-        s->known[i] = e->syms[i]->known;
-        s->tainted[i] = e->syms[i]->tainted;
-        buf_add(&s->raw[i], e->syms[i]->raw.data ? e->syms[i]->raw.data : "", e->syms[i]->raw.len);
+        const struct pm_sym *y = e->syms[i];
+        s->known[i] = y->known;
+        s->tainted[i] = y->tainted;
+        buf_add(&s->raw[i], y->raw.data ? y->raw.data : "", y->raw.len);
+        buf_add(&s->w[i], y->wstr.data ? y->wstr.data : "", y->wstr.len);
+        em_alts_copy(&s->alts[i], &y->alts);
     }
 }
 
+static int
+buf_eq(const struct buf *a, const struct buf *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* Whether a weir string body refers to no variable but ${home} and
+ * ${user} (its value cannot change after it was set). */
+static int
+w_fixed(const struct buf *w)
+{
+    const char *p = w->data ? w->data : "";
+
+    while ((p = strstr(p, "${")) != NULL) {
+        if (strncmp(p, "${home}", 7) != 0 && strncmp(p, "${user}", 7) != 0)
+            return 0;
+        p += 2;
+    }
+    return 1;
+}
+
+/* Add one possible value to a set: 0, or -1 when the set cannot hold it
+ * (full, a value differing only in ASCII case: weir's `is` ignores case,
+ * or a value that refers to other variables). */
+static int
+alts_add(struct pm_alts *a, const struct buf *raw, const struct buf *w)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        if (buf_eq(&a->raw[i], raw))
+            return 0;
+        if (a->raw[i].len == raw->len && strncasecmp(a->raw[i].data ? a->raw[i].data : "",
+                                                     raw->data ? raw->data : "", raw->len) == 0)
+            return -1;
+    }
+    if (a->n == PM_MAX_ALTS || !w_fixed(w) || memchr(raw->data ? raw->data : "", '\0', raw->len))
+        return -1;
+    buf_init(&a->raw[a->n]);
+    buf_init(&a->w[a->n]);
+    buf_add(&a->raw[a->n], raw->data ? raw->data : "", raw->len);
+    buf_add(&a->w[a->n], w->data ? w->data : "", w->len);
+    a->n++;
+    return 0;
+}
+
 /* After code that may or may not have run: a variable keeps what is known
- * of it only if both ways agree. */
+ * of it only if both ways agree; otherwise, when each way leaves it one
+ * of a few known values, it keeps that set (struct pm_alts). */
 static void
 snap_merge(struct em *e, struct snap *s)
 {
+    static const struct buf empty = BUF_INIT;
+
     for (size_t i = 0; i < e->nsyms; i++) {
         struct pm_sym *y = e->syms[i];
         int before_known = i < s->n ? s->known[i] : 1;
-        const struct buf *br = i < s->n ? &s->raw[i] : NULL;
+        const struct buf *br = i < s->n ? &s->raw[i] : &empty;
+        const struct buf *bw = i < s->n ? &s->w[i] : &empty;
+        struct pm_alts set;
+        int ok = 1;
 
-        if (!(y->known && before_known &&
-              (br ? (br->len == y->raw.len && (br->len == 0 || memcmp(br->data, y->raw.data, br->len) == 0))
-                  : y->raw.len == 0)))
-            y->known = 0;
         if (i < s->n)
             y->tainted |= s->tainted[i];
+        if (y->known && before_known && buf_eq(br, &y->raw))
+            continue;
+        memset(&set, 0, sizeof set);
+        if (y->tainted || y->special)
+            ok = 0;
+        if (ok && before_known)
+            ok = alts_add(&set, br, bw) == 0;
+        else if (ok && s->alts[i].n)
+            for (size_t k = 0; ok && k < s->alts[i].n; k++)
+                ok = alts_add(&set, &s->alts[i].raw[k], &s->alts[i].w[k]) == 0;
+        else
+            ok = 0;
+        if (ok && y->known)
+            ok = alts_add(&set, &y->raw, &y->wstr) == 0;
+        else if (ok && y->alts.n)
+            for (size_t k = 0; ok && k < y->alts.n; k++)
+                ok = alts_add(&set, &y->alts.raw[k], &y->alts.w[k]) == 0;
+        else
+            ok = 0;
+        y->known = 0;
+        em_alts_clear(&y->alts);
+        if (ok)
+            y->alts = set;
+        else
+            em_alts_clear(&set);
     }
 }
 
 static void
 snap_free(struct snap *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         buf_free(&s->raw[i]);
+        buf_free(&s->w[i]);
+        em_alts_clear(&s->alts[i]);
+    }
     free(s->raw);
+    free(s->w);
+    free(s->alts);
     free(s->known);
     free(s->tainted);
 }
@@ -307,6 +390,48 @@ tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, in
     return NULL;
 }
 
+static const char *tr_cond(struct em *e, const struct pm_item *r, const char *text, int line,
+                           struct tcond *c);
+
+/* A $ condition whose variables can each have only a few values: one
+ * translation per combination of values, each guarded by the comparison
+ * that says the variables hold them. */
+static const char *
+alts_cond(struct em *e, const struct pm_item *r, const struct pm_expansion *xs, int nx, int line,
+          struct tcond *c)
+{
+    int any = 0;
+
+    buf_addc(&c->expr, '(');
+    for (int i = 0; i < nx; i++) {
+        struct tcond sub;
+        const char *why;
+
+        e->in_alts++;
+        why = tr_cond(e, r, xs[i].text.data ? xs[i].text.data : "", line, &sub);
+        e->in_alts--;
+        if (why == NULL && (sub.split || sub.weighted))
+            why = "a $ condition with a \\/ or a weight in a variable's value";
+        if (why) {
+            buf_free(&sub.expr);
+            return why;
+        }
+        if (sub.stat != 0) {
+            buf_printf(&c->expr, "%s(%s", any ? " or " : "", xs[i].guard.data);
+            if (sub.stat != 1)
+                buf_printf(&c->expr, " and %s%s", sub.neg ? "not " : "", sub.expr.data);
+            buf_addc(&c->expr, ')');
+            any = 1;
+        }
+        buf_free(&sub.expr);
+    }
+    if (!any)
+        buf_adds(&c->expr, "false");
+    buf_addc(&c->expr, ')');
+    c->stat = -1;
+    return NULL;
+}
+
 /* One condition into c; NULL, or why it cannot be translated. */
 static const char *
 tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struct tcond *c)
@@ -359,6 +484,15 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
                     if (*q++ == '!')
                         neg ^= 1;
                 buf_free(&x2);
+                if (*q != '?' && !e->in_alts) {
+                    struct pm_expansion *xs;
+                    int nx = em_expand_alts(e, p + 1, line, &xs);
+                    if (nx > 0) {
+                        why = alts_cond(e, r, xs, nx, line, c);
+                        em_expansions_free(xs, nx);
+                    }
+                    goto out;
+                }
                 if (*q == '?' && !c->weighted) {
                     const char *why2 = tr_program_cond(e, q + 1, area, c, line, 1);
                     if (why2 == NULL || strcmp(why2, TAINTED_CMD) == 0)
@@ -468,6 +602,7 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
                 m->assigned = 1;
                 m->known = 0;
                 m->tainted = 1;
+                em_alts_clear(&m->alts);
             }
             if (var) {
                 struct pm_sym *s = em_sym(e, varname);
@@ -1995,6 +2130,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
                 free(e.syms[i]->init);
                 buf_free(&e.syms[i]->raw);
                 buf_free(&e.syms[i]->wstr);
+                em_alts_clear(&e.syms[i]->alts);
                 free(e.syms[i]);
             }
             free(e.syms);
@@ -2029,6 +2165,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
         free(e.syms[i]->init);
         buf_free(&e.syms[i]->raw);
         buf_free(&e.syms[i]->wstr);
+        em_alts_clear(&e.syms[i]->alts);
         free(e.syms[i]);
     }
     free(e.syms);
