@@ -1685,14 +1685,21 @@ static const char *
 weighted_expr(struct em *e, struct tcond *cs, size_t n, struct buf *pre, struct buf *expr)
 {
     size_t idx[PM_MAX_WEIGHTED], k = 0;
+    int nonneg = 1;
 
+    /* With no negative weight or exponent, a condition adds w (first
+     * match) + w*x + w*x^2 ... (later matches): more than 0 exactly when
+     * it matched and w > 0, so how often it matched does not matter. */
+    for (size_t i = 0; i < n; i++)
+        if (cs[i].weighted && (cs[i].w < 0 || cs[i].x < 0))
+            nonneg = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cs[i].weighted)
             continue;
-        if (cs[i].x != 0 && cs[i].x != 1)
+        if (cs[i].x != 0 && cs[i].x != 1 && !nonneg)
             return "a weighted condition with an exponent other than 0 or 1 (procmail's "
                    "match counting)";
-        if (cs[i].x == 1 && !cs[i].neg)
+        if (cs[i].x == 1 && !cs[i].neg && !nonneg)
             return "a weighted condition with exponent 1 (procmail adds the weight once per "
                    "match; weir's tests do not count matches)";
         if (k == PM_MAX_WEIGHTED)
