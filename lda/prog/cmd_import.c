@@ -175,7 +175,7 @@ cmd_import(int argc, char **argv)
     }
     opt.host = host;
     opt.include_depth = PMRC_DEFAULT_INCLUDE_DEPTH;
-    opt.have = PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY;
+    opt.have = PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY | PMRC_HAVE_SEARCH;
     rc = pmrc_translate(rcpath, src.data ? src.data : "", src.len, &rd, &opt, &res);
 
     /* the translation must compile: anything else is the translator's bug */

@@ -250,6 +250,8 @@ struct tcond {
     int line;
     int neg;
     int split;                  /* sets MATCH (${1}) */
+    int dyn;                    /* a regex put together at delivery:
+                                   MATCH is ${procmail.match} */
     int weighted;
     double w, x;
     int stat;                   /* -1 unknown when translating, 0, 1 */
@@ -393,6 +395,175 @@ tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, in
 static const char *tr_cond(struct em *e, const struct pm_item *r, const char *text, int line,
                            struct tcond *c);
 
+#define PM_DYN_VALUES 2         /* variables a `procmail search` takes */
+
+/* A $ condition whose regex is only known at delivery (a header value or
+ * MATCH in it): weir's `procmail search` puts the values into the regex
+ * then and translates it as this translator does (bi_procmail.c).  The
+ * text is the condition after the `$` and the modifiers before it were
+ * taken (c->neg); NULL, or why it cannot be translated. */
+static const char *
+dyn_cond(struct em *e, const struct pm_item *r, const char *text, int line, struct tcond *c)
+{
+    static const char *const unknown = "it uses a variable only known at delivery where the "
+        "regex cannot take it (before the regex, or more than 2 variables)";
+    struct pm_words ws = { NULL, 0 };
+    struct buf t = BUF_INIT, probe = BUF_INIT, pc = BUF_INIT, esc = BUF_INIT;
+    struct pm_sym *slot[PM_DYN_VALUES];
+    size_t nslot = 0, body0 = e->body.len;
+    const char *why = unknown, *p;
+    const char *var = NULL;
+    int area = pm_has_flag(r, 'B') ? (pm_has_flag(r, 'H') ? 2 : 1) : 0;
+    unsigned flags = pm_has_flag(r, 'D') ? 0 : PMRE_CASELESS;
+    struct pmre_result rr;
+    char err[160];
+
+    if (!(e->opt->have & PMRC_HAVE_SEARCH) || c->weighted)
+        return unknown;
+    /* the text with each unknown variable as a marker (bi_procmail.c) */
+    pm_read_string(text, strlen(text), 2, 1, &ws);
+    for (size_t i = 0; i < ws.n; i++) {
+        if (i)
+            buf_addc(&t, ' ');
+        for (size_t k = 0; k < ws.v[i].n; k++) {
+            const struct pm_seg *g = &ws.v[i].v[k];
+            struct pm_sym *s = g->kind == PM_SEG_VAR ? em_sym(e, g->s) : NULL;
+
+            if (g->kind == PM_SEG_LIT) {
+                if (memchr(g->s, '\x01', g->len))
+                    goto out;
+                buf_add(&t, g->s, g->len);
+            } else if (s && !s->known && g->mod == 0) {
+                size_t q;
+                for (q = 0; q < nslot; q++)
+                    if (slot[q] == s)
+                        break;
+                if (q == nslot) {
+                    if (nslot == PM_DYN_VALUES)
+                        goto out;
+                    slot[nslot++] = s;
+                }
+                s->used = 1;
+                buf_printf(&t, "\x01%c%c", (int)('1' + q), g->rxquote ? 'q' : 'p');
+            } else {
+                struct pm_word one = { (struct pm_seg *)g, 1 };
+                struct pm_val v;
+                em_value(e, &one, 0, line, &v);
+                if (v.bad || !v.known || memchr(v.raw.data ? v.raw.data : "", '\x01', v.raw.len)) {
+                    if (v.bad)
+                        why = v.bad;
+                    em_val_free(&v);
+                    goto out;
+                }
+                buf_add(&t, v.raw.data ? v.raw.data : "", v.raw.len);
+                em_val_free(&v);
+            }
+        }
+    }
+    if (nslot == 0 || e->body.len != body0)
+        goto out;
+    /* procmail's modifiers after the expansion: only fixed text here */
+    p = t.data;
+    for (;;) {
+        const char *q;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '!') {
+            c->neg ^= 1;
+            p++;
+            continue;
+        }
+        q = p;
+        while (isalnum((unsigned char)*q) || *q == '_')
+            q++;
+        if (q > p && var == NULL) {
+            const char *s2 = q;
+            while (*s2 == ' ' || *s2 == '\t')
+                s2++;
+            if (s2[0] == '?' && s2[1] == '?') {
+                char *name = xstrndup(p, (size_t)(q - p));
+                if (strcmp(name, "H") == 0)
+                    area = 0;
+                else if (strcmp(name, "B") == 0)
+                    area = 1;
+                else if (strcmp(name, "HB") == 0 || strcmp(name, "BH") == 0)
+                    area = 2;
+                else {
+                    struct pm_sym *s = em_sym(e, name);
+                    s->used = 1;
+                    var = s->wname;
+                }
+                free(name);
+                p = s2 + 2;
+                continue;
+            }
+        }
+        break;
+    }
+    if (*p == '\\')
+        p++;
+    else if ((*p == '\x01' && p[2] != 'q') || *p == '<' || *p == '>' || *p == '?' || *p == '$' ||
+             isdigit((unsigned char)*p) || *p == '-' || *p == '+')
+        goto out;               /* the value would decide what kind of condition
+                                   ($\VAR is safe: it starts with "()") */
+    /* the regex checked with a letter for each value: \/ makes MATCH */
+    for (const char *q = p; *q; q++) {
+        if (*q == '\x01' && q[1] && q[2]) {
+            buf_adds(&probe, q[2] == 'q' ? "()x" : "x");
+            q += 2;
+        } else {
+            buf_addc(&probe, *q);
+        }
+    }
+    {
+        struct buf ex = BUF_INIT;
+        int force = 0, bad;
+        pmre_macros(probe.data ? probe.data : "", &ex, &force);
+        bad = pmre_translate(ex.data ? ex.data : "", ex.len, flags, &pc, &rr, err, sizeof err) < 0;
+        buf_free(&ex);
+        if (bad) {
+            why = "procmail rejects this regular expression (\"Invalid regexp\")";
+            goto out;
+        }
+    }
+    em_wescape(&esc, p, strlen(p));
+    if (var)
+        buf_printf(&c->expr, "procmail value \"${%s}\" search \"%s\"", var, esc.data ? esc.data : "");
+    else
+        buf_printf(&c->expr, "procmail search \"%s\"", esc.data ? esc.data : "");
+    for (size_t q = 0; q < nslot; q++)
+        buf_printf(&c->expr, " %s \"${%s}\"", q ? "also" : "with", slot[q]->wname);
+    if (!var)
+        buf_printf(&c->expr, " in %s", area == 0 ? "header" : area == 1 ? "body" : "message");
+    if (!(flags & PMRE_CASELESS))
+        buf_adds(&c->expr, " case sensitive");
+    c->split = rr.split;
+    c->dyn = 1;
+    if (c->split) {
+        struct pm_sym *m = em_sym(e, "MATCH");
+        m->used = 1;
+        m->assigned = 1;
+        m->known = 0;
+        m->tainted = 1;
+        em_alts_clear(&m->alts);
+    }
+    em_note(e, PMRC_INFO, line, "a regex with values only known at delivery: weir's `procmail "
+            "search` puts them in and translates it then");
+    why = NULL;
+out:
+    if (why && e->body.len != body0) {
+        e->body.len = body0;
+        if (e->body.data)
+            e->body.data[body0] = '\0';
+    }
+    pm_words_free(&ws);
+    buf_free(&t);
+    buf_free(&probe);
+    buf_free(&pc);
+    buf_free(&esc);
+    return why;
+}
+
 /* A $ condition whose variables can each have only a few values: one
  * translation per combination of values, each guarded by the comparison
  * that says the variables hold them. */
@@ -490,6 +661,8 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
                     if (nx > 0) {
                         why = alts_cond(e, r, xs, nx, line, c);
                         em_expansions_free(xs, nx);
+                    } else if (dyn_cond(e, r, p + 1, line, c) == NULL) {
+                        why = NULL;
                     }
                     goto out;
                 }
@@ -1652,12 +1825,12 @@ emit_conds(struct em *e, struct tcond *cs, size_t i, size_t n, const char *guard
     if (cond.len)
         e->indent++;
     if (capture)
-        em_line(e, "set MATCH = \"${1}\"");
+        em_line(e, "set MATCH = \"%s\"", cs[j - 1].dyn ? "${procmail.match}" : "${1}");
     if (j < n && cs[j].split && cs[j].neg && !(capture)) {
         /* a negated condition that sets MATCH when it fails */
         em_line(e, "if %s {", cs[j].expr.data);
         e->indent++;
-        em_line(e, "set MATCH = \"${1}\"");
+        em_line(e, "set MATCH = \"%s\"", cs[j].dyn ? "${procmail.match}" : "${1}");
         e->indent--;
         em_line(e, "} else {");
         e->indent++;
