@@ -62,11 +62,12 @@ static const char *const fields[] = { "message", "header", "body", NULL };
 
 enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE };
 
+/* New forms go last: compiled rules name a form by its index. */
 static const struct rl_bi_form forms[] = {
     { "size [FIELD] NUM", F_SIZE },
+    { "FIELD TEXT", F_TEXT },
     { "search STR [with STR] [also STR] in FIELD [case sensitive]", F_SEARCH },
     { "value STR search STR [with STR] [also STR] [case sensitive]", F_VALUE },
-    { "FIELD TEXT", F_TEXT },
     { NULL, 0 }
 };
 
