@@ -258,18 +258,21 @@ struct tcond {
     struct buf expr;            /* the weir test (positive) */
 };
 
-/* A string's length compared with n, as a regex on the string. */
+/* A string's length compared with n, as a regex on the string.  The dot
+ * takes (?s) from the front rather than a (?s:.) group: PCRE2 copies a
+ * repeated group once per repetition, and "(?s:.){40001}" was too large
+ * to compile (fuzz_pmrc), while a repeated single dot stays one item. */
 static void
 len_test(struct buf *expr, const char *var_w, int gt, long n)
 {
     if (n < 0 || n >= 65535)
         buf_adds(expr, gt ? (n < 0 ? "true" : "false") : (n < 0 ? "false" : "true"));
     else if (gt)
-        buf_printf(expr, "string \"${%s}\" matches /\\A(?s:.){%ld}/", var_w, n + 1);
+        buf_printf(expr, "string \"${%s}\" matches /(?s)\\A.{%ld}/", var_w, n + 1);
     else if (n == 0)
         buf_adds(expr, "false");
     else
-        buf_printf(expr, "string \"${%s}\" matches /\\A(?s:.){0,%ld}\\z/", var_w, n - 1);
+        buf_printf(expr, "string \"${%s}\" matches /(?s)\\A.{0,%ld}\\z/", var_w, n - 1);
 }
 
 /* The value of a procmail-side regex over a known string (procmail's
