@@ -1860,7 +1860,7 @@ emit_conds(struct em *e, struct tcond *cs, size_t i, size_t n, const char *guard
 static const char *
 weighted_expr(struct em *e, struct tcond *cs, size_t n, struct buf *pre, struct buf *expr)
 {
-    size_t idx[PM_MAX_WEIGHTED] = { 0 }, k = 0;
+    size_t idx[PM_MAX_WEIGHTED] = { 0 }, k = 0;   /* zeroed: cppcheck cannot follow k */
     int nonneg = 1;
 
     /* With no negative weight or exponent, a condition adds w (first
