@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static struct {
     int fd;                     /* log file, or -1 */
     void (*cleanup)(void);
     int dying;
-} lg = { "weir", LOG_DEST_STDERR, -1, NULL, 0 };
+    int delivered;              /* log_set_delivered() */
+} lg = { "weir", LOG_DEST_STDERR, -1, NULL, 0, 0 };
 
 void
 log_open(const char *ident, int dests, const char *file)
@@ -63,6 +65,12 @@ void
 log_set_cleanup(void (*fn)(void))
 {
     lg.cleanup = fn;
+}
+
+void
+log_set_delivered(void)
+{
+    lg.delivered = 1;
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when
@@ -203,14 +211,58 @@ die(int prio, const char *level, const char *fmt, va_list ap)
             lg.cleanup();
     }
     if (!(lg.dests & LOG_DEST_STDERR)) {
-        /* The one line the MTA shows: temporary, so the message is kept. */
+        /* The one line the MTA shows: temporary, so the message is kept
+         * -- unless it is delivered already (no status code then). */
         if (vsnprintf(raw, sizeof raw, fmt, ap2) < 0)
             raw[0] = '\0';
         log_scrub(raw, line, sizeof line);
-        fprintf(stderr, "4.3.0 %s: %s%s\n", lg.ident, level, line);
+        fprintf(stderr, "%s%s: %s%s%s\n", lg.delivered ? "" : "4.3.0 ", lg.ident, level,
+                line, lg.delivered ? " (after the message was delivered)" : "");
     }
     va_end(ap2);
-    _exit(EXIT_TEMPFAIL);
+    _exit(lg.delivered ? 0 : EXIT_TEMPFAIL);
+}
+
+static void
+on_crash(int sig)
+{
+    static const char text[] = "crashed (signal ";
+    char num[4];
+    int k = 0;
+
+    /* Nothing here may allocate: the crash may be inside malloc. */
+    num[k++] = (char)('0' + sig / 10 % 10);
+    num[k++] = (char)('0' + sig % 10);
+    if (!lg.dying) {
+        lg.dying = 1;
+        undo_run_all();
+        if (lg.cleanup)
+            lg.cleanup();
+    }
+    if (!lg.delivered)
+        (void)!write(2, "4.3.0 ", 6);
+    (void)!write(2, lg.ident, strlen(lg.ident));
+    (void)!write(2, ": panic: ", 9);
+    (void)!write(2, text, sizeof text - 1);
+    (void)!write(2, num, (size_t)k);
+    (void)!write(2, ")\n", 2);
+    _exit(lg.delivered ? 0 : EXIT_TEMPFAIL);
+}
+
+void
+log_catch_crashes(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+    static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_crash;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;    /* a crash in here: the default */
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        (void)sigaction(sigs[i], &sa, NULL);
+#endif
 }
 
 void

@@ -44,4 +44,19 @@ void log_scrub(const char *in, char *out, size_t outsz);
  * file).  One hook; NULL clears it. */
 void log_set_cleanup(void (*fn)(void));
 
+/* From here on the message is delivered for good (lda/prog/commit.c
+ * calls it at the point of no return): a later fatal error or panic
+ * (out of memory while logging, say) still takes back what is half done,
+ * but exits 0 and prints no status code, because deferring would make
+ * the MTA's retry deliver a second copy. */
+void log_set_delivered(void);
+
+/* Make a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in weir
+ * or a library, e.g. glibc's NSS code under memory exhaustion) end like
+ * msg_panic(): what is half done is taken back, and weir exits 75 (0 once
+ * delivered) with a one-line reason instead of dying by the signal, which
+ * an MTA may count as a permanent failure.  Not installed in sanitizer
+ * builds (ASan and UBSan report crashes themselves). */
+void log_catch_crashes(void);
+
 #endif
