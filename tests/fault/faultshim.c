@@ -16,7 +16,8 @@
  *       FILE becomes a table "name count" (one fixed-width line per
  *       function, then "fired N" for the faults that fired), kept up to date
  *       through a shared mapping, so it is complete however the process
- *       ends (exit, _exit, a signal).
+ *       ends (exit, _exit, a signal).  Lines "stdin.fn N" give the counts
+ *       when weir first read its standard input (what start-up made).
  *   WEIR_FAULT_TRACE=1
  *       when a fault fires, a backtrace goes to standard error (debugging).
  *
@@ -76,11 +77,13 @@ static const char *const fn_names[F_COUNT] = {
 };
 
 #define LINE_W 40                       /* "%-18s %20llu\n" */
+#define NLINES (2 * F_COUNT + 1)        /* counts, "fired", stdin marks */
 #define MAX_FAULTS 8
 
 struct shared {                         /* MAP_SHARED: survives fork */
     uint64_t count[F_COUNT];
     uint64_t fired;
+    int marked;                         /* the first read of fd 0 seen */
 };
 
 struct fault {
@@ -198,7 +201,7 @@ static void
 init(void)
 {
     const char *path;
-    size_t len = (size_t)(F_COUNT + 1) * LINE_W;
+    size_t len = (size_t)NLINES * LINE_W;
 
     state = 1;
     parse_faults(getenv("WEIR_FAULT"));
@@ -223,6 +226,8 @@ init(void)
             for (int i = 0; i < F_COUNT; i++)
                 put_line(i, fn_names[i], 0);
             put_line(F_COUNT, "fired", 0);
+            for (int i = 0; i < F_COUNT; i++)
+                put_line(F_COUNT + 1 + i, "-", 0);
         }
     }
     state = 2;
@@ -316,6 +321,17 @@ read(int fd, void *buf, size_t n)
     int e;
     REAL(read);
 
+    if (fd == 0 && state == 2 && sh && !in_child && !sh->marked) {
+        /* The counts before weir first reads the message: "stdin.fn N"
+         * lines (the start-up calls, the same in every scenario). */
+        sh->marked = 1;
+        for (int i = 0; text && i < F_COUNT; i++) {
+            char nm[32] = "stdin.";
+
+            memcpy(nm + 6, fn_names[i], strlen(fn_names[i]) + 1);
+            put_line(F_COUNT + 1 + i, nm, sh->count[i]);
+        }
+    }
     if ((e = hit(F_read, 0)) != 0)
         FAIL(e, -1);
     return real_read(fd, buf, n);

@@ -19,4 +19,4 @@ tests_fault_walker_SOURCES = tests/fault/walker.c
 
 FAULT_SH_TESTS = tests/fault/walk.sh
 TESTS += $(FAULT_SH_TESTS)
-EXTRA_DIST += $(FAULT_SH_TESTS) tests/fault/README.md
+EXTRA_DIST += $(FAULT_SH_TESTS) tests/fault/README.md tests/fault/sendmail-stub

@@ -19,7 +19,7 @@
 
 WALKER="$top_builddir/tests/fault/walker"
 SHIM="$top_builddir/tests/fault/faultshim.so"
-FAKE_SENDMAIL="$top_srcdir/tests/resp/fake-sendmail"
+FAKE_SENDMAIL="$top_srcdir/tests/fault/sendmail-stub"
 for f in "$WALKER" "$SHIM" "$FAKE_SENDMAIL"; do
     [ -e "$f" ] || { echo "Bail out! $f missing"; exit 1; }
 done
@@ -92,20 +92,32 @@ total=0
 walk() {
     t0=$(date +%s)
     out=$(HOME="$WK/home" "$WALKER" -n "$1" -t "$TM" -w "$WK" -i "$M" -s "$SHIM" \
-          -r home/.weir/rules -N home/.weir/cache $MFLAG $VARIANTS $SNAPX ${SNAPCMD:+-S "$SNAPCMD"} ${FAULT_ONLY:+-f "$FAULT_ONLY"} \
+          -r home/.weir/rules -N home/.weir/cache $MFLAG $AFTER $VARIANTS $SNAPX $RESP ${SNAPCMD:+-S "$SNAPCMD"} ${FAULT_ONLY:+-f "$FAULT_ONLY"} \
           -- "$WEIR" -c "$TM/weir.yaml" -a root@example.org -f bob@example.com 2>&1)
     rc=$?
     t1=$(date +%s)
     printf '%s\n' "$out" | grep '^#'
     pts=$(printf '%s\n' "$out" | sed -n 's/^POINTS \([0-9]*\) BAD.*/\1/p')
+    rbad=$(printf '%s\n' "$out" | sed -n 's/^POINTS .* RESP_BAD \([0-9]*\)$/\1/p')
     total=$((total + ${pts:-0}))
     [ "$rc" -eq 0 ] && [ "${pts:-0}" -gt 0 ]
     ok $? "$1: ${pts:-0} injection points, all outcomes allowed ($((t1 - t0)) s)"
-    VARIANTS= SNAPX= SNAPCMD=
+    if [ -n "$RESP" ]; then
+        # Known and not yet fixed (see tests/fault/README.md): reported
+        # as TODO, so that they are seen without failing the suite.
+        _n=$((_n + 1))
+        if [ "${rbad:-1}" -eq 0 ]; then echo "ok $_n - $1: responder side (reply sent and recorded, or neither) in every run"
+        else echo "not ok $_n - $1: responder side not allowed in $rbad runs # TODO state database under faults (README.md)"; fi
+    fi
+    VARIANTS= SNAPX= SNAPCMD= RESP=
+    # The start-up calls (before weir reads the message: configuration,
+    # environment, privileges) are the same in every scenario: the first
+    # scenario walks them, the others (unless FULL=1) start at the message.
+    [ -n "${FULL:-}" ] || AFTER=-A
 }
 want() { case " ${FAULT_SCENARIOS:-all} " in *" all "*|*" $1 "*) return 0;; esac; return 1; }
 
-VARIANTS= SNAPX= SNAPCMD=
+VARIANTS= SNAPX= SNAPCMD= AFTER= RESP=
 if want maildir; then
     setup maildir 'file "~/Maildir/"'
     walk maildir
@@ -147,6 +159,8 @@ if want reply; then
     # "replied"; a failure in between leaves the claim (it expires), so
     # only the keys count.
     SNAPCMD="$WEIR state -c $T/tmpl-reply/weir.yaml list | sed 's/ = .*//'"
+    # The mail is judged strictly; the reply and its records apart.
+    RESP="-R home/sent/ -R [reply -R home/.weir/state/"
     walk reply
 fi
 if want two; then

@@ -18,6 +18,12 @@
  *     -N PATH      snapshot only the names under PATH (no contents)
  *     -m           no malloc/calloc/realloc (the shim was built without)
  *     -f LIST      walk only these functions (comma-separated)
+ *     -A           walk only the calls made from weir's first read of its
+ *                  standard input on (the start-up calls before it are the
+ *                  same in every scenario: walked in one of them)
+ *     -R PAT       snapshot lines containing PAT are the responder side (a
+ *                  reply and its records), judged apart (see judge_resp())
+ *                  and reported as "RESP_BAD n"; may repeat
  *     -S CMD       a shell command whose output is part of every snapshot
  *                  (e.g. `weir state list`, where the files themselves
  *                  differ from run to run)
@@ -109,8 +115,8 @@ fmt(const char *f, ...)
 /* ---- options ---- */
 
 static const char *name = "?", *tmpl, *work, *input, *shim, *rules;
-static struct strs variants, excl, names_only;
-static int extra_exit = -1, no_malloc;
+static struct strs variants, excl, names_only, resp_pats;
+static int extra_exit = -1, no_malloc, after_stdin;
 static const char *only, *snap_cmd;
 static char **weir_argv;
 
@@ -249,7 +255,6 @@ hash_file(const char *path, off_t *size, int sent)
     if (f == NULL)
         return 0;
     while ((n = getdelim(&line, &cap, '\n', f)) > 0) {
-        *size += n;
         if (mbox < 0)
             mbox = n >= 5 && memcmp(line, "From ", 5) == 0;
         if (mbox == 1 && n >= 5 && memcmp(line, "From ", 5) == 0) {
@@ -261,6 +266,7 @@ hash_file(const char *path, off_t *size, int sent)
         /* a reply's Message-ID has the pid and random bits */
         if (sent && n > 12 && strncasecmp(line, "Message-ID: ", 12) == 0)
             n = 12;
+        *size += n;                     /* of the normalised text */
         h = fnv(h, line, (size_t)n);
     }
     free(line);
@@ -543,10 +549,17 @@ static const struct fnspec specs[] = {
 };
 
 static struct strs ok1, ok2;    /* allowed states after one / two deliveries */
-static char *before, *clean1;
+static char *before, *clean1, *before_mail;
 static long npoints, nbad, nclean, nvariant, nbounce, nrepaired, nnotfired, ntolerated;
 
-/* snap without its Maildir tmp/ entries */
+/* What a failed unlink(2) of weir's own second name leaves: a Maildir
+ * tmp/ name (readers remove those after 36 hours, maildir(5)), an MH
+ * ".weir-" temporary (hidden from MH readers), a dotlock's temporary name
+ * (removed by a later delivery once it is DOTLOCK_TMP_STALE_SEC old).
+ * weir logs each. */
+static const char *const leftover_patterns[] = { "/tmp/<unique>", "/.weir-", ".lock.", NULL };
+
+/* snap without the lines of leftover_patterns */
 static char *
 without_tmp(const char *snap)
 {
@@ -558,9 +571,14 @@ without_tmp(const char *snap)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t k = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        const char *t = strstr(p, "/tmp/<unique>");
+        int left = 0;
 
-        if (t == NULL || t > p + k) {
+        for (const char *const *pat = leftover_patterns; *pat; pat++) {
+            const char *t = strstr(p, *pat);
+
+            left |= t != NULL && t < p + k;
+        }
+        if (!left) {
             memcpy(o, p, k);
             o += k;
         }
@@ -610,6 +628,87 @@ report_bad(const char *what, const char *why, int rc, const char *snap, const ch
     }
 }
 
+static long nresp_bad;
+
+/* The lines of snap that contain one of resp_pats (want 1) or none (0). */
+static char *
+split_resp(const char *snap, int want)
+{
+    char *out = calloc(1, strlen(snap) + 1), *o = out;
+    const char *p = snap;
+
+    if (out == NULL)
+        die("calloc");
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t k = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        int is = 0;
+
+        for (size_t i = 0; i < resp_pats.n; i++) {
+            const char *t = strstr(p, resp_pats.v[i]);
+
+            is |= t != NULL && t < p + k;
+        }
+        if (is == want) {
+            memcpy(o, p, k);
+            o += k;
+        }
+        p += k;
+    }
+    return out;
+}
+
+/* Whether every line of a is a line of b. */
+static int
+lines_subset(const char *a, const char *b)
+{
+    char *c = xdup(a), *sv, *t;
+    int r = 1;
+
+    for (t = strtok_r(c, "\n", &sv); t && r; t = strtok_r(NULL, "\n", &sv)) {
+        char *line = fmt("%s\n", t);
+
+        r = strstr(b, line) != NULL;
+        free(line);
+    }
+    free(c);
+    return r;
+}
+
+/*
+ * The responder side of a run (-R): after exit 0, the reply is either
+ * sent exactly as in a clean run or not at all, and the records are the
+ * clean run's or fewer (a claim left by a failed send suppresses replies
+ * until it expires: a reply late, never a second one); after exit 75
+ * nothing is sent or recorded (the MTA's retry answers).  must_be_clean:
+ * exactly the clean run's.  Anything else (a database moved aside, a
+ * stray file) counts in nresp_bad, reported apart from the mail.
+ */
+static void
+judge_resp(const char *what, int rc, const char *resp, int must_be_clean)
+{
+    char *want = split_resp(clean1, 1), *before_r = split_resp(before, 1);
+    int okay;
+
+    if (must_be_clean)
+        okay = strcmp(resp, want) == 0;
+    else if (rc == 0)
+        okay = lines_subset(resp, want) &&
+               (strstr(resp, "sent/") == NULL || lines_subset(split_resp(want, 1), resp));
+    else
+        okay = strcmp(resp, before_r) == 0;
+    if (!okay) {
+        nresp_bad++;
+        if (nresp_bad <= MAX_REPORT) {
+            printf("# %s: %s: exit %d, responder side not allowed\n", name, what, rc);
+            report_bad(what, "(responder side)", rc, resp, rc == 0 ? want : before_r);
+            nbad--;
+        }
+    }
+    free(want);
+    free(before_r);
+}
+
 static int
 fired(void)
 {
@@ -643,16 +742,25 @@ judge(const char *what, int rc, int must_be_clean)
 
     if (!fired())
         nnotfired++;
+    if (resp_pats.n) {
+        /* The mail is judged on the rest of the snapshot. */
+        char *resp = split_resp(snap, 1), *mail = split_resp(snap, 0);
+
+        judge_resp(what, rc, resp, must_be_clean);
+        free(resp);
+        free(snap);
+        snap = mail;
+    }
     if (must_be_clean) {
-        if (rc != 0 || strcmp(snap, clean1) != 0)
-            report_bad(what, "not the same as a clean run", rc, snap, clean1);
+        if (rc != 0 || strcmp(snap, ok1.v[0]) != 0)
+            report_bad(what, "not the same as a clean run", rc, snap, ok1.v[0]);
         else
             nclean++;
         free(snap);
         return;
     }
     if (rc == 0 && contains(&ok1, snap)) {
-        if (strcmp(snap, clean1) == 0)
+        if (strcmp(snap, ok1.v[0]) == 0)
             nclean++;
         else
             nvariant++;
@@ -660,10 +768,9 @@ judge(const char *what, int rc, int must_be_clean)
         return;
     }
     if (rc == 0 && strncmp(what, "unlink:", 7) == 0) {
-        /* Maildir: the link into new/ worked, removing the tmp/ name
-         * failed.  The delivery is complete; the second name of the same
-         * file stays in tmp/, where readers remove files older than 36
-         * hours (maildir(5)); weir logs it. */
+        /* The link into new/ (or the folder, or the lock) worked, and
+         * removing the temporary name failed: the delivery is complete;
+         * see leftover_patterns. */
         char *t = without_tmp(snap);
         int okay = contains(&ok1, t);
 
@@ -674,27 +781,33 @@ judge(const char *what, int rc, int must_be_clean)
             return;
         }
     }
-    if ((rc == 75 || rc == extra_exit) && strcmp(snap, before) == 0) {
+    if ((rc == 75 || rc == extra_exit) && strcmp(snap, before_mail) == 0) {
         nbounce++;
         free(snap);
         return;
     }
     if (rc != 0 && rc != 75 && rc != extra_exit) {
-        report_bad(what, "exit code not allowed", rc, snap, rc == 0 ? clean1 : before);
+        report_bad(what, "exit code not allowed", rc, snap, rc == 0 ? ok1.v[0] : before_mail);
         free(snap);
         return;
     }
     /* Something is left: the next delivery must repair it. */
     r2 = run(NULL, NULL, NULL);
     again = snapshot();
+    if (resp_pats.n) {
+        char *m = split_resp(again, 0);
+
+        free(again);
+        again = m;
+    }
     if (r2 == 0 && contains(rc == 0 ? &ok2 : &ok1, again)) {
         nrepaired++;
         printf("# %s: %s: exit %d left a state the next delivery repaired\n", name, what, rc);
     } else {
         report_bad(what, "state left behind not repaired by the next delivery", rc, snap,
-                   rc == 0 ? clean1 : before);
+                   rc == 0 ? ok1.v[0] : before_mail);
         printf("#   after the next delivery (exit %d):\n", r2);
-        report_bad(what, "after repair", r2, again, rc == 0 ? ok2.v[0] : clean1);
+        report_bad(what, "after repair", r2, again, rc == 0 ? ok2.v[0] : ok1.v[0]);
         nbad--;
     }
     free(snap);
@@ -743,7 +856,7 @@ main(int argc, char **argv)
     char *summary, *counts_text = NULL;
     struct strs per = { 0 };
 
-    while ((c = getopt(argc, argv, "n:t:w:i:s:r:v:x:X:N:mf:S:")) != -1) {
+    while ((c = getopt(argc, argv, "n:t:w:i:s:r:v:x:X:N:mf:S:AR:")) != -1) {
         switch (c) {
         case 'n': name = optarg; break;
         case 't': tmpl = optarg; break;
@@ -758,6 +871,8 @@ main(int argc, char **argv)
         case 'm': no_malloc = 1; break;
         case 'f': only = optarg; break;
         case 'S': snap_cmd = optarg; break;
+        case 'A': after_stdin = 1; break;
+        case 'R': strs_add(&resp_pats, optarg); break;
         default: return 2;
         }
     }
@@ -803,10 +918,11 @@ main(int argc, char **argv)
             free(saved);
         }
     }
-    strs_add(&ok1, clean1);
+    strs_add(&ok1, resp_pats.n ? split_resp(clean1, 0) : clean1);
+    before_mail = resp_pats.n ? split_resp(before, 0) : before;
     if (run(NULL, NULL, NULL) != 0)
         printf("# %s: a second clean delivery fails\n", name);
-    strs_add(&ok2, snapshot());
+    strs_add(&ok2, resp_pats.n ? split_resp(snapshot(), 0) : snapshot());
     for (size_t i = 0; i < variants.n; i++) {
         char *s;
 
@@ -816,7 +932,7 @@ main(int argc, char **argv)
         s = snapshot();
         if (rc != 0)
             printf("# %s: variant %s exits %d\n", name, variants.v[i], rc);
-        strs_add(&ok1, s);
+        strs_add(&ok1, resp_pats.n ? split_resp(s, 0) : s);
         /* then a clean delivery with the scenario's rules */
         {
             char *orig = fmt("%s/%s", tmpl, rules);
@@ -824,7 +940,7 @@ main(int argc, char **argv)
             free(orig);
         }
         run(NULL, NULL, NULL);
-        strs_add(&ok2, snapshot());
+        strs_add(&ok2, resp_pats.n ? split_resp(snapshot(), 0) : snapshot());
     }
 
     if (getenv("WALKER_DUMP")) {           /* debugging: the allowed states */
@@ -839,13 +955,19 @@ main(int argc, char **argv)
         countfile = fmt("%s.clean-counts", work);
         for (size_t s = 0; s < sizeof specs / sizeof specs[0]; s++) {
             const struct fnspec *sp = &specs[s];
-            unsigned long long n = count_of(sp->fn);
+            unsigned long long n = count_of(sp->fn), k0 = 1;
             long before_points = npoints, before_bad = nbad;
 
-            if (n == 0 || !walked(sp->fn))
+            if (after_stdin) {
+                char *m = fmt("stdin.%s", sp->fn);
+
+                k0 = count_of(m) + 1;
+                free(m);
+            }
+            if (n < k0 || !walked(sp->fn))
                 continue;
             countfile = saved;
-            for (unsigned long long k = 1; k <= n; k++) {
+            for (unsigned long long k = k0; k <= n; k++) {
                 int nerr = 0;
                 char what[128];
 
@@ -902,12 +1024,14 @@ main(int argc, char **argv)
         }
     }
     printf("# %s: %ld runs: %ld as clean, %ld an allowed variant, %ld exit 75%s with nothing "
-           "changed, %ld repaired by the next delivery, %ld Maildir tmp/ names left by a "
+           "changed, %ld repaired by the next delivery, %ld temporary names left by a "
            "failed unlink, %ld bad; %ld faults did not fire; slowest run %.2f s (%s)\n",
            name, npoints, nclean, nvariant, nbounce, extra_exit >= 0 ? " (or -x)" : "",
            nrepaired, ntolerated, nbad, nnotfired, slowest, slowest_what);
     printf("# %s: points per function: %s\n", name, summary);
-    printf("POINTS %ld BAD %ld\n", npoints, nbad);
+    if (resp_pats.n)
+        printf("# %s: responder side: %ld runs not allowed\n", name, nresp_bad);
+    printf("POINTS %ld BAD %ld RESP_BAD %ld\n", npoints, nbad, nresp_bad);
     rm_tree(work);
     return nbad ? 1 : 0;
 }
