@@ -120,10 +120,10 @@ main(int argc, char **argv)
     const char *user = NULL, *config_file = NULL;
     int c, verbose = 0, rc, dests;
 
-    log_catch_crashes();    /* a crash takes back and exits 75, not a signal */
     priv_startup();         /* fds 0-2, gid drop, environment, umask 077 */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);       /* EFBIG is reported, not a signal death */
+    log_catch_crashes();    /* a crash or SIGTERM takes back and exits 75 */
 
     if (argc > 1) {
         static const struct {

@@ -223,16 +223,21 @@ die(int prio, const char *level, const char *fmt, va_list ap)
     _exit(lg.delivered ? 0 : EXIT_TEMPFAIL);
 }
 
+static pid_t crash_pid;          /* the process log_catch_crashes() was called in */
+
 static void
 on_crash(int sig)
 {
-    static const char text[] = "crashed (signal ";
+    const char *text = sig == SIGTERM || sig == SIGHUP || sig == SIGINT
+                       ? "terminated (signal " : "crashed (signal ";
     char num[4];
     int k = 0;
 
     /* Nothing here may allocate: the crash may be inside malloc. */
     num[k++] = (char)('0' + sig / 10 % 10);
     num[k++] = (char)('0' + sig % 10);
+    if (getpid() != crash_pid)
+        _exit(128 + sig);               /* a child before its exec: not ours to undo */
     if (!lg.dying) {
         lg.dying = 1;
         undo_run_all();
@@ -243,7 +248,7 @@ on_crash(int sig)
         (void)!write(2, "4.3.0 ", 6);
     (void)!write(2, lg.ident, strlen(lg.ident));
     (void)!write(2, ": panic: ", 9);
-    (void)!write(2, text, sizeof text - 1);
+    (void)!write(2, text, strlen(text));
     (void)!write(2, num, (size_t)k);
     (void)!write(2, ")\n", 2);
     _exit(lg.delivered ? 0 : EXIT_TEMPFAIL);
@@ -252,16 +257,23 @@ on_crash(int sig)
 void
 log_catch_crashes(void)
 {
+    /* Termination requests: in every build. */
+    static const int term[] = { SIGTERM, SIGHUP, SIGINT };
 #ifndef __SANITIZE_ADDRESS__
-    static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+    static const int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+#endif
     struct sigaction sa;
 
+    crash_pid = getpid();
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_crash;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_NODEFER;    /* a crash in here: the default */
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        (void)sigaction(sigs[i], &sa, NULL);
+    sigfillset(&sa.sa_mask);            /* one handler at a time */
+    sa.sa_flags = SA_RESETHAND;         /* a fault in here: the default action */
+    for (size_t i = 0; i < sizeof term / sizeof term[0]; i++)
+        (void)sigaction(term[i], &sa, NULL);
+#ifndef __SANITIZE_ADDRESS__
+    for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
+        (void)sigaction(crash[i], &sa, NULL);
 #endif
 }
 

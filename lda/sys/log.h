@@ -52,11 +52,14 @@ void log_set_cleanup(void (*fn)(void));
 void log_set_delivered(void);
 
 /* Make a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in weir
- * or a library, e.g. glibc's NSS code under memory exhaustion) end like
- * msg_panic(): what is half done is taken back, and weir exits 75 (0 once
- * delivered) with a one-line reason instead of dying by the signal, which
- * an MTA may count as a permanent failure.  Not installed in sanitizer
- * builds (ASan and UBSan report crashes themselves). */
+ * or a library, e.g. glibc's NSS code under memory exhaustion) and a
+ * termination request (SIGTERM, SIGHUP, SIGINT: a shutdown, a hung-up
+ * session) end like msg_panic(): what is half done is taken back (the
+ * undo actions: unlink, ftruncate, nothing that allocates), and weir exits
+ * 75 -- or 0 once the message is delivered (log_set_delivered()), so that
+ * the MTA's retry does not file it twice -- instead of dying by the
+ * signal.  The crash signals are not caught in sanitizer builds (ASan and
+ * UBSan report crashes themselves). */
 void log_catch_crashes(void);
 
 #endif

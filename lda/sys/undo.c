@@ -51,15 +51,16 @@ undo_set_path(int h, int i, const char *p)
 {
     struct undo_rec *r = undo_get(h);
 
-    char *copy;
+    char *copy, *old;
 
     if (r == NULL || i < 0 || i > 1)
         return;
     /* Copy first: if the copy fails (a fatal error, which runs the undo
      * actions), the record must still hold a valid path, not a freed one. */
     copy = p ? xstrdup(p) : NULL;
-    free(r->path[i]);
-    r->path[i] = copy;
+    old = r->path[i];
+    r->path[i] = copy;          /* never a freed path, even for a signal */
+    free(old);
 }
 
 void
