@@ -17,6 +17,6 @@ FAULTSHIM_CFLAGS =
 endif
 tests_fault_walker_SOURCES = tests/fault/walker.c
 
-FAULT_SH_TESTS = tests/fault/walk.sh
+FAULT_SH_TESTS = tests/fault/walk.sh tests/fault/edges.sh
 TESTS += $(FAULT_SH_TESTS)
 EXTRA_DIST += $(FAULT_SH_TESTS) tests/fault/README.md tests/fault/sendmail-stub

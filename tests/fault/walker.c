@@ -306,12 +306,19 @@ norm_name(const char *rel)
         }
     }
     out = xdup(rel);
-    /* the fake sendmail's mktemp -d "sent/m.XXXXXXXX" */
+    /* the stub sendmail's "sent/m.<pid>.argv" */
     {
         char *m = strstr(out, "sent/m.");
 
-        if (m && (m == out || m[-1] == '/') && strlen(m) >= 15 && (m[15] == '/' || m[15] == '\0'))
-            memcpy(m + 7, "XXXXXXXX", 8);
+        if (m && (m == out || m[-1] == '/')) {
+            char *e = m + 7, *r;
+
+            while (*e && *e != '.' && *e != '/')
+                e++;
+            r = fmt("%.*s*%s", (int)(m + 7 - out), out, e);
+            free(out);
+            out = r;
+        }
     }
     return out;
 }
