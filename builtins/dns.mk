@@ -47,7 +47,7 @@ tests/builtins/test_psl.log tests/builtins/test_mismatch.log: weir_psl.la
 ## -> dnsa_parse(); `returns` lists -> bl_scan_returns().  Their sources are in libweir_builtins.a, which
 ## fuzz/local.mk compiles into libweir_fuzz.a.
 FUZZ_TARGETS += fuzz_received fuzz_dnsanswer fuzz_returns
-TESTS += tests/builtins/fuzz_dns.sh
+FUZZ_SMOKE_TESTS += tests/builtins/fuzz_dns.sh
 EXTRA_DIST += tests/builtins/fuzz_dns.sh
 if HAVE_LIBFUZZER
 tests/builtins/fuzz_dns.log: fuzz/fuzz_received fuzz/fuzz_dnsanswer fuzz/fuzz_returns

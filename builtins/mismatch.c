@@ -18,7 +18,7 @@ canon(const struct mm_ops *ops, const char *d, char out[PSL_NAME_MAX])
 
     if (ops && ops->canonical && ops->canonical(ops->ctx, d, out) == 0)
         return;
-    for (i = 0; d[i] && i < PSL_NAME_MAX - 1; i++)
+    for (i = 0; i < PSL_NAME_MAX - 1 && d[i]; i++)
         out[i] = (char)tolower((unsigned char)d[i]);
     if (i > 0 && out[i - 1] == '.')
         i--;

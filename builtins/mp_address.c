@@ -224,6 +224,7 @@ local_start(const struct lexed *lx, size_t lo, size_t at)
 static size_t
 domain_end(const struct lexed *lx, size_t at, size_t hi)
 {
+    /* cppcheck-suppress duplicateAssignExpression ; both start after 'at' */
     size_t k = at + 1, last = at + 1;
     int after_word = 0;
 

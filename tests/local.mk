@@ -25,6 +25,8 @@ TESTS += tests/integration/intake.sh \
 	tests/integration/postfix.sh \
 	tests/integration/postfix-client.sh \
 	tests/integration/postfix-spool.sh \
+	tests/integration/exim.sh \
+	tests/integration/opensmtpd.sh \
 	tests/integration/rulesets.sh \
 	tests/integration/measure.sh \
 	tests/integration/rulesets-deliver.sh \
@@ -34,6 +36,8 @@ EXTRA_DIST += tests/lib.sh tests/lib-postfix.sh tests/integration/intake.sh test
 	tests/integration/bigmessage.sh tests/integration/cli.sh \
 	tests/integration/postfix.sh tests/integration/postfix-client.sh \
 	tests/integration/postfix-spool.sh \
+	tests/integration/exim.sh \
+	tests/integration/opensmtpd.sh \
 	tests/integration/rulesets.sh tests/integration/rules.sh \
 	tests/integration/measure.sh tests/integration/rulesets-deliver.sh \
 	rulesets \

@@ -1949,6 +1949,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
     struct buf pro = BUF_INIT;
 
     memset(res, 0, sizeof *res);
+    memset(&e, 0, sizeof e);
     buf_init(&res->out);
     if (o.include_depth <= 0)
         o.include_depth = PMRC_DEFAULT_INCLUDE_DEPTH;

@@ -83,10 +83,18 @@ attach(struct loader *ld, int id, yaml_mark_t mark)
     return 1;
 }
 
+/* gcc 12's -fanalyzer loses the copy once it is stored through the
+ * realloc()ed array and reports it leaked; it is freed with the array
+ * at the end of yamlload_document().  Silenced for this function only. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static int
 remember_anchor(struct loader *ld, const yaml_char_t *name, int id, yaml_mark_t mark)
 {
     struct anchor *a;
+    char *copy;
 
     if (name == NULL)
         return 1;
@@ -98,18 +106,24 @@ remember_anchor(struct loader *ld, const yaml_char_t *name, int id, yaml_mark_t 
             ld->p->context_mark = ld->anchors[i].mark;
             return 0;
         }
+    copy = strdup((const char *)name);
+    if (copy == NULL)
+        return fail(ld, YAML_MEMORY_ERROR, "out of memory", mark);
     a = realloc(ld->anchors, (ld->nanchors + 1) * sizeof *a);
-    if (a == NULL)
+    if (a == NULL) {
+        free(copy);
         return fail(ld, YAML_MEMORY_ERROR, "out of memory", mark);
+    }
     ld->anchors = a;
-    a[ld->nanchors].name = strdup((const char *)name);
-    if (a[ld->nanchors].name == NULL)
-        return fail(ld, YAML_MEMORY_ERROR, "out of memory", mark);
+    a[ld->nanchors].name = copy;
     a[ld->nanchors].id = id;
     a[ld->nanchors].mark = mark;
     ld->nanchors++;
     return 1;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /* A tag as yaml_parser_load() keeps it: none or "!" means the default. */
 static const yaml_char_t *

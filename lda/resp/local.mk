@@ -42,7 +42,7 @@ EXTRA_DIST += $(RESP_SH_TESTS) tests/resp/lib-resp.sh tests/resp/fake-sendmail \
 
 ## The composition fuzz target (fuzz/fuzz_resp.c, listed in fuzz/local.mk).
 EXTRA_DIST += tests/resp/fuzz.sh
-TESTS += tests/resp/fuzz.sh
+FUZZ_SMOKE_TESTS += tests/resp/fuzz.sh
 if HAVE_LIBFUZZER
 tests/resp/fuzz.log: fuzz/fuzz_resp
 endif

@@ -200,7 +200,7 @@ folder_resolve(const char *target, int tainted, const struct folder_roots *r,
         else if (f->type == FOLDER_MAILDIR && strcmp(exp, mdroot) == 0)
             f->root = xstrdup(mdroot), rest = "";
         if (tainted) {
-            if (f->root == NULL) {
+            if (f->root == NULL || rest == NULL) {      /* (rest is set with root) */
                 status_set(st, "5.2.0", "folder outside the mail root");
                 goto fail;
             }

@@ -13,7 +13,7 @@ TESTS += tests/state/test_state
 
 ## The decoders' fuzz target (fuzz/fuzz_state.c, listed in fuzz/local.mk).
 EXTRA_DIST += tests/state/fuzz.sh bench/state/lockmode.c bench/state/run.sh
-TESTS += tests/state/fuzz.sh
+FUZZ_SMOKE_TESTS += tests/state/fuzz.sh
 if HAVE_LIBFUZZER
 tests/state/fuzz.log: fuzz/fuzz_state
 endif

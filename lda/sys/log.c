@@ -284,6 +284,7 @@ msg_fatal(const char *fmt, ...)
 
     va_start(ap, fmt);
     die(LOG_CRIT, "fatal: ", fmt, ap);
+    va_end(ap);                 /* not reached: die() exits */
 }
 
 void
@@ -293,4 +294,5 @@ msg_panic(const char *fmt, ...)
 
     va_start(ap, fmt);
     die(LOG_CRIT, "panic: ", fmt, ap);
+    va_end(ap);                 /* not reached: die() exits */
 }

@@ -63,6 +63,15 @@ scalar(const yaml_node_t *n)
     return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
+/* A mapping key's text, "" for a key that is not a scalar. */
+static const char *
+key_text(const yaml_node_t *k)
+{
+    const char *s = scalar(k);
+
+    return s ? s : "";
+}
+
 static const char *
 type_name(const yaml_node_t *n)
 {
@@ -166,7 +175,7 @@ resolve(struct loader *ld, const char *p)
     for (yaml_node_pair_t *it = (map)->data.mapping.pairs.start; \
          it < (map)->data.mapping.pairs.top && \
          ((k) = node(ld, it->key), (v) = node(ld, it->value), \
-          (kname) = scalar(k) ? scalar(k) : "", 1); it++)
+          (kname) = key_text(k), 1); it++)
 
 static int
 want_mapping(struct loader *ld, const yaml_node_t *n, const char *what)

@@ -3,5 +3,6 @@
 check_PROGRAMS += tests/builtins/test_mailparse_corpus
 tests_builtins_test_mailparse_corpus_SOURCES = tests/builtins/test_mailparse_corpus.c tests/tap.h
 tests_builtins_test_mailparse_corpus_LDADD = $(WEIR_CORE_LIBS)
-TESTS += tests/builtins/test_mailparse_corpus tests/builtins/fuzz_smoke.sh
+TESTS += tests/builtins/test_mailparse_corpus
+FUZZ_SMOKE_TESTS += tests/builtins/fuzz_smoke.sh
 EXTRA_DIST += tests/builtins/fuzz_smoke.sh

@@ -121,6 +121,7 @@ main(int argc, char **argv)
         case 's': d.sendmail = optarg; break;
         default:
             fprintf(stderr, "commit_driver: bad option\n");
+            free(d.default_mailbox);
             return EX_USAGE;
         }
     }
@@ -129,6 +130,7 @@ main(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (add(&l, argv[i], i - optind + 1) < 0) {
             fprintf(stderr, "commit_driver: unknown action '%s'\n", argv[i]);
+            free(d.default_mailbox);
             return EX_USAGE;
         }
     rc = flow_prepare(&d, 0, &st);

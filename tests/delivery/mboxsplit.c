@@ -88,10 +88,15 @@ main(int argc, char **argv)
         if (is_quoted_from(line, len))
             p++, len--;
         if (mlen + len + 1 > mcap) {
+            char *grown;
+
             mcap = (mlen + len + 1) * 2;
-            msg = realloc(msg, mcap);
-            if (!msg)
+            grown = realloc(msg, mcap);
+            if (!grown) {
+                free(msg);
                 return 2;
+            }
+            msg = grown;
         }
         memcpy(msg + mlen, p, len);
         mlen += len;

@@ -15,6 +15,7 @@ HARDENING_SH_TESTS = tests/hardening/cache.sh \
 	tests/hardening/child-deadline.sh \
 	tests/hardening/spool-lock.sh \
 	tests/hardening/big-header.sh \
-	tests/hardening/filter-spool.sh
+	tests/hardening/filter-spool.sh \
+	tests/hardening/bounds.sh
 TESTS += $(HARDENING_SH_TESTS)
 EXTRA_DIST += $(HARDENING_SH_TESTS)

@@ -6,6 +6,8 @@
 #  - weir's exit 75 makes Postfix defer (not bounce) and the message is
 #    delivered once the fault is fixed and the queue flushed: nothing lost;
 #  - the documented safe .forward form defers when the binary is missing;
+#  - weir crashing (SIGSEGV) defers: queued (postqueue -j), then delivered
+#    once by a flush;
 #  - a pipe(8) transport (flags=DRhu user=... -d ${user}) delivers with the
 #    exact envelope, and -d naming another user than the transport's is
 #    refused (exit 77).
@@ -22,7 +24,7 @@ if ! command -v postfix >/dev/null 2>&1 || ! id postfix >/dev/null 2>&1; then
     skip "postfix is not installed (apt-get install postfix)"; done_testing; exit
 fi
 
-USERS="weirpf1 weirpf2 weirpf3 weirpf4 weirpf5 weirpf6"
+USERS="weirpf1 weirpf2 weirpf3 weirpf4 weirpf5 weirpf6 weirpf7"
 cleanup() {
     postfix -c "$PF/etc" stop >/dev/null 2>&1
     for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
@@ -108,6 +110,27 @@ chown weirpf4: "$T/weirpf4/.forward"
 send weirpf4@localhost sender@example.org "$msg"
 pf_wait_log "to=<weirpf4@localhost>.*status=deferred"
 ok $? "safe .forward form, binary missing: deferred, not bounced"
+
+# 4b. weir crashes (a real SIGSEGV: weir started with an 8 KB stack dies
+# in the dynamic loader): Postfix defers, the message stays in the queue
+# (postqueue -j), nothing bounces; once weir runs again a flush delivers it
+# exactly once.
+printf '"|ulimit -s 8; exec %s"\n' "$T/bin/weir" > "$T/weirpf7/.forward"
+chown weirpf7: "$T/weirpf7/.forward"
+send weirpf7@localhost sender@example.org "$msg"
+pf_wait_log "to=<weirpf7@localhost>.*status=deferred"
+ok $? "weir crashing (signal 11): Postfix defers" ||
+    grep "weirpf7" "$PF/maillog" | sed 's/^/# /'
+postqueue -c "$PF/etc" -j > "$T/queue.json" 2>/dev/null
+grep -q '"address": *"weirpf7@localhost"' "$T/queue.json"
+ok $? "the crashed delivery's message is in the queue (postqueue -j)"
+! grep -q "to=<weirpf7@localhost>.*status=bounced" "$PF/maillog"
+ok $? "weir crashing: nothing bounced"
+pf_snippet postfix-forward > "$T/weirpf7/.forward"
+postqueue -c "$PF/etc" -f
+pf_wait_log "to=<weirpf7@localhost>.*status=sent"
+ok $? "weir working again: a queue flush delivers it"
+is "$(count_files "$T/weirpf7/Maildir/new")" 1 "the message that met the crash is delivered exactly once"
 
 # 5. The pipe(8) transport of doc/mta.md: the transport runs weir as its
 # user (weirpf5); -d ${user} names that user; -f/-a carry the envelope.
