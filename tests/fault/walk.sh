@@ -41,7 +41,13 @@ if [ "${WEIR_SANITIZERS:-no}" = yes ]; then
     # ASan owns malloc, so the shim is built without malloc/calloc/realloc.
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
     export ASAN_OPTIONS
-    MFLAG=-m
+    # A fault can crash Berkeley DB itself (libdb 5.3 dereferences NULL
+    # when close() fails while it creates a file): ASan would report that
+    # uninstrumented crash as exit 1.  weir's crash handler (exit 75 after
+    # the undo; walked in the -Werror build) is not installed under ASan,
+    # so the crash is left to the kernel and counts as exit 75 (-k).
+    ASAN_OPTIONS="$ASAN_OPTIONS:handle_segv=0:handle_abort=0"
+    MFLAG="-m -k"
     echo "# sanitizer build: malloc/calloc/realloc are not interposed (AddressSanitizer owns malloc)"
 fi
 
@@ -93,9 +99,13 @@ NAMES= PIDS=
 # walk NAME: start the walker for the scenario set up last (at most JOBS
 # at a time: scenarios are independent); report() prints the TAP lines.
 walk() {
-    if [ "$(echo $PIDS | wc -w)" -ge "$JOBS" ]; then
-        set -- "$1" $PIDS; first=$2; wait "$first"; PIDS=$(echo $PIDS | sed 's/^[^ ]* *//')
-    fi
+    # wait for any one to end (dash has no wait -n)
+    while [ "$(echo $PIDS | wc -w)" -ge "$JOBS" ]; do
+        live=
+        for p in $PIDS; do kill -0 "$p" 2>/dev/null && live="$live $p"; done
+        [ "$(echo $live | wc -w)" -lt "$JOBS" ] || sleep 0.2
+        PIDS=$live
+    done
     (
         t0=$(date +%s)
         HOME="$WK/home" "$WALKER" -n "$1" -t "$TM" -w "$WK" -i "$M" -s "$SHIM" \
@@ -141,6 +151,24 @@ if want maildir; then
     setup maildir 'file "~/Maildir/"'
     walk maildir
 fi
+# (the reply walk is the longest: started second, it runs beside the rest)
+if want reply; then
+    setup reply 'reply days 7 text "I am away."'
+    variant noreply ''
+    # The database's bytes differ from run to run: its records count.
+    SNAPX="-N home/.weir/state/reply.db"
+    # A record is "pending" from the claim until the reply went out, then
+    # "replied"; a failure in between leaves the claim (it expires), so
+    # only the keys count.
+    SNAPCMD="$WEIR state -c $T/tmpl-reply/weir.yaml list | sed 's/ = .*//'"
+    # (not in the sanitizer build: a second ASan weir per run doubles the
+    # time; the records are listed by the -Werror build's walk)
+    [ "${WEIR_SANITIZERS:-no}" = yes ] && SNAPCMD=
+    # The mail is judged strictly; the reply and its records apart.
+    RESP="-R home/sent/ -R [reply -R home/.weir/state/"
+    SNAPX="$SNAPX -N home/.weir/state/reply.lock"
+    walk reply
+fi
 if want folder; then
     setup folder 'file "~/Maildir/.lists.weir/"'
     variant default ''
@@ -168,20 +196,6 @@ if want forward; then
     setup forward 'forward "carol@example.net"'
     variant default ''
     walk forward
-fi
-if want reply; then
-    setup reply 'reply days 7 text "I am away."'
-    variant noreply ''
-    # The database's bytes differ from run to run: its records count.
-    SNAPX="-N home/.weir/state/reply.db"
-    # A record is "pending" from the claim until the reply went out, then
-    # "replied"; a failure in between leaves the claim (it expires), so
-    # only the keys count.
-    SNAPCMD="$WEIR state -c $T/tmpl-reply/weir.yaml list | sed 's/ = .*//'"
-    # The mail is judged strictly; the reply and its records apart.
-    RESP="-R home/sent/ -R [reply -R home/.weir/state/"
-    SNAPX="$SNAPX -N home/.weir/state/reply.lock"
-    walk reply
 fi
 if want two; then
     setup two "file \"~/Maildir/.two/\"

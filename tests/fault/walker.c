@@ -18,6 +18,10 @@
  *     -N PATH      snapshot only the names under PATH (no contents)
  *     -m           no malloc/calloc/realloc (the shim was built without)
  *     -f LIST      walk only these functions (comma-separated)
+ *     -k           a death by SIGSEGV or SIGABRT counts as weir's crash
+ *                  handler would end it: exit 0 when the message is
+ *                  delivered, else 75 (the sanitizer build, where the
+ *                  handler is not installed)
  *     -A           walk only the calls made from weir's first read of its
  *                  standard input on (the start-up calls before it are the
  *                  same in every scenario: walked in one of them)
@@ -59,6 +63,7 @@
 #define MAX_LIST 64
 #define RUN_TIMEOUT_SEC 30
 #define MAX_REPORT 20               /* bad runs described in full */
+#define RC_CRASH 1000               /* -k: a crash, judged as the handler would end it */
 
 extern char **environ;
 
@@ -116,7 +121,7 @@ fmt(const char *f, ...)
 
 static const char *name = "?", *tmpl, *work, *input, *shim, *rules;
 static struct strs variants, excl, names_only, resp_pats;
-static int extra_exit = -1, no_malloc, after_stdin;
+static int extra_exit = -1, no_malloc, after_stdin, crash_is_75;
 static const char *only, *snap_cmd;
 static char **weir_argv;
 
@@ -479,6 +484,8 @@ run(const char *fault, const char *clock, const char *countfile)
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (WIFEXITED(wst))
         return WEXITSTATUS(wst);
+    if (crash_is_75 && (WTERMSIG(wst) == SIGSEGV || WTERMSIG(wst) == SIGABRT))
+        return RC_CRASH;
     return 128 + WTERMSIG(wst);
 }
 
@@ -749,6 +756,12 @@ judge(const char *what, int rc, int must_be_clean)
 
     if (!fired())
         nnotfired++;
+    if (rc == RC_CRASH) {
+        char *m = resp_pats.n ? split_resp(snap, 0) : xdup(snap);
+
+        rc = contains(&ok1, m) ? 0 : 75;
+        free(m);
+    }
     if (resp_pats.n) {
         /* The mail is judged on the rest of the snapshot. */
         char *resp = split_resp(snap, 1), *mail = split_resp(snap, 0);
@@ -863,7 +876,7 @@ main(int argc, char **argv)
     char *summary, *counts_text = NULL;
     struct strs per = { 0 };
 
-    while ((c = getopt(argc, argv, "n:t:w:i:s:r:v:x:X:N:mf:S:AR:")) != -1) {
+    while ((c = getopt(argc, argv, "n:t:w:i:s:r:v:x:X:N:mf:S:AR:k")) != -1) {
         switch (c) {
         case 'n': name = optarg; break;
         case 't': tmpl = optarg; break;
@@ -879,6 +892,7 @@ main(int argc, char **argv)
         case 'f': only = optarg; break;
         case 'S': snap_cmd = optarg; break;
         case 'A': after_stdin = 1; break;
+        case 'k': crash_is_75 = 1; break;
         case 'R': strs_add(&resp_pats, optarg); break;
         default: return 2;
         }
