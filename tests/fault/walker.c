@@ -28,8 +28,9 @@
  *     -R PAT       snapshot lines containing PAT are the responder side (a
  *                  reply and its records), judged apart (see judge_resp())
  *                  and reported as "RESP_BAD n"; may repeat
- *     -S CMD       a shell command whose output is part of every snapshot
- *                  (e.g. `weir state list`, where the files themselves
+ *     -S CMD       a command (words split at spaces, no shell) whose output
+ *                  lines, each cut at " = ", are part of every snapshot
+ *                  (`weir state list`: the keys; the files themselves
  *                  differ from run to run)
  *
  * It first runs weir clean under the shim's counting mode, then walks N
@@ -388,15 +389,46 @@ snapshot(void)
 
     snap_walk(work, "", &l);
     if (snap_cmd) {
-        FILE *pf = popen(snap_cmd, "r");
-        char line[1024];
+        /* run without a shell (words split at spaces); each output line
+         * is kept up to " = " (a record's key, not its value) */
+        int pfd[2];
+        pid_t pid;
 
-        while (pf && fgets(line, sizeof line, pf)) {
-            line[strcspn(line, "\n")] = '\0';
-            strs_add(&l, fmt("[%s]", line));
+        if (pipe(pfd) != 0)
+            die("pipe");
+        pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0) {
+            char *words = xdup(snap_cmd), *av[32], *sv;
+            int n = 0;
+
+            for (char *w = strtok_r(words, " ", &sv); w && n < 31; w = strtok_r(NULL, " ", &sv))
+                av[n++] = w;
+            av[n] = NULL;
+            dup2(pfd[1], 1);
+            close(pfd[0]);
+            close(pfd[1]);
+            execv(av[0], av);
+            _exit(127);
         }
-        if (pf)
-            pclose(pf);
+        close(pfd[1]);
+        {
+            FILE *pf = fdopen(pfd[0], "r");
+            char line[1024];
+
+            while (pf && fgets(line, sizeof line, pf)) {
+                char *eq = strstr(line, " = ");
+
+                if (eq)
+                    *eq = '\0';
+                line[strcspn(line, "\n")] = '\0';
+                strs_add(&l, fmt("[%s]", line));
+            }
+            if (pf)
+                fclose(pf);
+        }
+        waitpid(pid, NULL, 0);
     }
     if (l.n)
         qsort(l.v, l.n, sizeof *l.v, cmpstr);
