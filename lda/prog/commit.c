@@ -41,6 +41,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,15 +356,30 @@ deliver_all(struct ctx *c, struct status *st)
         for (size_t i = 0; i < c->n; i++) {
             struct target *t = &c->t[i];
 
+            sigset_t term, old;
+            int crc;
+
             if (t->state != T_PREPARED || (t->f->type == FOLDER_MBOX) != pass)
                 continue;
-            if (t_commit(t, &fst) == 0) {
+            /* An mbox commit cannot be taken back: SIGTERM and co. wait
+             * until the point of no return is marked (or the commit
+             * failed), so that they never exit 75 with the message in
+             * the mbox (lda/sys/log.h, log_catch_crashes()). */
+            sigemptyset(&term);
+            sigaddset(&term, SIGTERM);
+            sigaddset(&term, SIGHUP);
+            sigaddset(&term, SIGINT);
+            sigprocmask(SIG_BLOCK, &term, &old);
+            crc = t_commit(t, &fst);
+            if (crc == 0) {
                 if (t->f->type == FOLDER_MBOX && !c->irrevocable)
                     c->irrevocable = t->f->path;
                 if (c->irrevocable)
                     no_return(c);
-                continue;
             }
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            if (crc == 0)
+                continue;
             note_failure(c, t, &fst);
             if ((long)i == c->deflt || fallback(c, st) < 0) {
                 if (c->irrevocable)
