@@ -5,6 +5,10 @@
  *
  *   procmail header|body|message CMP OPERAND
  *   procmail size [message|header|body] REL NUMBER
+ *   procmail search "PATTERN" [with "V1"] [also "V2"] in header|body|message
+ *            [case sensitive]
+ *   procmail value "TEXT" search "PATTERN" [with "V1"] [also "V2"]
+ *            [case sensitive]
  *
  * The searched text is procmail's search area: `header` is the mbox From_
  * line the message came with (when it came with one), the header fields
@@ -20,23 +24,54 @@
  * bytes as procmail does: the From_ line too.
  *
  * Regexes for this test are written by pmrc_regex.c (lda/prog/pmrc.h).
- * Never fails: a message without a body has an empty body.
+ *
+ * `search` is for a procmail condition whose regex is only known at
+ * delivery (a `$` condition with a header value or MATCH in it): PATTERN
+ * is the procmail regex as the translator wrote it, where \x01 1 p (\x01
+ * 2 p) stands for V1 (V2) as it is and \x01 1 q (\x01 2 q) for procmail's
+ * $\VAR disarming of it ("()" and the value with regex specials quoted);
+ * the values are put in here, so that text from the message never becomes
+ * a marker.  The result goes through procmail's macros and pmrc_regex.c,
+ * as the translator does with fixed regexes, and is matched (caseless
+ * unless `case sensitive`: procmail's D flag) against the area, or
+ * against "\n" TEXT "\n" (procmail's VAR ?? regex).  The part after
+ * procmail's \/ is exported as ${procmail.match}.  PCRE2's match and depth
+ * limits are weir.yaml's (limits.regex_match_limit, regex_depth_limit):
+ * at a limit the test is undecided.  A pattern procmail would reject
+ * ("Invalid regexp") does not match.
+ *
+ * Never fails otherwise: a message without a body has an empty body.
  */
 #include "config.h"
 #include "registry.h"
+#include "pmrc.h"
 
+#include <errno.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PM_DYN_MAX 65536        /* the longest pattern `search` compiles */
+#define PM_DYN_MATCH_LIMIT 100000   /* defaults of weir.yaml's limits */
+#define PM_DYN_DEPTH_LIMIT 10000
 
 enum { AREA_MESSAGE, AREA_HEADER, AREA_BODY };
 
 static const char *const fields[] = { "message", "header", "body", NULL };
 
+enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE };
+
+/* New forms go last: compiled rules name a form by its index. */
 static const struct rl_bi_form forms[] = {
-    { "size [FIELD] NUM", 1 },
-    { "FIELD TEXT", 0 },
+    { "size [FIELD] NUM", F_SIZE },
+    { "FIELD TEXT", F_TEXT },
+    { "search STR [with STR] [also STR] in FIELD [case sensitive]", F_SEARCH },
+    { "value STR search STR [with STR] [also STR] [case sensitive]", F_VALUE },
     { NULL, 0 }
 };
+
+static const char *const facts[] = { "match", NULL };
 
 /* One byte as the view holds it (Latin-1 -> UTF-8). */
 static void
@@ -124,13 +159,149 @@ get_views(struct rl_bi_env *env, int need_body)
     return v;
 }
 
+/* The searched text of an area: a newline, the area, a newline. */
+static void
+area_text(struct rl_bi_env *env, int field, struct buf *s)
+{
+    struct views *v = get_views(env, field != AREA_HEADER);
+
+    buf_reserve(s, (field != AREA_BODY ? v->head.len : 0) +
+                   (field != AREA_HEADER ? v->body.len : 0) + 2);
+    buf_addc(s, '\n');
+    if (field != AREA_BODY)
+        buf_add(s, v->head.data ? v->head.data : "", v->head.len);
+    if (field != AREA_HEADER)
+        buf_add(s, v->body.data ? v->body.data : "", v->body.len);
+    buf_addc(s, '\n');
+}
+
+static uint32_t
+limit_setting(struct rl_bi_env *env, const char *key, uint32_t dflt)
+{
+    const char *s = rl_bi_setting(env, key);
+    char *end;
+    unsigned long v;
+
+    if (s == NULL || *s < '0' || *s > '9')
+        return dflt;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    return errno || *end || v == 0 || v > UINT32_MAX ? dflt : (uint32_t)v;
+}
+
+/* procmail's $\VAR: "()" and the value with regex specials quoted. */
+static void
+disarm(struct buf *b, const char *s, size_t n)
+{
+    buf_adds(b, "()");
+    for (size_t i = 0; i < n; i++) {
+        if (strchr("(|)*?+.^$[\\", s[i]))
+            buf_addc(b, '\\');
+        buf_addc(b, s[i]);
+    }
+}
+
+/* `search`: the pattern with the values put in, translated and matched. */
+static int
+search_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
+{
+    int base = call->id == F_VALUE ? 1 : 0;     /* the pattern's slot */
+    unsigned case_bit = 1u << 2;                /* [case sensitive] */
+    const char *pat = call->arg[base] ? call->arg[base] : "";
+    size_t patlen = call->arg[base] ? call->arglen[base] : 0;
+    struct buf re = BUF_INIT, ex = BUF_INIT, pc = BUF_INIT, subj = BUF_INIT;
+    struct pmre_result rr;
+    char err[160];
+    int force = 0, rc = 0;
+    pcre2_code *code = NULL;
+    pcre2_match_data *md = NULL;
+    pcre2_match_context *mctx = NULL;
+    int ec, m;
+    PCRE2_SIZE off;
+
+    for (size_t i = 0; i < patlen; i++) {
+        if (pat[i] == '\x01' && i + 2 < patlen && (pat[i + 1] == '1' || pat[i + 1] == '2') &&
+            (pat[i + 2] == 'p' || pat[i + 2] == 'q')) {
+            int slot = base + (pat[i + 1] - '0');
+            const char *v = call->arg[slot] ? call->arg[slot] : "";
+            size_t vn = call->arg[slot] ? call->arglen[slot] : 0;
+            if (pat[i + 2] == 'q')
+                disarm(&re, v, vn);
+            else
+                buf_add(&re, v, vn);
+            i += 2;
+            continue;
+        }
+        buf_addc(&re, pat[i]);
+    }
+    if (re.len > PM_DYN_MAX || memchr(re.data ? re.data : "", '\0', re.len)) {
+        rl_bi_note(r, "the pattern is longer than %d bytes or holds a NUL", PM_DYN_MAX);
+        rc = -1;
+        goto out;
+    }
+    pmre_macros(re.data ? re.data : "", &ex, &force);
+    if (pmre_translate(ex.data ? ex.data : "", ex.len,
+                       (!(call->flags & case_bit) || force) ? PMRE_CASELESS : 0,
+                       &pc, &rr, err, sizeof err) < 0) {
+        rl_bi_note(r, "procmail rejects the pattern: %s", err);
+        rl_bi_true(r, 0);
+        goto out;
+    }
+    code = pcre2_compile((PCRE2_SPTR)(pc.data ? pc.data : ""), pc.len,
+                         PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C |
+                         ((!(call->flags & case_bit) || force) ? PCRE2_CASELESS : 0),
+                         &ec, &off, NULL);
+    if (code == NULL) {
+        rl_bi_note(r, "the translated pattern does not compile");
+        rc = -1;
+        goto out;
+    }
+    if (call->id == F_VALUE) {
+        buf_addc(&subj, '\n');
+        buf_add(&subj, call->arg[0] ? call->arg[0] : "", call->arg[0] ? call->arglen[0] : 0);
+        buf_addc(&subj, '\n');
+    } else {
+        area_text(env, call->field, &subj);
+    }
+    mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(mctx, limit_setting(env, "limits.regex_match_limit", PM_DYN_MATCH_LIMIT));
+    pcre2_set_depth_limit(mctx, limit_setting(env, "limits.regex_depth_limit", PM_DYN_DEPTH_LIMIT));
+    md = pcre2_match_data_create_from_pattern(code, NULL);
+    m = pcre2_match(code, (PCRE2_SPTR)subj.data, subj.len, 0, 0, md, mctx);
+    if (m >= 0) {
+        rl_bi_true(r, 1);
+        if (rr.split && m >= 2) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            if (ov[2] != PCRE2_UNSET)
+                rl_bi_export(r, "match", subj.data + ov[2], ov[3] - ov[2]);
+        }
+    } else if (m == PCRE2_ERROR_NOMATCH) {
+        rl_bi_true(r, 0);
+    } else {
+        rl_bi_note(r, "the pattern hit a match limit");
+        rc = -1;
+    }
+out:
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mctx);
+    pcre2_code_free(code);
+    buf_free(&re);
+    buf_free(&ex);
+    buf_free(&pc);
+    buf_free(&subj);
+    return rc;
+}
+
 static int
 procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
 {
-    struct views *v = get_views(env, call->field != AREA_HEADER);
+    struct views *v;
     struct buf s = BUF_INIT;
 
-    if (call->id == 1) {        /* size */
+    if (call->id == F_SEARCH || call->id == F_VALUE)
+        return search_eval(env, call, r);
+    v = get_views(env, call->field != AREA_HEADER);
+    if (call->id == F_SIZE) {
         double n = call->field == AREA_HEADER ? (double)v->head_bytes :
                    call->field == AREA_BODY ? (double)v->body_bytes :
                    (double)v->head_bytes +
@@ -139,14 +310,7 @@ procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi
         rl_bi_number(r, n);
         return 0;
     }
-    buf_reserve(&s, (call->field != AREA_BODY ? v->head.len : 0) +
-                    (call->field != AREA_HEADER ? v->body.len : 0) + 2);
-    buf_addc(&s, '\n');
-    if (call->field != AREA_BODY)
-        buf_add(&s, v->head.data ? v->head.data : "", v->head.len);
-    if (call->field != AREA_HEADER)
-        buf_add(&s, v->body.data ? v->body.data : "", v->body.len);
-    buf_addc(&s, '\n');
+    area_text(env, call->field, &s);
     rl_bi_text(r, s.data, s.len);
     buf_free(&s);
     return 0;
@@ -157,5 +321,6 @@ const struct rl_builtin rl_bi_procmail_def = {
     .summary = "the message as procmail's conditions search it (weir import procmailrc)",
     .forms = forms,
     .fields = fields,
+    .facts = facts,
     .eval = procmail_eval,
 };

@@ -980,7 +980,10 @@ header_line(struct parser *p, const char *s, size_t n, int end, unsigned eol, si
 static void
 piece(struct parser *p, const char *s, size_t n, size_t off, int start, int end, unsigned eol)
 {
-    if (end && eol > 0 && n > 0 && s[n - 1] == '\r') {
+    /* A CR before a bare LF makes the line end CRLF -- once: a line
+     * handed back here after header_end() already has it counted (and a
+     * second CR is text: "\r\r\n" is a line ending in CR, then CRLF). */
+    if (end && eol == 1 && n > 0 && s[n - 1] == '\r') {
         n--;
         eol++;
     }

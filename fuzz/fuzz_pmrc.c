@@ -62,9 +62,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
     {
         struct pmrc_reader rd = { read_mem, NULL, NULL };
-        struct pmrc_options opt = { "user", "/home/user",
-                                    PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY,
-                                    4 };
+        struct pmrc_options opt = {
+            .user = "user", .home = "/home/user", .host = "host.example",
+            .have = PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY |
+                    PMRC_HAVE_SEARCH,
+            .include_depth = 4,
+        };
         struct pmrc_result res;
         struct rl_diags d;
         struct rl_program *p;

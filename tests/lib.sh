@@ -21,6 +21,7 @@ if [ -n "${WEIR_VALGRIND:-}" ]; then
     cat > "$T/vg/weir" <<VG
 #!/bin/sh
 exec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \\
+    --suppressions="$top_srcdir/tests/valgrind.supp" \\
     --errors-for-leak-kinds=definite --log-file="$WEIR_VALGRIND/\$(basename "$0" .sh).%p.log" \\
     "$WEIR" "\$@"
 VG

@@ -52,12 +52,14 @@ is_dir(void *ctx, const char *path)
 static void
 usage(FILE *f)
 {
-    fputs("usage: weir import procmailrc [-o FILE] [-q] [--user NAME] [--home DIR] [RCFILE]\n"
+    fputs("usage: weir import procmailrc [-o FILE] [-q] [--user NAME] [--home DIR] [--host NAME]\n"
+          "       [RCFILE]\n"
           "Translate a procmail rcfile (default ~/.procmailrc) into weir rules.\n"
           "  -o FILE       write the rules to FILE (default: standard output)\n"
           "  -q            no summary of what was not translated\n"
           "  --user NAME   the login name $LOGNAME stands for in regexes\n"
           "  --home DIR    the home directory $HOME stands for in regexes\n"
+          "  --host NAME   the host name $HOST stands for (default: this machine's)\n"
           "Exit 0: all translated; 1: the summary lists what was not.\n", f);
 }
 
@@ -105,10 +107,13 @@ cmd_import(int argc, char **argv)
     static const struct option longopts[] = {
         { "user", required_argument, NULL, 'u' },
         { "home", required_argument, NULL, 'H' },
+        { "host", required_argument, NULL, 'N' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     const char *outpath = NULL, *user = getenv("LOGNAME"), *home = getenv("HOME");
+    const char *host = NULL;
+    char hostbuf[256];
     char *rcpath;
     struct pmrc_options opt;
     struct pmrc_reader rd = { read_rc, is_dir, NULL };
@@ -135,6 +140,7 @@ cmd_import(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'u': user = optarg; break;
         case 'H': home = optarg; break;
+        case 'N': host = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EX_USAGE;
         }
@@ -159,8 +165,17 @@ cmd_import(int argc, char **argv)
     memset(&opt, 0, sizeof opt);
     opt.user = user ? user : "";
     opt.home = home ? home : "";
+    if (host == NULL) {
+        /* procmail's HOST: the name of the machine it runs on, which is
+         * this one when the user translates where the mail is delivered */
+        if (gethostname(hostbuf, sizeof hostbuf) == 0) {
+            hostbuf[sizeof hostbuf - 1] = '\0';
+            host = hostbuf;
+        }
+    }
+    opt.host = host;
     opt.include_depth = PMRC_DEFAULT_INCLUDE_DEPTH;
-    opt.have = PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY;
+    opt.have = PMRC_HAVE_PROGRAM_TEST | PMRC_HAVE_DUPLICATE | PMRC_HAVE_REPLY | PMRC_HAVE_SEARCH;
     rc = pmrc_translate(rcpath, src.data ? src.data : "", src.len, &rd, &opt, &res);
 
     /* the translation must compile: anything else is the translator's bug */

@@ -102,10 +102,14 @@ struct pmrc_reader {
 #define PMRC_HAVE_PROGRAM_TEST 0x1u   /* `? program` conditions */
 #define PMRC_HAVE_DUPLICATE    0x2u   /* formail -D -> duplicate */
 #define PMRC_HAVE_REPLY        0x4u   /* formail -rt | sendmail -> reply */
+#define PMRC_HAVE_SEARCH       0x8u   /* procmail search: regexes put
+                                         together at delivery */
 
 struct pmrc_options {
     const char *user;           /* login name, for $LOGNAME in regexes */
     const char *home;           /* home directory, for $HOME in regexes */
+    const char *host;           /* host name, for $HOST (NULL: unknown, a
+                                   value only known at delivery) */
     unsigned have;              /* PMRC_HAVE_* */
     int include_depth;          /* INCLUDERC nesting translated inline */
 };

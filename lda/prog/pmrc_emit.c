@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PM_SIZE_MAX 999999999999999L  /* the largest size bound written */
 #define PM_MAX_WEIGHTED 8       /* weighted conditions decided exactly
@@ -113,7 +114,8 @@ show_src(struct em *e, int from, int to)
 struct snap {
     size_t n;
     int *known, *tainted;
-    struct buf *raw;
+    struct buf *raw, *w;
+    struct pm_alts *alts;
 };
 
 static void
@@ -123,38 +125,119 @@ snap_take(struct em *e, struct snap *s)
     s->known = xcalloc(s->n + 1, sizeof *s->known);
     s->tainted = xcalloc(s->n + 1, sizeof *s->tainted);
     s->raw = xcalloc(s->n + 1, sizeof *s->raw);
+    s->w = xcalloc(s->n + 1, sizeof *s->w);
+    s->alts = xcalloc(s->n + 1, sizeof *s->alts);
     for (size_t i = 0; i < s->n; i++) {
-        s->known[i] = e->syms[i]->known;
-        s->tainted[i] = e->syms[i]->tainted;
-        buf_add(&s->raw[i], e->syms[i]->raw.data ? e->syms[i]->raw.data : "", e->syms[i]->raw.len);
+        const struct pm_sym *y = e->syms[i];
+        s->known[i] = y->known;
+        s->tainted[i] = y->tainted;
+        buf_add(&s->raw[i], y->raw.data ? y->raw.data : "", y->raw.len);
+        buf_add(&s->w[i], y->wstr.data ? y->wstr.data : "", y->wstr.len);
+        em_alts_copy(&s->alts[i], &y->alts);
     }
 }
 
+static int
+buf_eq(const struct buf *a, const struct buf *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* Whether a weir string body refers to no variable but ${home} and
+ * ${user} (its value cannot change after it was set). */
+static int
+w_fixed(const struct buf *w)
+{
+    const char *p = w->data ? w->data : "";
+
+    while ((p = strstr(p, "${")) != NULL) {
+        if (strncmp(p, "${home}", 7) != 0 && strncmp(p, "${user}", 7) != 0)
+            return 0;
+        p += 2;
+    }
+    return 1;
+}
+
+/* Add one possible value to a set: 0, or -1 when the set cannot hold it
+ * (full, a value differing only in ASCII case: weir's `is` ignores case,
+ * or a value that refers to other variables). */
+static int
+alts_add(struct pm_alts *a, const struct buf *raw, const struct buf *w)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        if (buf_eq(&a->raw[i], raw))
+            return 0;
+        if (a->raw[i].len == raw->len && strncasecmp(a->raw[i].data ? a->raw[i].data : "",
+                                                     raw->data ? raw->data : "", raw->len) == 0)
+            return -1;
+    }
+    if (a->n == PM_MAX_ALTS || !w_fixed(w) || memchr(raw->data ? raw->data : "", '\0', raw->len))
+        return -1;
+    buf_init(&a->raw[a->n]);
+    buf_init(&a->w[a->n]);
+    buf_add(&a->raw[a->n], raw->data ? raw->data : "", raw->len);
+    buf_add(&a->w[a->n], w->data ? w->data : "", w->len);
+    a->n++;
+    return 0;
+}
+
 /* After code that may or may not have run: a variable keeps what is known
- * of it only if both ways agree. */
+ * of it only if both ways agree; otherwise, when each way leaves it one
+ * of a few known values, it keeps that set (struct pm_alts). */
 static void
 snap_merge(struct em *e, struct snap *s)
 {
+    static const struct buf empty = BUF_INIT;
+
     for (size_t i = 0; i < e->nsyms; i++) {
         struct pm_sym *y = e->syms[i];
         int before_known = i < s->n ? s->known[i] : 1;
-        const struct buf *br = i < s->n ? &s->raw[i] : NULL;
+        const struct buf *br = i < s->n ? &s->raw[i] : &empty;
+        const struct buf *bw = i < s->n ? &s->w[i] : &empty;
+        struct pm_alts set;
+        int ok = 1;
 
-        if (!(y->known && before_known &&
-              (br ? (br->len == y->raw.len && (br->len == 0 || memcmp(br->data, y->raw.data, br->len) == 0))
-                  : y->raw.len == 0)))
-            y->known = 0;
         if (i < s->n)
             y->tainted |= s->tainted[i];
+        if (y->known && before_known && buf_eq(br, &y->raw))
+            continue;
+        memset(&set, 0, sizeof set);
+        if (y->tainted || y->special)
+            ok = 0;
+        if (ok && before_known)
+            ok = alts_add(&set, br, bw) == 0;
+        else if (ok && s->alts[i].n)
+            for (size_t k = 0; ok && k < s->alts[i].n; k++)
+                ok = alts_add(&set, &s->alts[i].raw[k], &s->alts[i].w[k]) == 0;
+        else
+            ok = 0;
+        if (ok && y->known)
+            ok = alts_add(&set, &y->raw, &y->wstr) == 0;
+        else if (ok && y->alts.n)
+            for (size_t k = 0; ok && k < y->alts.n; k++)
+                ok = alts_add(&set, &y->alts.raw[k], &y->alts.w[k]) == 0;
+        else
+            ok = 0;
+        y->known = 0;
+        em_alts_clear(&y->alts);
+        if (ok)
+            y->alts = set;
+        else
+            em_alts_clear(&set);
     }
 }
 
 static void
 snap_free(struct snap *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         buf_free(&s->raw[i]);
+        buf_free(&s->w[i]);
+        em_alts_clear(&s->alts[i]);
+    }
     free(s->raw);
+    free(s->w);
+    free(s->alts);
     free(s->known);
     free(s->tainted);
 }
@@ -167,6 +250,8 @@ struct tcond {
     int line;
     int neg;
     int split;                  /* sets MATCH (${1}) */
+    int dyn;                    /* a regex put together at delivery:
+                                   MATCH is ${procmail.match} */
     int weighted;
     double w, x;
     int stat;                   /* -1 unknown when translating, 0, 1 */
@@ -258,6 +343,7 @@ weight(const char **p, double *w, double *x)
 }
 
 static const char *sh_command(struct em *e, const char *raw, int line, struct buf *out);
+static const char *sh_line(struct em *e, const char *raw, int dq, struct buf *out);
 /* weir-rules(5) INTERPOLATION: a command built from message text is never
  * run (the action is refused and the message goes to the default mailbox) */
 #define TAINTED_CMD "a command with text from the message in it (MATCH, a header " \
@@ -271,7 +357,7 @@ static void maildir_cd(struct em *e, struct buf *out);
  * true.  weir's `program shell ... with message` gets the whole message
  * (without the From_ line), so sed cuts the part out. */
 static const char *
-tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, int line)
+tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, int line, int dq)
 {
     struct buf cmd = BUF_INIT, full = BUF_INIT;
     const char *why;
@@ -285,7 +371,7 @@ tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, in
         cmdtext++;
     if (*cmdtext == '\0')
         return "a `?` condition without a program";
-    why = sh_command(e, cmdtext, line, &cmd);
+    why = dq ? sh_line(e, cmdtext, 1, &cmd) : sh_command(e, cmdtext, line, &cmd);
     if (why) {
         buf_free(&cmd);
         return why;
@@ -303,6 +389,217 @@ tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, in
             area == 0 ? "header" : area == 1 ? "body" : "message");
     buf_free(&cmd);
     buf_free(&full);
+    return NULL;
+}
+
+static const char *tr_cond(struct em *e, const struct pm_item *r, const char *text, int line,
+                           struct tcond *c);
+
+#define PM_DYN_VALUES 2         /* variables a `procmail search` takes */
+
+/* A $ condition whose regex is only known at delivery (a header value or
+ * MATCH in it): weir's `procmail search` puts the values into the regex
+ * then and translates it as this translator does (bi_procmail.c).  The
+ * text is the condition after the `$` and the modifiers before it were
+ * taken (c->neg); NULL, or why it cannot be translated. */
+static const char *
+dyn_cond(struct em *e, const struct pm_item *r, const char *text, int line, struct tcond *c)
+{
+    static const char *const unknown = "it uses a variable only known at delivery where the "
+        "regex cannot take it (before the regex, or more than 2 variables)";
+    struct pm_words ws = { NULL, 0 };
+    struct buf t = BUF_INIT, probe = BUF_INIT, pc = BUF_INIT, esc = BUF_INIT;
+    struct pm_sym *slot[PM_DYN_VALUES];
+    size_t nslot = 0, body0 = e->body.len;
+    const char *why = unknown, *p;
+    const char *var = NULL;
+    int area = pm_has_flag(r, 'B') ? (pm_has_flag(r, 'H') ? 2 : 1) : 0;
+    unsigned flags = pm_has_flag(r, 'D') ? 0 : PMRE_CASELESS;
+    struct pmre_result rr;
+    char err[160];
+
+    if (!(e->opt->have & PMRC_HAVE_SEARCH) || c->weighted)
+        return unknown;
+    /* the text with each unknown variable as a marker (bi_procmail.c) */
+    pm_read_string(text, strlen(text), 2, 1, &ws);
+    for (size_t i = 0; i < ws.n; i++) {
+        if (i)
+            buf_addc(&t, ' ');
+        for (size_t k = 0; k < ws.v[i].n; k++) {
+            const struct pm_seg *g = &ws.v[i].v[k];
+            struct pm_sym *s = g->kind == PM_SEG_VAR ? em_sym(e, g->s) : NULL;
+
+            if (g->kind == PM_SEG_LIT) {
+                if (memchr(g->s, '\x01', g->len))
+                    goto out;
+                buf_add(&t, g->s, g->len);
+            } else if (s && !s->known && g->mod == 0) {
+                size_t q;
+                for (q = 0; q < nslot; q++)
+                    if (slot[q] == s)
+                        break;
+                if (q == nslot) {
+                    if (nslot == PM_DYN_VALUES)
+                        goto out;
+                    slot[nslot++] = s;
+                }
+                s->used = 1;
+                buf_printf(&t, "\x01%c%c", (int)('1' + q), g->rxquote ? 'q' : 'p');
+            } else {
+                struct pm_word one = { (struct pm_seg *)g, 1 };
+                struct pm_val v;
+                em_value(e, &one, 0, line, &v);
+                if (v.bad || !v.known || memchr(v.raw.data ? v.raw.data : "", '\x01', v.raw.len)) {
+                    if (v.bad)
+                        why = v.bad;
+                    em_val_free(&v);
+                    goto out;
+                }
+                buf_add(&t, v.raw.data ? v.raw.data : "", v.raw.len);
+                em_val_free(&v);
+            }
+        }
+    }
+    if (nslot == 0 || e->body.len != body0)
+        goto out;
+    /* procmail's modifiers after the expansion: only fixed text here */
+    p = t.data;
+    for (;;) {
+        const char *q;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '!') {
+            c->neg ^= 1;
+            p++;
+            continue;
+        }
+        q = p;
+        while (isalnum((unsigned char)*q) || *q == '_')
+            q++;
+        if (q > p && var == NULL) {
+            const char *s2 = q;
+            while (*s2 == ' ' || *s2 == '\t')
+                s2++;
+            if (s2[0] == '?' && s2[1] == '?') {
+                char *name = xstrndup(p, (size_t)(q - p));
+                if (strcmp(name, "H") == 0)
+                    area = 0;
+                else if (strcmp(name, "B") == 0)
+                    area = 1;
+                else if (strcmp(name, "HB") == 0 || strcmp(name, "BH") == 0)
+                    area = 2;
+                else {
+                    struct pm_sym *s = em_sym(e, name);
+                    s->used = 1;
+                    var = s->wname;
+                }
+                free(name);
+                p = s2 + 2;
+                continue;
+            }
+        }
+        break;
+    }
+    if (*p == '\\')
+        p++;
+    else if ((*p == '\x01' && p[2] != 'q') || *p == '<' || *p == '>' || *p == '?' || *p == '$' ||
+             isdigit((unsigned char)*p) || *p == '-' || *p == '+')
+        goto out;               /* the value would decide what kind of condition
+                                   ($\VAR is safe: it starts with "()") */
+    /* the regex checked with a letter for each value: \/ makes MATCH */
+    for (const char *q = p; *q; q++) {
+        if (*q == '\x01' && q[1] && q[2]) {
+            buf_adds(&probe, q[2] == 'q' ? "()x" : "x");
+            q += 2;
+        } else {
+            buf_addc(&probe, *q);
+        }
+    }
+    {
+        struct buf ex = BUF_INIT;
+        int force = 0, bad;
+        pmre_macros(probe.data ? probe.data : "", &ex, &force);
+        bad = pmre_translate(ex.data ? ex.data : "", ex.len, flags, &pc, &rr, err, sizeof err) < 0;
+        buf_free(&ex);
+        if (bad) {
+            why = "procmail rejects this regular expression (\"Invalid regexp\")";
+            goto out;
+        }
+    }
+    em_wescape(&esc, p, strlen(p));
+    if (var)
+        buf_printf(&c->expr, "procmail value \"${%s}\" search \"%s\"", var, esc.data ? esc.data : "");
+    else
+        buf_printf(&c->expr, "procmail search \"%s\"", esc.data ? esc.data : "");
+    for (size_t q = 0; q < nslot; q++)
+        buf_printf(&c->expr, " %s \"${%s}\"", q ? "also" : "with", slot[q]->wname);
+    if (!var)
+        buf_printf(&c->expr, " in %s", area == 0 ? "header" : area == 1 ? "body" : "message");
+    if (!(flags & PMRE_CASELESS))
+        buf_adds(&c->expr, " case sensitive");
+    c->split = rr.split;
+    c->dyn = 1;
+    if (c->split) {
+        struct pm_sym *m = em_sym(e, "MATCH");
+        m->used = 1;
+        m->assigned = 1;
+        m->known = 0;
+        m->tainted = 1;
+        em_alts_clear(&m->alts);
+    }
+    em_note(e, PMRC_INFO, line, "a regex with values only known at delivery: weir's `procmail "
+            "search` puts them in and translates it then");
+    why = NULL;
+out:
+    if (why && e->body.len != body0) {
+        e->body.len = body0;
+        if (e->body.data)
+            e->body.data[body0] = '\0';
+    }
+    pm_words_free(&ws);
+    buf_free(&t);
+    buf_free(&probe);
+    buf_free(&pc);
+    buf_free(&esc);
+    return why;
+}
+
+/* A $ condition whose variables can each have only a few values: one
+ * translation per combination of values, each guarded by the comparison
+ * that says the variables hold them. */
+static const char *
+alts_cond(struct em *e, const struct pm_item *r, const struct pm_expansion *xs, int nx, int line,
+          struct tcond *c)
+{
+    int any = 0;
+
+    buf_addc(&c->expr, '(');
+    for (int i = 0; i < nx; i++) {
+        struct tcond sub;
+        const char *why;
+
+        e->in_alts++;
+        why = tr_cond(e, r, xs[i].text.data ? xs[i].text.data : "", line, &sub);
+        e->in_alts--;
+        if (why == NULL && (sub.split || sub.weighted))
+            why = "a $ condition with a \\/ or a weight in a variable's value";
+        if (why) {
+            buf_free(&sub.expr);
+            return why;
+        }
+        if (sub.stat != 0) {
+            buf_printf(&c->expr, "%s(%s", any ? " or " : "", xs[i].guard.data);
+            if (sub.stat != 1)
+                buf_printf(&c->expr, " and %s%s", sub.neg ? "not " : "", sub.expr.data);
+            buf_addc(&c->expr, ')');
+            any = 1;
+        }
+        buf_free(&sub.expr);
+    }
+    if (!any)
+        buf_adds(&c->expr, "false");
+    buf_addc(&c->expr, ')');
+    c->stat = -1;
     return NULL;
 }
 
@@ -348,7 +645,34 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
         if (*p == '$') {
             struct buf x2 = BUF_INIT;
             if (em_expand_static(e, p + 1, &x2, &why, line) < 0) {
+                /* `$ ? program` with values only known at delivery:
+                 * procmail puts them into the text and the shell runs it,
+                 * which is what weir's program test does with the
+                 * interpolated string (never with text from the message) */
+                const char *q = p + 1;
+                int neg = 0;
+                while (*q == ' ' || *q == '\t' || *q == '!')
+                    if (*q++ == '!')
+                        neg ^= 1;
                 buf_free(&x2);
+                if (*q != '?' && !e->in_alts) {
+                    struct pm_expansion *xs;
+                    int nx = em_expand_alts(e, p + 1, line, &xs);
+                    if (nx > 0) {
+                        why = alts_cond(e, r, xs, nx, line, c);
+                        em_expansions_free(xs, nx);
+                    } else if (dyn_cond(e, r, p + 1, line, c) == NULL) {
+                        why = NULL;
+                    }
+                    goto out;
+                }
+                if (*q == '?' && !c->weighted) {
+                    const char *why2 = tr_program_cond(e, q + 1, area, c, line, 1);
+                    if (why2 == NULL || strcmp(why2, TAINTED_CMD) == 0)
+                        why = why2;
+                    if (why2 == NULL)
+                        c->neg ^= neg;
+                }
                 goto out;
             }
             buf_reset(&cur);
@@ -357,7 +681,7 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
             continue;
         }
         if (*p == '?') {
-            why = tr_program_cond(e, p + 1, area, c, line);
+            why = tr_program_cond(e, p + 1, area, c, line, 0);
             goto out;
         }
         if (*p == '<' || *p == '>') {
@@ -451,6 +775,7 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
                 m->assigned = 1;
                 m->known = 0;
                 m->tainted = 1;
+                em_alts_clear(&m->alts);
             }
             if (var) {
                 struct pm_sym *s = em_sym(e, varname);
@@ -606,6 +931,62 @@ sh_quote_lit(struct buf *b, const char *s, size_t n)
     buf_addc(b, '\'');
 }
 
+/* A shell line: $NAME of procmail's variables become weir's values; the
+ * shell's own ($$, $?, $1, unknown names) stay.  With dq (the text of a
+ * `$` condition, which procmail expands as if inside double quotes before
+ * the shell sees it) names inside single quotes are replaced too.
+ * Returns NULL, or TAINTED_CMD when a value comes from the message. */
+static const char *
+sh_line(struct em *e, const char *raw, int dq, struct buf *out)
+{
+    int sq = 0, tainted = 0;
+
+    for (const char *p = raw; *p; p++) {
+        if (*p == '\'' && !dq) {
+            sq = !sq;
+            buf_addc(out, '\'');
+            continue;
+        }
+        if (!sq && *p == '\\' && p[1]) {
+            em_wescape(out, p, 2);
+            p++;
+            continue;
+        }
+        if (!sq && *p == '$') {
+            const char *q = p + 1;
+            int brace = *q == '{';
+            const char *n0 = q + brace, *n1 = n0;
+            while (isalnum((unsigned char)*n1) || *n1 == '_')
+                n1++;
+            if (n1 > n0 && !isdigit((unsigned char)*n0) && (!brace || *n1 == '}')) {
+                char *name = xstrndup(n0, (size_t)(n1 - n0));
+                struct pm_sym *s = em_sym(e, name);
+                if (s->assigned || s->init || s->special) {
+                    if (s->tainted)
+                        tainted = 1;
+                    if (inline_ok(s) && !s->special && s->wstr.len) {
+                        buf_add(out, s->wstr.data, s->wstr.len);
+                    } else {
+                        s->used = 1;
+                        buf_printf(out, "${%s}", s->wname);
+                    }
+                    p = n1 + brace - 1;
+                    free(name);
+                    continue;
+                } else if (dq) {
+                    /* procmail expands an unset variable to nothing */
+                    p = n1 + brace - 1;
+                    free(name);
+                    continue;
+                }
+                free(name);
+            }
+        }
+        em_wescape(out, p, 1);
+    }
+    return tainted ? TAINTED_CMD : NULL;
+}
+
 /* The command of a | action, as a weir string body for /bin/sh -c.
  * Without shell metacharacters procmail splits and expands the line
  * itself: each word is quoted for sh.  With them, procmail hands the line
@@ -651,52 +1032,7 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
         pm_words_free(&ws);
         return why;
     }
-    /* a shell line: $NAME of procmail's variables become weir's values;
-     * the shell's own ($$, $?, $1, unknown names) stay */
-    {
-        int sq = 0, tainted = 0;
-        for (const char *p = raw; *p; p++) {
-            if (*p == '\'' ) {
-                sq = !sq;
-                buf_addc(out, '\'');
-                continue;
-            }
-            if (!sq && *p == '\\' && p[1]) {
-                em_wescape(out, p, 2);
-                p++;
-                continue;
-            }
-            if (!sq && *p == '$') {
-                const char *q = p + 1;
-                int brace = *q == '{';
-                const char *n0 = q + brace, *n1 = n0;
-                while (isalnum((unsigned char)*n1) || *n1 == '_')
-                    n1++;
-                if (n1 > n0 && !isdigit((unsigned char)*n0) && (!brace || *n1 == '}')) {
-                    char *name = xstrndup(n0, (size_t)(n1 - n0));
-                    struct pm_sym *s = em_sym(e, name);
-                    if (s->assigned || s->init || s->special) {
-                        if (s->tainted)
-                            tainted = 1;
-                        if (inline_ok(s) && !s->special && s->wstr.len) {
-                            buf_add(out, s->wstr.data, s->wstr.len);
-                        } else {
-                            s->used = 1;
-                            buf_printf(out, "${%s}", s->wname);
-                        }
-                        p = n1 + brace - 1;
-                        free(name);
-                        continue;
-                    }
-                    free(name);
-                }
-            }
-            em_wescape(out, p, 1);
-        }
-        if (tainted)
-            return TAINTED_CMD;
-    }
-    return NULL;
+    return sh_line(e, raw, 0, out);
 }
 
 /* Whether a command runs formail -r without -t: formail then answers the
@@ -1489,12 +1825,12 @@ emit_conds(struct em *e, struct tcond *cs, size_t i, size_t n, const char *guard
     if (cond.len)
         e->indent++;
     if (capture)
-        em_line(e, "set MATCH = \"${1}\"");
+        em_line(e, "set MATCH = \"%s\"", cs[j - 1].dyn ? "${procmail.match}" : "${1}");
     if (j < n && cs[j].split && cs[j].neg && !(capture)) {
         /* a negated condition that sets MATCH when it fails */
         em_line(e, "if %s {", cs[j].expr.data);
         e->indent++;
-        em_line(e, "set MATCH = \"${1}\"");
+        em_line(e, "set MATCH = \"%s\"", cs[j].dyn ? "${procmail.match}" : "${1}");
         e->indent--;
         em_line(e, "} else {");
         e->indent++;
@@ -1521,15 +1857,22 @@ emit_conds(struct em *e, struct tcond *cs, size_t i, size_t n, const char *guard
 static const char *
 weighted_expr(struct em *e, struct tcond *cs, size_t n, struct buf *pre, struct buf *expr)
 {
-    size_t idx[PM_MAX_WEIGHTED], k = 0;
+    size_t idx[PM_MAX_WEIGHTED] = { 0 }, k = 0;
+    int nonneg = 1;
 
+    /* With no negative weight or exponent, a condition adds w (first
+     * match) + w*x + w*x^2 ... (later matches): more than 0 exactly when
+     * it matched and w > 0, so how often it matched does not matter. */
+    for (size_t i = 0; i < n; i++)
+        if (cs[i].weighted && (cs[i].w < 0 || cs[i].x < 0))
+            nonneg = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cs[i].weighted)
             continue;
-        if (cs[i].x != 0 && cs[i].x != 1)
+        if (cs[i].x != 0 && cs[i].x != 1 && !nonneg)
             return "a weighted condition with an exponent other than 0 or 1 (procmail's "
                    "match counting)";
-        if (cs[i].x == 1 && !cs[i].neg)
+        if (cs[i].x == 1 && !cs[i].neg && !nonneg)
             return "a weighted condition with exponent 1 (procmail adds the weight once per "
                    "match; weir's tests do not count matches)";
         if (k == PM_MAX_WEIGHTED)
@@ -1618,10 +1961,13 @@ emit_recipe(struct em *e, const struct pm_item *r)
     show_src(e, r->line, r->act == PM_ACT_BLOCK ? r->end_line : r->end_line);
     memset(&a, 0, sizeof a);
     buf_init(&a.lines);
-    if (r->unclosed) {
-        why = "a block without its closing '}'";
+    if (r->unclosed == 1) {
+        why = "blocks nested too deep";
         goto fail;
     }
+    if (r->unclosed == 2)
+        em_note(e, PMRC_INFO, r->line, "a block without its closing '}': procmail ends it at the "
+                "end of the file, and so does the translation");
     prev_test = e->prev_test;
     e->prev_test = 0;
     if (pm_has_flag(r, 'e') && !prev_test) {
@@ -1965,6 +2311,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
                 free(e.syms[i]->init);
                 buf_free(&e.syms[i]->raw);
                 buf_free(&e.syms[i]->wstr);
+                em_alts_clear(&e.syms[i]->alts);
                 free(e.syms[i]);
             }
             free(e.syms);
@@ -1999,6 +2346,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
         free(e.syms[i]->init);
         buf_free(&e.syms[i]->raw);
         buf_free(&e.syms[i]->wstr);
+        em_alts_clear(&e.syms[i]->alts);
         free(e.syms[i]);
     }
     free(e.syms);

@@ -8,6 +8,17 @@
 
 #include "pmrc_int.h"
 
+/* The values a variable not known when translating can still only have
+ * (each branch of conditional code set it to a known value): a condition
+ * using it is translated once per value, guarded by a comparison. */
+#define PM_MAX_ALTS 4
+
+struct pm_alts {
+    size_t n;                   /* 0: any value */
+    struct buf raw[PM_MAX_ALTS];
+    struct buf w[PM_MAX_ALTS];  /* as weir string bodies */
+};
+
 /* A procmail variable. */
 struct pm_sym {
     char *name;                 /* procmail's name */
@@ -20,6 +31,7 @@ struct pm_sym {
                                      translating user's) */
     struct buf wstr;            /*   as a weir string body */
     int tainted;                /* built from the message or envelope */
+    struct pm_alts alts;        /* when not known: its possible values */
     char *init;                 /* its procmail default, as a weir string
                                    body (declared with it), or NULL: "" */
 };
@@ -48,6 +60,7 @@ struct em {
     int prev_test;              /* the previous recipe's action was a test
                                    (formail -D): pm_fail says it failed */
     int fail_used;              /* pm_fail was declared */
+    int in_alts;                /* translating one value of a variable */
 };
 
 /* A value turned into a weir string. */
@@ -73,11 +86,27 @@ void em_wescape(struct buf *b, const char *s, size_t n);
  * value needs first (${X:-y}) are written into e->body. */
 void em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val *v);
 void em_val_free(struct pm_val *v);
+void em_alts_clear(struct pm_alts *a);
+void em_alts_copy(struct pm_alts *dst, const struct pm_alts *src);
 /* The text of a $ condition expanded now (procmail expands it when the
  * recipe runs): 0, or -1 with *why when it needs a value only known at
  * delivery time. */
 int em_expand_static(struct em *e, const char *text, struct buf *out, const char **why,
                      int line);
+/* The text of a $ condition whose variables are not known but can only
+ * have a few values each (struct pm_alts): expanded once per combination
+ * of them (at most PM_MAX_COMBOS), each with the weir test that is true
+ * when the variables hold those values (guard).  Returns the number of
+ * expansions (*out, free with em_expansions_free), or -1. */
+#define PM_MAX_COMBOS 8
+
+struct pm_expansion {
+    struct buf guard;
+    struct buf text;
+};
+
+int em_expand_alts(struct em *e, const char *text, int line, struct pm_expansion **out);
+void em_expansions_free(struct pm_expansion *x, int n);
 /* Assignment NAME=value (or unset). */
 void em_assign(struct em *e, const struct pm_item *it);
 /* The prologue: declarations of the variables used. */

@@ -90,7 +90,9 @@ struct pm_item {
     struct pm_item *block;      /* PM_ACT_BLOCK: the items inside */
     char *close_src;            /* the closing "}" line as written */
     int close_line;
-    int unclosed;               /* block never closed */
+    int unclosed;               /* block never closed: 1 nested too deep (not
+                                   read), 2 its file ended first (it runs to
+                                   the end of the file, as in procmail) */
     struct pm_item *next;
 };
 

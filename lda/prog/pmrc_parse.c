@@ -552,7 +552,9 @@ parse_recipe(struct src *r, struct pm_item *it, int depth)
             }
             it->block = parse_items(r, depth + 1, &closed);
             if (!closed) {
-                it->unclosed = 1;
+                /* procmail closes it at the end of the file (an included
+                 * file: "Missing closing brace", then the includer goes on) */
+                it->unclosed = 2;
             } else {
                 /* the '}' just read: its line as written */
                 size_t ls = r->i;

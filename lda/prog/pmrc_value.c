@@ -199,8 +199,16 @@ em_sym(struct em *e, const char *name)
                 s->known = 0;
                 s->tainted = 1;
             }
-        if (strcmp(name, "HOST") == 0)
-            s->known = 0;       /* the host name at delivery */
+        if (strcmp(name, "HOST") == 0) {
+            /* the host name at delivery: the translating machine's, like
+             * HOME and LOGNAME the translating user's */
+            if (e->opt->host && e->opt->host[0]) {
+                em_wescape(&s->wstr, e->opt->host, strlen(e->opt->host));
+                s->init = xstrdup(s->wstr.data);
+            } else {
+                s->known = 0;
+            }
+        }
     }
     if (s->wname == NULL)
         s->wname = reserved(name) ? xasprintf("pm_%s", name) : xstrdup(name);
@@ -217,6 +225,29 @@ em_sym(struct em *e, const char *name)
 /* ------------------------------------------------------------------ */
 /* values                                                              */
 /* ------------------------------------------------------------------ */
+
+void
+em_alts_clear(struct pm_alts *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        buf_free(&a->raw[i]);
+        buf_free(&a->w[i]);
+    }
+    a->n = 0;
+}
+
+void
+em_alts_copy(struct pm_alts *dst, const struct pm_alts *src)
+{
+    em_alts_clear(dst);
+    for (size_t i = 0; i < src->n; i++) {
+        buf_init(&dst->raw[i]);
+        buf_init(&dst->w[i]);
+        buf_add(&dst->raw[i], src->raw[i].data ? src->raw[i].data : "", src->raw[i].len);
+        buf_add(&dst->w[i], src->w[i].data ? src->w[i].data : "", src->w[i].len);
+    }
+    dst->n = src->n;
+}
 
 void
 em_val_free(struct pm_val *v)
@@ -249,10 +280,11 @@ add_sym_ref(struct em *e, struct pm_val *v, struct pm_sym *s)
 {
     s->used = 1;
     buf_printf(&v->w, "${%s}", s->wname);
-    if (s->known)
+    if (s->known) {
         buf_add(&v->raw, s->raw.data ? s->raw.data : "", s->raw.len);
-    else
+    } else {
         v->known = 0;
+    }
     v->tainted |= s->tainted;
     (void)e;
 }
@@ -442,6 +474,106 @@ em_expand_static(struct em *e, const char *text, struct buf *out, const char **w
     return rc;
 }
 
+/* The names of the variables a word refers to (${X:-alt} words too). */
+static void
+word_vars(const struct pm_word *w, char ***names, size_t *n)
+{
+    for (size_t i = 0; w && i < w->n; i++) {
+        const struct pm_seg *g = &w->v[i];
+        if (g->kind != PM_SEG_VAR)
+            continue;
+        {
+            size_t k;
+            for (k = 0; k < *n; k++)
+                if (strcmp((*names)[k], g->s) == 0)
+                    break;
+            if (k == *n) {
+                *names = xreallocarray(*names, *n + 1, sizeof **names);
+                (*names)[(*n)++] = g->s;
+            }
+        }
+        word_vars(g->alt, names, n);
+    }
+}
+
+void
+em_expansions_free(struct pm_expansion *x, int n)
+{
+    for (int i = 0; i < n; i++) {
+        buf_free(&x[i].guard);
+        buf_free(&x[i].text);
+    }
+    free(x);
+}
+
+int
+em_expand_alts(struct em *e, const char *text, int line, struct pm_expansion **out)
+{
+    struct pm_words ws = { NULL, 0 };
+    char **names = NULL;
+    size_t nnames = 0, nv = 0;
+    struct pm_sym *v[PM_MAX_COMBOS];
+    struct pm_expansion *x = NULL;
+    int combos = 1, nx = 0, rc = -1;
+
+    *out = NULL;
+    pm_read_string(text, strlen(text), 2, 1, &ws);
+    for (size_t i = 0; i < ws.n; i++)
+        word_vars(&ws.v[i], &names, &nnames);
+    for (size_t i = 0; i < nnames; i++) {
+        struct pm_sym *s = em_sym(e, names[i]);
+        if (s->known)
+            continue;
+        if (s->alts.n == 0 || s->tainted || s->special || nv == PM_MAX_COMBOS)
+            goto out;
+        combos *= (int)s->alts.n;
+        if (combos > PM_MAX_COMBOS)
+            goto out;
+        v[nv++] = s;
+    }
+    if (nv == 0)
+        goto out;               /* unknown for another reason */
+    x = xcalloc((size_t)combos, sizeof *x);
+    for (int c = 0; c < combos; c++) {
+        const char *why = NULL;
+        int k = c, bad;
+
+        buf_init(&x[c].guard);
+        buf_init(&x[c].text);
+        nx++;
+        /* the c-th combination: each variable known with one value */
+        for (size_t i = 0; i < nv; i++) {
+            size_t a = (size_t)k % v[i]->alts.n;
+            k /= (int)v[i]->alts.n;
+            v[i]->known = 1;
+            buf_reset(&v[i]->raw);
+            buf_add(&v[i]->raw, v[i]->alts.raw[a].data ? v[i]->alts.raw[a].data : "",
+                    v[i]->alts.raw[a].len);
+            buf_printf(&x[c].guard, "%sstring \"${%s}\" is \"%s\"", i ? " and " : "",
+                       v[i]->wname, v[i]->alts.w[a].data ? v[i]->alts.w[a].data : "");
+        }
+        e->in_alts++;
+        bad = em_expand_static(e, text, &x[c].text, &why, line) < 0;
+        e->in_alts--;
+        for (size_t i = 0; i < nv; i++) {
+            v[i]->known = 0;
+            buf_reset(&v[i]->raw);
+            v[i]->used = 1;
+        }
+        if (bad)
+            goto out;
+    }
+    rc = nx;
+    *out = x;
+    x = NULL;
+out:
+    if (x)
+        em_expansions_free(x, nx);
+    free(names);
+    pm_words_free(&ws);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* assignments                                                         */
 /* ------------------------------------------------------------------ */
@@ -476,6 +608,7 @@ em_assign(struct em *e, const struct pm_item *it)
         em_line(e, "set %s = \"\"", s->wname);
         s->assigned = 1;
         s->known = 1;
+        em_alts_clear(&s->alts);
         buf_reset(&s->raw);
         buf_reset(&s->wstr);
         s->tainted = 0;
@@ -487,6 +620,7 @@ em_assign(struct em *e, const struct pm_item *it)
         em_line(e, "# weir import: not translated (see the summary)");
         /* from here on its value is unknown */
         s->known = 0;
+        em_alts_clear(&s->alts);
         s->assigned = 1;
         if (!s->special)
             s->used = 1;
@@ -540,6 +674,7 @@ em_assign(struct em *e, const struct pm_item *it)
     s->assigned = 1;
     s->known = v.known;
     s->tainted = v.tainted;
+    em_alts_clear(&s->alts);
     buf_reset(&s->raw);
     buf_add(&s->raw, v.raw.data ? v.raw.data : "", v.raw.len);
     buf_reset(&s->wstr);
@@ -556,6 +691,9 @@ em_prologue(struct em *e, struct buf *out)
         const struct pm_sym *s = e->syms[i];
         if (!s->used || s->special)
             continue;
+        if (strcmp(s->name, "HOST") == 0 && s->init)
+            em_note(e, PMRC_INFO, 0, "$HOST is taken to be %s, the name of the machine the "
+                    "translation was made on (weir import --host)", s->raw.data ? s->raw.data : "");
         if (!any)
             buf_adds(out, "# procmail's variables this file uses, with procmail's defaults\n");
         any = 1;

@@ -100,6 +100,21 @@ printf ':0\n* $ ^To:.*$LOGNAME@\n* $ ^X-Home: $HOME\nme/\n' > "$T/me.rc"
 "$WEIR" import procmailrc -q --user alice --home /home/alice "$T/me.rc" > "$T/out"
 grep -q 'alice@' "$T/out" && grep -q 'X-Home: \\/home\\/alice' "$T/out"
 ok $? "--user and --home go into the regexes"
+printf ':0\n* $ ^X-Loop: $LOGNAME@$HOST\n/dev/null\n' > "$T/host.rc"
+"$WEIR" import procmailrc --user alice --host mx.example "$T/host.rc" > "$T/out" 2> "$T/err"
+is $? 0 "\$HOST: translated"
+grep -q 'X-Loop: alice@mx\.example/' "$T/out" && grep -q 'HOST is taken to be mx.example' "$T/err"
+ok $? "--host goes into the regex, and the summary says so"
+
+# values only known at delivery: a regex with MATCH in it, a $ ? program
+printf ':0\n* ^From:.*@\\/[a-z.]+\n{ D=$MATCH }\n:0\n*$ ^Received:.*$\\D\n*$ ? test -n "$HOME"\nd/\n' \
+    > "$T/dyn.rc"
+"$WEIR" import procmailrc "$T/dyn.rc" > "$T/out" 2> "$T/err"
+is $? 0 "a regex put together at delivery: translated"
+grep -q 'procmail search "^Received:\.\*\\x011q" with "${D}" in header' "$T/out"
+ok $? "as procmail search, the value disarmed at delivery"
+"$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "and the rules compile"
 
 # procmail variables named like weir's builtins or specials are renamed
 cp "$TESTDATA/fuzz/pmrc/27-reserved.rc" "$T/reserved.rc"

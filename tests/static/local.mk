@@ -1,8 +1,12 @@
 ## tests/static/ -- static analysis as tests (issue 18): cppcheck over the
 ## tree.  Plain build only: the analysis does not depend on the build
 ## flags, and the sanitizer build would repeat it.
-STATIC_TESTS = tests/static/cppcheck.sh
-EXTRA_DIST += $(STATIC_TESTS)
+STATIC_TESTS = tests/static/cppcheck.sh tests/static/analyzer.sh
+EXTRA_DIST += $(STATIC_TESTS) tests/valgrind.supp
+## analyzer.sh compiles each file with the preprocessor flags of the build.
+tests/static/analyzer.log: export WEIR_ANALYZER_CPPFLAGS = $(DEFS) $(AM_CPPFLAGS) $(CPPFLAGS) \
+	-I$(abs_top_builddir) $(PCRE2_CFLAGS) $(YAML_CFLAGS) $(ARCHIVE_CFLAGS) $(MAGIC_CFLAGS) \
+	$(PSL_CFLAGS) $(IDN2_CFLAGS) $(CARES_CFLAGS)
 if !SANITIZERS
 TESTS += $(STATIC_TESTS)
 endif
@@ -12,13 +16,15 @@ endif
 ## WEIR_VALGRIND): no definite leak, no invalid read or write, no use of
 ## uninitialised memory.  A test fails when weir's exit status turns 99
 ## (memcheck's error exit); memcheck's logs (empty when clean) are in
-## vg-logs/ and any that is not empty fails the target.  .ci/run runs it
+## vg-logs/ and any that is not empty fails the target.  (Tests that
+## measure weir's RSS or time, such as bigmessage.sh, are not in the list:
+## under memcheck they would measure valgrind.  `weir test` over many
+## messages, as in tests/tester/agree.sh, JIT-compiles its regexes, and
+## memcheck cannot follow PCRE2's generated code: it is left out.)
+## tests/valgrind.supp holds the system-library false positives.  .ci/run runs it
 ## after the -Werror suite.
 VALGRIND_TESTS = tests/integration/intake.sh tests/integration/maildir.sh \
-	tests/integration/rules.sh tests/integration/cli.sh \
-	tests/integration/bigmessage.sh tests/tester/agree.sh \
-	tests/resp/deliver.sh tests/resp/dupprog.sh tests/hardening/taint.sh \
-	tests/delivery/full.sh
+	tests/integration/rules.sh tests/resp/deliver.sh tests/hardening/taint.sh
 check-valgrind: all
 	rm -rf vg-logs && $(MKDIR_P) vg-logs && chmod 1777 vg-logs
 	WEIR_VALGRIND='$(abs_top_builddir)/vg-logs' $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(VALGRIND_TESTS)'; \
