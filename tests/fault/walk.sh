@@ -68,7 +68,7 @@ setup() {
     name=$1 rules=$2; shift 2
     TM="$T/tmpl-$name"; H="$TM/home"; WK="$W0/w-$name"
     mkdir -p "$H/.weir" "$H/Maildir/new" "$H/Maildir/cur" "$H/Maildir/tmp" \
-             "$H/Mail/inbox" "$H/sent" "$TM/spool" "$TM/tmp"
+             "$H/Mail/inbox" "$H/sent/tmp" "$TM/spool" "$TM/tmp"
     chmod 700 "$H" "$H/.weir"
     printf 'From: a@example.org\nSubject: old\n\nold mail\n' > "$H/Maildir/cur/100.old:2,S"
     printf 'From: a@example.org\nSubject: old mh\n\nold mh\n' > "$H/Mail/inbox/1"
@@ -109,7 +109,7 @@ walk() {
     (
         t0=$(date +%s)
         HOME="$WK/home" "$WALKER" -n "$1" -t "$TM" -w "$WK" -i "$M" -s "$SHIM" \
-            -r home/.weir/rules -N home/.weir/cache $MFLAG $AFTER $VARIANTS $SNAPX $RESP \
+            -r home/.weir/rules -N home/.weir/cache -X home/sent/tmp $MFLAG $AFTER $VARIANTS $SNAPX $RESP \
             ${SNAPCMD:+-S "$SNAPCMD"} ${FAULT_ONLY:+-f "$FAULT_ONLY"} \
             -- "$WEIR" -c "$TM/weir.yaml" -a root@example.org -f bob@example.com > "$T/out-$1" 2>&1
         echo "$? $(( $(date +%s) - t0 )) ${RESP:+resp}" > "$T/rc-$1"
