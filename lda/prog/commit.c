@@ -37,9 +37,11 @@
 #include "mbox.h"
 #include "mh.h"
 #include "rl.h"
+#include "undo.h"
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +292,31 @@ sort_order(size_t *ord, size_t n, struct target *t)
         }
 }
 
+/* The point of no return: the message is delivered for good.  The
+ * committed Maildir and MH files stop being taken back by a fatal error,
+ * and a fatal error from now on exits 0 (log_set_delivered()): a retry
+ * by the MTA would deliver a second copy.  Called when something that
+ * cannot be taken back has the message (c->irrevocable) and once every
+ * delivering action is done; again after later commits. */
+static void
+no_return(struct ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        struct target *t = &c->t[i];
+
+        if (t->state != T_COMMITTED)
+            continue;
+        if (t->f->type == FOLDER_MAILDIR) {
+            undo_drop(t->md.undo);
+            t->md.undo = 0;
+        } else if (t->f->type == FOLDER_MH) {
+            undo_drop(t->mh.undo);
+            t->mh.undo = 0;
+        }
+    }
+    log_set_delivered();
+}
+
 static void
 abort_all(struct ctx *c)
 {
@@ -329,13 +356,30 @@ deliver_all(struct ctx *c, struct status *st)
         for (size_t i = 0; i < c->n; i++) {
             struct target *t = &c->t[i];
 
+            sigset_t term, old;
+            int crc;
+
             if (t->state != T_PREPARED || (t->f->type == FOLDER_MBOX) != pass)
                 continue;
-            if (t_commit(t, &fst) == 0) {
+            /* An mbox commit cannot be taken back: SIGTERM and co. wait
+             * until the point of no return is marked (or the commit
+             * failed), so that they never exit 75 with the message in
+             * the mbox (lda/sys/log.h, log_catch_crashes()). */
+            sigemptyset(&term);
+            sigaddset(&term, SIGTERM);
+            sigaddset(&term, SIGHUP);
+            sigaddset(&term, SIGINT);
+            sigprocmask(SIG_BLOCK, &term, &old);
+            crc = t_commit(t, &fst);
+            if (crc == 0) {
                 if (t->f->type == FOLDER_MBOX && !c->irrevocable)
                     c->irrevocable = t->f->path;
-                continue;
+                if (c->irrevocable)
+                    no_return(c);
             }
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            if (crc == 0)
+                continue;
             note_failure(c, t, &fst);
             if ((long)i == c->deflt || fallback(c, st) < 0) {
                 if (c->irrevocable)
@@ -355,6 +399,7 @@ partial:
     for (size_t i = 0; i < c->n; i++)
         if (c->t[i].state == T_PREPARED && t_commit(&c->t[i], &fst) != 0)
             note_failure(c, &c->t[i], &fst);
+    no_return(c);
     return 1;
 
 fail:
@@ -645,10 +690,11 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
             struct status fst;
 
             if (run_outgoing(&c, a, &fst) == 0) {
-                log_action(&c, a, "-> done");
-                delivered++;
                 if (!c.irrevocable)
                     c.irrevocable = a->target;
+                no_return(&c);
+                log_action(&c, a, "-> done");
+                delivered++;
                 continue;
             }
             log_action(&c, a, "failed (%s %s)", fst.code, fst.text);
@@ -678,6 +724,18 @@ commit_execute(struct delivery *d, const struct commit_plan *p, struct status *s
                      c.irrevocable, lost.code, lost.text);
             buf_printf(&c.log, "; default mailbox failed (%s %s); not deferred: already "
                        "delivered to %s", lost.code, lost.text, c.irrevocable);
+        }
+        /* Every delivering action is done: once something has the
+         * message, nothing defers from here on.  (A message only fake-
+         * bounced is not delivered: until the bounce is sent, a fatal
+         * error still defers it.) */
+        if (rc == 0) {
+            int any = c.irrevocable != NULL;
+
+            for (size_t i = 0; i < c.n; i++)
+                any |= c.t[i].state == T_COMMITTED;
+            if (any)
+                no_return(&c);
         }
         /* Then replies and fake bounces: only for a message that is
          * delivered (a deferred one is answered by the MTA's retry). */

@@ -123,6 +123,7 @@ main(int argc, char **argv)
     priv_startup();         /* fds 0-2, gid drop, environment, umask 077 */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);       /* EFBIG is reported, not a signal death */
+    log_catch_crashes();    /* a crash or SIGTERM takes back and exits 75 */
 
     if (argc > 1) {
         static const struct {

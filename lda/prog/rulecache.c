@@ -196,6 +196,7 @@ rulecache_load_trusted(const char *file, const struct rl_limits *lim,
     *out = NULL;
     if (read_whole(file, RULECACHE_MAX, 1, 1, &b, err, sizeof err) < 0) {
         status_set(st, "4.3.0", "cache %s: %s", file, err);
+        buf_free(&b);           /* a read error after the first chunk */
         return -1;
     }
     if (b.len < 12 || memcmp(b.data, RULECACHE_MAGIC, 8) != 0) {

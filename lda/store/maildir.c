@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "maildir.h"
+#include "log.h"
 #include "undo.h"
 #include "util.h"
 
@@ -185,24 +186,29 @@ maildir_prepare(struct maildir_txn *t, const char *dir, const struct message *m,
     memset(t, 0, sizeof *t);
     t->dir = xstrdup(dir);
     t->size = m->len;
+    /* A fatal error (out of memory while writing) removes the tmp file.
+     * Registered before the file exists: registering allocates, and a
+     * fatal error between creating the file and registering it would
+     * leave it behind. */
+    t->undo = undo_push(undo_unlink);
     for (tries = 0; tries < MAILDIR_NAME_TRIES; tries++) {
         free(t->name);
         free(t->tmp);
         t->name = maildir_unique_name();
         t->tmp = xasprintf("%s/tmp/%s", dir, t->name);
+        undo_set_path(t->undo, 0, t->tmp);
         fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0 || errno != EEXIST)
             break;
     }
     if (fd < 0) {
-        status_errno(st, "4.2.0", errno, "cannot create %s", t->tmp);
+        e = errno;
+        undo_set_path(t->undo, 0, NULL);    /* not ours: never unlink it */
+        status_errno(st, "4.2.0", e, "cannot create %s", t->tmp);
         free(t->tmp);
-        t->tmp = NULL;          /* not ours: never unlink it */
+        t->tmp = NULL;
         goto fail;
     }
-    /* A fatal error (out of memory while writing) removes it. */
-    t->undo = undo_push(undo_unlink);
-    undo_set_path(t->undo, 0, t->tmp);
     if (message_write(m, fd) < 0) {
         e = errno;
         status_errno(st, space_code(e), e, "cannot write %s", t->tmp);
@@ -232,13 +238,22 @@ int
 maildir_commit(struct maildir_txn *t, struct status *st)
 {
     char *newdir;
-    int tries;
+    int tries, e;
 
     for (tries = 0; tries < MAILDIR_NAME_TRIES; tries++) {
         free(t->path);
         t->path = xasprintf("%s/new/%s,S=%zu", t->dir, t->name, t->size);
+        /* Once linked, a fatal error takes the message back out of new/
+         * until the caller's point of no return (maildir_txn_free(), or
+         * undo_drop() of t->undo): a fatal error exits 75, and the MTA's
+         * retry must not find a copy here.  Set before the link, since
+         * setting allocates. */
+        undo_set_path(t->undo, 1, t->path);
         if (link(t->tmp, t->path) == 0)
             break;
+        e = errno;
+        undo_set_path(t->undo, 1, NULL);    /* not ours */
+        errno = e;
         if (errno == EEXIST) {
             free(t->name);
             t->name = maildir_unique_name();
@@ -247,8 +262,12 @@ maildir_commit(struct maildir_txn *t, struct status *st)
         if (errno == EPERM || errno == ENOSYS || errno == EOPNOTSUPP) {
             /* No hard links here (some FUSE/network file systems); the
              * name in new/ is unique, so rename cannot replace a file. */
+            undo_set_path(t->undo, 1, t->path);
             if (rename(t->tmp, t->path) == 0)
                 break;
+            e = errno;
+            undo_set_path(t->undo, 1, NULL);
+            errno = e;
         }
         status_errno(st, "4.2.0", errno, "cannot link %s to %s", t->tmp, t->path);
         free(t->path);
@@ -261,11 +280,12 @@ maildir_commit(struct maildir_txn *t, struct status *st)
         t->path = NULL;
         goto fail;
     }
-    (void)unlink(t->tmp);
+    if (unlink(t->tmp) != 0 && errno != ENOENT)
+        msg_warn("cannot remove %s (a second name of %s; readers remove tmp/ files "
+                 "older than 36 hours): %m", t->tmp, t->path);
+    undo_set_path(t->undo, 0, NULL);
     free(t->tmp);
     t->tmp = NULL;
-    undo_drop(t->undo);
-    t->undo = 0;
     newdir = xasprintf("%s/new", t->dir);
     if (fsync_dir(newdir) != 0) {
         /* Durability unknown: take it back and let the MTA retry. */

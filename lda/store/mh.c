@@ -12,6 +12,7 @@
  */
 #include "config.h"
 #include "mh.h"
+#include "log.h"
 #include "undo.h"
 #include "maildir.h"
 #include "util.h"
@@ -88,17 +89,20 @@ mh_prepare(struct mh_txn *t, const char *dir, const struct message *m,
     t->dir = xstrdup(dir);
     t->tmp = xasprintf("%s/.weir-%s", dir, name);
     free(name);
+    /* A fatal error (out of memory while writing) removes it; registered
+     * before the file exists (registering allocates). */
+    t->undo = undo_push(undo_unlink);
+    undo_set_path(t->undo, 0, t->tmp);
     fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        status_errno(st, "4.2.0", errno, "cannot create %s", t->tmp);
+        e = errno;
+        undo_set_path(t->undo, 0, NULL);    /* not ours: never unlink it */
+        status_errno(st, "4.2.0", e, "cannot create %s", t->tmp);
         free(t->tmp);
         t->tmp = NULL;
         mh_abort(t);
         return -1;
     }
-    /* A fatal error (out of memory while writing) removes it. */
-    t->undo = undo_push(undo_unlink);
-    undo_set_path(t->undo, 0, t->tmp);
     if (message_write(m, fd) < 0 || fsync(fd) != 0)
         e = errno;
     if (close(fd) != 0 && !e)
@@ -115,7 +119,7 @@ int
 mh_commit(struct mh_txn *t, struct status *st)
 {
     long n = 0;
-    int dfd;
+    int dfd, e;
 
     for (int tries = 0; tries < MH_LINK_TRIES; tries++) {
         if (tries % MH_RESCAN_AFTER == 0) {
@@ -129,13 +133,17 @@ mh_commit(struct mh_txn *t, struct status *st)
         n++;
         free(t->path);
         t->path = xasprintf("%s/%ld", t->dir, n);
+        /* After the link, a fatal error takes the message back out of
+         * the folder until the caller's point of no return (mh_txn_free()
+         * or undo_drop()): set now, since setting allocates. */
+        undo_set_path(t->undo, 1, t->path);
         if (link(t->tmp, t->path) == 0) {
             t->number = (unsigned long)n;
-            (void)unlink(t->tmp);
+            if (unlink(t->tmp) != 0 && errno != ENOENT)
+                msg_warn("cannot remove %s (a second name of %s): %m", t->tmp, t->path);
+            undo_set_path(t->undo, 0, NULL);
             free(t->tmp);
             t->tmp = NULL;
-            undo_drop(t->undo);
-            t->undo = 0;
             dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (dfd < 0 || fsync(dfd) != 0) {
                 status_errno(st, "4.2.0", errno, "cannot fsync %s", t->dir);
@@ -146,8 +154,10 @@ mh_commit(struct mh_txn *t, struct status *st)
             close(dfd);
             return 0;
         }
-        if (errno != EEXIST) {
-            status_errno(st, space_code(errno), errno, "cannot link %s to %s",
+        e = errno;
+        undo_set_path(t->undo, 1, NULL);    /* not ours */
+        if (e != EEXIST) {
+            status_errno(st, space_code(e), e, "cannot link %s to %s",
                          t->tmp, t->path);
             free(t->path);
             t->path = NULL;

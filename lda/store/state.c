@@ -222,6 +222,27 @@ check_marker(struct state_db *db, char *why, size_t whylen, struct wdb_err *e)
     return rc;
 }
 
+/*
+ * Berkeley DB creates a database under a temporary name in the same
+ * directory ("__db.<file name>") and renames it into place.  A creation
+ * that failed half way (a full disk, an I/O error) leaves that name
+ * behind, and every later open then waits for the "other creator"
+ * forever: deliveries hang until the MTA kills them.  With our lock held
+ * nobody else is creating the file, so a leftover is removed first.
+ */
+static void
+remove_create_leftover(const struct state_db *db)
+{
+    const char *base = strrchr(db->path, '/');
+    char *tmp;
+
+    base = base ? base + 1 : db->path;
+    tmp = xasprintf("%s/__db.%s", db->dir, base);
+    if (unlink(tmp) == 0)
+        msg_warn("state: removed %s, left by an interrupted creation of %s", tmp, db->path);
+    free(tmp);
+}
+
 /* Open the database file (lock held): 0 with db->h, 1 (STATE_NOCREATE and
  * no file), or -1 with *st. */
 static int
@@ -242,6 +263,8 @@ open_checked(struct state_db *db, struct status *st)
         }
         if (rc == FILE_MISSING && (db->flags & STATE_NOCREATE))
             return 1;
+        if (rc == FILE_MISSING)
+            remove_create_leftover(db);
         rc = db->api->open(db->path, 1, &db->h, &e);
         if (rc == WDB_CORRUPT) {
             if (move_aside(db, e.text, st) < 0)

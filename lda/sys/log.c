@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static struct {
     int fd;                     /* log file, or -1 */
     void (*cleanup)(void);
     int dying;
-} lg = { "weir", LOG_DEST_STDERR, -1, NULL, 0 };
+    int delivered;              /* log_set_delivered() */
+} lg = { "weir", LOG_DEST_STDERR, -1, NULL, 0, 0 };
 
 void
 log_open(const char *ident, int dests, const char *file)
@@ -63,6 +65,12 @@ void
 log_set_cleanup(void (*fn)(void))
 {
     lg.cleanup = fn;
+}
+
+void
+log_set_delivered(void)
+{
+    lg.delivered = 1;
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when
@@ -203,14 +211,70 @@ die(int prio, const char *level, const char *fmt, va_list ap)
             lg.cleanup();
     }
     if (!(lg.dests & LOG_DEST_STDERR)) {
-        /* The one line the MTA shows: temporary, so the message is kept. */
+        /* The one line the MTA shows: temporary, so the message is kept
+         * -- unless it is delivered already (no status code then). */
         if (vsnprintf(raw, sizeof raw, fmt, ap2) < 0)
             raw[0] = '\0';
         log_scrub(raw, line, sizeof line);
-        fprintf(stderr, "4.3.0 %s: %s%s\n", lg.ident, level, line);
+        fprintf(stderr, "%s%s: %s%s%s\n", lg.delivered ? "" : "4.3.0 ", lg.ident, level,
+                line, lg.delivered ? " (after the message was delivered)" : "");
     }
     va_end(ap2);
-    _exit(EXIT_TEMPFAIL);
+    _exit(lg.delivered ? 0 : EXIT_TEMPFAIL);
+}
+
+static pid_t crash_pid;          /* the process log_catch_crashes() was called in */
+
+static void
+on_crash(int sig)
+{
+    const char *text = sig == SIGTERM || sig == SIGHUP || sig == SIGINT
+                       ? "terminated (signal " : "crashed (signal ";
+    char num[4];
+    int k = 0;
+
+    /* Nothing here may allocate: the crash may be inside malloc. */
+    num[k++] = (char)('0' + sig / 10 % 10);
+    num[k++] = (char)('0' + sig % 10);
+    if (getpid() != crash_pid)
+        _exit(128 + sig);               /* a child before its exec: not ours to undo */
+    if (!lg.dying) {
+        lg.dying = 1;
+        undo_run_all();
+        if (lg.cleanup)
+            lg.cleanup();
+    }
+    if (!lg.delivered)
+        (void)!write(2, "4.3.0 ", 6);
+    (void)!write(2, lg.ident, strlen(lg.ident));
+    (void)!write(2, ": panic: ", 9);
+    (void)!write(2, text, strlen(text));
+    (void)!write(2, num, (size_t)k);
+    (void)!write(2, ")\n", 2);
+    _exit(lg.delivered ? 0 : EXIT_TEMPFAIL);
+}
+
+void
+log_catch_crashes(void)
+{
+    /* Termination requests: in every build. */
+    static const int term[] = { SIGTERM, SIGHUP, SIGINT };
+#ifndef __SANITIZE_ADDRESS__
+    static const int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+#endif
+    struct sigaction sa;
+
+    crash_pid = getpid();
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_crash;
+    sigfillset(&sa.sa_mask);            /* one handler at a time */
+    sa.sa_flags = SA_RESETHAND;         /* a fault in here: the default action */
+    for (size_t i = 0; i < sizeof term / sizeof term[0]; i++)
+        (void)sigaction(term[i], &sa, NULL);
+#ifndef __SANITIZE_ADDRESS__
+    for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
+        (void)sigaction(crash[i], &sa, NULL);
+#endif
 }
 
 void

@@ -44,4 +44,22 @@ void log_scrub(const char *in, char *out, size_t outsz);
  * file).  One hook; NULL clears it. */
 void log_set_cleanup(void (*fn)(void));
 
+/* From here on the message is delivered for good (lda/prog/commit.c
+ * calls it at the point of no return): a later fatal error or panic
+ * (out of memory while logging, say) still takes back what is half done,
+ * but exits 0 and prints no status code, because deferring would make
+ * the MTA's retry deliver a second copy. */
+void log_set_delivered(void);
+
+/* Make a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in weir
+ * or a library, e.g. glibc's NSS code under memory exhaustion) and a
+ * termination request (SIGTERM, SIGHUP, SIGINT: a shutdown, a hung-up
+ * session) end like msg_panic(): what is half done is taken back (the
+ * undo actions: unlink, ftruncate, nothing that allocates), and weir exits
+ * 75 -- or 0 once the message is delivered (log_set_delivered()), so that
+ * the MTA's retry does not file it twice -- instead of dying by the
+ * signal.  The crash signals are not caught in sanitizer builds (ASan and
+ * UBSan report crashes themselves). */
+void log_catch_crashes(void);
+
 #endif

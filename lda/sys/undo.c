@@ -51,10 +51,16 @@ undo_set_path(int h, int i, const char *p)
 {
     struct undo_rec *r = undo_get(h);
 
+    char *copy, *old;
+
     if (r == NULL || i < 0 || i > 1)
         return;
-    free(r->path[i]);
-    r->path[i] = p ? xstrdup(p) : NULL;
+    /* Copy first: if the copy fails (a fatal error, which runs the undo
+     * actions), the record must still hold a valid path, not a freed one. */
+    copy = p ? xstrdup(p) : NULL;
+    old = r->path[i];
+    r->path[i] = copy;          /* never a freed path, even for a signal */
+    free(old);
 }
 
 void
@@ -75,6 +81,8 @@ undo_unlink(struct undo_rec *r)
 {
     if (r->path[0])
         (void)unlink(r->path[0]);
+    if (r->path[1])
+        (void)unlink(r->path[1]);
 }
 
 void

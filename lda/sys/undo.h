@@ -37,7 +37,8 @@ struct undo_rec *undo_get(int h);
 void undo_set_path(int h, int i, const char *p);
 /* Forget handle h (its paths are freed; nothing is run).  0 is ignored. */
 void undo_drop(int h);
-/* A ready-made action: unlink(path[0]) (a temporary file). */
+/* A ready-made action: unlink(path[0]) and unlink(path[1]) (a temporary
+ * file; a committed one not yet past the point of no return). */
 void undo_unlink(struct undo_rec *r);
 /* Run every open registration, newest first, then forget them. */
 void undo_run_all(void);
