@@ -66,6 +66,11 @@ var_find(struct lint *l, const char *name)
     return NULL;
 }
 
+/* Known values are followed up to this length; a longer one counts as
+ * unknown clean text.  (Without a bound, "set a = \"${a}${a}\"" written
+ * n times made the linter build a 2^n-byte value: fuzz_parser timeout.) */
+#define LINT_VALUE_MAX 4096
+
 /* The value of string s as far as it is known: each byte of a tainted
  * part becomes TAINT_MARK (one per part), unknown clean text one
  * UNKNOWN_MARK.  *taint: some part came from the message. */
@@ -78,6 +83,24 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
         const struct ast_part *p = &s->v[i];
         const struct var *v;
 
+        if (out->len > LINT_VALUE_MAX) {
+            /* too long to follow: one unknown mark, taint still counted */
+            buf_reset(out);
+            buf_addc(out, UNKNOWN_MARK);
+            if (*taint) {
+                buf_addc(out, TAINT_MARK);
+                break;
+            }
+            for (; i < s->n; i++)
+                if (s->v[i].kind != RL_TP_LIT && strcmp(s->v[i].s, "home") != 0 &&
+                    strcmp(s->v[i].s, "user") != 0 &&
+                    ((v = var_find(l, s->v[i].s)) == NULL || v->taint)) {
+                    buf_addc(out, TAINT_MARK);
+                    *taint = 1;
+                    break;
+                }
+            break;
+        }
         if (p->kind == RL_TP_LIT) {
             buf_add(out, p->s, p->len);
             continue;

@@ -126,4 +126,20 @@ deliver "VM step budget of 1000 over 100,000 rules" "$T/m" "$(cat "$T/big.rules"
 grep -qi "step" "$T/err"
 ok $? "VM step budget: reported" || sed 's/^/# /' "$T/err" | head -5
 
+
+# 9. A variable doubled 40 times ("set a = \"${a}${a}\""): the checker
+# follows known values only up to a bound, so weir check and the compile
+# stay small (it built the 2^40-byte value: fuzz_parser timeout); the
+# delivery files the message (the VM bounds the string at run time).
+printf 'default_mailbox: ~/Maildir/\n' > "$T/weir.yaml"
+{ echo 'set a = "x"'; i=0; while [ $i -lt 40 ]; do echo 'set a = "${a}${a}"'; i=$((i + 1)); done
+  echo 'if header "Subject" is "never" { file "~/Maildir/.${a}/" }'; } > "$T/double.rules"
+chmod 600 "$T/double.rules"
+"$run" "$T/out" "$WEIR" check "$T/double.rules" > "$T/cost" 2> "$T/err"
+read -r _rss _cpu _rc < "$T/cost"
+is "$_rc" 0 "doubling a variable 40 times: weir check accepts the file" || sed 's/^/# /' "$T/err" | head -5
+[ "$_cpu" -le 2000 ] && [ "$_rss" -le 65536 ]
+ok $? "doubling a variable 40 times: weir check ${_cpu} ms CPU, ${_rss} kB"
+deliver "doubling a variable 40 times" "$T/m" "$(cat "$T/double.rules")"
+
 done_testing
