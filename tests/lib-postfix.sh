@@ -7,6 +7,8 @@
 #                           copied to $T/bin/weir (0755)
 #   pf_main_cf LINE...      main.cf: the common settings, then LINEs
 #   pf_wait_log PATTERN     wait up to 30 s for a maillog line matching it
+#   rules USER LINE...      USER's ~/.weir/rules (under $T/USER), owned by
+#                           USER, mode 0600 (the MTA tests' test users)
 #   pf_snippet NAME         the fenced block after "<!-- snippet: NAME -->"
 #                           in doc/mta.md, with /usr/bin/weir replaced by
 #                           $T/bin/weir (the documented text is the tested
@@ -59,4 +61,11 @@ pf_snippet() {
     awk -v n="$1" '$0 == "<!-- snippet: " n " -->" { f = 1; next }
         f && /^```$/ { if (b) exit; b = 1; next }
         f && b { print }' "$top_srcdir/doc/mta.md" | sed "s|/usr/bin/weir|$T/bin/weir|g"
+}
+
+rules() {
+    _u=$1; shift
+    mkdir -p "$T/$_u/.weir"
+    printf '%s\n' "$@" > "$T/$_u/.weir/rules"
+    chown -R "$_u": "$T/$_u/.weir"; chmod 700 "$T/$_u/.weir"; chmod 600 "$T/$_u/.weir/rules"
 }

@@ -100,13 +100,6 @@ for u in $USERS; do
     mkdir -p "$T/$u"; chown "$u": "$T/$u"; chmod 700 "$T/$u"
 done
 
-# rules USER LINE...: the user's ~/.weir/rules
-rules() {
-    _u=$1; shift
-    mkdir -p "$T/$_u/.weir"
-    printf '%s\n' "$@" > "$T/$_u/.weir/rules"
-    chown -R "$_u": "$T/$_u/.weir"; chmod 700 "$T/$_u/.weir"; chmod 600 "$T/$_u/.weir/rules"
-}
 # send SENDER RCPT [EXIM-OPTION...] < MESSAGE: submit as the trusted
 # caller and deliver at once (-odi); Exim's exit status
 send() {

@@ -80,13 +80,6 @@ sys.exit(1)
 PY
 ok $? "private OpenSMTPD listening on 127.0.0.1:$port"
 
-# rules USER LINE...: the user's ~/.weir/rules
-rules() {
-    _u=$1; shift
-    mkdir -p "$T/$_u/.weir"
-    printf '%s\n' "$@" > "$T/$_u/.weir/rules"
-    chown -R "$_u": "$T/$_u/.weir"; chmod 700 "$T/$_u/.weir"; chmod 600 "$T/$_u/.weir/rules"
-}
 # send SENDER RCPT SUBJECT: one message over SMTP
 send() {
     python3 - "$port" "$1" "$2" "$3" <<'PY'

@@ -76,11 +76,6 @@ for u in $USERS; do
     useradd -M -d "$T/$u" -s /bin/sh "$u" || { skip "useradd $u failed"; done_testing; exit; }
     mkdir -p "$T/$u/.weir"; chown -R "$u": "$T/$u"; chmod 700 "$T/$u" "$T/$u/.weir"
 done
-rules() {   # rules USER RULE...
-    u=$1; shift
-    printf '%s\n' "$@" > "$T/$u/.weir/rules"
-    chown "$u": "$T/$u/.weir/rules"; chmod 600 "$T/$u/.weir/rules"
-}
 
 postfix -c "$PF/etc" start >/dev/null 2>&1
 ok $? "private Postfix instance started"
