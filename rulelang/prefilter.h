@@ -18,10 +18,10 @@
 #include <stdint.h>
 
 /* Most literals kept for one pattern (alternatives of a group). */
-#define RL_PREFILTER_MAX_LITS 16
+#define RL_PREFILTER_MAX_LITS 8
 /* Longest literal kept (a longer run is cut: a part of a required
  * literal is required too). */
-#define RL_PREFILTER_MAX_LEN 64
+#define RL_PREFILTER_MAX_LEN 32
 
 struct rl_prefilter {
     int caseless;               /* ASCII letters compared case-blind */
