@@ -1,0 +1,34 @@
+/*
+ * cares_api.h -- the api table of the weir_cares.so module (mod_cares.c):
+ * the c-ares calls builtins/dns.c makes.  c-ares is loaded only when a
+ * message needs a DNS lookup (a dnsbl or rhsbl test that the DNS cache
+ * cannot answer), not by every delivery: linked into weir, libcares.so
+ * (bound at load time, BIND_NOW) cost 77 k of a 1.2 M-instruction
+ * delivery on the anchor bench (issue 17; lda/sys/dynload.h).
+ *
+ * The types are c-ares's own (<ares.h>, header only in weir itself); each
+ * member has the signature of the function it is named after.
+ */
+#ifndef WEIR_CARES_API_H
+#define WEIR_CARES_API_H
+
+#include <ares.h>
+
+#define CARES_API_VERSION 1
+
+struct weir_cares_api {
+    int version;                /* CARES_API_VERSION */
+    int (*library_init)(int flags);
+    const char *(*strerror)(int code);
+    int (*init_options)(ares_channel *channel, struct ares_options *options, int optmask);
+    int (*set_servers_ports)(ares_channel channel, struct ares_addr_port_node *servers);
+    void (*destroy)(ares_channel channel);
+    void (*query)(ares_channel channel, const char *name, int dnsclass, int type,
+                  ares_callback callback, void *arg);
+    int (*getsock)(ares_channel channel, ares_socket_t *socks, int numsocks);
+    struct timeval *(*timeout)(ares_channel channel, struct timeval *maxtv, struct timeval *tv);
+    void (*process_fd)(ares_channel channel, ares_socket_t read_fd, ares_socket_t write_fd);
+    void (*cancel)(ares_channel channel);
+};
+
+#endif
