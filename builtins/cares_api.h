@@ -1,13 +1,16 @@
 /*
- * cares_api.h -- the api table of the weir_cares.so module (mod_cares.c):
- * the c-ares calls builtins/dns.c makes.  c-ares is loaded only when a
- * message needs a DNS lookup (a dnsbl or rhsbl test that the DNS cache
- * cannot answer), not by every delivery: linked into weir, libcares.so
- * (bound at load time, BIND_NOW) cost 77 k of a 1.2 M-instruction
- * delivery on the anchor bench (issue 17; lda/sys/dynload.h).
+ * cares_api.h -- the c-ares calls builtins/dns.c makes, as a table it
+ * fills with dlsym() from CARES_SONAME the first time a message needs a
+ * DNS lookup (a dnsbl or rhsbl test the DNS cache cannot answer), not at
+ * every start: linked into weir, libcares.so (bound at load time,
+ * BIND_NOW) cost 77 k of a 1.2 M-instruction delivery on the anchor bench
+ * (issue 17).  It is opened by its soname, so it is the library the
+ * dynamic loader would have linked, found the same way (the environment
+ * cannot point a setgid weir elsewhere: ld.so ignores LD_LIBRARY_PATH
+ * then).
  *
- * The types are c-ares's own (<ares.h>, header only in weir itself); each
- * member has the signature of the function it is named after.
+ * The types are c-ares's own (<ares.h>, header only); each member has the
+ * signature of the function it is named after.
  */
 #ifndef WEIR_CARES_API_H
 #define WEIR_CARES_API_H
@@ -15,6 +18,8 @@
 #include <ares.h>
 
 #define CARES_API_VERSION 1
+/* The c-ares library of Debian 12 (libc-ares2: c-ares 1.18, soname 2). */
+#define CARES_SONAME "libcares.so.2"
 
 struct weir_cares_api {
     int version;                /* CARES_API_VERSION */

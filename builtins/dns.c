@@ -5,17 +5,18 @@
  * the servers so one query never takes longer than dns.timeout), a poll()
  * loop over ares_getsock() with the round's deadline; at the deadline
  * ares_cancel() ends what is left.  Names come from dnsbl.c, already
- * checked to be DNS names.  c-ares itself is the weir_cares.so module
- * (cares_api.h), loaded by the first dns_open() of a process: a module
- * that cannot be loaded fails dns_open() like a c-ares that cannot start.
+ * checked to be DNS names.  c-ares itself is opened by the first
+ * dns_open() of a process (cares_api.h: not linked, so a delivery without
+ * DNS queries never loads it); a library that cannot be loaded fails
+ * dns_open() like a c-ares that cannot start.
  */
 #include "config.h"
 #include "cares_api.h"
 #include "dns.h"
-#include "dynload.h"
 #include "netaddr.h"
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -54,31 +55,56 @@ now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The c-ares module, initialised once; NULL with *st set. */
+/* c-ares, opened (dlopen, by its soname: the same library the dynamic
+ * loader would have linked) and initialised by the first dns_open() of a
+ * process; NULL with *st set when it cannot be. */
 static const struct weir_cares_api *
 lib_init(struct status *st)
 {
-    static int done;
-    const struct weir_module *m = dynload_module("cares", st);
-    const struct weir_cares_api *a;
+    static struct weir_cares_api api;
+    static int state;               /* 0 not tried, 1 ready, -1 failed */
+    static char why[200];
+    void *h;
     int rc;
 
-    if (m == NULL)
-        return NULL;
-    a = m->api;
-    if (a == NULL || a->version != CARES_API_VERSION) {
-        status_set(st, "4.3.0", "module cares: api version %d, expected %d",
-                   a ? a->version : -1, CARES_API_VERSION);
+    if (state == 0) {
+        state = -1;
+        if ((h = dlopen(CARES_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+            snprintf(why, sizeof why, "cannot load %s: %s", CARES_SONAME, dlerror());
+            goto out;
+        }
+#define SYM(field, name) do { \
+            void *f_ = dlsym(h, name); \
+            if (f_ == NULL) { \
+                snprintf(why, sizeof why, "%s: no symbol %s", CARES_SONAME, name); \
+                goto out; \
+            } \
+            memcpy(&api.field, &f_, sizeof f_); /* POSIX: same representation */ \
+        } while (0)
+        SYM(library_init, "ares_library_init");
+        SYM(strerror, "ares_strerror");
+        SYM(init_options, "ares_init_options");
+        SYM(set_servers_ports, "ares_set_servers_ports");
+        SYM(destroy, "ares_destroy");
+        SYM(query, "ares_query");
+        SYM(getsock, "ares_getsock");
+        SYM(timeout, "ares_timeout");
+        SYM(process_fd, "ares_process_fd");
+        SYM(cancel, "ares_cancel");
+#undef SYM
+        api.version = CARES_API_VERSION;
+        if ((rc = api.library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+            snprintf(why, sizeof why, "c-ares: %s", api.strerror(rc));
+            goto out;
+        }
+        state = 1;
+    }
+out:
+    if (state < 0) {
+        status_set(st, "4.3.0", "%s", why);
         return NULL;
     }
-    if (done)
-        return a;
-    if ((rc = a->library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
-        status_set(st, "4.3.0", "c-ares: %s", a->strerror(rc));
-        return NULL;
-    }
-    done = 1;
-    return a;
+    return &api;
 }
 
 static int

@@ -13,14 +13,9 @@ libweir_builtins_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
 	builtins/dnscache.c builtins/dnscache.h \
 	builtins/bi_domain.c builtins/bi_domain.h builtins/bl.c builtins/bl.h
 
-## c-ares is a module too (cares_api.h): weir loads it for the first DNS
-## query of a process, not at every start (issue 17).
+## c-ares is not linked: dns.c opens it for the first DNS query of a
+## process, not at every start (cares_api.h, issue 17).
 libweir_builtins_a_SOURCES += builtins/cares_api.h
-pkglib_LTLIBRARIES += weir_cares.la
-weir_cares_la_SOURCES = builtins/mod_cares.c builtins/cares_api.h
-weir_cares_la_CFLAGS = $(AM_CFLAGS) $(CARES_CFLAGS)
-weir_cares_la_LDFLAGS = $(WEIR_MODULE_LDFLAGS)
-weir_cares_la_LIBADD = $(CARES_LIBS)
 
 ## IDNA for organisational domains lives in the psl module with libpsl.
 weir_psl_la_LIBADD += $(IDN2_LIBS)

@@ -20,7 +20,7 @@ libweir_prog_a_SOURCES = \
 
 ## Link order is the layering: a library may use only those after it.
 ## Light libraries are linked directly; heavy ones only into modules
-## (c-ares too: builtins/cares_api.h says what it cost at start-up).
+## (c-ares is opened when a DNS query is sent: builtins/cares_api.h).
 WEIR_CORE_LIBS = libweir_tester.a libweir_prog.a librulelang.a \
 	libweir_builtins.a libweir_store.a libweir_sys.a \
 	$(PCRE2_LIBS) $(YAML_LIBS) $(LIBS)

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const dynload_names[] = { "archive", "magic", "db", "psl", "cares", NULL };
+const char *const dynload_names[] = { "archive", "magic", "db", "psl", NULL };
 
 #define NMODULES (sizeof dynload_names / sizeof dynload_names[0] - 1)
 

@@ -129,12 +129,12 @@ grep -q "dnsbl dead1.test: 1.2.0.192.dead1.test:.*(taken as not listed)" "$T/err
 ok $? "the timeout is logged"
 
 # 5. the per-user cache: a second delivery asks nothing -- nor loads
-# c-ares (the weir_cares.so module, builtins/cares_api.h; the dynamic
+# c-ares (opened for the first query, builtins/cares_api.h; the dynamic
 # loader's own record, LD_DEBUG=files)
 cares_loaded() {   # cares_loaded MESSAGE [args]: 0 when the delivery loaded it
     rm -rf "$T/ld"; mkdir "$T/ld"
     LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld/ld" deliver "$@"
-    cat "$T"/ld/ld.* 2>/dev/null | grep -q "file=[^ ]*weir_cares\.so"
+    cat "$T"/ld/ld.* 2>/dev/null | grep -q "file=[^ ]*libcares\.so"
 }
 rules 'if dnsbl "bl.test" { header add "X-Bl" "cached ${dnsbl.txt}" }'
 rm -rf "$HOME/.weir/state"
