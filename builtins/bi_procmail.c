@@ -9,6 +9,7 @@
  *            [case sensitive]
  *   procmail value "TEXT" search "PATTERN" [with "V1"] [also "V2"]
  *            [case sensitive]
+ *   procmail formail id
  *
  * The searched text is procmail's search area: `header` is the mbox From_
  * line the message came with (when it came with one), the header fields
@@ -40,6 +41,20 @@
  * at a limit the test is undecided.  A pattern procmail would reject
  * ("Invalid regexp") does not match.
  *
+ * `formail id` is the key formail -D keeps in its cache (`| formail -D N
+ * cache`, procmail's duplicate idiom): true when formail finds a
+ * Message-ID with a non-empty value, exported as ${procmail.id}.  formail
+ * reads the header its own way (formail(1); measured with procmail
+ * 3.22's formail): the header is the lines from the first up to the
+ * first line that is neither a field ("NAME:", NAME of bytes above space
+ * other than ':' and DEL, blanks allowed before the colon) nor a
+ * continuation of one (a line that starts with a space or tab), or an
+ * mbox From_ line first; the last Message-ID field (any case, blanks
+ * before the colon) of that header is taken; its value is everything
+ * after the colon, continuation lines with their line breaks, less the
+ * spaces (not tabs) it starts with and the line break it ends with.
+ * Nothing else is normalised: the comparison is byte for byte.
+ *
  * Never fails otherwise: a message without a body has an empty body.
  */
 #include "config.h"
@@ -60,7 +75,7 @@ enum { AREA_MESSAGE, AREA_HEADER, AREA_BODY };
 
 static const char *const fields[] = { "message", "header", "body", NULL };
 
-enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE };
+enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE, F_FORMAIL_ID };
 
 /* New forms go last: compiled rules name a form by its index. */
 static const struct rl_bi_form forms[] = {
@@ -68,10 +83,11 @@ static const struct rl_bi_form forms[] = {
     { "FIELD TEXT", F_TEXT },
     { "search STR [with STR] [also STR] in FIELD [case sensitive]", F_SEARCH },
     { "value STR search STR [with STR] [also STR] [case sensitive]", F_VALUE },
+    { "formail id", F_FORMAIL_ID },
     { NULL, 0 }
 };
 
-static const char *const facts[] = { "match", NULL };
+static const char *const facts[] = { "match", "id", NULL };
 
 /* One byte as the view holds it (Latin-1 -> UTF-8). */
 static void
@@ -292,6 +308,76 @@ out:
     return rc;
 }
 
+/* The length of the field name that starts line p (n bytes, no line
+ * break) as formail takes one, blanks before the colon included, with
+ * the colon; 0 when the line is not a field for formail. */
+static size_t
+formail_field(const char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && (unsigned char)p[i] > ' ' && p[i] != ':' && p[i] != 0x7f)
+        i++;
+    if (i == 0)
+        return 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i < n && p[i] == ':' ? i + 1 : 0;
+}
+
+/* `formail id`: the value of the last Message-ID of formail's header. */
+static int
+formail_id(struct rl_bi_env *env, struct rl_bi_result *r)
+{
+    const char *h = env->hdr ? env->hdr : env->msg->header;
+    size_t hn = env->hdr ? env->hdr_len : env->msg->header_len;
+    const char *val = NULL;
+    size_t vlen = 0, i = 0;
+    int in_id = 0;
+
+    if (h == NULL)
+        hn = 0;
+    while (i < hn) {
+        const char *line = h + i, *nl = memchr(line, '\n', hn - i);
+        size_t l = nl ? (size_t)(nl - line) : hn - i, f;
+
+        if (l > 0 && (line[0] == ' ' || line[0] == '\t')) {
+            if (i == 0)
+                break;          /* a continuation of nothing */
+            if (in_id)
+                vlen = (size_t)(line + l - val);
+        } else if (i == 0 && env->msg->from_line == NULL && l >= 5 &&
+                   memcmp(line, "From ", 5) == 0) {
+            in_id = 0;          /* the From_ line (weir took it off if it came first) */
+        } else if ((f = formail_field(line, l)) != 0) {
+            size_t k = 0;
+
+            while (k < 10 && k < f && "message-id"[k] == ((line[k] >= 'A' && line[k] <= 'Z') ?
+                                                          line[k] - 'A' + 'a' : line[k]))
+                k++;
+            in_id = 0;
+            if (k == 10 && (f == 11 || line[10] == ' ' || line[10] == '\t')) {
+                in_id = 1;
+                val = line + f;
+                while (val < line + l && *val == ' ')
+                    val++;
+                vlen = (size_t)(line + l - val);
+            }
+        } else {
+            break;              /* formail's header ends here */
+        }
+        i += l + (nl != NULL);
+    }
+    if (val == NULL || vlen == 0) {
+        rl_bi_note(r, val ? "formail finds an empty Message-ID" : "formail finds no Message-ID");
+        rl_bi_true(r, 0);
+        return 0;
+    }
+    rl_bi_export(r, "id", val, vlen);
+    rl_bi_true(r, 1);
+    return 0;
+}
+
 static int
 procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
 {
@@ -300,6 +386,8 @@ procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi
 
     if (call->id == F_SEARCH || call->id == F_VALUE)
         return search_eval(env, call, r);
+    if (call->id == F_FORMAIL_ID)
+        return formail_id(env, r);
     v = get_views(env, call->field != AREA_HEADER);
     if (call->id == F_SIZE) {
         double n = call->field == AREA_HEADER ? (double)v->head_bytes :
