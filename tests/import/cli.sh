@@ -48,7 +48,7 @@ cat > "$T/partial.rc" <<'RC'
 :0
 * ? test -f $HOME/x
 away/
-SUBJ=`formail -xSubject:`
+MONTH=`date +%Y-%m`
 :0 e
 error/
 :0
@@ -63,7 +63,7 @@ grep -q "^$T/partial.rc:2: note: \`? program\` becomes weir's program test" "$T/
 ok $? "summary: file:line of the program test (translated, with a note)"
 grep -q "^$T/partial.rc:10: not translated: VAR=| command" "$T/err"
 ok $? "summary: file:line of the captured program output"
-grep -q "^$T/partial.rc:4: not translated: SUBJ=" "$T/err"
+grep -q "^$T/partial.rc:4: not translated: MONTH=" "$T/err"
 ok $? "summary: file:line of the backquote"
 grep -q "^$T/partial.rc:5: not translated: an 'e' recipe" "$T/err"
 ok $? "summary: file:line of the e recipe"
@@ -113,6 +113,18 @@ printf ':0\n* ^From:.*@\\/[a-z.]+\n{ D=$MATCH }\n:0\n*$ ^Received:.*$\\D\n*$ ? t
 is $? 0 "a regex put together at delivery: translated"
 grep -q 'procmail search "^Received:\.\*\\x011q" with "${D}" in header' "$T/out"
 ok $? "as procmail search, the value disarmed at delivery"
+"$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "and the rules compile"
+
+# VAR=`formail -xNAME:` (-z, -c): procmail extract; formail -rtzx is not it
+printf 'S=`formail -zxSubject:`\nF="`formail -czx From:`"\nR=`formail -rtzxTo:`\n:0\n* S ?? ^^hi\nhi/\n' \
+    > "$T/x.rc"
+"$WEIR" import procmailrc "$T/x.rc" > "$T/out" 2> "$T/err"
+is $? 1 "formail -x backquotes: translated, formail -rtzx not"
+grep -q '^if procmail extract "Subject:" trim { set S = "${procmail.field}" }$' "$T/out" &&
+    grep -q '^if procmail extract "From:" trim join { set F = "${procmail.field}" }$' "$T/out" &&
+    grep -q "^$T/x.rc:3: not translated: R=" "$T/err"
+ok $? "as procmail extract, with trim (-z) and join (-c)"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "and the rules compile"
 

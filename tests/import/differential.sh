@@ -30,6 +30,9 @@ STUBS="$T/bin"
 for p in record sendmail record2; do
     cp "$top_srcdir/tests/import/stub.sh" "$T/bin/$p"
 done
+for p in spamc bogofilter; do
+    cp "$top_srcdir/tests/import/stub-filter.sh" "$T/bin/$p"
+done
 chmod 755 "$T/bin" "$T/bin"/* "$T/rc"
 cat > "$T/weir.yaml" <<YAML
 default_mailbox: ~/inbox
