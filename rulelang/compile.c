@@ -103,6 +103,7 @@ rl_const_free(struct rl_const *k)
         free(k->parts[i].s);
     free(k->parts);
     free(k->list);
+    free(k->pf);
     if (k->re)
         pcre2_code_free(k->re);
 }

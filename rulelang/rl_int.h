@@ -91,6 +91,8 @@ struct rl_tpart {
 #define RL_RE_X 0x08u
 #define RL_RE_MASK 0x0fu
 
+struct rl_prefilter;                /* prefilter.h */
+
 struct rl_const {
     uint8_t kind;                   /* enum rl_kkind */
     uint32_t flags;                 /* regex flags */
@@ -104,6 +106,9 @@ struct rl_const {
     pcre2_code *re;                 /* compiled on first use */
     int re_state;                   /* 0 not tried, 1 ok, -1 failed */
     int re_jit;                     /* JIT compile tried (limits.jit) */
+    struct rl_prefilter *pf;        /* required literals (prefilter.c), made
+                                       on first use; NULL: none */
+    int pf_state;                   /* 0 not tried, 1 tried */
 };
 
 struct rl_insn {
@@ -152,6 +157,9 @@ void rl_call_text(const struct rl_program *p, const struct rl_insn *in, struct b
 /* Compile (or fetch) the regex of constant k; NULL when it cannot be. */
 pcre2_code *rl_regex(struct rl_const *k, char *err, size_t errlen);
 uint32_t rl_regex_options(uint32_t flags);
+/* The required literals of regex constant k (prefilter.c), made on first
+ * use; NULL when it has none (the regex must always run). */
+const struct rl_prefilter *rl_regex_prefilter(struct rl_const *k);
 void rl_const_free(struct rl_const *k);
 
 /* ---------------- diagnostics (diag.c) ---------------- */

@@ -21,6 +21,7 @@
  */
 #include "config.h"
 #include "rl_int.h"
+#include "prefilter.h"
 #include "registry.h"
 #include "mailparse.h"
 #include "bi_domain.h"
@@ -600,10 +601,16 @@ compare(struct vm *v, int cmp, const char *val, size_t len, uint32_t k,
         return glob_match(opnd, val, len);
     case RL_CMP_MATCHES: {
         char err[128];
-        pcre2_code *re = rl_regex((struct rl_const *)&v->p->k[k], err, sizeof err);
+        struct rl_const *kc = (struct rl_const *)&v->p->k[k];
+        pcre2_code *re;
         int rc;
 
         (void)pc;
+        /* A value without the regex's required literals cannot match:
+         * no compile, no match (prefilter.c says why that is exact). */
+        if (!rl_prefilter_may_match(rl_regex_prefilter(kc), val, len))
+            return 0;
+        re = rl_regex(kc, err, sizeof err);
         if (re == NULL) {
             *why = "regex cannot be compiled";
             return -1;

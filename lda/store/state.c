@@ -53,6 +53,7 @@ struct state_db {
     struct wdb *h;              /* open while depth > 0 */
     int changed;                /* written in this transaction */
     int damaged;                /* met damage since state_open */
+    int lost;                   /* this transaction's changes were dropped */
 };
 
 time_t
@@ -177,6 +178,57 @@ move_aside(struct state_db *db, const char *why, struct status *st)
     return 0;
 }
 
+/*
+ * Berkeley DB reports a passing failure (out of memory, a read that was
+ * interrupted or failed once) in some of its paths as a damaged file --
+ * and libdb 5.3 keeps the error of a retried read even when the retry
+ * succeeded.  Before a file's records are given up, the damage is
+ * confirmed: the handle is closed and Berkeley DB's structural check
+ * (db_verify) runs over the file.  1: confirmed, move it aside; 0: the
+ * file verifies, the failure was not in it (*st says so, nothing is
+ * moved); -1: the check itself failed (*st).
+ */
+static int
+damage_confirmed(struct state_db *db, const char *why, struct status *st)
+{
+    struct wdb_err e;
+    int rc;
+
+    if (db->h) {
+        db->api->close(db->h, 0, &e);
+        db->h = NULL;
+    }
+    rc = db->api->verify(db->path, &e);
+    if (rc == WDB_CORRUPT)
+        return 1;
+    if (rc == WDB_OK)
+        status_set(st, "4.3.0", "%s: %s (the file verifies: kept as it is)", db->path, why);
+    else
+        status_set(st, "4.3.0", "%s: %s; and verifying it: %s", db->path, why, e.text);
+    return -1 + (rc == WDB_OK);
+}
+
+/* move_aside() for damage Berkeley DB reported, once confirmed: 0 moved,
+ * 1 the file is sound (a passing failure, *st says what), -1 (*st). */
+static int
+move_aside_confirmed(struct state_db *db, const char *why, struct status *st)
+{
+    int rc = damage_confirmed(db, why, st);
+
+    if (rc < 0)
+        return -1;
+    return rc == 0 ? 1 : move_aside(db, why, st);
+}
+
+/* A system error worth one more try: an interrupted call (Berkeley DB
+ * 5.3 reports one even when its own retry succeeded), a transient
+ * shortage. */
+static int
+passing(const struct wdb_err *e)
+{
+    return e->sys == EINTR || e->sys == EAGAIN || e->sys == ENOMEM;
+}
+
 /* The marker record: 0 fine (written if the database is new), 1 foreign
  * (*why), or a WDB_* error code (<0) with *e. */
 static int
@@ -250,8 +302,9 @@ open_checked(struct state_db *db, struct status *st)
 {
     char why[200];
     struct wdb_err e;
-    int rc;
+    int rc, missing;
 
+    status_ok(st);
     for (int attempt = 0; attempt < 3; attempt++) {
         rc = check_file(db->path, why, sizeof why, st);
         if (rc < 0)
@@ -265,30 +318,42 @@ open_checked(struct state_db *db, struct status *st)
             return 1;
         if (rc == FILE_MISSING)
             remove_create_leftover(db);
-        rc = db->api->open(db->path, 1, &db->h, &e);
+        /* An existing file is opened without DB_CREATE: Berkeley DB
+         * takes a file whose first page it failed to read for one being
+         * created, and would write an empty database over it. */
+        missing = rc == FILE_MISSING;
+        rc = db->api->open(db->path, missing, &db->h, &e);
+        if (rc != WDB_OK && missing)
+            remove_create_leftover(db);     /* a creation that failed */
         if (rc == WDB_CORRUPT) {
-            if (move_aside(db, e.text, st) < 0)
+            if (move_aside_confirmed(db, e.text, st) < 0)
                 return -1;
-            continue;
+            continue;                       /* moved aside, or sound */
         }
         if (rc != WDB_OK) {
             status_set(st, "4.3.0", "%s: %s", db->path, e.text);
+            if (passing(&e))
+                continue;
             return -1;
         }
         rc = check_marker(db, why, sizeof why, &e);
-        if (rc == 0)
+        if (rc == 0) {
+            status_ok(st);
             return 0;
+        }
         if (rc == 1 || rc == WDB_CORRUPT) {
-            if (move_aside(db, rc == 1 ? why : e.text, st) < 0)
+            if ((rc == 1 ? move_aside(db, why, st) : move_aside_confirmed(db, e.text, st)) < 0)
                 return -1;
             continue;
         }
         db->api->close(db->h, 0, &e);
         db->h = NULL;
         status_set(st, "4.3.0", "%s: %s", db->path, e.text);
-        return -1;
+        if (!passing(&e))
+            return -1;
     }
-    status_set(st, "4.3.0", "%s: still unusable after recreating it", db->path);
+    if (st->text[0] == '\0')
+        status_set(st, "4.3.0", "%s: still unusable after recreating it", db->path);
     return -1;
 }
 
@@ -313,6 +378,7 @@ txn_begin(struct state_db *db, struct status *st)
                    lock_deadline((STATE_LOCK_WAIT_MS + 999) / 1000), st) < 0)
         return -1;
     db->changed = 0;
+    db->lost = 0;
     rc = open_checked(db, st);
     if (rc != 0)
         unlock_file(db);
@@ -332,10 +398,15 @@ txn_end(struct state_db *db, struct status *st)
     unlock_file(db);
     if (rc != WDB_OK && db->changed) {
         status_set(st, "4.3.0", "%s: %s", db->path, e.text);
-        db->changed = 0;
+        db->changed = db->lost = 0;
         return -1;
     }
     db->changed = 0;
+    if (db->lost) {
+        db->lost = 0;
+        status_set(st, "4.3.0", "%s: changes dropped after a failed operation", db->path);
+        return -1;
+    }
     return 0;
 }
 
@@ -349,6 +420,10 @@ state_lock(struct state_db *db, struct status *st)
             status_set(st, "4.3.0", "%s: no such database", db->path);
         if (rc != 0)
             return -1;
+    } else if (db->h == NULL) {
+        /* an operation of this transaction lost the file */
+        status_set(st, "4.3.0", "%s: unavailable since a failed operation", db->path);
+        return -1;
     }
     db->depth++;
     return 0;
@@ -383,8 +458,23 @@ static int
 recover(struct state_db *db, const char *why, struct status *st)
 {
     char *w = xstrdup(why);
-    int rc = move_aside(db, w, st);
+    int rc = damage_confirmed(db, w, st);
 
+    if (rc == 0) {
+        struct status st2;
+
+        /* A passing failure: the file is sound.  This operation fails;
+         * what the transaction wrote before it was dropped with the
+         * handle (txn_end reports it), and the file is opened again for
+         * the operations that follow. */
+        free(w);
+        db->lost |= db->changed;
+        db->changed = 0;
+        if (open_checked(db, &st2) != 0)
+            msg_warn("state: %s", st2.text);
+        return -1;
+    }
+    rc = rc < 0 ? -1 : move_aside(db, w, st);
     free(w);
     if (rc < 0)
         return -1;

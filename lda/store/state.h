@@ -77,9 +77,13 @@
  * a record "\0weir-state" names the database ("weir-state 1 reply"); a
  * valid btree without it that holds records belongs to someone else.  A
  * file failing any check, or one Berkeley DB reports as damaged at any
- * point (open, get, put, iteration), is renamed to
- * `<name>.db.bad.<time>.<pid>` with a log line, and a new empty database
- * is created in its place.  A damaged record (bad header) is deleted.
+ * point (open, get, put, iteration) and its structural check (db_verify)
+ * confirms, is renamed to `<name>.db.bad.<time>.<pid>` with a log line,
+ * and a new empty database is created in its place.  A file that
+ * verifies is kept: the failure was passing (out of memory, an
+ * interrupted read), the operation fails (the open is retried).  An
+ * existing file is never opened with DB_CREATE.  A damaged record (bad
+ * header) is deleted.
  *
  * FAIL-CLOSED: with STATE_FAIL_CLOSED, once a handle has met damage (a
  * file moved aside or a damaged record), state_get() and state_claim()
