@@ -23,7 +23,7 @@ if [ ! -x "$PROCMAIL" ]; then
 fi
 OUTCOME="$top_builddir/tests/import/pm_outcome"
 FULL=${FULL:-0}
-PAR=${PAR:-16}
+PAR=${PAR:-32}
 chmod 755 "$T"
 mkdir -p "$T/bin" "$T/rc" "$T/msg"
 STUBS="$T/bin"
