@@ -866,7 +866,8 @@ folder_target(struct em *e, const struct pm_val *v, int line, struct buf *out)
             md->used = 1;
             buf_printf(&t, "${%s}", md->wname);
         }
-        buf_addc(&t, '/');
+        if (t.len == 0 || t.data[t.len - 1] != '/')
+            buf_addc(&t, '/');      /* MAILDIR=$HOME/Maildir/: no "//" */
     }
     buf_add(&t, v->w.data ? v->w.data : "", v->w.len);
     if (strncmp(t.data, "${home}/", 8) == 0) {

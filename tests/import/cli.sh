@@ -128,6 +128,12 @@ ok $? "as procmail extract, with trim (-z) and join (-c)"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "and the rules compile"
 
+# MAILDIR written with a slash at the end: folder names without "//"
+printf 'MAILDIR=$HOME/Maildir/\n:0\n.Junk/\n' > "$T/slash.rc"
+"$WEIR" import procmailrc -q "$T/slash.rc" > "$T/out"
+grep -q '^ *file "~/Maildir/\.Junk/"$' "$T/out"
+ok $? "MAILDIR=\$HOME/Maildir/: file \"~/Maildir/.Junk/\""
+
 # procmail variables named like weir's builtins or specials are renamed
 cp "$TESTDATA/fuzz/pmrc/27-reserved.rc" "$T/reserved.rc"
 "$WEIR" import procmailrc -q -o "$T/reserved.rules" "$T/reserved.rc"
