@@ -1085,12 +1085,37 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     struct pm_words ws = { NULL, 0 };
     int ok = 0, dopt = 0, ropt = 0, haven = 0, havefile = 0;
 
+    char *fixed = NULL;
+
     if (!(e->opt->have & PMRC_HAVE_DUPLICATE))
         return 0;
     if (!pm_has_flag(r, 'w') && !pm_has_flag(r, 'W'))
         return 0;           /* without w the pipe delivers whatever formail says */
-    if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>~;?*[`$"))
+    {
+        /* $FORMAIL (FORMAIL=/usr/bin/formail, or procmail-lib's
+         * ${FORMAIL:-formail}) when it is formail or not known */
+        const char *p = raw;
+        size_t k = 0;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncmp(p, "$FORMAIL", 8) == 0 && (p[8] == ' ' || p[8] == '\t'))
+            k = 8;
+        else if (strncmp(p, "${FORMAIL}", 10) == 0 && (p[10] == ' ' || p[10] == '\t'))
+            k = 10;
+        if (k) {
+            struct pm_sym *fm = em_sym(e, "FORMAIL");
+            const char *fv = fm->raw.data ? fm->raw.data : "";
+            if (fm->known && fm->raw.len && strcmp(fv, "formail") != 0 &&
+                strcmp(fv, "/usr/bin/formail") != 0)
+                return 0;
+            fixed = xasprintf("formail%s", p + k);
+            raw = fixed;
+        }
+    }
+    if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>~;?*[`$")) {
+        free(fixed);
         return 0;
+    }
     pm_read_string(raw, strlen(raw), 0, 0, &ws);
     if (ws.n < 3 || ws.v[0].n != 1 || ws.v[0].v[0].kind != PM_SEG_LIT)
         goto out;
@@ -1144,6 +1169,7 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     ok = 1;
 out:
     pm_words_free(&ws);
+    free(fixed);
     return ok;
 }
 

@@ -128,6 +128,18 @@ ok $? "as procmail extract, with trim (-z) and join (-c)"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "and the rules compile"
 
+# $FORMAIL -D (FORMAIL set to formail, or not set): the duplicate idiom,
+# never a pipe that would swallow every message
+printf 'FORMAIL=/usr/bin/formail\n:0 Wh: msgid.lock\n| $FORMAIL -D 8192 msgid.cache\n' > "$T/fd.rc"
+"$WEIR" import procmailrc -q "$T/fd.rc" > "$T/out"
+grep -q '^if procmail formail id and duplicate key "${procmail.id}" within 7 days {$' "$T/out" &&
+    ! grep -q '^ *pipe ' "$T/out"
+ok $? "\$FORMAIL -D: the duplicate test"
+printf 'FORMAIL=/usr/local/bin/myformail\n:0 Wh\n| $FORMAIL -D 8192 msgid.cache\n' > "$T/fd2.rc"
+"$WEIR" import procmailrc -q "$T/fd2.rc" > "$T/out"
+grep -q '^pipe ' "$T/out"
+ok $? "\$FORMAIL naming another program: a pipe"
+
 # MAILDIR written with a slash at the end: folder names without "//"
 printf 'MAILDIR=$HOME/Maildir/\n:0\n.Junk/\n' > "$T/slash.rc"
 "$WEIR" import procmailrc -q "$T/slash.rc" > "$T/out"
