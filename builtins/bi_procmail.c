@@ -9,6 +9,8 @@
  *            [case sensitive]
  *   procmail value "TEXT" search "PATTERN" [with "V1"] [also "V2"]
  *            [case sensitive]
+ *   procmail formail id
+ *   procmail extract "NAME" [trim] [join]
  *
  * The searched text is procmail's search area: `header` is the mbox From_
  * line the message came with (when it came with one), the header fields
@@ -40,6 +42,24 @@
  * at a limit the test is undecided.  A pattern procmail would reject
  * ("Invalid regexp") does not match.
  *
+ * `formail id` is the key formail -D keeps in its cache (`| formail -D N
+ * cache`, procmail's duplicate idiom): true when formail finds a
+ * Message-ID with a non-empty value, exported as ${procmail.id}.  formail
+ * reads the header its own way (formail(1); measured with procmail
+ * 3.22's formail): the header is the lines from the first up to the
+ * first line that is neither a field ("NAME:", NAME of bytes above space
+ * other than ':' and DEL, blanks allowed before the colon) nor a
+ * continuation of one (a line that starts with a space or tab), or an
+ * mbox From_ line first; the last Message-ID field (any case, blanks
+ * before the colon) of that header is taken; its value is everything
+ * after the colon, continuation lines with their line breaks, less the
+ * spaces (not tabs) it starts with and the line break it ends with.
+ * Nothing else is normalised: the comparison is byte for byte.
+ * `extract` is VAR=`formail -xNAME:` (trim: -z, join: -c) on the
+ * same header, exported as ${procmail.field}; true when a field is there.
+ * NAME without its colon takes every field whose name starts with it, as
+ * formail does.
+ *
  * Never fails otherwise: a message without a body has an empty body.
  */
 #include "config.h"
@@ -60,7 +80,7 @@ enum { AREA_MESSAGE, AREA_HEADER, AREA_BODY };
 
 static const char *const fields[] = { "message", "header", "body", NULL };
 
-enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE };
+enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE, F_FORMAIL_ID, F_FORMAIL_X };
 
 /* New forms go last: compiled rules name a form by its index. */
 static const struct rl_bi_form forms[] = {
@@ -68,10 +88,12 @@ static const struct rl_bi_form forms[] = {
     { "FIELD TEXT", F_TEXT },
     { "search STR [with STR] [also STR] in FIELD [case sensitive]", F_SEARCH },
     { "value STR search STR [with STR] [also STR] [case sensitive]", F_VALUE },
+    { "formail id", F_FORMAIL_ID },
+    { "extract STR [trim] [join]", F_FORMAIL_X },
     { NULL, 0 }
 };
 
-static const char *const facts[] = { "match", NULL };
+static const char *const facts[] = { "match", "id", "field", NULL };
 
 /* One byte as the view holds it (Latin-1 -> UTF-8). */
 static void
@@ -292,6 +314,191 @@ out:
     return rc;
 }
 
+/* The length of the field name that starts line p (n bytes, no line
+ * break) as formail takes one, blanks before the colon included, with
+ * the colon; 0 when the line is not a field for formail. */
+static size_t
+formail_field(const char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && (unsigned char)p[i] > ' ' && p[i] != ':' && p[i] != 0x7f)
+        i++;
+    if (i == 0)
+        return 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i < n && p[i] == ':' ? i + 1 : 0;
+}
+
+/* Calls fn for each field of formail's header: the name (without the
+ * blanks and the colon after it) and the value (after the colon, with
+ * its continuation lines, without the last line break). */
+typedef void (*formail_fn)(void *ctx, const char *name, size_t nlen, const char *val,
+                           size_t vlen);
+
+static void
+formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
+{
+    const char *h = env->hdr ? env->hdr : env->msg->header;
+    size_t hn = env->hdr ? env->hdr_len : env->msg->header_len;
+    const char *name = NULL, *val = NULL;
+    size_t nlen = 0, vlen = 0, i = 0;
+
+    if (h == NULL)
+        hn = 0;
+    while (i < hn) {
+        const char *line = h + i, *nl = memchr(line, '\n', hn - i);
+        size_t l = nl ? (size_t)(nl - line) : hn - i, f;
+
+        if (l > 0 && (line[0] == ' ' || line[0] == '\t')) {
+            if (i == 0)
+                break;          /* a continuation of nothing */
+            if (name)
+                vlen = (size_t)(line + l - val);
+        } else {
+            if (name)
+                fn(ctx, name, nlen, val, vlen);
+            name = NULL;
+            if (i == 0 && env->msg->from_line == NULL && l >= 5 &&
+                memcmp(line, "From ", 5) == 0) {
+                ;               /* the From_ line (weir took it off if it came first) */
+            } else if ((f = formail_field(line, l)) != 0) {
+                name = line;
+                nlen = f - 1;
+                while (nlen > 0 && (line[nlen - 1] == ' ' || line[nlen - 1] == '\t'))
+                    nlen--;
+                val = line + f;
+                vlen = l - f;
+            } else {
+                break;          /* formail's header ends here */
+            }
+        }
+        i += l + (nl != NULL);
+    }
+    if (name)
+        fn(ctx, name, nlen, val, vlen);
+}
+
+static int
+name_is(const char *name, size_t nlen, const char *want, size_t wlen)
+{
+    if (nlen != wlen)
+        return 0;
+    for (size_t k = 0; k < nlen; k++) {
+        unsigned char a = (unsigned char)name[k], b = (unsigned char)want[k];
+        if (a >= 'A' && a <= 'Z')
+            a = (unsigned char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (unsigned char)(b - 'A' + 'a');
+        if (a != b)
+            return 0;
+    }
+    return 1;
+}
+
+struct fm_id {
+    const char *val;
+    size_t vlen;
+};
+
+static void
+id_field(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+    struct fm_id *x = ctx;
+
+    if (!name_is(name, nlen, "Message-ID", 10))
+        return;
+    while (vlen > 0 && *val == ' ')
+        val++, vlen--;
+    x->val = val;
+    x->vlen = vlen;
+}
+
+/* `formail id`: the value of the last Message-ID of formail's header. */
+static int
+formail_id(struct rl_bi_env *env, struct rl_bi_result *r)
+{
+    struct fm_id x = { NULL, 0 };
+
+    formail_fields(env, id_field, &x);
+    if (x.val == NULL || x.vlen == 0) {
+        rl_bi_note(r, x.val ? "formail finds an empty Message-ID" : "formail finds no Message-ID");
+        rl_bi_true(r, 0);
+        return 0;
+    }
+    rl_bi_export(r, "id", x.val, x.vlen);
+    rl_bi_true(r, 1);
+    return 0;
+}
+
+struct fm_x {
+    const char *want;
+    size_t wlen;
+    int prefix;                 /* NAME without a colon: names it starts */
+    int trim, join;
+    struct buf out;
+    int any;
+};
+
+static void
+x_field(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+    struct fm_x *x = ctx;
+    struct buf v = BUF_INIT;
+    size_t a = 0, b;
+
+    if (!name_is(name, x->prefix && nlen > x->wlen ? x->wlen : nlen, x->want, x->wlen))
+        return;
+    /* -c first (a line break becomes a space), then -z: the blanks at
+     * either end go, and a field left empty is left out */
+    for (size_t k = 0; k < vlen; k++)
+        buf_addc(&v, x->join && val[k] == '\n' ? ' ' : val[k]);
+    b = v.len;
+    if (x->trim) {
+        while (a < b && (v.data[a] == ' ' || v.data[a] == '\t'))
+            a++;
+        while (b > a && (v.data[b - 1] == ' ' || v.data[b - 1] == '\t'))
+            b--;
+        if (a == b) {
+            buf_free(&v);
+            return;
+        }
+    }
+    buf_add(&x->out, v.data ? v.data + a : "", b - a);
+    buf_addc(&x->out, '\n');
+    x->any = 1;
+    buf_free(&v);
+}
+
+/* `extract "NAME" [trim] [join]`: what VAR=`formail -x NAME:`
+ * (-z: trim, -c: join) gives procmail: the value of every NAME field of
+ * formail's header, each followed by a line break, then without the line
+ * breaks at the end (procmail takes them off a `command`'s output). */
+static int
+formail_x(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
+{
+    struct fm_x x;
+
+    memset(&x, 0, sizeof x);
+    buf_init(&x.out);
+    x.want = call->arg[0] ? call->arg[0] : "";
+    x.wlen = call->arg[0] ? call->arglen[0] : 0;
+    if (x.wlen > 0 && x.want[x.wlen - 1] == ':')
+        x.wlen--;
+    else
+        x.prefix = 1;
+    x.trim = (call->flags & 1u) != 0;
+    x.join = (call->flags & 2u) != 0;
+    formail_fields(env, x_field, &x);
+    while (x.out.len > 0 && x.out.data[x.out.len - 1] == '\n')
+        x.out.len--;
+    rl_bi_export(r, "field", x.out.data ? x.out.data : "", x.out.len);
+    rl_bi_true(r, x.any);
+    buf_free(&x.out);
+    return 0;
+}
+
 static int
 procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
 {
@@ -300,6 +507,10 @@ procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi
 
     if (call->id == F_SEARCH || call->id == F_VALUE)
         return search_eval(env, call, r);
+    if (call->id == F_FORMAIL_ID)
+        return formail_id(env, r);
+    if (call->id == F_FORMAIL_X)
+        return formail_x(env, call, r);
     v = get_views(env, call->field != AREA_HEADER);
     if (call->id == F_SIZE) {
         double n = call->field == AREA_HEADER ? (double)v->head_bytes :

@@ -10,6 +10,12 @@
 #                               ([::1]:PORT, also served) when the host has
 #                               IPv6 loopback, else "".  Returns 1 when
 #                               rbldnsd is missing or will not start.
+#   dns_start_test_zones [SPEC...]
+#                               the block-list zones of testdata/dns that
+#                               the DNSBL tests share (listed, timing out,
+#                               refused, outside 127/8, everything), plus
+#                               SPECs; prints the TAP line (a missing
+#                               rbldnsd is a failure: CI installs it)
 #   dns_queries                 the queries received so far, one
 #                               "qname TYPE" line each, in order
 #   dns_query_count             how many
@@ -90,6 +96,18 @@ dns_start() {
 }
 
 # Query log lines look like "1700000000 127.0.0.1 1.2.0.192.bl.test A IN: NOERROR/1/52".
+dns_start_test_zones() {
+    dns_start "$TESTDATA/dns" \
+        bl.test:ip4trie:ip4 bl.test:ip6trie:ip6 rhs.test:dnset:dom \
+        dead1.test:ip4trie:ip4 dead1.test:acl:ignore \
+        dead2.test:ip4trie:ip4 dead2.test:acl:ignore \
+        dead3.test:ip4trie:ip4 dead3.test:acl:ignore \
+        refused.test:ip4trie:refused outside.test:ip4trie:outside \
+        all.test:ip4trie:everything "$@"
+    ok $? "rbldnsd (Debian package rbldnsd) started on ${DNS_SERVER:-nothing} (pid ${DNS_PID:-none})" ||
+        { done_testing; exit 1; }
+}
+
 dns_queries() {
     awk '$2 ~ /^[0-9.:]+$/ && $5 ~ /^IN:$/ { print $3, $4 }' "$_dns_dir/out"
 }

@@ -3,6 +3,13 @@
 # the test's cleanup (postfix -c "$PF/etc" stop).  Source it after
 # tests/lib.sh.
 #
+#   pf_require TOOL...      as root only (else every test is skipped: a
+#                           developer's make check); postfix and each TOOL
+#                           must be installed (a failure: CI installs them);
+#                           sets pf_cleanup as the EXIT trap
+#   pf_cleanup              stop the instance, delete the users in $USERS,
+#                           remove $T (a test with more to undo calls it
+#                           from its own trap)
 #   pf_init                 $PF, its directories, and the weir under test
 #                           copied to $T/bin/weir (0755)
 #   pf_main_cf LINE...      main.cf: the common settings, then LINEs
@@ -15,6 +22,24 @@
 #                           text)
 
 PF="$T/pf"
+
+pf_require() {
+    if [ "$(id -u)" != 0 ]; then
+        skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
+    fi
+    for _tool in postfix "$@"; do
+        command -v "$_tool" >/dev/null 2>&1 ||
+            { ok 1 "$_tool is installed (build-aux/install-deps.sh)"; done_testing; exit 1; }
+    done
+    id postfix >/dev/null 2>&1 || { ok 1 "the postfix user exists"; done_testing; exit 1; }
+    trap pf_cleanup EXIT
+}
+
+pf_cleanup() {
+    postfix -c "$PF/etc" stop >/dev/null 2>&1
+    for _u in $USERS; do userdel "$_u" >/dev/null 2>&1; done
+    chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"
+}
 
 pf_init() {
     chmod 755 "$T"

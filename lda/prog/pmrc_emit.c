@@ -358,7 +358,8 @@ static void maildir_cd(struct em *e, struct buf *out);
  * part of the message the recipe's H and B flags select (the header by
  * default, From_ line included) and runs it in MAILDIR; exit status 0 is
  * true.  weir's `program shell ... with message` gets the whole message
- * (without the From_ line), so sed cuts the part out. */
+ * (without the From_ line), so sed cuts the part out (the body with the
+ * newline procmail puts after it: an empty body is "\n"). */
 static const char *
 tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, int line, int dq)
 {
@@ -383,7 +384,7 @@ tr_program_cond(struct em *e, const char *cmdtext, int area, struct tcond *c, in
     if (area == 0)
         buf_printf(&full, "sed -n '1,/^\\$/p' | (%s)", cmd.data ? cmd.data : "");
     else if (area == 1)
-        buf_printf(&full, "sed '1,/^\\$/d' | (%s)", cmd.data ? cmd.data : "");
+        buf_printf(&full, "{ sed '1,/^\\$/d'; echo; } | (%s)", cmd.data ? cmd.data : "");
     else
         buf_add(&full, cmd.data ? cmd.data : "", cmd.len);
     buf_printf(&c->expr, "program shell \"%s\" with message", full.data ? full.data : "");
@@ -865,7 +866,8 @@ folder_target(struct em *e, const struct pm_val *v, int line, struct buf *out)
             md->used = 1;
             buf_printf(&t, "${%s}", md->wname);
         }
-        buf_addc(&t, '/');
+        if (t.len == 0 || t.data[t.len - 1] != '/')
+            buf_addc(&t, '/');      /* MAILDIR=$HOME/Maildir/: no "//" */
     }
     buf_add(&t, v->w.data ? v->w.data : "", v->w.len);
     if (strncmp(t.data, "${home}/", 8) == 0) {
@@ -1074,20 +1076,46 @@ wants_from_line(const char *raw)
  * formail exits 0 when the message's Message-ID (with -r: the address a
  * reply would go to) is in FILE, its cache of the last N bytes of them,
  * and adds it otherwise; the pipe succeeds, i.e. delivers, only for a
- * duplicate.  weir's `duplicate` test says the same from its own
- * database, for 7 days.  Returns 1 when raw is that command (a->test set). */
+ * duplicate.  weir's `duplicate key` test says the same from its own
+ * database, for 7 days, keyed on the Message-ID text formail compares.
+ * Returns 1 when raw is that command (a->test set). */
 static int
 formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact *a)
 {
     struct pm_words ws = { NULL, 0 };
     int ok = 0, dopt = 0, ropt = 0, haven = 0, havefile = 0;
 
+    char *fixed = NULL;
+
     if (!(e->opt->have & PMRC_HAVE_DUPLICATE))
         return 0;
     if (!pm_has_flag(r, 'w') && !pm_has_flag(r, 'W'))
         return 0;           /* without w the pipe delivers whatever formail says */
-    if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>~;?*[`$"))
+    {
+        /* $FORMAIL (FORMAIL=/usr/bin/formail, or procmail-lib's
+         * ${FORMAIL:-formail}) when it is formail or not known */
+        const char *p = raw;
+        size_t k = 0;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncmp(p, "$FORMAIL", 8) == 0 && (p[8] == ' ' || p[8] == '\t'))
+            k = 8;
+        else if (strncmp(p, "${FORMAIL}", 10) == 0 && (p[10] == ' ' || p[10] == '\t'))
+            k = 10;
+        if (k) {
+            struct pm_sym *fm = em_sym(e, "FORMAIL");
+            const char *fv = fm->raw.data ? fm->raw.data : "";
+            if (fm->known && fm->raw.len && strcmp(fv, "formail") != 0 &&
+                strcmp(fv, "/usr/bin/formail") != 0)
+                return 0;
+            fixed = xasprintf("formail%s", p + k);
+            raw = fixed;
+        }
+    }
+    if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>~;?*[`$")) {
+        free(fixed);
         return 0;
+    }
     pm_read_string(raw, strlen(raw), 0, 0, &ws);
     if (ws.n < 3 || ws.v[0].n != 1 || ws.v[0].v[0].kind != PM_SEG_LIT)
         goto out;
@@ -1124,7 +1152,13 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     }
     if (!dopt || !haven || !havefile)
         goto out;
-    a->test = ropt ? xstrdup("duplicate key \"${sender}\" within 7 days") : xstrdup("duplicate");
+    /* formail -D keys on the Message-ID text as formail reads it (bytes,
+     * the last field of formail's header: bi_procmail.c `formail id`),
+     * weir's plain `duplicate` on the parsed msg-id: "000200" is no
+     * msg-id, and a Message-ID after a line formail takes for the end of
+     * the header is not formail's */
+    a->test = ropt ? xstrdup("duplicate key \"${sender}\" within 7 days") :
+              xstrdup("procmail formail id and duplicate key \"${procmail.id}\" within 7 days");
     if (!pm_has_flag(r, 'c'))
         act_line(a, "discard");
     a->delivers = !pm_has_flag(r, 'c');
@@ -1135,6 +1169,7 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     ok = 1;
 out:
     pm_words_free(&ws);
+    free(fixed);
     return ok;
 }
 
@@ -1707,8 +1742,10 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             int from = wants_from_line(raw) && !(b && !h);
             if (from)
                 buf_adds(&full, "{ echo \\\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\\"; ");
+            /* procmail feeds the body with a newline after it (the
+             * body "\n" of a message without one) */
             if (part)
-                buf_adds(&full, h ? "sed -n '1,/^\\$/p'" : "sed '1,/^\\$/d'");
+                buf_adds(&full, h ? "sed -n '1,/^\\$/p'" : "{ sed '1,/^\\$/d'; echo; }");
             else
                 buf_adds(&full, "cat");
             buf_adds(&full, from ? "; } | " : " | ");

@@ -587,6 +587,91 @@ is_one_of(const char *n, const char *const *list)
     return 0;
 }
 
+/* VAR=`formail -xNAME:` (with -z and -c: formail(1)), the usual way to
+ * put a header field into a variable: 1 with the field name (a new
+ * string) and the options when the value is just that command. */
+static int
+formail_x_idiom(const struct pm_word *w, char **name, int *trim, int *join)
+{
+    const char *p;
+    char *words[8];
+    int nw = 0, ok = 0, x = 0;
+
+    *name = NULL;
+    *trim = *join = 0;
+    if (w == NULL || w->n != 1 || w->v[0].kind != PM_SEG_CMD || w->v[0].s == NULL)
+        return 0;
+    p = w->v[0].s;
+    /* blank-separated words, "..." or '...' around a word taken off */
+    while (*p) {
+        struct buf b = BUF_INIT;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            break;
+        while (*p && *p != ' ' && *p != '\t') {
+            if (*p == '"' || *p == '\'') {
+                const char *q = strchr(p + 1, *p);
+                if (q == NULL)
+                    goto out_b;
+                buf_add(&b, p + 1, (size_t)(q - p - 1));
+                p = q + 1;
+            } else {
+                buf_addc(&b, *p++);
+            }
+        }
+        if (nw == (int)(sizeof words / sizeof *words)) {
+        out_b:
+            buf_free(&b);
+            goto out;
+        }
+        words[nw++] = xstrdup(b.data ? b.data : "");
+        buf_free(&b);
+    }
+    if (nw < 2 || !(strcmp(words[0], "formail") == 0 || strcmp(words[0], "/usr/bin/formail") == 0 ||
+                    strcmp(words[0], "$FORMAIL") == 0 || strcmp(words[0], "${FORMAIL}") == 0))
+        goto out;
+    for (int i = 1; i < nw; i++) {
+        const char *a = words[i];
+        if (*name != NULL)
+            goto out;           /* more after the field name */
+        if (x) {
+            *name = xstrdup(a);
+            continue;
+        }
+        if (a[0] != '-' || a[1] == '\0')
+            goto out;
+        for (a++; *a; a++) {
+            if (*a == 'z')
+                *trim = 1;
+            else if (*a == 'c')
+                *join = 1;
+            else if (*a == 'x') {
+                x = 1;
+                if (a[1])
+                    *name = xstrdup(a + 1);
+                break;
+            } else
+                goto out;       /* -r, -t, ...: another output */
+        }
+    }
+    if (*name == NULL || **name == '\0')
+        goto out;
+    for (const char *q = *name; *q; q++)
+        if (!(isalnum((unsigned char)*q) || *q == '-' || *q == '_' || *q == '.' ||
+              (*q == ':' && q[1] == '\0')))
+            goto out;
+    ok = 1;
+out:
+    for (int i = 0; i < nw; i++)
+        free(words[i]);
+    if (!ok) {
+        free(*name);
+        *name = NULL;
+    }
+    return ok;
+}
+
 void
 em_assign(struct em *e, const struct pm_item *it)
 {
@@ -613,6 +698,32 @@ em_assign(struct em *e, const struct pm_item *it)
         buf_reset(&s->wstr);
         s->tainted = 0;
         return;
+    }
+    {
+        char *fname;
+        int trim, join;
+
+        if (!s->special && formail_x_idiom(&it->value, &fname, &trim, &join)) {
+            em_line(e, "set %s = \"\"", s->wname);
+            em_line(e, "if procmail extract \"%s\"%s%s { set %s = \"${procmail.field}\" }",
+                    fname, trim ? " trim" : "", join ? " join" : "", s->wname);
+            if (strchr(fname, ':'))
+                em_note(e, PMRC_INFO, it->line, "%s=`formail -x%s`: the %s field as formail -x "
+                        "gives it (procmail extract)", it->name, fname, fname);
+            else
+                em_note(e, PMRC_INFO, it->line, "%s=`formail -x%s`: every field whose name "
+                        "starts with %s, as formail -x gives them (procmail extract)", it->name,
+                        fname, fname);
+            free(fname);
+            s->assigned = 1;
+            s->used = 1;
+            s->known = 0;
+            s->tainted = 1;
+            em_alts_clear(&s->alts);
+            buf_reset(&s->raw);
+            buf_reset(&s->wstr);
+            return;
+        }
     }
     em_value(e, &it->value, 0, it->line, &v);
     if (v.bad) {

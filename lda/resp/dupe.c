@@ -37,8 +37,10 @@ dupe_key(const struct mp_header *h, const char *given)
     }
 }
 
-int
-dupe_seen(const char *state_dir, const char *key, struct status *st)
+/* The record of key in the duplicate database: 1 (*r filled when r is
+ * given), 0 (none, or no database yet), -1 with *st. */
+static int
+lookup(const char *state_dir, const char *key, struct state_rec *r, struct status *st)
 {
     struct state_db *db;
     int rc;
@@ -50,9 +52,15 @@ dupe_seen(const char *state_dir, const char *key, struct status *st)
         return 0;
     if (rc < 0)
         return -1;
-    rc = state_get(db, key, strlen(key), NULL, st);
+    rc = state_get(db, key, strlen(key), r, st);
     state_close(db);
     return rc;
+}
+
+int
+dupe_seen(const char *state_dir, const char *key, struct status *st)
+{
+    return lookup(state_dir, key, NULL, st);
 }
 
 int
@@ -86,19 +94,9 @@ dupe_record(const char *state_dir, const char *const *keys, size_t n, long days,
 int
 dupe_seen_within(const char *state_dir, const char *key, long days, struct status *st)
 {
-    struct state_db *db;
     struct state_rec r;
-    int rc;
+    int rc = lookup(state_dir, key, &r, st);
 
-    if (key == NULL)
-        return 0;
-    rc = state_open(state_dir, DUPE_DB, STATE_NOCREATE, &db, st);
-    if (rc == 1)
-        return 0;
-    if (rc < 0)
-        return -1;
-    rc = state_get(db, key, strlen(key), &r, st);
-    state_close(db);
     if (rc == 1) {
         rc = r.created >= state_now() - days * DAY_SEC;
         state_rec_free(&r);

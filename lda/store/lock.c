@@ -322,6 +322,20 @@ dotlock_release(struct dotlock *dl)
     dl->path = NULL;
 }
 
+void
+lock_timer_value(double left, struct itimerval *it)
+{
+    /* Whole microseconds, rounded up, split so that tv_usec stays below
+     * 1000000: 29.9999995 s left (a lock found busy right after the
+     * deadline was set) once made tv_usec 1000000, and setitimer()
+     * refused it (EINVAL: "cannot set a lock timer"). */
+    long long us = (long long)(left * 1e6) + 1;
+
+    memset(it, 0, sizeof *it);
+    it->it_value.tv_sec = (time_t)(us / 1000000);
+    it->it_value.tv_usec = (suseconds_t)(us % 1000000);
+}
+
 static void
 on_alarm(int sig)
 {
@@ -357,9 +371,7 @@ lock_fcntl(int fd, const char *what, double deadline, struct status *st)
         sa.sa_handler = on_alarm;
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = 0;                /* no SA_RESTART: interrupt the wait */
-        memset(&it, 0, sizeof it);
-        it.it_value.tv_sec = (time_t)left;
-        it.it_value.tv_usec = (suseconds_t)((left - (double)(time_t)left) * 1e6) + 1;
+        lock_timer_value(left, &it);
         if (sigaction(SIGALRM, &sa, &old) != 0 ||
             setitimer(ITIMER_REAL, &it, &oldit) != 0) {
             status_errno(st, "4.3.0", errno, "cannot set a lock timer");

@@ -41,5 +41,10 @@ void dotlock_release(struct dotlock *dl);
  * dotlock held. */
 int spool_create(const char *path);
 int lock_fcntl(int fd, const char *what, double deadline, struct status *st);
+/* The one-shot timer for a wait of left seconds (> 0): rounded up to the
+ * microsecond, tv_usec always below 1000000 (lock_fcntl's alarm; exposed
+ * for tests/delivery/test_mbox.c). */
+struct itimerval;
+void lock_timer_value(double left, struct itimerval *it);
 
 #endif

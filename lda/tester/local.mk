@@ -5,5 +5,5 @@
 noinst_LIBRARIES += libweir_tester.a
 libweir_tester_a_SOURCES = \
 	lda/tester/cmd_test.c \
-	lda/tester/tester.c lda/tester/tester.h \
+	lda/tester/tester.c lda/tester/tester.h lda/tester/fixture.c \
 	lda/tester/suite.c lda/tester/suite.h

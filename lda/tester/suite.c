@@ -171,11 +171,28 @@ resolve(struct loader *ld, const char *p)
 
 /* Iterate over the pairs of a mapping node; it names the cursor (nested
  * loops need distinct ones). */
+/* Whether the pair at it repeats an earlier key of its mapping (reported:
+ * a second value would replace, and leak, the first). */
+static int
+dup_key(struct loader *ld, const yaml_node_t *map, const yaml_node_pair_t *it)
+{
+    const char *key = key_text(node(ld, it->key));
+
+    for (const yaml_node_pair_t *p = map->data.mapping.pairs.start; p < it; p++)
+        if (strcmp(key_text(node(ld, p->key)), key) == 0) {
+            err_at(ld, node(ld, it->key), "duplicate key '%s'", key);
+            return 1;
+        }
+    return 0;
+}
+
+/* Each pair of a mapping, a repeated key skipped (and reported). */
 #define FOR_PAIRS(ld, map, k, v, kname, it) \
     for (yaml_node_pair_t *it = (map)->data.mapping.pairs.start; \
          it < (map)->data.mapping.pairs.top && \
          ((k) = node(ld, it->key), (v) = node(ld, it->value), \
-          (kname) = key_text(k), 1); it++)
+          (kname) = key_text(k), 1); it++) \
+        if (!dup_key(ld, map, it))
 
 static int
 want_mapping(struct loader *ld, const yaml_node_t *n, const char *what)

@@ -52,32 +52,6 @@ struct tester_summary_row {
     char *examples[SUMMARY_EXAMPLES];
 };
 
-/* ------------------------------------------------------------------ */
-/* Fixture                                                             */
-/* ------------------------------------------------------------------ */
-
-static void
-free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-void
-tester_fixture_free(struct tester_fixture *fx)
-{
-    for (size_t i = 0; i < fx->ndns; i++) {
-        free(fx->dns[i].name);
-        free_strv(fx->dns[i].a, fx->dns[i].na);
-        free_strv(fx->dns[i].txt, fx->dns[i].ntxt);
-    }
-    free(fx->dns);
-    free_strv(fx->replied, fx->nreplied);
-    free_strv(fx->seen_ids, fx->nseen);
-    memset(fx, 0, sizeof *fx);
-}
-
 static const char *const dns_mode_text[] = {
     "not looked up", "real lookups (--dns live)", "from the fixtures only (--dns offline)"
 };
@@ -134,19 +108,6 @@ fixture_get(void *ctx, const char *qname, int type, struct dnsbl_result *r)
         snprintf(r->txt, sizeof r->txt, "%s", e->txt[0]);
     snprintf(r->why, sizeof r->why, "%s (fixture)", r->state == DNSBL_LISTED ? "listed" : "not listed");
     return 1;
-}
-
-const struct tester_dns *
-tester_fixture_dns(const struct tester_fixture *fx, const char *name)
-{
-    size_t n = strlen(name);
-
-    if (n && name[n - 1] == '.')
-        n--;
-    for (size_t i = 0; fx && i < fx->ndns; i++)
-        if (strncasecmp(fx->dns[i].name, name, n) == 0 && fx->dns[i].name[n] == '\0')
-            return &fx->dns[i];
-    return NULL;
 }
 
 /* ------------------------------------------------------------------ */

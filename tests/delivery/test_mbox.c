@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "mbox.h"
+#include "lock.h"
 #include "log.h"
 #include "util.h"
 #include "tests/tap.h"
@@ -14,9 +15,11 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,6 +189,31 @@ main(void)
     o.record_dir = rec;
     o.wait_sec = 10;
     o.stale_sec = 300;
+
+    /* The lock wait's alarm: tv_usec below one second whatever the
+     * fraction (29.9999995 s once gave 1000000 and setitimer's EINVAL). */
+    {
+        static const double lefts[] = { 29.9999995, 0.9999999, 1.0, 0.000001, 2.5, 30.0 };
+        int good = 1;
+
+        signal(SIGALRM, SIG_IGN);           /* the shortest may fire */
+        for (size_t i = 0; i < sizeof lefts / sizeof lefts[0]; i++) {
+            struct itimerval it;
+            double got_s;
+
+            lock_timer_value(lefts[i], &it);
+            got_s = (double)it.it_value.tv_sec + (double)it.it_value.tv_usec / 1e6;
+            if (it.it_value.tv_usec < 0 || it.it_value.tv_usec >= 1000000 ||
+                got_s < lefts[i] || got_s > lefts[i] + 2e-6 ||
+                setitimer(ITIMER_REAL, &it, NULL) != 0)
+                good = 0, printf("# left %.7f: %lld s %ld us\n", lefts[i],
+                                 (long long)it.it_value.tv_sec, (long)it.it_value.tv_usec);
+            memset(&it, 0, sizeof it);
+            (void)setitimer(ITIMER_REAL, &it, NULL);
+        }
+        signal(SIGALRM, SIG_DFL);
+        ok(good, "lock wait timer: rounded up, tv_usec < 1000000, accepted by setitimer");
+    }
 
     from = mbox_from_line("a b\tc@d", when);
     ok(strncmp(from, "From a_b_c@d ", 13) == 0 && from[strlen(from) - 1] == '\n' &&

@@ -605,9 +605,10 @@ static long npoints, nbad, nclean, nvariant, nbounce, nrepaired, nnotfired, ntol
  * weir logs each. */
 static const char *const leftover_patterns[] = { "/tmp/<unique>", "/.weir-", ".lock.", NULL };
 
-/* snap without the lines of leftover_patterns */
+/* The lines of snap that contain one of the n patterns pats (want 1), or
+ * none of them (want 0). */
 static char *
-without_tmp(const char *snap)
+lines_with(const char *snap, const char *const *pats, size_t n, int want)
 {
     char *out = calloc(1, strlen(snap) + 1), *o = out;
     const char *p = snap;
@@ -617,20 +618,31 @@ without_tmp(const char *snap)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t k = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        int left = 0;
+        int is = 0;
 
-        for (const char *const *pat = leftover_patterns; *pat; pat++) {
-            const char *t = strstr(p, *pat);
+        for (size_t i = 0; i < n; i++) {
+            const char *t = strstr(p, pats[i]);
 
-            left |= t != NULL && t < p + k;
+            is |= t != NULL && t < p + k;
         }
-        if (!left) {
+        if (is == want) {
             memcpy(o, p, k);
             o += k;
         }
         p += k;
     }
     return out;
+}
+
+/* snap without the lines of leftover_patterns */
+static char *
+without_tmp(const char *snap)
+{
+    size_t n = 0;
+
+    while (leftover_patterns[n])
+        n++;
+    return lines_with(snap, leftover_patterns, n, 0);
 }
 static char *countfile;
 
@@ -682,28 +694,7 @@ static char *snapshot(void);
 static char *
 split_resp(const char *snap, int want)
 {
-    char *out = calloc(1, strlen(snap) + 1), *o = out;
-    const char *p = snap;
-
-    if (out == NULL)
-        die("calloc");
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t k = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        int is = 0;
-
-        for (size_t i = 0; i < resp_pats.n; i++) {
-            const char *t = strstr(p, resp_pats.v[i]);
-
-            is |= t != NULL && t < p + k;
-        }
-        if (is == want) {
-            memcpy(o, p, k);
-            o += k;
-        }
-        p += k;
-    }
-    return out;
+    return lines_with(snap, (const char *const *)resp_pats.v, resp_pats.n, want);
 }
 
 /* Whether every line of a is a line of b. */

@@ -48,7 +48,7 @@ cat > "$T/partial.rc" <<'RC'
 :0
 * ? test -f $HOME/x
 away/
-SUBJ=`formail -xSubject:`
+MONTH=`date +%Y-%m`
 :0 e
 error/
 :0
@@ -63,7 +63,7 @@ grep -q "^$T/partial.rc:2: note: \`? program\` becomes weir's program test" "$T/
 ok $? "summary: file:line of the program test (translated, with a note)"
 grep -q "^$T/partial.rc:10: not translated: VAR=| command" "$T/err"
 ok $? "summary: file:line of the captured program output"
-grep -q "^$T/partial.rc:4: not translated: SUBJ=" "$T/err"
+grep -q "^$T/partial.rc:4: not translated: MONTH=" "$T/err"
 ok $? "summary: file:line of the backquote"
 grep -q "^$T/partial.rc:5: not translated: an 'e' recipe" "$T/err"
 ok $? "summary: file:line of the e recipe"
@@ -115,6 +115,36 @@ grep -q 'procmail search "^Received:\.\*\\x011q" with "${D}" in header' "$T/out"
 ok $? "as procmail search, the value disarmed at delivery"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "and the rules compile"
+
+# VAR=`formail -xNAME:` (-z, -c): procmail extract; formail -rtzx is not it
+printf 'S=`formail -zxSubject:`\nF="`formail -czx From:`"\nR=`formail -rtzxTo:`\n:0\n* S ?? ^^hi\nhi/\n' \
+    > "$T/x.rc"
+"$WEIR" import procmailrc "$T/x.rc" > "$T/out" 2> "$T/err"
+is $? 1 "formail -x backquotes: translated, formail -rtzx not"
+grep -q '^if procmail extract "Subject:" trim { set S = "${procmail.field}" }$' "$T/out" &&
+    grep -q '^if procmail extract "From:" trim join { set F = "${procmail.field}" }$' "$T/out" &&
+    grep -q "^$T/x.rc:3: not translated: R=" "$T/err"
+ok $? "as procmail extract, with trim (-z) and join (-c)"
+"$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "and the rules compile"
+
+# $FORMAIL -D (FORMAIL set to formail, or not set): the duplicate idiom,
+# never a pipe that would swallow every message
+printf 'FORMAIL=/usr/bin/formail\n:0 Wh: msgid.lock\n| $FORMAIL -D 8192 msgid.cache\n' > "$T/fd.rc"
+"$WEIR" import procmailrc -q "$T/fd.rc" > "$T/out"
+grep -q '^if procmail formail id and duplicate key "${procmail.id}" within 7 days {$' "$T/out" &&
+    ! grep -q '^ *pipe ' "$T/out"
+ok $? "\$FORMAIL -D: the duplicate test"
+printf 'FORMAIL=/usr/local/bin/myformail\n:0 Wh\n| $FORMAIL -D 8192 msgid.cache\n' > "$T/fd2.rc"
+"$WEIR" import procmailrc -q "$T/fd2.rc" > "$T/out"
+grep -q '^pipe ' "$T/out"
+ok $? "\$FORMAIL naming another program: a pipe"
+
+# MAILDIR written with a slash at the end: folder names without "//"
+printf 'MAILDIR=$HOME/Maildir/\n:0\n.Junk/\n' > "$T/slash.rc"
+"$WEIR" import procmailrc -q "$T/slash.rc" > "$T/out"
+grep -q '^ *file "~/Maildir/\.Junk/"$' "$T/out"
+ok $? "MAILDIR=\$HOME/Maildir/: file \"~/Maildir/.Junk/\""
 
 # procmail variables named like weir's builtins or specials are renamed
 cp "$TESTDATA/fuzz/pmrc/27-reserved.rc" "$T/reserved.rc"

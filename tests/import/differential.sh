@@ -10,7 +10,9 @@
 # Prints per rcfile: recipes translated, messages compared, disagreements.
 # make check runs the rcfiles of testdata/procmailrc/user on a sample of
 # testdata/corpus (testdata/procmailrc/sample); FULL=1 runs them on every
-# message of testdata/corpus.  Arguments: rcfiles to run instead.
+# message of testdata/corpus, FULL=N on every Nth, MSGLIST=FILE on the
+# messages FILE lists (as the sample does).  Arguments: rcfiles to run
+# instead.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/import/lib-import.sh"
 
@@ -21,12 +23,15 @@ if [ ! -x "$PROCMAIL" ]; then
 fi
 OUTCOME="$top_builddir/tests/import/pm_outcome"
 FULL=${FULL:-0}
-PAR=${PAR:-16}
+PAR=${PAR:-32}
 chmod 755 "$T"
 mkdir -p "$T/bin" "$T/rc" "$T/msg"
 STUBS="$T/bin"
 for p in record sendmail record2; do
     cp "$top_srcdir/tests/import/stub.sh" "$T/bin/$p"
+done
+for p in spamc bogofilter; do
+    cp "$top_srcdir/tests/import/stub-filter.sh" "$T/bin/$p"
 done
 chmod 755 "$T/bin" "$T/bin"/* "$T/rc"
 cat > "$T/weir.yaml" <<YAML
@@ -41,15 +46,17 @@ YAML
 # front (CRLF made LF): the sample testdata/procmailrc/sample lists, or
 # with FULL=1 all of them.
 C="$TESTDATA/corpus"
-if [ "$FULL" = 1 ]; then
-    LIST=$(cd "$C" && ls -d */* | sort)
+if [ -n "${MSGLIST:-}" ]; then
+    LIST=$(grep -v '^#' "$MSGLIST")
+elif [ "$FULL" != 0 ]; then
+    LIST=$(cd "$C" && ls -d */* | sort | awk -v n="$FULL" '(NR - 1) % n == 0')
 else
     LIST=$(grep -v '^#' "$TESTDATA/procmailrc/sample")
 fi
 for f in $LIST; do
     m="$C/$f"
     [ -f "$m" ] || continue
-    n=$(echo "$f" | tr / _)
+    n=$(echo "$f" | sed "s|^\(\.\./\)*||" | tr / _)
     { echo "From sender@example.org Mon Nov 30 01:00:00 2026"
       sed -e 's/\r*$//' -e '1{/^From /d}' "$m"
       [ -n "$(tail -c 1 "$m")" ] && echo; } > "$T/msg/$n"

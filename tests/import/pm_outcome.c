@@ -21,8 +21,8 @@
  * sendmail stub's arguments become the recipients alone (procmail runs
  * "sendmail -oi ADDR", weir "sendmail -oi -f SENDER -- ADDR").  Files and
  * directories whose names start with '.', log files (by name, or by
- * content: procmail's LOGFILE wherever an rcfile puts it) and lock files are
- * not deliveries.
+ * content: procmail's LOGFILE wherever an rcfile puts it), lock files and
+ * formail -D's caches (by content) are not deliveries.
  *
  * A message a forward handed to sendmail loses the loop marker weir puts
  * first ("X-Loop: VALUE", lda/prog/commit.h) when -l VALUE says so: weir
@@ -441,6 +441,8 @@ walk(struct lines *l, const char *root, const char *rel)
                     ;           /* an empty file is no delivery */
                 else if (procmail_log(&b))
                     ;           /* an rcfile's own LOGFILE */
+                else if (b.len >= 2 && b.data[b.len - 1] == '\0' && b.data[b.len - 2] == '\0')
+                    ;           /* formail -D's cache (NUL-separated, ends in two) */
                 else
                     mbox(l, r, &b);
             }

@@ -7,7 +7,9 @@
 # testdata/corpus, hours), then writes
 #   doc/import-report.md      per rcfile: recipes translated, statements
 #                             not translated, messages compared,
-#                             disagreements and how each is explained
+#                             disagreements and how each is explained;
+#                             and the figures of larger runs (FULL=N)
+#                             recorded in testdata/procmailrc/full-runs.md
 #   doc/weir-import.1         the MEASURED paragraph (between its markers)
 #   README.md                 the same numbers (between its markers)
 # Needs the environment make check gives tests (WEIR, top_srcdir,
@@ -100,6 +102,12 @@ nfiles=$((nlib + nex + nuser))
     echo "|---|---|---|---|---|---|---|"
     awk '/^== / { printf "| %s | %d/%d | %d | %d | %d | %d | %d |\n", $2, $3, $4, $5, $6, $7, $8, $9 }' "$R/raw"
     echo
+    # runs on more of the corpus (FULL=N: hours, so not made here): their
+    # figures, written down by whoever ran them
+    if [ -f "$TESTDATA/procmailrc/full-runs.md" ]; then
+        sed -n '/^## /,$p' "$TESTDATA/procmailrc/full-runs.md"
+        echo
+    fi
     echo "## Notes per rcfile"
     echo
     echo "What was not translated or is approximated (file:line), and which messages"

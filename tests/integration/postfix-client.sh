@@ -12,16 +12,9 @@
 . "$top_srcdir/tests/lib-dns.sh"
 . "$top_srcdir/tests/lib-postfix.sh"
 
-if [ "$(id -u)" != 0 ]; then
-    skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
-fi
 USERS="weirpc1"
-cleanup() {
-    postfix -c "$PF/etc" stop >/dev/null 2>&1
-    dns_stop
-    for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
-    chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"
-}
+pf_require
+cleanup() { dns_stop; pf_cleanup; }
 
 dns_start "$TESTDATA/dns" bl.test:ip4trie:ip4
 ok $? "rbldnsd started on $DNS_SERVER"

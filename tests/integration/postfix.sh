@@ -17,20 +17,8 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lib-postfix.sh"
 
-if [ "$(id -u)" != 0 ]; then
-    skip "not root: cannot run a Postfix instance or create users"; done_testing; exit
-fi
-if ! command -v postfix >/dev/null 2>&1 || ! id postfix >/dev/null 2>&1; then
-    skip "postfix is not installed (apt-get install postfix)"; done_testing; exit
-fi
-
 USERS="weirpf1 weirpf2 weirpf3 weirpf4 weirpf5 weirpf6 weirpf7"
-cleanup() {
-    postfix -c "$PF/etc" stop >/dev/null 2>&1
-    for u in $USERS; do userdel "$u" >/dev/null 2>&1; done
-    chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"
-}
-trap cleanup EXIT
+pf_require
 
 pf_init
 for n in postfix-mailbox-command postfix-forward postfix-pipe-master postfix-pipe-main; do
