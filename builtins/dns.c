@@ -79,7 +79,7 @@ lib_init(struct status *st)
                 snprintf(why, sizeof why, "%s: no symbol %s", CARES_SONAME, name); \
                 goto out; \
             } \
-            memcpy(&api.field, &f_, sizeof f_); /* POSIX: same representation */ \
+            *(void **)&api.field = f_;     /* the dlsym(3) idiom */ \
         } while (0)
         SYM(library_init, "ares_library_init");
         SYM(strerror, "ares_strerror");
