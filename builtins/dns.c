@@ -5,14 +5,18 @@
  * the servers so one query never takes longer than dns.timeout), a poll()
  * loop over ares_getsock() with the round's deadline; at the deadline
  * ares_cancel() ends what is left.  Names come from dnsbl.c, already
- * checked to be DNS names.
+ * checked to be DNS names.  c-ares itself is opened by the first
+ * dns_open() of a process (cares_api.h: not linked, so a delivery without
+ * DNS queries never loads it); a library that cannot be loaded fails
+ * dns_open() like a c-ares that cannot start.
  */
 #include "config.h"
+#include "cares_api.h"
 #include "dns.h"
 #include "netaddr.h"
 #include "util.h"
 
-#include <ares.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -27,6 +31,7 @@
 #define DNS_SERVER_TIMEOUT_MIN_MS 10
 
 struct dns {
+    const struct weir_cares_api *ares;  /* the module's calls */
     ares_channel ch;
     struct dns_query *q;
     size_t n, cap;
@@ -50,20 +55,56 @@ now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int
+/* c-ares, opened (dlopen, by its soname: the same library the dynamic
+ * loader would have linked) and initialised by the first dns_open() of a
+ * process; NULL with *st set when it cannot be. */
+static const struct weir_cares_api *
 lib_init(struct status *st)
 {
-    static int done;
+    static struct weir_cares_api api;
+    static int state;               /* 0 not tried, 1 ready, -1 failed */
+    static char why[200];
+    void *h;
     int rc;
 
-    if (done)
-        return 0;
-    if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
-        status_set(st, "4.3.0", "c-ares: %s", ares_strerror(rc));
-        return -1;
+    if (state == 0) {
+        state = -1;
+        if ((h = dlopen(CARES_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+            snprintf(why, sizeof why, "cannot load %s: %s", CARES_SONAME, dlerror());
+            goto out;
+        }
+#define SYM(field, name) do { \
+            void *f_ = dlsym(h, name); \
+            if (f_ == NULL) { \
+                snprintf(why, sizeof why, "%s: no symbol %s", CARES_SONAME, name); \
+                goto out; \
+            } \
+            memcpy(&api.field, &f_, sizeof f_); /* POSIX: same representation */ \
+        } while (0)
+        SYM(library_init, "ares_library_init");
+        SYM(strerror, "ares_strerror");
+        SYM(init_options, "ares_init_options");
+        SYM(set_servers_ports, "ares_set_servers_ports");
+        SYM(destroy, "ares_destroy");
+        SYM(query, "ares_query");
+        SYM(getsock, "ares_getsock");
+        SYM(timeout, "ares_timeout");
+        SYM(process_fd, "ares_process_fd");
+        SYM(cancel, "ares_cancel");
+#undef SYM
+        api.version = CARES_API_VERSION;
+        if ((rc = api.library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+            snprintf(why, sizeof why, "c-ares: %s", api.strerror(rc));
+            goto out;
+        }
+        state = 1;
     }
-    done = 1;
-    return 0;
+out:
+    if (state < 0) {
+        status_set(st, "4.3.0", "%s", why);
+        return NULL;
+    }
+    return &api;
 }
 
 static int
@@ -91,10 +132,10 @@ set_servers(struct dns *d, const struct dns_config *cfg, struct status *st)
         nodes[i].udp_port = (int)port;
         nodes[i].tcp_port = (int)port;
     }
-    rc = ares_set_servers_ports(d->ch, nodes);
+    rc = d->ares->set_servers_ports(d->ch, nodes);
     free(nodes);
     if (rc != ARES_SUCCESS) {
-        status_set(st, "4.3.0", "c-ares: cannot set servers: %s", ares_strerror(rc));
+        status_set(st, "4.3.0", "c-ares: cannot set servers: %s", d->ares->strerror(rc));
         return -1;
     }
     return 0;
@@ -107,8 +148,9 @@ dns_open(const struct dns_config *cfg, struct status *st)
     struct ares_options o;
     int rc;
     unsigned per = cfg->timeout_ms;
+    const struct weir_cares_api *a = lib_init(st);
 
-    if (lib_init(st) != 0)
+    if (a == NULL)
         return NULL;
     if (cfg->nservers > 1)
         per = cfg->timeout_ms / (unsigned)cfg->nservers;
@@ -121,14 +163,15 @@ dns_open(const struct dns_config *cfg, struct status *st)
      * (logged as such) instead of "could not contact servers" */
     o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
     d = xcalloc(1, sizeof *d);
-    rc = ares_init_options(&d->ch, &o, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
+    d->ares = a;
+    rc = a->init_options(&d->ch, &o, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
     if (rc != ARES_SUCCESS) {
-        status_set(st, "4.3.0", "c-ares: %s", ares_strerror(rc));
+        status_set(st, "4.3.0", "c-ares: %s", a->strerror(rc));
         free(d);
         return NULL;
     }
     if (set_servers(d, cfg, st) != 0) {
-        ares_destroy(d->ch);
+        a->destroy(d->ch);
         free(d);
         return NULL;
     }
@@ -142,7 +185,7 @@ dns_close(struct dns *d)
 {
     if (d == NULL)
         return;
-    ares_destroy(d->ch);        /* callbacks see ARES_EDESTRUCTION */
+    d->ares->destroy(d->ch);    /* callbacks see ARES_EDESTRUCTION */
     for (size_t i = 0; i < d->n; i++)
         free(d->q[i].name);
     free(d->q);
@@ -190,7 +233,7 @@ answered(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
         snprintf(q->error, sizeof q->error, "no answer in time");
     } else {
         q->state = DNS_FAILED;
-        snprintf(q->error, sizeof q->error, "%s", ares_strerror(status));
+        snprintf(q->error, sizeof q->error, "%s", a->d->ares->strerror(status));
     }
     free(a);
 }
@@ -220,7 +263,7 @@ dns_run(struct dns *d)
         d->pending++;
         sent++;
         d->sent++;
-        ares_query(d->ch, d->q[i].name, 1 /* C_IN */, d->q[i].type, answered, a);
+        d->ares->query(d->ch, d->q[i].name, 1 /* C_IN */, d->q[i].type, answered, a);
     }
     while (d->pending > 0) {
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
@@ -232,12 +275,12 @@ dns_run(struct dns *d)
         int ms, rc;
 
         if (left <= 0) {
-            ares_cancel(d->ch);     /* every pending query: DNS_TIMEOUT */
+            d->ares->cancel(d->ch);     /* every pending query: DNS_TIMEOUT */
             break;
         }
         /* c-ares's ARES_GETSOCK_WRITABLE() shifts a signed 1 by up to 31
          * (undefined behaviour): test the bits as unsigned here. */
-        bits = (unsigned)ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
+        bits = (unsigned)d->ares->getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
         for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
             short ev = 0;
 
@@ -254,24 +297,24 @@ dns_run(struct dns *d)
         }
         max.tv_sec = left / 1000;
         max.tv_usec = (left % 1000) * 1000;
-        tvp = ares_timeout(d->ch, &max, &tv);
+        tvp = d->ares->timeout(d->ch, &max, &tv);
         ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
         rc = poll(pfd, np, ms);
         if (rc < 0 && errno != EINTR) {
-            ares_cancel(d->ch);
+            d->ares->cancel(d->ch);
             break;
         }
         if (rc <= 0) {
-            ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+            d->ares->process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
             continue;
         }
         for (nfds_t i = 0; i < np; i++) {
             if (pfd[i].revents == 0)
                 continue;
-            ares_process_fd(d->ch,
-                            pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd
-                                                                         : ARES_SOCKET_BAD,
-                            pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
+            d->ares->process_fd(d->ch,
+                                pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd
+                                                                             : ARES_SOCKET_BAD,
+                                pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
         }
     }
     return sent;

@@ -13,6 +13,10 @@ libweir_builtins_a_SOURCES += builtins/netaddr.c builtins/netaddr.h \
 	builtins/dnscache.c builtins/dnscache.h \
 	builtins/bi_domain.c builtins/bi_domain.h builtins/bl.c builtins/bl.h
 
+## c-ares is not linked: dns.c opens it for the first DNS query of a
+## process, not at every start (cares_api.h, issue 17).
+libweir_builtins_a_SOURCES += builtins/cares_api.h
+
 ## IDNA for organisational domains lives in the psl module with libpsl.
 weir_psl_la_LIBADD += $(IDN2_LIBS)
 weir_psl_la_CFLAGS += $(IDN2_CFLAGS)

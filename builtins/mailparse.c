@@ -291,11 +291,13 @@ mp_field_is(const struct mp_field *f, const char *name)
 char *
 mp_unfold(const char *raw, size_t len)
 {
-    struct buf b = BUF_INIT;
-    size_t i, start, end;
+    /* Written straight into its final size (a byte-wise buf_addc cost 30
+     * instructions a byte; every header and address test and the client's
+     * Received: fields unfold: issue 17). */
+    char *out = xmalloc(len + 1);
+    size_t n = 0, start = 0;
 
-    buf_reserve(&b, len);
-    for (i = 0; i < len; i++) {
+    for (size_t i = 0; i < len; i++) {
         char c = raw[i];
 
         if (c == '\n')
@@ -306,18 +308,16 @@ mp_unfold(const char *raw, size_t len)
             c = ' ';
         } else if (c == '\0')
             c = ' ';
-        buf_addc(&b, c);
+        out[n++] = c;
     }
-    for (start = 0; start < b.len && mp_is_wsp((unsigned char)b.data[start]); start++)
-        ;
-    for (end = b.len; end > start && mp_is_wsp((unsigned char)b.data[end - 1]); end--)
-        ;
-    if (start > 0 || end < b.len) {
-        memmove(b.data, b.data + start, end - start);
-        b.len = end - start;
-        b.data[b.len] = '\0';
-    }
-    return buf_steal(&b);
+    while (start < n && mp_is_wsp((unsigned char)out[start]))
+        start++;
+    while (n > start && mp_is_wsp((unsigned char)out[n - 1]))
+        n--;
+    if (start > 0)
+        memmove(out, out + start, n - start);
+    out[n - start] = '\0';
+    return out;
 }
 
 void

@@ -539,6 +539,8 @@ leaf_start(struct parser *p, size_t body_off)
     } else if (strncmp(np->type, "text/", 5) == 0 && strcmp(np->type, "text/html") != 0) {
         lf->uu = xcalloc(1, sizeof *lf->uu);
         lf->uu->node = -1;
+    } else {
+        mime_dec_count_only(&lf->dec);  /* leaf_sink only counts its bytes */
     }
     p->in_leaf = 1;
     p->body_off = body_off;
@@ -574,7 +576,7 @@ leaf_end(struct parser *p, size_t end)
         lf->inner = NULL;
     }
     np = node(w, lf->node);
-    np->size = lf->size;
+    np->size = lf->size + lf->dec.counted;
     np->defects |= lf->dec.defects;
     lf->layers[lf->nlayers - 1].len = len;
     np->layers = lf->layers;

@@ -26,7 +26,10 @@ EXTRA_DIST += tests/builtins/mime_bomb.sh
 check_PROGRAMS += tests/builtins/test_mime_lazy
 tests_builtins_test_mime_lazy_SOURCES = tests/builtins/test_mime_lazy.c tests/tap.h
 tests_builtins_test_mime_lazy_LDADD = $(WEIR_CORE_LIBS)
-TESTS += tests/builtins/test_mime_lazy
+check_PROGRAMS += tests/builtins/test_mime_count
+tests_builtins_test_mime_count_SOURCES = tests/builtins/test_mime_count.c tests/tap.h
+tests_builtins_test_mime_count_LDADD = $(WEIR_CORE_LIBS)
+TESTS += tests/builtins/test_mime_lazy tests/builtins/test_mime_count
 
 ## libFuzzer: fuzz_mime (a message -> mime_walk, small-piece equivalence,
 ## layers, body text), fuzz_rfc2231 (a header value -> the parameter

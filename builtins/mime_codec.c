@@ -101,6 +101,12 @@ mime_dec_init(struct mime_dec *d, enum mime_enc enc, mime_sink sink, void *ctx)
     d->ctx = ctx;
 }
 
+void
+mime_dec_count_only(struct mime_dec *d)
+{
+    d->count_only = 1;
+}
+
 /* ---------------------------------------------------------------- */
 /* base64                                                            */
 /* ---------------------------------------------------------------- */
@@ -114,7 +120,16 @@ b64_feed(struct mime_dec *d, const unsigned char *p, size_t n)
 
     while (i < n) {
         /* Fast path: whole quanta of four alphabet characters. */
-        if (nq == 0) {
+        if (nq == 0 && d->count_only) {
+            size_t i0 = i;
+
+            while (i + 4 <= n && (b64[p[i]] | b64[p[i + 1]] | b64[p[i + 2]] |
+                                  b64[p[i + 3]]) < 64)
+                i += 4;
+            d->counted += (i - i0) / 4 * 3;
+            if (i >= n)
+                break;
+        } else if (nq == 0) {
             while (i + 4 <= n) {
                 unsigned a = b64[p[i]], b = b64[p[i + 1]], c = b64[p[i + 2]],
                          e = b64[p[i + 3]];

@@ -62,10 +62,20 @@ struct mime_dec {
     /* output */
     char out[MIME_DEC_OUT];
     size_t nout;
+    /* count only (mime_dec_count_only): whole base64 quanta are counted
+     * here instead of being decoded and handed to the sink */
+    int count_only;
+    size_t counted;
 };
 
 /* enc: MIME_ENC_*; 7bit, 8bit, binary and unknown pass bytes through. */
 void mime_dec_init(struct mime_dec *d, enum mime_enc enc, mime_sink sink, void *ctx);
+/* For a sink that only counts bytes: the base64 decoder then adds the
+ * length of the bytes it would have decoded to d->counted instead of
+ * writing them (the sink still gets the rest: partial quanta, padding);
+ * defects are found as before.  The decoded length is the bytes given
+ * to the sink plus d->counted. */
+void mime_dec_count_only(struct mime_dec *d);
 void mime_dec_feed(struct mime_dec *d, const char *p, size_t n);
 /* Flush what is held and report the end of the input. */
 void mime_dec_finish(struct mime_dec *d);

@@ -387,6 +387,25 @@ parse_quant(struct ps *s)
     return q;
 }
 
+/* 1: an ASCII character that stands for itself outside a class; 2: a
+ * quantifier (0: neither).  Bytes >= 0x80 are never plain. */
+static const unsigned char plain[256] = {
+    [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+    [','] = 1, ['-'] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1,
+    ['>'] = 1, ['@'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1, ['}'] = 1, ['~'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['?'] = 2, ['*'] = 2, ['+'] = 2, ['{'] = 2,
+};
+
 /* A sequence up to '|', ')' or the end: its best required literal(s). */
 static void
 parse_seq(struct ps *s, struct cond *best)
@@ -398,7 +417,20 @@ parse_seq(struct ps *s, struct cond *best)
     best->n = 0;
     while (s->p < s->end && *s->p != '|' && *s->p != ')') {
         enum qkind q;
+        unsigned c = *s->p;
 
+        /* Fast path: a plain ASCII character with no quantifier after it
+         * (what most of a pattern is) joins the run at once. */
+        if (plain[c] == 1 && (s->p + 1 == s->end || plain[s->p[1]] != 2) &&
+            fixed_char(s, s->p, 1)) {
+            if (rl == sizeof run) {
+                offer_run(best, run, rl);
+                rl = 0;
+            }
+            run[rl++] = (char)c;
+            s->p++;
+            continue;
+        }
         parse_atom(s, &a);
         if (s->fail)
             return;

@@ -9,6 +9,7 @@
 #
 # usage (root, Debian 12):
 #   WEIR=/path/to/build/weir bench/anchors/run.sh [harness options]
+#   WEIR_BASE=/path/to/other/weir ...   adds a weir-base column (same run)
 #   e.g. ... run.sh --install            first time: installs the other tools
 #        ... run.sh -r 1 -n 200 -s callgrind   a quick smoke run
 # Default columns: floor-fsync, procmail, maildrop, weir (warm: the
@@ -49,6 +50,12 @@ fi
 ANCHORS=$W/harness
 cp "$WEIR" "$W/bin/weir"
 chmod 755 "$W" "$W/bin" "$W/bin/weir"
+# WEIR_BASE: a second weir binary (e.g. main before a change) as the
+# column weir-base, measured in the same run.
+if [ -n "${WEIR_BASE:-}" ]; then
+    cp "$WEIR_BASE" "$W/bin/weir-base"
+    chmod 755 "$W/bin/weir-base"
+fi
 {
     python3 "$TOP/bench/tester/render_weir.py" "$ANCHORS"
     echo '# INBOX: the harness wants it at {MAILDIR}, not ~/Maildir'
@@ -58,13 +65,15 @@ printf 'user_cache_dir: /nonexistent/weir-bench-cold\n' > "$W/cold.yaml"
 {
     echo "weir | weir.rules | $W/bin/weir -r {CONF}/weir.rules"
     echo "weir-cold | weir.rules | $W/bin/weir -c $W/cold.yaml -r {CONF}/weir.rules"
+    [ -z "${WEIR_BASE:-}" ] || echo "weir-base | weir.rules | $W/bin/weir-base -r {CONF}/weir.rules"
 } > "$W/weir-tools.conf"
+cols=floor-fsync,procmail,maildrop,weir,weir-cold${WEIR_BASE:+,weir-base}
 chmod 644 "$W/weir.rules" "$W/weir-tools.conf" "$W/cold.yaml"
 
 rc=0
 case " $* " in
     *" -t "*) "$ANCHORS/run.sh" -c "$W/weir-tools.conf" "$@" || rc=$? ;;
-    *) "$ANCHORS/run.sh" -c "$W/weir-tools.conf" -t floor-fsync,procmail,maildrop,weir,weir-cold "$@" || rc=$? ;;
+    *) "$ANCHORS/run.sh" -c "$W/weir-tools.conf" -t "$cols" "$@" || rc=$? ;;
 esac
 [ "$rc" = 0 ] || exit "$rc"
 case " $* " in *" -s "*callgrind*) exit 0 ;; esac

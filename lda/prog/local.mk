@@ -19,10 +19,11 @@ libweir_prog_a_SOURCES = \
 	lda/prog/flow.c lda/prog/flow.h
 
 ## Link order is the layering: a library may use only those after it.
-## Light libraries are linked directly; heavy ones only into modules.
+## Light libraries are linked directly; heavy ones only into modules
+## (c-ares is opened when a DNS query is sent: builtins/cares_api.h).
 WEIR_CORE_LIBS = libweir_tester.a libweir_prog.a librulelang.a \
 	libweir_builtins.a libweir_store.a libweir_sys.a \
-	$(PCRE2_LIBS) $(YAML_LIBS) $(CARES_LIBS) $(LIBS)
+	$(PCRE2_LIBS) $(YAML_LIBS) $(LIBS)
 
 bin_PROGRAMS += weir
 weir_SOURCES = lda/prog/main.c lda/prog/commands.h \

@@ -43,6 +43,38 @@ fnv64(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* The hash of a source file's content in the cache key: 8 bytes a step
+ * (FNV-1a above, a byte a step, cost 37 k instructions per delivery of
+ * the anchor bench's 4.6 KB rules, 4% of the delivery), each word
+ * multiplied in and rotated, then a murmur3-style finaliser.  Not
+ * cryptographic, as FNV was not: it tells an edited file from the one
+ * compiled, the size and the path being in the key too. */
+static uint64_t
+content_hash(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n, w;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h ^= w * 0xff51afd7ed558ccdull;
+        h = (h << 29 | h >> 35) * 0xc4ceb9fe1a85ec53ull;
+    }
+    if (i < n) {
+        w = 0;
+        memcpy(&w, s + i, n - i);
+        h ^= w * 0xff51afd7ed558ccdull;
+        h = (h << 29 | h >> 35) * 0xc4ceb9fe1a85ec53ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
 /* Read the rest of an open regular file into out (at most max bytes). */
 static int
 read_open(int fd, size_t max, struct buf *out, char *err, size_t errlen)
@@ -169,7 +201,7 @@ make_key(const struct rl_program *p, rulecache_open_fn open_src, void *ctx,
             return rc;
         }
         buf_printf(key, "source %zu %016llx %s\n", b.len,
-                   (unsigned long long)fnv64(FNV_OFFSET, b.data ? b.data : "", b.len), src);
+                   (unsigned long long)content_hash(b.data ? b.data : "", b.len), src);
         buf_free(&b);
     }
     return 0;

@@ -117,11 +117,20 @@ ok $? "the answer outside 127/8 is logged"
 grep -q "dnsbl dead1.test: 1.2.0.192.dead1.test:.*(taken as not listed)" "$T/err"
 ok $? "the timeout is logged"
 
-# 5. the per-user cache: a second delivery asks nothing
+# 5. the per-user cache: a second delivery asks nothing -- nor loads
+# c-ares (opened for the first query, builtins/cares_api.h; the dynamic
+# loader's own record, LD_DEBUG=files)
+cares_loaded() {   # cares_loaded MESSAGE [args]: 0 when the delivery loaded it
+    rm -rf "$T/ld"; mkdir "$T/ld"
+    LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld/ld" deliver "$@"
+    cat "$T"/ld/ld.* 2>/dev/null | grep -q "file=[^ ]*libcares\.so"
+}
 rules 'if dnsbl "bl.test" { header add "X-Bl" "cached ${dnsbl.txt}" }'
-deliver "$msg" -i 192.0.2.99
+rm -rf "$HOME/.weir/state"
+cares_loaded "$msg" -i 192.0.2.99; ok $? "a delivery that sends a DNS query loads c-ares"
+grep -q "file=[^ ]*libpcre2" "$T"/ld/ld.*; ok $? "LD_DEBUG recorded the delivery (the measurement works)"
 n0=$(dns_query_count)
-deliver "$msg" -i 192.0.2.99
+cares_loaded "$msg" -i 192.0.2.99; is $? 1 "a delivery answered from the cache does not load c-ares"
 is "$(cat "$T/got")" "cached Listed: see http://bl.test/lookup?192.0.2.99" "second delivery: same verdict and reason"
 is "$(since "$n0")" "" "second delivery: no query reached the server"
 test -f "$HOME/.weir/state/dnsbl.db"; ok $? "the cache is ~/.weir/state/dnsbl.db"

@@ -123,6 +123,8 @@ test_unfold(void)
     unf(" \n \t\r\n ", 7, "", "unfold: only white space");
     unf("a  \n   b", 8, "a     b", "unfold: runs of white space not collapsed");
     unf("a\n\nb", 4, "ab", "unfold: bare line breaks removed");
+    unf("a\r\r\nb\r", 6, "a b", "unfold: CR before CRLF a space, a final CR trimmed");
+    unf("\0 a", 3, "a", "unfold: a leading NUL is white space once a space");
 }
 
 /* ---- RFC 2047 ---- */
