@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "actions.h"
 #include "status.h"
@@ -131,7 +132,7 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
 /* ------------------------------------------------------------------ */
 
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
-#define RL_BYTECODE_VERSION 3u
+#define RL_BYTECODE_VERSION 4u
 
 /* Append the program's bytecode image (self-contained, verified on load)
  * to out. */
@@ -191,6 +192,9 @@ struct rl_msg {
     /* Other environment values, as "NAME=value" strings, NULL-terminated,
      * readable as ${env.NAME}; may be NULL. */
     const char *const *env;
+    /* The delivery time ${date:...} formats (local time); 0: the clock is
+     * read at the first ${date:...} of the message. */
+    time_t now;
 };
 
 enum rl_log_level { RL_LOG_INFO = 1, RL_LOG_WARN };
