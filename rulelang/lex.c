@@ -63,10 +63,10 @@ rl_date_format_ok(const char *s, size_t n, char *bad)
     static const char conv[] = "aAbBCdDeFgGhHIjklmMpRsSTuUVwWyYzZ%";
 
     *bad = 0;
-    if (n == 0 || memchr(s, 0, n) != NULL)
+    if (n == 0 || memchr(s, 0, n) != NULL || memchr(s, '%', n) == NULL)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' || s[i] == '}' || s[i] == '"')
+        if (s[i] == '\n' || s[i] == '}' || s[i] == '"' || s[i] == '\\' || s[i] == '$')
             return 0;
         if (s[i] != '%')
             continue;
@@ -225,10 +225,16 @@ lex_string(struct lexer *p)
                     p->tok.line = p->line;
                     p->tok.col = col;
                     p->tok.end_col = p->col + 1;
+                    size_t pct = 0;
+
+                    while (pct < nl - 5 && colon[nl - 5 - pct] == '%')
+                        pct++;
                     if (bad)
                         snprintf(msg, sizeof msg, "unknown conversion '%%%c' in '${date:...}'", bad);
-                    else
+                    else if (pct % 2)
                         snprintf(msg, sizeof msg, "'%%' at the end of '${date:...}'");
+                    else
+                        snprintf(msg, sizeof msg, "'\\' or '$' in '${date:...}'");
                     bad_in_string(p, msg, "conversions are %Y %y %C %m %d %e %j %H %I %k %l %M %S %p %a %A %b %h %B "
                                   "%F %D %T %R %u %w %U %W %V %G %g %s %z %Z %%");
                     return;

@@ -131,6 +131,13 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
 /* Bytecode: cache bytes and disassembly                               */
 /* ------------------------------------------------------------------ */
 
+/* A ${date:FORMAT} format: 1 when it holds a conversion, every % is
+ * followed by one of the documented set (weir-rules(5)) and no byte needs
+ * quoting ('"', '\\', '$', '}', newline); else 0, with the bad
+ * conversion letter in *bad (0 when that is not the reason).  The lexer
+ * checks it, the bytecode loader again, weir import before it writes one. */
+int rl_date_format_ok(const char *s, size_t n, char *bad);
+
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
 #define RL_BYTECODE_VERSION 4u
 

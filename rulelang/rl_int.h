@@ -64,9 +64,7 @@ enum rl_tpkind { RL_TP_LIT = 1, RL_TP_VAR, RL_TP_CAP, RL_TP_NCAP,
                  RL_TP_FACT,            /* ${builtin.fact}: idx builtin, s fact */
                  RL_TP_DATE             /* ${date:FORMAT}: s the strftime format */
 };
-/* A ${date:FORMAT} format: 1 when every % is followed by a conversion of
- * the documented set (lex.c; checked again when bytecode is loaded). */
-int rl_date_format_ok(const char *s, size_t n, char *bad);
+
 enum rl_special { RL_SP_USER, RL_SP_HOME, RL_SP_EXTENSION, RL_SP_SENDER,
                   RL_SP_RECIPIENT, RL_SP_CLIENT,
                   RL_SP_SCORE,          /* the score so far (system rules' too) */
