@@ -468,6 +468,13 @@ load_const(struct rd *r, struct rl_program *p, struct rl_const *k)
             case RL_TP_SPECIAL:
                 if (t->idx >= RL_SP_COUNT) fail(r, "template name out of range");
                 break;
+            case RL_TP_DATE: {
+                char bad;
+
+                if (t->idx != 0 || t->mods || !rl_date_format_ok(t->s, t->len, &bad))
+                    fail(r, "template date format invalid");
+                break;
+            }
             case RL_TP_FACT:
                 if (t->idx >= rl_nbuiltins || rl_builtin_fact(rl_builtins[t->idx], t->s) < 0)
                     fail(r, "template fact unknown");
@@ -641,6 +648,7 @@ render_const(const struct rl_program *p, uint32_t k, struct buf *b)
             case RL_TP_CAP: buf_printf(b, "${%u}", t->idx); break;
             case RL_TP_NCAP: buf_printf(b, "${%s}", t->s); break;
             case RL_TP_ENV: buf_printf(b, "${env.%s}", t->s); break;
+            case RL_TP_DATE: buf_printf(b, "${date:%s}", t->s); break;
             case RL_TP_FACT:
                 buf_printf(b, "${%s.%s}", t->idx < rl_nbuiltins ? rl_builtins[t->idx]->name : "?",
                            t->s);

@@ -284,6 +284,12 @@ kstr(struct comp *c, const struct ast_str *s)
             t->len = a->len;
             continue;
         }
+        if (a->kind == RL_TP_DATE) {
+            t->kind = RL_TP_DATE;
+            t->s = xstrndup(a->s, a->len);
+            t->len = a->len;
+            continue;
+        }
         t->kind = RL_TP_SPECIAL;
         t->mods = (uint8_t)a->mods;
         if (a->len == 1 && a->s[0] >= '0' && a->s[0] <= '9') {

@@ -51,7 +51,33 @@ ast_str_add(struct ast_str *s, int kind, const char *txt, size_t len, int col)
     s->v[s->n].s = xstrndup(txt, len);
     s->v[s->n].len = len;
     s->v[s->n].col = col;
+    s->v[s->n].mods = 0;
     s->n++;
+}
+
+/* The conversions ${date:FORMAT} takes: numbers, names (C locale, as weir
+ * never calls setlocale), zones -- none that yields a newline or a tab. */
+int
+rl_date_format_ok(const char *s, size_t n, char *bad)
+{
+    static const char conv[] = "aAbBCdDeFgGhHIjklmMpRsSTuUVwWyYzZ%";
+
+    *bad = 0;
+    if (n == 0 || memchr(s, 0, n) != NULL || memchr(s, '%', n) == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' || s[i] == '}' || s[i] == '"' || s[i] == '\\' || s[i] == '$')
+            return 0;
+        if (s[i] != '%')
+            continue;
+        if (++i == n)
+            return 0;
+        if (s[i] == 0 || strchr(conv, s[i]) == NULL) {
+            *bad = s[i];
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -188,6 +214,35 @@ lex_string(struct lexer *p)
             unsigned mods = 0;
             int okname;
 
+            if (colon && colon - (p->s + st) == 4 && memcmp(p->s + st, "date", 4) == 0 &&
+                memchr(colon + 1, '%', nl - 5) != NULL) {
+                /* ${date:%Y-%m}: the delivery time, by strftime */
+                char bad = 0;
+
+                if (!rl_date_format_ok(colon + 1, nl - 5, &bad)) {
+                    char msg[80];
+
+                    p->tok.line = p->line;
+                    p->tok.col = col;
+                    p->tok.end_col = p->col + 1;
+                    size_t pct = 0;
+
+                    while (pct < nl - 5 && colon[nl - 5 - pct] == '%')
+                        pct++;
+                    if (bad)
+                        snprintf(msg, sizeof msg, "unknown conversion '%%%c' in '${date:...}'", bad);
+                    else if (pct % 2)
+                        snprintf(msg, sizeof msg, "'%%' at the end of '${date:...}'");
+                    else
+                        snprintf(msg, sizeof msg, "'\\' or '$' in '${date:...}'");
+                    bad_in_string(p, msg, "conversions are %Y %y %C %m %d %e %j %H %I %k %l %M %S %p %a %A %b %h %B "
+                                  "%F %D %T %R %u %w %U %W %V %G %g %s %z %Z %%");
+                    return;
+                }
+                ast_str_add(s, RL_TP_DATE, colon + 1, nl - 5, col);
+                lex_adv(p);
+                continue;
+            }
             if (colon) {        /* ${name:lower} */
                 size_t ml = nl - (size_t)(colon + 1 - (p->s + st));
 

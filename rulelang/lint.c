@@ -92,7 +92,8 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
                 break;
             }
             for (; i < s->n; i++)
-                if (s->v[i].kind != RL_TP_LIT && strcmp(s->v[i].s, "home") != 0 &&
+                if (s->v[i].kind != RL_TP_LIT && s->v[i].kind != RL_TP_DATE &&
+                    strcmp(s->v[i].s, "home") != 0 &&
                     strcmp(s->v[i].s, "user") != 0 &&
                     ((v = var_find(l, s->v[i].s)) == NULL || v->taint)) {
                     buf_addc(out, TAINT_MARK);
@@ -105,7 +106,9 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
             buf_add(out, p->s, p->len);
             continue;
         }
-        if (strcmp(p->s, "home") == 0) {
+        if (p->kind == RL_TP_DATE) {
+            buf_addc(out, UNKNOWN_MARK);        /* known at delivery, not tainted */
+        } else if (strcmp(p->s, "home") == 0) {
             buf_addc(out, '~');
         } else if (strcmp(p->s, "user") == 0) {
             buf_addc(out, UNKNOWN_MARK);
@@ -134,6 +137,8 @@ as_written(const struct ast_str *s, struct buf *out)
     for (size_t i = 0; i < s->n; i++) {
         if (s->v[i].kind == RL_TP_LIT)
             buf_add(out, s->v[i].s, s->v[i].len);
+        else if (s->v[i].kind == RL_TP_DATE)
+            buf_printf(out, "${date:%s}", s->v[i].s);
         else
             buf_printf(out, "${%s}", s->v[i].s);
     }

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "actions.h"
 #include "status.h"
@@ -130,8 +131,15 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
 /* Bytecode: cache bytes and disassembly                               */
 /* ------------------------------------------------------------------ */
 
+/* A ${date:FORMAT} format: 1 when it holds a conversion, every % is
+ * followed by one of the documented set (weir-rules(5)) and no byte needs
+ * quoting ('"', '\\', '$', '}', newline); else 0, with the bad
+ * conversion letter in *bad (0 when that is not the reason).  The lexer
+ * checks it, the bytecode loader again, weir import before it writes one. */
+int rl_date_format_ok(const char *s, size_t n, char *bad);
+
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
-#define RL_BYTECODE_VERSION 3u
+#define RL_BYTECODE_VERSION 4u
 
 /* Append the program's bytecode image (self-contained, verified on load)
  * to out. */
@@ -191,6 +199,9 @@ struct rl_msg {
     /* Other environment values, as "NAME=value" strings, NULL-terminated,
      * readable as ${env.NAME}; may be NULL. */
     const char *const *env;
+    /* The delivery time ${date:...} formats (local time); 0: the clock is
+     * read at the first ${date:...} of the message. */
+    time_t now;
 };
 
 enum rl_log_level { RL_LOG_INFO = 1, RL_LOG_WARN };

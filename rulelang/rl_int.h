@@ -61,8 +61,10 @@ enum rl_kkind { RL_K_STR = 1, RL_K_TMPL, RL_K_REGEX, RL_K_NUM,
 
 enum rl_tpkind { RL_TP_LIT = 1, RL_TP_VAR, RL_TP_CAP, RL_TP_NCAP,
                  RL_TP_SPECIAL, RL_TP_ENV,
-                 RL_TP_FACT             /* ${builtin.fact}: idx builtin, s fact */
+                 RL_TP_FACT,            /* ${builtin.fact}: idx builtin, s fact */
+                 RL_TP_DATE             /* ${date:FORMAT}: s the strftime format */
 };
+
 enum rl_special { RL_SP_USER, RL_SP_HOME, RL_SP_EXTENSION, RL_SP_SENDER,
                   RL_SP_RECIPIENT, RL_SP_CLIENT,
                   RL_SP_SCORE,          /* the score so far (system rules' too) */

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Header edits may not grow the working header past this (bytes); an
  * edit that would is ignored and logged as a limit. */
@@ -57,6 +58,7 @@ struct shared {                 /* carried from the system to the user run */
     struct rl_bi_env bi;        /* builtins' per-message facts */
     struct fact *facts;         /* latest value of each exported fact */
     size_t nfacts;
+    time_t now;                 /* ${date:...}: read once per message */
 };
 
 struct fcache {
@@ -185,6 +187,7 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
 {
     const struct rl_const *c;
     struct buf tmp = BUF_INIT;
+    char dbuf[256];             /* ${date:...}, formatted */
     int taint = 0;
 
     buf_reset(b);
@@ -224,6 +227,21 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
                     strcmp(v->sh->facts[j].name, t->s) == 0)
                     s = v->sh->facts[j].value;
             break;
+        case RL_TP_DATE: {
+            struct tm tm;
+
+            if (v->sh->now == 0)
+                v->sh->now = v->msg->now ? v->msg->now : time(NULL);
+            /* the format was checked by rl_date_format_ok (lexer, loader) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+            if (localtime_r(&v->sh->now, &tm) == NULL ||
+                strftime(dbuf, sizeof dbuf, t->s, &tm) == 0)
+                dbuf[0] = 0;
+#pragma GCC diagnostic pop
+            s = dbuf;
+            break;
+        }
         case RL_TP_SPECIAL:
             switch (t->idx) {
             case RL_SP_USER: s = v->msg->user; break;

@@ -289,6 +289,74 @@ add_sym_ref(struct em *e, struct pm_val *v, struct pm_sym *s)
     (void)e;
 }
 
+/* A backquoted command split into blank-separated words, "..." or '...'
+ * around (part of) a word taken off, as the shell would for a command with
+ * no other metacharacters: the number of words (new strings), or -1 when
+ * there are more than max or a quote is not closed. */
+static int
+cmd_words(const char *p, char **words, int max)
+{
+    int nw = 0;
+
+    while (*p) {
+        struct buf b = BUF_INIT;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            break;
+        while (*p && *p != ' ' && *p != '\t') {
+            if (*p == '"' || *p == '\'') {
+                const char *q = strchr(p + 1, *p);
+                if (q == NULL)
+                    goto bad;
+                buf_add(&b, p + 1, (size_t)(q - p - 1));
+                p = q + 1;
+            } else {
+                buf_addc(&b, *p++);
+            }
+        }
+        if (nw == max) {
+        bad:
+            buf_free(&b);
+            for (int i = 0; i < nw; i++)
+                free(words[i]);
+            return -1;
+        }
+        words[nw++] = xstrdup(b.data ? b.data : "");
+        buf_free(&b);
+    }
+    return nw;
+}
+
+/* `date`, `date +FORMAT` (also /bin/date, /usr/bin/date): 1 with the
+ * strftime format weir's ${date:...} takes (a new string) when the
+ * command is just that and the format is one weir accepts; date's own
+ * output without a format is "%a %b %e %H:%M:%S %Z %Y" (C locale). */
+static int
+date_idiom(const char *cmd, char **fmt)
+{
+    char *words[3];
+    int nw = cmd_words(cmd, words, 3), ok = 0;
+    char bad;
+
+    *fmt = NULL;
+    if (nw < 1)
+        return 0;
+    if ((strcmp(words[0], "date") == 0 || strcmp(words[0], "/bin/date") == 0 ||
+         strcmp(words[0], "/usr/bin/date") == 0) &&
+        (nw == 1 || (nw == 2 && words[1][0] == '+'))) {
+        const char *f = nw == 1 ? "%a %b %e %H:%M:%S %Z %Y" : words[1] + 1;
+
+        if (rl_date_format_ok(f, strlen(f), &bad)) {
+            *fmt = xstrdup(f);
+            ok = 1;
+        }
+    }
+    for (int i = 0; i < nw; i++)
+        free(words[i]);
+    return ok;
+}
+
 /* Whether a value starts at the root: from its first byte when that is
  * known, else from the variable it starts with (paths in procmail's own
  * variables are absolute; others, e.g. $MATCH, are taken as relative). */
@@ -327,10 +395,18 @@ em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val 
         case PM_SEG_LIT:
             add_known(v, g->s, g->len);
             break;
-        case PM_SEG_CMD:
-            v->bad = "a `command` substitution (weir runs no program to compute a value)";
+        case PM_SEG_CMD: {
+            char *fmt;
+
+            if (g->s && date_idiom(g->s, &fmt)) {
+                buf_printf(&v->w, "${date:%s}", fmt);   /* the clock: not tainted */
+                free(fmt);
+            } else {
+                v->bad = "a `command` substitution (weir runs no program to compute a value)";
+            }
             v->known = 0;
             break;
+        }
         case PM_SEG_SPECIAL:
             switch (g->s[0]) {
             case '$':
@@ -593,41 +669,15 @@ is_one_of(const char *n, const char *const *list)
 static int
 formail_x_idiom(const struct pm_word *w, char **name, int *trim, int *join)
 {
-    const char *p;
     char *words[8];
-    int nw = 0, ok = 0, x = 0;
+    int nw, ok = 0, x = 0;
 
     *name = NULL;
     *trim = *join = 0;
     if (w == NULL || w->n != 1 || w->v[0].kind != PM_SEG_CMD || w->v[0].s == NULL)
         return 0;
-    p = w->v[0].s;
-    /* blank-separated words, "..." or '...' around a word taken off */
-    while (*p) {
-        struct buf b = BUF_INIT;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\0')
-            break;
-        while (*p && *p != ' ' && *p != '\t') {
-            if (*p == '"' || *p == '\'') {
-                const char *q = strchr(p + 1, *p);
-                if (q == NULL)
-                    goto out_b;
-                buf_add(&b, p + 1, (size_t)(q - p - 1));
-                p = q + 1;
-            } else {
-                buf_addc(&b, *p++);
-            }
-        }
-        if (nw == (int)(sizeof words / sizeof *words)) {
-        out_b:
-            buf_free(&b);
-            goto out;
-        }
-        words[nw++] = xstrdup(b.data ? b.data : "");
-        buf_free(&b);
-    }
+    if ((nw = cmd_words(w->v[0].s, words, (int)(sizeof words / sizeof *words))) < 0)
+        return 0;
     if (nw < 2 || !(strcmp(words[0], "formail") == 0 || strcmp(words[0], "/usr/bin/formail") == 0 ||
                     strcmp(words[0], "$FORMAIL") == 0 || strcmp(words[0], "${FORMAIL}") == 0))
         goto out;

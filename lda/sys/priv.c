@@ -147,7 +147,7 @@ priv_child_drop(void)
  * Everything else (LD_*, IFS, TMPDIR, HOSTALIASES, RES_OPTIONS,
  * LOCALDOMAIN, MAIL_CONFIG, ...) is dropped.  PATH is always reset. */
 static const char *const env_allow[] = {
-    "HOME", "USER", "LOGNAME", "SHELL", "LANG",
+    "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ",
     "SENDER", "RECIPIENT", "ORIGINAL_RECIPIENT", "EXTENSION", "LOCAL",
     "DOMAIN", "CLIENT_ADDRESS", "CLIENT_HOSTNAME", "CLIENT_HELO",
     "CLIENT_PROTOCOL", "SENDER_HOST_ADDRESS", NULL
@@ -195,6 +195,12 @@ keep_at_startup(const char *entry)
     /* Locale names never contain '/': a path would load files. */
     if ((in_list(env_locale, entry, n) || (n == 4 && strncmp(entry, "LANG", 4) == 0)) &&
         strchr(eq + 1, '/') != NULL)
+        return 0;
+    /* TZ (Postfix exports it to delivery commands): a zone name such as
+     * Europe/Berlin or a POSIX rule; never a file by absolute path, nor
+     * one outside the zone directory. */
+    if (n == 2 && strncmp(entry, "TZ", 2) == 0 &&
+        (eq[1] == '/' || strncmp(eq + 1, ":/", 2) == 0 || strstr(eq + 1, "..") != NULL))
         return 0;
     if (allowed_n(entry, n))
         return 1;

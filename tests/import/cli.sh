@@ -48,7 +48,7 @@ cat > "$T/partial.rc" <<'RC'
 :0
 * ? test -f $HOME/x
 away/
-MONTH=`date +%Y-%m`
+LOAD=`uptime`
 :0 e
 error/
 :0
@@ -63,7 +63,7 @@ grep -q "^$T/partial.rc:2: note: \`? program\` becomes weir's program test" "$T/
 ok $? "summary: file:line of the program test (translated, with a note)"
 grep -q "^$T/partial.rc:10: not translated: VAR=| command" "$T/err"
 ok $? "summary: file:line of the captured program output"
-grep -q "^$T/partial.rc:4: not translated: MONTH=" "$T/err"
+grep -q "^$T/partial.rc:4: not translated: LOAD=" "$T/err"
 ok $? "summary: file:line of the backquote"
 grep -q "^$T/partial.rc:5: not translated: an 'e' recipe" "$T/err"
 ok $? "summary: file:line of the e recipe"
@@ -75,6 +75,27 @@ ok $? "the untranslated recipe is marked in the output"
 ok $? "incomplete output passes weir check too"
 "$WEIR" import procmailrc -q "$T/partial.rc" > /dev/null 2> "$T/err"
 is "$(wc -c < "$T/err" | tr -d ' ')" 0 "-q: no summary"
+
+# `date`, `date +FORMAT`: the clock, as weir's ${date:FORMAT}; any other
+# command, and a date that prints in UTC, stays untranslated
+cat > "$T/date.rc" <<'RC'
+MONTH=`date +%Y-%m`
+:0:
+reports/`/bin/date "+%Y"`/`date '+%m-%d'`-$MONTH
+STAMP=`date`
+UTC=`date -u +%Y`
+BAD=`date +%Y%n`
+RC
+"$WEIR" import procmailrc "$T/date.rc" > "$T/out" 2> "$T/err"
+grep -qx 'set MONTH = "${date:%Y-%m}"' "$T/out" &&
+    grep -qF 'file "~/reports/${date:%Y}/${date:%m-%d}-${MONTH}"' "$T/out" &&
+    grep -qx 'set STAMP = "${date:%a %b %e %H:%M:%S %Z %Y}"' "$T/out"
+ok $? "date +FORMAT becomes \${date:FORMAT}, in assignments and folder names"
+grep -q "^$T/date.rc:5: not translated: UTC=" "$T/err" &&
+    grep -q "^$T/date.rc:6: not translated: BAD=" "$T/err"
+ok $? "date -u, and a format weir does not take (%n), are not translated"
+"$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "the date translation passes weir check"
 
 # -o: a regular file, replaced, mode 0600
 echo old > "$T/rules"

@@ -105,7 +105,7 @@ run_one() {
             run_procmail "$T/p/$m" "$T/rc/$name.rc" < "$T/msg/$m" > /dev/null 2>&1
         done &
         for k in $(seq $times); do
-            HOME="$T/w/$m" "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$m" \
+            HOME="$T/w/$m" TZ=UTC "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$m" \
                 >> "$T/w/$m/.weir-out" 2>&1
         done &
         i=$((i + 1))

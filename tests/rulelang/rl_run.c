@@ -6,10 +6,11 @@
  * .ref files; not installed.
  *
  * usage: rl_run [-S system.rules] [-f sender] [-a recipient] [-i client] [-x extension]
- *               [-n steps] [-t] [-F] [-B] MESSAGE RULES
+ *               [-n steps] [-t] [-F] [-B] [-T epoch] MESSAGE RULES
  *   -F  provide a host filter that adds "X-Filtered: yes" to the header
  *   -B  the host has no body to give, nor the message to walk (body and
  *       attachment tests cannot be decided)
+ *   -T  the clock ${date:...} reads, seconds since the epoch, in UTC
  */
 #include "config.h"
 #include "dynload.h"
@@ -170,7 +171,7 @@ main(int argc, char **argv)
     msg.home = "/home/user";
     static const char *const env[] = { "CLIENT_ADDRESS=192.0.2.1", NULL };
     msg.env = env;
-    while ((c = getopt(argc, argv, "S:f:a:i:x:n:tFB")) != -1) {
+    while ((c = getopt(argc, argv, "S:f:a:i:x:n:tFBT:")) != -1) {
         switch (c) {
         case 'S': sys = optarg; break;
         case 'f': msg.envelope_from = strcmp(optarg, "<>") ? optarg : ""; break;
@@ -181,6 +182,11 @@ main(int argc, char **argv)
         case 't': trace = 1; break;
         case 'F': host.filter = host_filter; break;
         case 'B': nobody = 1; break;
+        case 'T':               /* a fixed clock for ${date:...}, in UTC */
+            msg.now = (time_t)strtoll(optarg, NULL, 10);
+            setenv("TZ", "UTC0", 1);
+            tzset();
+            break;
         default: return 2;
         }
     }

@@ -188,6 +188,7 @@ for f in "$CASES"/*.rules; do
         -a) opts="$opts -a $2"; have_a=1; shift ;;
         -i) opts="$opts -i $2"; shift ;;
         -t|-F) ;;
+        -T) shift ;;    # rl_run's fixed clock: both sides here read the real one
         esac
         shift
     done

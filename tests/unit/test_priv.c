@@ -259,6 +259,7 @@ main(void)
     setenv("LANG", "C.UTF-8", 1);
     setenv("LC_ALL", "../../tmp/evil", 1);
     setenv("WEIR_MODULEDIR", "/tmp/modules", 1);
+    setenv("TZ", "Europe/Berlin", 1);
     priv_env_sanitize();
     ok(getenv("LD_PRELOAD") == NULL && getenv("LD_LIBRARY_PATH") == NULL, "LD_* dropped");
     ok(getenv("IFS") == NULL, "IFS dropped");
@@ -273,6 +274,23 @@ main(void)
     is_str(getenv("EXTENSION"), "lists", "EXTENSION kept");
     is_str(getenv("LANG"), "C.UTF-8", "LANG kept");
     ok(getenv("LC_ALL") == NULL, "a locale name with '/' dropped");
+    is_str(getenv("TZ"), "Europe/Berlin", "TZ with a zone name kept");
+    {
+        static const char *const badtz[] = { "/tmp/evil", ":/tmp/evil", "../../tmp/evil",
+                                             "Europe/../../tmp/evil", NULL };
+        int dropped = 0, n = 0;
+
+        for (const char *const *b = badtz; *b; b++, n++) {
+            setenv("TZ", *b, 1);
+            priv_env_sanitize();
+            dropped += getenv("TZ") == NULL;
+        }
+        is_long(dropped, n, "TZ naming a file by path, or with '..', dropped");
+        setenv("TZ", ":Europe/Berlin", 1);
+        priv_env_sanitize();
+        is_str(getenv("TZ"), ":Europe/Berlin", "TZ ':zone' kept");
+        unsetenv("TZ");
+    }
     is_str(getenv("WEIR_MODULEDIR"), "/tmp/modules", "WEIR_* test hook kept when not setgid");
     ok(priv_env_allowed("SENDER") && !priv_env_allowed("LD_PRELOAD") &&
        !priv_env_allowed("IFS") && !priv_env_allowed("WEIR_MODULEDIR"),
