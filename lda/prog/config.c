@@ -945,7 +945,8 @@ config_load(struct weir_config *c, const char *path, int user, struct buf *err)
         return rc;
     }
     if (!yaml_parser_initialize(&parser)) {
-        buf_printf(err, "%s: error: cannot initialise the YAML parser\n", path);
+        buf_printf(err, "%s: error: cannot initialise the YAML parser%s%s\n", path,
+                   *yamllib_error() ? ": " : "", yamllib_error());
         buf_free(&text);
         return -1;
     }

@@ -11,6 +11,7 @@ noinst_LIBRARIES += libweir_prog.a
 libweir_prog_a_SOURCES = \
 	lda/prog/config.c lda/prog/weir_config.h \
 	lda/prog/yamlload.c lda/prog/yamlload.h \
+	lda/prog/yamllib.c lda/prog/yamllib.h \
 	lda/prog/delivery.c lda/prog/delivery.h \
 	lda/prog/host.c lda/prog/host.h \
 	lda/prog/rules.c lda/prog/rules.h \
@@ -20,10 +21,11 @@ libweir_prog_a_SOURCES = \
 
 ## Link order is the layering: a library may use only those after it.
 ## Light libraries are linked directly; heavy ones only into modules
-## (c-ares is opened when a DNS query is sent: builtins/cares_api.h).
+## (c-ares is opened when a DNS query is sent: builtins/cares_api.h;
+## libyaml when a YAML file is read: lda/prog/yamllib.h).
 WEIR_CORE_LIBS = libweir_tester.a libweir_prog.a librulelang.a \
 	libweir_builtins.a libweir_store.a libweir_sys.a \
-	$(PCRE2_LIBS) $(YAML_LIBS) $(LIBS)
+	$(PCRE2_LIBS) $(LIBS)
 
 bin_PROGRAMS += weir
 weir_SOURCES = lda/prog/main.c lda/prog/commands.h \

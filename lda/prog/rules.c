@@ -43,6 +43,12 @@
 struct trusted_reader {
     uid_t owner;
     size_t max;
+    /* The rule file rules_load() opened (trust_open) moments ago: when a
+     * cache names it as a source, its key is computed from this same open
+     * file instead of checking and opening the path again (issue 17: 6
+     * readlink + 6 stat + open per delivery). */
+    const char *path;
+    int fd;
 };
 
 static int
@@ -95,8 +101,18 @@ static int
 open_trusted(void *ctx, const char *path, int *fd, struct buf *why)
 {
     const struct trusted_reader *tr = ctx;
-    int rc = trust_open(path, tr->owner, fd, why);
+    int rc;
 
+    if (tr->fd >= 0 && tr->path && strcmp(path, tr->path) == 0) {
+        /* The file we checked and opened: read it from its start through
+         * a duplicate (the caller closes *fd; the offset is shared, and
+         * rules_load() rewinds before it compiles). */
+        if (lseek(tr->fd, 0, SEEK_SET) == 0 && (*fd = fcntl(tr->fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+            return 0;
+        buf_printf(why, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    rc = trust_open(path, tr->owner, fd, why);
     if (rc == TRUST_MISSING)
         buf_printf(why, "%s: no such file", path);
     return rc;
@@ -139,13 +155,13 @@ enum rules_load
 rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
            const struct rl_limits *lim, struct rl_program **prog, struct buf *first)
 {
-    struct trusted_reader tr = { owner, lim->source_max };
+    struct trusted_reader tr = { owner, lim->source_max, NULL, -1 };
     struct rl_reader reader = { read_trusted, &tr };
     struct buf why = BUF_INIT, src = BUF_INIT;
     struct rl_diags diags;
     struct status st;
     char err[128];
-    int fd, rc;
+    int fd, rc, rewound;
 
     *prog = NULL;
     rc = trust_open(path, owner, &fd, &why);
@@ -165,6 +181,8 @@ rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
         char *file = rulecache_file(cache_dir, path);
         struct rl_program *p = NULL;
 
+        tr.path = path;
+        tr.fd = fd;
         if (rulecache_load_trusted(file, lim, open_trusted, &tr, &p, &st) == 0) {
             free(file);
             close(fd);
@@ -175,9 +193,15 @@ rules_load(const char *path, uid_t owner, const char *cache_dir, int store,
         if (strstr(st.text, "No such file") == NULL)
             msg_info("%s (compiling %s again)", st.text, path);
         free(file);
+        tr.path = NULL;     /* includes are checked and opened by path */
+        tr.fd = -1;
     }
 
-    if (read_fd(fd, lim->source_max, &src, err, sizeof err) < 0) {
+    /* The cache's key may have read fd already (open_trusted). */
+    rewound = lseek(fd, 0, SEEK_SET) == 0;
+    if (!rewound)
+        snprintf(err, sizeof err, "%s", strerror(errno));
+    if (!rewound || read_fd(fd, lim->source_max, &src, err, sizeof err) < 0) {
         msg_warn("rules %s not used: %s", path, err);
         if (first)
             buf_printf(first, "%s: %s", path, err);

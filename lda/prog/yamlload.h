@@ -18,7 +18,7 @@
 #ifndef WEIR_YAMLLOAD_H
 #define WEIR_YAMLLOAD_H
 
-#include <yaml.h>
+#include "yamllib.h"           /* libyaml, opened on first use */
 
 /* Deepest nesting of sequences and mappings accepted in weir's YAML files
  * (configuration needs 3 levels, test suites about 8). */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,8 +43,18 @@ log_open(const char *ident, int dests, const char *file)
     log_close();
     lg.ident = ident;
     lg.dests = dests;
-    if (dests & LOG_DEST_SYSLOG)
-        openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+    if (dests & LOG_DEST_SYSLOG) {
+        struct stat sb;
+
+        /* No syslog socket (a container, a host without syslogd): glibc
+         * would try to connect again for every line (socket, connect,
+         * close: 3 system calls a line, issue 17), and drop the line.
+         * Drop them here instead, once. */
+        if (stat(_PATH_LOG, &sb) < 0 && errno == ENOENT)
+            lg.dests &= ~LOG_DEST_SYSLOG;
+        else
+            openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+    }
     if ((dests & LOG_DEST_FILE) && file) {
         lg.fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (lg.fd < 0)

@@ -580,7 +580,8 @@ suite_load(const char *path, struct suite *s, struct buf *errors)
     ld.dir = slash == path ? xstrdup("/") : slash ? xstrndup(path, (size_t)(slash - path)) : NULL;
 
     if (!yaml_parser_initialize(&parser))
-        msg_fatal("out of memory (libyaml)");
+        msg_fatal("cannot initialise libyaml: %s",
+                  *yamllib_error() ? yamllib_error() : "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""),
                                  text.len);
     if (!yamlload_document(&parser, &doc)) {

@@ -3,7 +3,7 @@
 
 check_PROGRAMS += tests/unit/test_yamlload
 tests_unit_test_yamlload_SOURCES = tests/unit/test_yamlload.c tests/tap.h
-tests_unit_test_yamlload_LDADD = $(WEIR_CORE_LIBS)
+tests_unit_test_yamlload_LDADD = $(WEIR_CORE_LIBS) $(YAML_LIBS)
 TESTS += tests/unit/test_yamlload
 
 HARDENING_SH_TESTS = tests/hardening/cache.sh \
