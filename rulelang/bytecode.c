@@ -138,6 +138,8 @@ struct rd {
     size_t len, pos;
     int bad;
     const char *why;
+    char *pool;                 /* the program's strpool: strings go here */
+    size_t pool_used, pool_cap;
 };
 
 static void
@@ -202,7 +204,17 @@ getstr(struct rd *r, size_t *n)
         fail(r, "NUL byte in a string");
         return NULL;
     }
-    s = xstrndup((const char *)r->p + r->pos, l);
+    /* Into the program's string block (one allocation for all of them,
+     * not one each: issue 17).  A string takes 4 + l bytes of the image
+     * and l + 1 of the block, which is as large as the image. */
+    if (r->pool == NULL || r->pool_cap - r->pool_used < (size_t)l + 1) {
+        fail(r, "string pool exhausted");
+        return NULL;
+    }
+    s = r->pool + r->pool_used;
+    memcpy(s, r->p + r->pos, l);
+    s[l] = '\0';
+    r->pool_used += (size_t)l + 1;
     r->pos += l;
     if (n)
         *n = l;
@@ -494,7 +506,7 @@ int
 rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
         struct rl_program **out, struct status *st)
 {
-    struct rd r = { bytes, len, 0, 0, NULL };
+    struct rd r = { bytes, len, 0, 0, NULL, NULL, 0, 0 };
     struct rl_program *p;
     uint32_t ver, ncode, nk, nvars, nsrcs;
     const char *e;
@@ -527,6 +539,8 @@ rl_load(const void *bytes, size_t len, const struct rl_limits *limits,
         fail(&r, "counts out of range");
         goto bad;
     }
+    p->strpool = r.pool = xmalloc(len);
+    r.pool_cap = len;
     p->srcs = xcalloc(nsrcs, sizeof *p->srcs);
     for (; p->nsrcs < nsrcs && !r.bad; p->nsrcs++)
         p->srcs[p->nsrcs] = getstr(&r, NULL);

@@ -95,12 +95,22 @@ rl_regex(struct rl_const *k, char *err, size_t errlen)
     return k->re;
 }
 
+static void const_free(struct rl_const *k, int pooled);
+
 void
 rl_const_free(struct rl_const *k)
 {
-    free(k->s);
-    for (size_t i = 0; i < k->nparts; i++)
-        free(k->parts[i].s);
+    const_free(k, 0);
+}
+
+static void
+const_free(struct rl_const *k, int pooled)
+{
+    if (!pooled) {
+        free(k->s);
+        for (size_t i = 0; i < k->nparts; i++)
+            free(k->parts[i].s);
+    }
     free(k->parts);
     free(k->list);
     free(k->pf);
@@ -114,11 +124,14 @@ rl_program_free(struct rl_program *p)
     if (p == NULL)
         return;
     for (size_t i = 0; i < p->nk; i++)
-        rl_const_free(&p->k[i]);
-    for (size_t i = 0; i < p->nvars; i++)
-        free(p->vars[i]);
-    for (size_t i = 0; i < p->nsrcs; i++)
-        free(p->srcs[i]);
+        const_free(&p->k[i], p->strpool != NULL);
+    if (p->strpool == NULL) {
+        for (size_t i = 0; i < p->nvars; i++)
+            free(p->vars[i]);
+        for (size_t i = 0; i < p->nsrcs; i++)
+            free(p->srcs[i]);
+    }
+    free(p->strpool);
     free(p->k);
     free(p->vars);
     free(p->srcs);

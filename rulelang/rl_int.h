@@ -130,6 +130,10 @@ struct rl_program {
     size_t nvars, capvars;
     char **srcs;                    /* source files, main first */
     size_t nsrcs, capsrcs;
+    /* rl_load(): every string of the program (constants, template parts,
+     * variable and source names) is in this one block, freed with the
+     * program, not string by string; NULL for a compiled program. */
+    char *strpool;
 };
 
 /* The call list (RL_K_LIST constant, BUILTIN's d operand) of a builtin
