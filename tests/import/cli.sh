@@ -97,6 +97,22 @@ ok $? "date -u, and a format weir does not take (%n), are not translated"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "the date translation passes weir check"
 
+# | command without shell metacharacters: procmail drops a word that is
+# only unquoted variables expanding to nothing; a command left with no
+# word writes to procmail's standard output (not translated)
+cat > "$T/words.rc" <<'RC'
+EMPTY
+:0 wc
+| /bin/prog $EMPTY a "$EMPTY" b$EMPTY
+:0
+| $EMPTY $NOSUCH
+RC
+"$WEIR" import procmailrc "$T/words.rc" > "$T/out" 2> "$T/err"
+grep -qxF "copy pipe \"/bin/prog a '' b\"" "$T/out"
+ok $? "an unquoted empty variable is no word, a quoted one an empty argument"
+grep -q "^$T/words.rc:4: not translated: a pipe to procmail's standard output" "$T/err"
+ok $? "a command that expands to nothing is not translated"
+
 # -o: a regular file, replaced, mode 0600
 echo old > "$T/rules"
 chmod 644 "$T/rules"
