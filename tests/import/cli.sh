@@ -143,6 +143,15 @@ is $? 0 "\$HOST: translated"
 grep -q 'X-Loop: alice@mx\.example/' "$T/out" && grep -q 'HOST is taken to be mx.example' "$T/err"
 ok $? "--host goes into the regex, and the summary says so"
 
+# HOST unset, or not this host: procmail stops and drops the message
+printf ':0\n* ^Subject: x\n{ HOST }\nHOST=mx.example\nHOST=other.example\n' > "$T/host2.rc"
+"$WEIR" import procmailrc --host mx.example "$T/host2.rc" > "$T/out" 2> "$T/err"
+[ "$(grep -c '^ *discard$' "$T/out")" = 2 ] && grep -qx 'set HOST = "mx.example"' "$T/out"
+ok $? "HOST unset or another host's name: discard and stop; this host's: kept"
+grep -q "^$T/host2.rc:3: approximated: unsetting HOST: procmail stops here" "$T/err" &&
+    grep -q "^$T/host2.rc:5: approximated: HOST=other.example, not this host (mx.example)" "$T/err"
+ok $? "the summary says where procmail stops"
+
 # values only known at delivery: a regex with MATCH in it, a $ ? program
 printf ':0\n* ^From:.*@\\/[a-z.]+\n{ D=$MATCH }\n:0\n*$ ^Received:.*$\\D\n*$ ? test -n "$HOME"\nd/\n' \
     > "$T/dyn.rc"
