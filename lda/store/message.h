@@ -60,7 +60,7 @@ struct message {
 };
 
 /* The intake's defaults (weir.yaml's limits.message_size, memory_spool,
- * header_size and temp_dir take theirs from here): 4 MiB in memory,
+ * header_size and temp_dir take theirs from here): 1 MiB in memory,
  * 256 MiB largest message, 1 MiB of header, spooled in /var/tmp. */
 void message_limits_default(struct intake_limits *lim);
 int message_read(struct message *m, int fd, const struct intake_limits *lim,

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,11 @@ tester_init(struct tester *t, const struct tester_opts *opts, FILE *out,
     /* ~/.weir/config.yaml and the values a delivery takes from the
      * configuration (roots, default mailbox, intake limits); no log. */
     delivery_configure(&t->d, 0);
+    /* weir test writes no file: the message it is given is in memory
+     * already, so its intake holds it there whatever limits.memory_spool
+     * says (a delivery spools above it to bound its memory); the size
+     * limit still applies. */
+    t->d.limits.mem_max = t->d.limits.size_max ? t->d.limits.size_max : SIZE_MAX;
     t->roots.home = t->d.home;
     t->roots.maildir_root = t->d.maildir_root;
     t->roots.mail_root = t->d.mail_root;
