@@ -1006,14 +1006,21 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
         struct pm_words ws = { NULL, 0 };
         const char *why = NULL;
 
+        size_t nwords = 0;
+
         pm_read_string(raw, strlen(raw), 0, 0, &ws);
         for (size_t i = 0; i < ws.n; i++) {
-            if (i)
-                buf_addc(out, ' ');
+            /* procmail drops a word that is nothing but unquoted
+             * variables expanding to nothing: `| cmd $EMPTY x` runs
+             * "cmd x" (a quoted "$EMPTY" stays an empty argument) */
+            struct buf w = BUF_INIT;
+            int keep = ws.v[i].n == 0;
+
             for (size_t k = 0; k < ws.v[i].n; k++) {
                 const struct pm_seg *g = &ws.v[i].v[k];
                 if (g->kind == PM_SEG_LIT) {
-                    sh_quote_lit(out, g->s, g->len);
+                    sh_quote_lit(&w, g->s, g->len);
+                    keep = 1;
                 } else {
                     struct pm_word one = { (struct pm_seg *)g, 1 };
                     struct pm_val v;
@@ -1022,19 +1029,34 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                         why = v.bad;
                     else if (v.tainted)
                         why = TAINTED_CMD;
-                    if (v.known)
-                        sh_quote_lit(out, v.raw.data ? v.raw.data : "", v.raw.len);
-                    else if (g->quoted)
-                        buf_printf(out, "\\\"%s\\\"", v.w.data ? v.w.data : "");
-                    else
-                        buf_add(out, v.w.data ? v.w.data : "", v.w.len);
+                    if (v.known) {
+                        if (v.raw.len > 0 || g->quoted) {
+                            sh_quote_lit(&w, v.raw.data ? v.raw.data : "", v.raw.len);
+                            keep = 1;
+                        }
+                    } else if (g->quoted) {
+                        buf_printf(&w, "\\\"%s\\\"", v.w.data ? v.w.data : "");
+                        keep = 1;
+                    } else {
+                        buf_add(&w, v.w.data ? v.w.data : "", v.w.len);
+                        keep = 1;
+                    }
                     em_val_free(&v);
                 }
             }
-            if (ws.v[i].n == 0)
-                buf_adds(out, "''");
+            if (keep) {
+                if (nwords++)
+                    buf_addc(out, ' ');
+                if (w.len)
+                    buf_add(out, w.data, w.len);
+                else
+                    buf_adds(out, "''");
+            }
+            buf_free(&w);
         }
         pm_words_free(&ws);
+        if (nwords == 0 && why == NULL)
+            why = "a pipe to procmail's standard output (the command expands to nothing)";
         return why;
     }
     return sh_line(e, raw, 0, out);

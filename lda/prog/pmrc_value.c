@@ -722,6 +722,18 @@ out:
     return ok;
 }
 
+/* HOST unset, or set to a name that is not the host's: procmail stops
+ * reading every rcfile at once and exits 0 without delivering (to the MTA
+ * the message seems delivered): weir's discard, then stop. */
+static void
+host_stop(struct em *e, int line, const char *what)
+{
+    em_note(e, PMRC_APPROX, line, "%s: procmail stops here and drops the message (to the MTA it "
+            "seems delivered): translated as discard and stop", what);
+    em_line(e, "discard");
+    em_line(e, "stop");
+}
+
 void
 em_assign(struct em *e, const struct pm_item *it)
 {
@@ -734,6 +746,10 @@ em_assign(struct em *e, const struct pm_item *it)
     struct pm_val v;
 
     if (it->kind == PM_UNSET) {
+        if (strcmp(it->name, "HOST") == 0) {
+            host_stop(e, it->line, "unsetting HOST");
+            return;
+        }
         if (s->special) {
             em_note(e, PMRC_UNTRANSLATED, it->line, "unsetting %s (weir's %s cannot change)",
                     it->name, s->wname);
@@ -822,8 +838,20 @@ em_assign(struct em *e, const struct pm_item *it)
     } else if (strcmp(it->name, "SHELL") == 0 && strcmp(v.raw.data ? v.raw.data : "", "/bin/sh") != 0) {
         em_note(e, PMRC_APPROX, it->line, "SHELL: weir runs commands with /bin/sh");
     } else if (strcmp(it->name, "HOST") == 0) {
-        em_note(e, PMRC_UNTRANSLATED, it->line, "HOST=...: procmail stops reading the rcfile when "
-                "this is not the host name; weir has no such test");
+        if (v.known && e->opt->host && e->opt->host[0] &&
+            strcmp(v.raw.data ? v.raw.data : "", e->opt->host) != 0) {
+            char what[300];
+
+            snprintf(what, sizeof what, "HOST=%.*s, not this host (%s)",
+                     (int)(v.raw.len > 64 ? 64 : v.raw.len), v.raw.data ? v.raw.data : "",
+                     e->opt->host);
+            host_stop(e, it->line, what);
+            em_val_free(&v);
+            return;
+        }
+        if (!v.known || !e->opt->host || !e->opt->host[0])
+            em_note(e, PMRC_UNTRANSLATED, it->line, "HOST=...: procmail stops reading the rcfile "
+                    "when this is not the host name, and the value is known only at delivery");
     } else if (is_one_of(it->name, (const char *const[]){ "TRAP", "EXITCODE", "DELIVERED", "SHIFT",
                                                            NULL })) {
         em_note(e, PMRC_UNTRANSLATED, it->line, "%s=...: this procmail control has no weir equivalent",

@@ -97,6 +97,22 @@ ok $? "date -u, and a format weir does not take (%n), are not translated"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "the date translation passes weir check"
 
+# | command without shell metacharacters: procmail drops a word that is
+# only unquoted variables expanding to nothing; a command left with no
+# word writes to procmail's standard output (not translated)
+cat > "$T/words.rc" <<'RC'
+EMPTY
+:0 wc
+| /bin/prog $EMPTY a "$EMPTY" b$EMPTY
+:0
+| $EMPTY $NOSUCH
+RC
+"$WEIR" import procmailrc "$T/words.rc" > "$T/out" 2> "$T/err"
+grep -qxF "copy pipe \"/bin/prog a '' b\"" "$T/out"
+ok $? "an unquoted empty variable is no word, a quoted one an empty argument"
+grep -q "^$T/words.rc:4: not translated: a pipe to procmail's standard output" "$T/err"
+ok $? "a command that expands to nothing is not translated"
+
 # -o: a regular file, replaced, mode 0600
 echo old > "$T/rules"
 chmod 644 "$T/rules"
@@ -126,6 +142,15 @@ printf ':0\n* $ ^X-Loop: $LOGNAME@$HOST\n/dev/null\n' > "$T/host.rc"
 is $? 0 "\$HOST: translated"
 grep -q 'X-Loop: alice@mx\.example/' "$T/out" && grep -q 'HOST is taken to be mx.example' "$T/err"
 ok $? "--host goes into the regex, and the summary says so"
+
+# HOST unset, or not this host: procmail stops and drops the message
+printf ':0\n* ^Subject: x\n{ HOST }\nHOST=mx.example\nHOST=other.example\n' > "$T/host2.rc"
+"$WEIR" import procmailrc --host mx.example "$T/host2.rc" > "$T/out" 2> "$T/err"
+[ "$(grep -c '^ *discard$' "$T/out")" = 2 ] && grep -qx 'set HOST = "mx.example"' "$T/out"
+ok $? "HOST unset or another host's name: discard and stop; this host's: kept"
+grep -q "^$T/host2.rc:3: approximated: unsetting HOST: procmail stops here" "$T/err" &&
+    grep -q "^$T/host2.rc:5: approximated: HOST=other.example, not this host (mx.example)" "$T/err"
+ok $? "the summary says where procmail stops"
 
 # values only known at delivery: a regex with MATCH in it, a $ ? program
 printf ':0\n* ^From:.*@\\/[a-z.]+\n{ D=$MATCH }\n:0\n*$ ^Received:.*$\\D\n*$ ? test -n "$HOME"\nd/\n' \

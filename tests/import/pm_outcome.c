@@ -248,7 +248,7 @@ numeric(const char *s)
     return 1;
 }
 
-/* A stub's record: "name\nARG\n...\n\n" then the message. */
+/* A stub's record: "name\n+ARG\n...\n\n" then the message. */
 static void
 record(struct lines *l, const struct buf *b)
 {
@@ -268,7 +268,12 @@ record(struct lines *l, const struct buf *b)
         if (e == NULL)
             e = end;
         buf_addc(&args, ' ');
-        buf_add(&args, p, (size_t)(e - p));
+        if (*p == '+')          /* stub.sh: "+ARG", so that "" is not the end */
+            p++;
+        if (p == e)
+            buf_adds(&args, "''");
+        else
+            buf_add(&args, p, (size_t)(e - p));
         p = e + 1;
     }
     if (p < end)
