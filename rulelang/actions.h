@@ -77,6 +77,9 @@ unsigned actions_props(unsigned k);
                                 (actions_enforce_final; also SHADOW) */
 #define ACT_F_ELSE_DEFER 0x40u /* `filter ... else defer`: its failure
                                   deferred the message */
+#define ACT_F_APPLIED 0x80u  /* a header edit that a later filter's output
+                                already holds (the filter read the edited
+                                message): lda/ does not apply it again */
 #define ACT_F_TAINTED 0x10u  /* `target` contains text interpolated from the
                                 message or envelope (captures, header values,
                                 $EXTENSION...): lda/ must confine a tainted

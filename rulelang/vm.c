@@ -1151,7 +1151,19 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
         vlog(v, RL_LOG_WARN, "rules: %s:%d: filter refused: command built from message "
              "content: not run", file ? file : "?", a.line);
     else if (a.kind == ACT_FILTER && !v->shadow && v->host && v->host->filter) {
+        const char *oh = v->msg->header;
+        size_t ohl = v->msg->header_len;
+        int edited = v->sh->hdr_edited;
+
+        /* the filter reads the message as edited so far (as procmail's
+         * next filter reads what formail -A wrote) */
+        if (edited) {
+            v->msg->header = v->sh->hdr.data ? v->sh->hdr.data : "";
+            v->msg->header_len = v->sh->hdr.len;
+        }
         if (v->host->filter(v->host->ctx, a.target ? a.target : "", v->msg, st) < 0) {
+            v->msg->header = oh;
+            v->msg->header_len = ohl;
             /* failed, timed out or printed nothing: `else defer` stops
              * the run (the message is deferred); by default the message
              * goes on unchanged (a dead spamd must not hold all mail) */
@@ -1164,7 +1176,16 @@ do_action(struct vm *v, const struct rl_insn *in, size_t pc, struct status *st)
             status_ok(st);
             goto out;
         }
-        /* the message changed: drop the edited header and cached facts */
+        /* the message changed, and holds the edits made so far: they are
+         * not applied again when it is delivered */
+        for (size_t i = 0; edited && i < v->out->n; i++) {
+            struct action *e = &v->out->v[i];
+
+            if ((e->kind == ACT_HEADER_ADD || e->kind == ACT_HEADER_SET ||
+                 e->kind == ACT_HEADER_REMOVE) && !(e->flags & ACT_F_SHADOW))
+                e->flags |= ACT_F_APPLIED;
+        }
+        /* drop the edited header and cached facts */
         buf_free(&v->sh->hdr);
         v->sh->hdr_edited = 0;
         hdr_invalidate(v);

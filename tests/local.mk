@@ -23,6 +23,7 @@ TESTS += tests/integration/intake.sh \
 	tests/integration/bigmessage.sh \
 	tests/integration/cli.sh \
 	tests/integration/date.sh \
+	tests/integration/filter-edits.sh \
 	tests/integration/postfix.sh \
 	tests/integration/postfix-client.sh \
 	tests/integration/postfix-spool.sh \
@@ -35,6 +36,7 @@ TESTS += tests/integration/intake.sh \
 
 EXTRA_DIST += tests/lib.sh tests/lib-postfix.sh tests/integration/intake.sh tests/integration/maildir.sh \
 	tests/integration/bigmessage.sh tests/integration/cli.sh tests/integration/date.sh \
+	tests/integration/filter-edits.sh \
 	tests/integration/postfix.sh tests/integration/postfix-client.sh \
 	tests/integration/postfix-spool.sh \
 	tests/integration/exim.sh \

@@ -450,7 +450,8 @@ apply_header_edits(struct delivery *d, const struct commit_plan *p, struct statu
 
         if (a == NULL || p->steps[i].fate != COMMIT_DO ||
             (a->kind != ACT_HEADER_ADD && a->kind != ACT_HEADER_SET &&
-             a->kind != ACT_HEADER_REMOVE))
+             a->kind != ACT_HEADER_REMOVE) ||
+            (a->flags & ACT_F_APPLIED))     /* a filter's output holds it */
             continue;
         if (d->msg.header_truncated) {
             msg_warn("header edits not applied: the header is longer than limits.header_size");

@@ -88,7 +88,7 @@ flags(unsigned f)
 {
     static const struct { unsigned bit; const char *name; } n[] = {
         { ACT_F_COPY, "copy" }, { ACT_F_SHADOW, "shadow" }, { ACT_F_FINAL, "final" },
-        { ACT_F_SYSTEM, "system" }, { ACT_F_TAINTED, "tainted" },
+        { ACT_F_SYSTEM, "system" }, { ACT_F_TAINTED, "tainted" }, { ACT_F_APPLIED, "applied" },
     };
     const char *sep = " [";
     for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
