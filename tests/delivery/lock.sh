@@ -52,7 +52,7 @@ rm -f "$B/box.lock"
 
 # fcntl lock held by another process.
 "$HOLD" "$B/box" 30 > "$T/hold" & hp=$!
-while [ ! -s "$T/hold" ]; do sleep 0.05; done
+n=0; while [ ! -s "$T/hold" ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done   # at most 20 s
 cp "$B/box" "$T/before"
 t0=$(date +%s)
 "$DRIVER" -v -W 2 file:"$B/box" < "$M" 2> "$T/err"; rc=$?

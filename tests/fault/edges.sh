@@ -158,7 +158,7 @@ untouched; ok $? "the mbox as before"
 # The same with an fcntl lock held by another process (F_SETLKW with an alarm).
 fresh
 "$HOLD" "$MB" 30 > "$T/hold" & hp=$!
-while [ ! -s "$T/hold" ]; do sleep 0.05; done
+n=0; while [ ! -s "$T/hold" ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done   # at most 20 s
 t0=$(date +%s)
 LD_PRELOAD=$SHIM WEIR_FAULT_CLOCK="2:-3600" deliver < "$T/small" > "$T/out" 2>&1; rc=$?
 t1=$(date +%s)
