@@ -92,7 +92,8 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
                 break;
             }
             for (; i < s->n; i++)
-                if (s->v[i].kind != RL_TP_LIT && s->v[i].kind != RL_TP_DATE &&
+                if (s->v[i].kind != RL_TP_LIT &&
+                    !(s->v[i].kind == RL_TP_DATE && strstr(s->v[i].s, "%Z") == NULL) &&
                     strcmp(s->v[i].s, "home") != 0 &&
                     strcmp(s->v[i].s, "user") != 0 &&
                     ((v = var_find(l, s->v[i].s)) == NULL || v->taint)) {
@@ -107,7 +108,11 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
             continue;
         }
         if (p->kind == RL_TP_DATE) {
-            buf_addc(out, UNKNOWN_MARK);        /* known at delivery, not tainted */
+            /* known at delivery; %Z (the zone's name, from TZ) is tainted */
+            int z = strstr(p->s, "%Z") != NULL;
+
+            buf_addc(out, z ? TAINT_MARK : UNKNOWN_MARK);
+            *taint |= z;
         } else if (strcmp(p->s, "home") == 0) {
             buf_addc(out, '~');
         } else if (strcmp(p->s, "user") == 0) {

@@ -240,6 +240,9 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
                 dbuf[0] = 0;
 #pragma GCC diagnostic pop
             s = dbuf;
+            /* %Z is the zone's name, from the MTA's TZ ("<...>" rules
+             * name it freely): tainted like anything from the MTA */
+            tt = strstr(t->s, "%Z") != NULL;
             break;
         }
         case RL_TP_SPECIAL:
