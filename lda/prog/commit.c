@@ -507,27 +507,6 @@ apply_header_edits(struct delivery *d, const struct commit_plan *p, struct statu
     return 0;
 }
 
-/* A forward's input: the loop marker line, then the message. */
-struct loop_input {
-    struct child_input msg;
-    char *prefix;
-    size_t plen;
-};
-
-static ssize_t
-loop_pread(const void *src, void *buf, size_t n, size_t off)
-{
-    const struct loop_input *li = src;
-
-    if (off < li->plen) {
-        size_t k = li->plen - off < n ? li->plen - off : n;
-
-        memcpy(buf, li->prefix + off, k);
-        return (ssize_t)k;
-    }
-    return li->msg.pread(li->msg.src, buf, n, off - li->plen);
-}
-
 /* Run one pipe or forward action: 0, or -1 with *st. */
 static int
 run_outgoing(struct ctx *c, const struct action *a, struct status *st)
@@ -537,7 +516,8 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
     struct child_env env;
     struct child_spec spec;
     const char *argv[7];
-    struct loop_input li;
+    struct child_prefixed loop;
+    char *marker = NULL;
     int rc;
 
     delivery_child_env(d, &env);
@@ -561,18 +541,14 @@ run_outgoing(struct ctx *c, const struct action *a, struct status *st)
     if (a->kind == ACT_FORWARD) {
         /* the loop marker first, then the message */
         char *v = commit_loop_value(d);
+        struct child_input whole = in;
 
-        li.msg = in;
-        li.prefix = xasprintf("%s: %s\n", COMMIT_LOOP_HEADER, v);
-        li.plen = strlen(li.prefix);
+        marker = xasprintf("%s: %s\n", COMMIT_LOOP_HEADER, v);
         free(v);
-        in.pread = loop_pread;
-        in.src = &li;
-        in.len = li.plen + li.msg.len;
+        child_input_prefixed(&loop, marker, strlen(marker), &whole, 0, &in);
     }
     rc = child_run(&spec, &in, NULL, NULL, st);
-    if (a->kind == ACT_FORWARD)
-        free(li.prefix);
+    free(marker);
     child_env_free(&env);
     return rc;
 }

@@ -192,28 +192,6 @@ host_temp_fd(const char *dir)
     return fd;
 }
 
-/* A filter's input when the rules edited the header: that header, then
- * the body as it is. */
-struct edited_input {
-    const char *hdr;
-    size_t hlen;
-    const struct message *m;
-};
-
-static ssize_t
-edited_pread(const void *src, void *buf, size_t n, size_t off)
-{
-    const struct edited_input *ei = src;
-
-    if (off < ei->hlen) {
-        size_t k = ei->hlen - off < n ? ei->hlen - off : n;
-
-        memcpy(buf, ei->hdr + off, k);
-        return (ssize_t)k;
-    }
-    return message_pread(ei->m, buf, n, off - ei->hlen + ei->m->header_len);
-}
-
 /* `filter "command"`: the program's output replaces the message.  It reads
  * the message with the header the rules see (msg->header: header edits
  * made so far are in it). */
@@ -227,7 +205,7 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     struct child_env env;
     struct child_spec spec;
     struct message m;
-    struct edited_input ei;
+    struct child_prefixed edited;
     struct stat sb;
     int fd, rc;
 
@@ -249,12 +227,11 @@ host_filter(void *ctx, const char *command, struct rl_msg *msg, struct status *s
     spec.out_fd = fd;
     message_input(&d->msg, &in);
     if (msg->header != d->msg.header && !d->msg.header_truncated) {
-        ei.hdr = msg->header;
-        ei.hlen = msg->header_len;
-        ei.m = &d->msg;
-        in.pread = edited_pread;
-        in.src = &ei;
-        in.len = ei.hlen + (d->msg.len - d->msg.header_len);
+        /* the edited header, then the body as it is */
+        struct child_input whole = in;
+
+        child_input_prefixed(&edited, msg->header, msg->header_len, &whole,
+                             d->msg.header_len, &in);
     }
     rc = child_run(&spec, &in, NULL, NULL, st);
     child_env_free(&env);

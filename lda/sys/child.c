@@ -169,6 +169,33 @@ struct run {
     int out_errno;                  /* writing to spec->out_fd failed */
 };
 
+static ssize_t
+prefixed_pread(const void *src, void *buf, size_t n, size_t off)
+{
+    const struct child_prefixed *p = src;
+
+    if (off < p->plen) {
+        size_t k = p->plen - off < n ? p->plen - off : n;
+
+        memcpy(buf, p->prefix + off, k);
+        return (ssize_t)k;
+    }
+    return p->rest.pread(p->rest.src, buf, n, off - p->plen + p->skip);
+}
+
+void
+child_input_prefixed(struct child_prefixed *p, const char *prefix, size_t plen,
+                     const struct child_input *rest, size_t skip, struct child_input *in)
+{
+    p->prefix = prefix;
+    p->plen = plen;
+    p->rest = *rest;
+    p->skip = skip < rest->len ? skip : rest->len;
+    in->pread = prefixed_pread;
+    in->src = p;
+    in->len = plen + (rest->len - p->skip);
+}
+
 long long
 child_now_ms(void)
 {

@@ -65,6 +65,21 @@ struct child_input {
     size_t len;
 };
 
+/* An input made of `prefix` (plen bytes, not copied: it must outlive the
+ * child), then `rest` from byte `skip` on: a forward's loop marker line
+ * before the message, or a filter's edited header before the body.
+ * child_input_prefixed() fills *in to read it through *p. */
+struct child_prefixed {
+    const char *prefix;
+    size_t plen;
+    struct child_input rest;
+    size_t skip;
+};
+
+void child_input_prefixed(struct child_prefixed *p, const char *prefix, size_t plen,
+                          const struct child_input *rest, size_t skip,
+                          struct child_input *in);
+
 /* CLOCK_MONOTONIC milliseconds (for child_spec.deadline_ms). */
 long long child_now_ms(void);
 int child_run(const struct child_spec *spec, const struct child_input *in,
