@@ -2158,6 +2158,43 @@ done:
 
 static void translate_file(struct em *e, const char *path, const char *text, size_t len);
 
+/* Whether the translation so far ends in a top-level `stop` (then only
+ * comments and blank lines): the end of the rcfile cannot be reached, and
+ * an epilogue there would be code weir check calls unreachable. */
+static int
+body_ends_in_stop(const struct buf *b)
+{
+    size_t end = b->len;
+
+    while (end > 0) {
+        size_t start = end;
+
+        if (b->data[start - 1] == '\n')
+            start--;
+        while (start > 0 && b->data[start - 1] != '\n')
+            start--;
+        {
+            const char *l = b->data + start;
+            size_t n = end - start;
+
+            if (n && l[n - 1] == '\n')
+                n--;
+            if (n && l[0] != '#') {
+                size_t i = 0;
+
+                while (i < n && (l[i] == ' ' || l[i] == '\t'))
+                    i++;
+                if (i == n)     /* a blank line */
+                    ;
+                else
+                    return i == 0 && n == 4 && memcmp(l, "stop", 4) == 0;
+            }
+        }
+        end = start;
+    }
+    return 0;
+}
+
 /* Where procmail would stop: deliver to $DEFAULT when it was set (else
  * weir's implicit keep does it). */
 static void
@@ -2391,7 +2428,8 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
         e.flags_used = flags;
         buf_init(&e.body);
         translate_file(&e, path, text, len);
-        emit_epilogue(&e, 0);
+        if (!body_ends_in_stop(&e.body))
+            emit_epilogue(&e, 0);
         if (pass == 0 && !e.flags_used)
             break;
     }

@@ -198,4 +198,19 @@ cp "$TESTDATA/fuzz/pmrc/27-reserved.rc" "$T/reserved.rc"
 is $? 0 "variables named program, client, reply, duplicate: translated"
 "$WEIR" check "$T/reserved.rules" > /dev/null 2>&1
 ok $? "and the rules compile"
+
+# An rcfile whose last recipe always delivers (DEFAULT set): the end of the
+# file is never reached, so no $DEFAULT delivery is written after the last
+# `stop` (weir check would call it unreachable); with the last recipe
+# conditional, the $DEFAULT delivery stays.
+printf 'DEFAULT=$HOME/Mail/Inbox\n:0\n* ^Subject: x\nx/\n\n:0\n$DEFAULT/\n# the end\n' > "$T/last.rc"
+"$WEIR" import procmailrc -q "$T/last.rc" > "$T/out"
+"$WEIR" check "$T/out" > "$T/check" 2>&1
+is "$(cat "$T/check")" "$T/out: ok" "last recipe always delivers: weir check finds nothing unreachable"
+tail -n 3 "$T/out" | tr '\n' '|' | grep -q '^file "${DEFAULT}/"|stop|# the end|$'
+ok $? "... the translation ends with that recipe's stop"
+printf 'DEFAULT=$HOME/Mail/Inbox\n:0\n* ^Subject: x\nx/\n' > "$T/last2.rc"
+"$WEIR" import procmailrc -q "$T/last2.rc" > "$T/out"
+tail -n 1 "$T/out" | grep -q '^file "~/Mail/Inbox"$'
+ok $? "last recipe conditional: the \$DEFAULT delivery stays at the end"
 done_testing
