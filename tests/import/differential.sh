@@ -82,6 +82,7 @@ run_one() {
     "$WEIR" import procmailrc --user nobody --home "$T/home" -o "$T/rc/$name.rules" \
         "$T/rc/$name.rc" 2> "$T/rc/$name.notes"
     irc=$?
+    [ -f "$T/rc/$name.rules" ] && chmod 644 "$T/rc/$name.rules"
     if [ $irc -gt 1 ]; then
         ok 1 "$name: translated (exit $irc)"
         sed 's/^/#   /' "$T/rc/$name.notes"
@@ -92,7 +93,10 @@ run_one() {
     mkdir -p "$T/p" "$T/w"
     ( cd "$T/p" && for m in $MSGS; do echo "$m/Mail $m/Maildir"; done | xargs mkdir -p )
     ( cd "$T/w" && for m in $MSGS; do echo "$m/Mail $m/Maildir"; done | xargs mkdir -p )
-    [ -n "$AS_USER" ] && chown -R nobody "$T/p"
+    # Both run as the same unprivileged user (as root, nobody): an rcfile
+    # naming a file outside HOME (DEFAULT=/var/mail/NAME) fails alike for
+    # both instead of writing into the machine as root for weir.
+    [ -n "$AS_USER" ] && chown -R nobody "$T/p" "$T/w"
     # Deliveries run side by side, PAR at a time (procmail sleeps a
     # second after its first write into a new mbox).
     # An rcfile saying "# differential: deliver twice" gets every message
@@ -105,8 +109,8 @@ run_one() {
             run_procmail "$T/p/$m" "$T/rc/$name.rc" < "$T/msg/$m" > /dev/null 2>&1
         done &
         for k in $(seq $times); do
-            HOME="$T/w/$m" TZ=UTC "$WEIR" -c "$T/weir.yaml" -r "$T/rc/$name.rules" < "$T/msg/$m" \
-                >> "$T/w/$m/.weir-out" 2>&1
+            $AS_USER env HOME="$T/w/$m" TZ=UTC "$WEIR" -v -c "$T/weir.yaml" -r "$T/rc/$name.rules" \
+                < "$T/msg/$m" >> "$T/w/$m/.weir-out" 2>&1
         done &
         i=$((i + 1))
         [ $((i % PAR)) = 0 ] && wait
@@ -117,8 +121,18 @@ run_one() {
     while [ $k -lt 50 ] && ls "$T"/p/*/.rec/running.* > /dev/null 2>&1; do
         sleep 0.2; k=$((k + 1))
     done
+    # weir must have run the translation for every message: rules it
+    # refused (unreadable, untrusted) would leave every message in the
+    # default mailbox and could pass as agreement
+    refused=$(cd "$T/w" && grep -l 'rules refused\|not run (system rules only' */.weir-out 2>/dev/null | wc -l)
+    if [ "$refused" -ne 0 ]; then
+        ok 1 "$name: weir ran the translation for every message ($refused refused it)"
+        grep -h 'rules refused' "$T"/w/*/.weir-out | head -2 | sed 's/^/#   /'
+        return
+    fi
     ( cd "$T/p" && "$OUTCOME" $MSGS ) > "$T/rc/$name.p"
-    ( cd "$T/w" && "$OUTCOME" -l "$(id -un)" $MSGS ) > "$T/rc/$name.w"
+    ( cd "$T/w" && "$OUTCOME" -l "$(if [ -n "$AS_USER" ]; then echo nobody; else id -un; fi)" $MSGS ) \
+        > "$T/rc/$name.w"
     # disagreements: messages whose blocks differ
     awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.p" > "$T/rc/$name.pm"
     awk '/^== /{m=$2} {print m "\t" $0}' "$T/rc/$name.w" > "$T/rc/$name.wm"
