@@ -1794,6 +1794,8 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
 /* recipes                                                             */
 /* ------------------------------------------------------------------ */
 
+static int body_ends_in_stop(const struct buf *b, int indent);
+
 /* Write a recipe's action (or block) at the current place: the chain
  * flags first, then the statements. */
 static void
@@ -1814,8 +1816,12 @@ emit_success(struct em *e, const struct pm_item *r, const struct tact *a, int se
         }
         emit_items(e, r->block);
         e->in_clone = save_clone;
-        if (e->flags_used)
-            em_line(e, "set pm_last = \"1\" set pm_prev = \"1\"");
+        /* procmail restores both after a block (unless the block ended
+         * in a delivery: nothing after it runs) */
+        if (e->flags_used && !body_ends_in_stop(&e->body, e->indent)) {
+            em_line(e, "set pm_last = \"1\"");
+            em_line(e, "set pm_prev = \"1\"");
+        }
         return;
     }
     if (a->test) {
@@ -2158,38 +2164,30 @@ done:
 
 static void translate_file(struct em *e, const char *path, const char *text, size_t len);
 
-/* Whether the translation so far ends in a top-level `stop` (then only
- * comments and blank lines): the end of the rcfile cannot be reached, and
- * an epilogue there would be code weir check calls unreachable. */
+/* Whether the translation so far ends in a `stop` at nesting level
+ * `indent` (then only comments and blank lines): what would follow it at
+ * that level cannot run, and weir check would call it unreachable. */
 static int
-body_ends_in_stop(const struct buf *b)
+body_ends_in_stop(const struct buf *b, int indent)
 {
     size_t end = b->len;
 
     while (end > 0) {
-        size_t start = end;
+        size_t start = end, n, i = 0;
+        const char *l;
 
         if (b->data[start - 1] == '\n')
             start--;
         while (start > 0 && b->data[start - 1] != '\n')
             start--;
-        {
-            const char *l = b->data + start;
-            size_t n = end - start;
-
-            if (n && l[n - 1] == '\n')
-                n--;
-            if (n && l[0] != '#') {
-                size_t i = 0;
-
-                while (i < n && (l[i] == ' ' || l[i] == '\t'))
-                    i++;
-                if (i == n)     /* a blank line */
-                    ;
-                else
-                    return i == 0 && n == 4 && memcmp(l, "stop", 4) == 0;
-            }
-        }
+        l = b->data + start;
+        n = end - start;
+        if (n && l[n - 1] == '\n')
+            n--;
+        while (i < n && (l[i] == ' ' || l[i] == '\t'))
+            i++;
+        if (i < n && l[i] != '#')
+            return i == (size_t)indent * 4 && n - i == 4 && memcmp(l + i, "stop", 4) == 0;
         end = start;
     }
     return 0;
@@ -2428,7 +2426,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
         e.flags_used = flags;
         buf_init(&e.body);
         translate_file(&e, path, text, len);
-        if (!body_ends_in_stop(&e.body))
+        if (!body_ends_in_stop(&e.body, 0))
             emit_epilogue(&e, 0);
         if (pass == 0 && !e.flags_used)
             break;
