@@ -213,4 +213,14 @@ printf 'DEFAULT=$HOME/Mail/Inbox\n:0\n* ^Subject: x\nx/\n' > "$T/last2.rc"
 "$WEIR" import procmailrc -q "$T/last2.rc" > "$T/out"
 tail -n 1 "$T/out" | grep -q '^file "~/Mail/Inbox"$'
 ok $? "last recipe conditional: the \$DEFAULT delivery stays at the end"
+
+# A block that ends in a delivery, in a file using A: the chain variables
+# are not restored after its stop (unreachable), and a block that does not
+# end in one restores them, one statement a line
+printf ':0\n* ^Subject: a\n{\n  :0 c\n  z/\n  :0\n  /dev/null\n}\n:0\n* ^Subject: b\n{\n  :0\n  * ^From: c\n  x/\n}\n:0 A\ny/\n' > "$T/blk.rc"
+"$WEIR" import procmailrc -q "$T/blk.rc" > "$T/out"
+"$WEIR" check "$T/out" > "$T/check" 2>&1
+is "$(cat "$T/check")" "$T/out: ok" "blocks with A in the file: weir check finds nothing unreachable"
+! grep -q 'set .* set ' "$T/out" && [ "$(grep -c '^    set pm_last = "1"$' "$T/out")" -ge 2 ]
+ok $? "... the restores after the second block are there, one a line"
 done_testing
