@@ -80,6 +80,15 @@ rl_date_format_ok(const char *s, size_t n, char *bad)
     return 1;
 }
 
+int
+rl_date_tainted(const char *fmt)
+{
+    for (const char *p = fmt; (p = strchr(p, '%')) != NULL && p[1]; p += 2)
+        if (p[1] == 'Z')
+            return 1;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* lexer                                                               */
 /* ------------------------------------------------------------------ */

@@ -93,7 +93,7 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
             }
             for (; i < s->n; i++)
                 if (s->v[i].kind != RL_TP_LIT &&
-                    !(s->v[i].kind == RL_TP_DATE && strstr(s->v[i].s, "%Z") == NULL) &&
+                    !(s->v[i].kind == RL_TP_DATE && !rl_date_tainted(s->v[i].s)) &&
                     strcmp(s->v[i].s, "home") != 0 &&
                     strcmp(s->v[i].s, "user") != 0 &&
                     ((v = var_find(l, s->v[i].s)) == NULL || v->taint)) {
@@ -109,7 +109,7 @@ value_of(struct lint *l, const struct ast_str *s, struct buf *out, int *taint)
         }
         if (p->kind == RL_TP_DATE) {
             /* known at delivery; %Z (the zone's name, from TZ) is tainted */
-            int z = strstr(p->s, "%Z") != NULL;
+            int z = rl_date_tainted(p->s);
 
             buf_addc(out, z ? TAINT_MARK : UNKNOWN_MARK);
             *taint |= z;

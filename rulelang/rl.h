@@ -137,6 +137,9 @@ int rl_program_uses(const struct rl_program *p, const char *builtin);
  * conversion letter in *bad (0 when that is not the reason).  The lexer
  * checks it, the bytecode loader again, weir import before it writes one. */
 int rl_date_format_ok(const char *s, size_t n, char *bad);
+/* Whether a checked ${date:FORMAT} gives tainted text: it has %Z (the
+ * zone's name comes from the MTA's TZ); "%%Z" is a literal, not %Z. */
+int rl_date_tainted(const char *fmt);
 
 #define RL_BYTECODE_MAGIC   "WEIRRLBC"   /* 8 bytes at offset 0 */
 #define RL_BYTECODE_VERSION 4u

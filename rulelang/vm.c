@@ -242,7 +242,7 @@ expand(struct vm *v, uint32_t k, struct buf *b, size_t pc)
             s = dbuf;
             /* %Z is the zone's name, from the MTA's TZ ("<...>" rules
              * name it freely): tainted like anything from the MTA */
-            tt = strstr(t->s, "%Z") != NULL;
+            tt = rl_date_tainted(t->s);
             break;
         }
         case RL_TP_SPECIAL:

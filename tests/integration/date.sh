@@ -74,6 +74,14 @@ RULES
         is "$ran" "ran-$i-" "TZ='$tz': %Z empty, the command is the rule's own text and ran"
     fi
 done
+# weir check reasons alike: a '..' next to %Z is an error (delivery always
+# refuses it), next to the literal "%%Z" it is the rule's own text
+printf 'file "~/Mail/a${date:%%Z}/../x"\n' > "$T/z.rules"
+! "$WEIR" check "$T/z.rules" > "$T/out" 2>&1 && grep -q "may not contain '..'" "$T/out"
+ok $? "weir check: a folder with \${date:%Z} and '..' is refused, as delivery refuses it"
+printf 'file "~/Mail/a${date:%%%%Z}/../x"\n' > "$T/zz.rules"
+"$WEIR" check "$T/zz.rules" > /dev/null 2>&1
+ok $? "weir check: \${date:%%Z} is a literal %Z, not tainted"
 [ ! -e "$T/INJ" ] && [ ! -e INJ ] && [ ! -e /tmp/tz ]; ok $? "no file made outside the homes"
 H="$T/tzok"; mkdir -p "$H"
 printf 'pipe "touch %s/ran-year-${date:%%Y}"\n' "$T" > "$T/rules"
