@@ -11,6 +11,7 @@
  *            [case sensitive]
  *   procmail formail id
  *   procmail extract "NAME" [trim] [join]
+ *   procmail reply [trust] [trim]
  *
  * The searched text is procmail's search area: `header` is the mbox From_
  * line the message came with (when it came with one), the header fields
@@ -59,6 +60,26 @@
  * same header, exported as ${procmail.field}; true when a field is there.
  * NAME without its colon takes every field whose name starts with it, as
  * formail does.
+ * `reply` is VAR=`formail -r[t][z]xTo:`, the address formail -r
+ * would answer (trust: -t, trim: -z), exported as ${procmail.field};
+ * always true (formail answers foo@bar when it finds nobody).  formail
+ * (getsender() in procmail 3.22's formail.c, measured against it on
+ * every corpus message and on hostile headers: tests/import/formail.sh)
+ * weighs the header's sender fields and keeps the first of the heaviest:
+ * with -t Reply-To 8, From 7, Sender 6, Return-Path 5, the From_ line 4,
+ * Errors-To 3, Return-Receipt-To 2, Path 1, Resent-* 0; without -t the
+ * same list in the order Reply-To, From, Sender, Resent-Reply-To,
+ * Resent-From, Resent-Sender, Path, Return-Receipt-To, Errors-To,
+ * Return-Path, From_ gives 0 to 10.  An address is the first word of the
+ * field read the RFC 822 way (comments dropped, quotes kept, a group
+ * whole) unless a <...> follows, which then wins without its brackets;
+ * one with no @, ! or / loses 48, one with .UUCP 36, user@host without
+ * a dot 24, a bang path 12.  A Return-Path of <> answers "<>" whatever
+ * else is there.  The From_ line counts only first in the header; its
+ * address without @ is rebuilt as a bang path from its "remote from" and
+ * "forwarded by" hosts.  With -z fields with an empty value are not
+ * looked at.  When the message came without a From_ line, procmail
+ * gives formail one made from the envelope sender, and so does this.
  *
  * Never fails otherwise: a message without a body has an empty body.
  */
@@ -80,7 +101,7 @@ enum { AREA_MESSAGE, AREA_HEADER, AREA_BODY };
 
 static const char *const fields[] = { "message", "header", "body", NULL };
 
-enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE, F_FORMAIL_ID, F_FORMAIL_X };
+enum { F_TEXT, F_SIZE, F_SEARCH, F_VALUE, F_FORMAIL_ID, F_FORMAIL_X, F_FORMAIL_R };
 
 /* New forms go last: compiled rules name a form by its index. */
 static const struct rl_bi_form forms[] = {
@@ -90,6 +111,7 @@ static const struct rl_bi_form forms[] = {
     { "value STR search STR [with STR] [also STR] [case sensitive]", F_VALUE },
     { "formail id", F_FORMAIL_ID },
     { "extract STR [trim] [join]", F_FORMAIL_X },
+    { "reply [trust] [trim]", F_FORMAIL_R },
     { NULL, 0 }
 };
 
@@ -337,22 +359,40 @@ formail_field(const char *p, size_t n)
 typedef void (*formail_fn)(void *ctx, const char *name, size_t nlen, const char *val,
                            size_t vlen);
 
+/* After a From_ line, formail takes the lines that start with '>'
+ * (">From ..." lines of the hops before) as more of it: the length of
+ * those at the start of the header h (hn bytes), line breaks included. */
+static size_t
+formail_from_more(struct rl_bi_env *env, const char *h, size_t hn)
+{
+    size_t i = 0;
+
+    if (env->msg->from_line == NULL || h == NULL)
+        return 0;
+    while (i < hn && h[i] == '>') {
+        const char *nl = memchr(h + i, '\n', hn - i);
+        i = nl ? (size_t)(nl - h) + 1 : hn;
+    }
+    return i;
+}
+
 static void
 formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
 {
     const char *h = env->hdr ? env->hdr : env->msg->header;
     size_t hn = env->hdr ? env->hdr_len : env->msg->header_len;
     const char *name = NULL, *val = NULL;
-    size_t nlen = 0, vlen = 0, i = 0;
+    size_t nlen = 0, vlen = 0, i;
 
     if (h == NULL)
         hn = 0;
+    i = formail_from_more(env, h, hn);
     while (i < hn) {
         const char *line = h + i, *nl = memchr(line, '\n', hn - i);
         size_t l = nl ? (size_t)(nl - line) : hn - i, f;
 
         if (l > 0 && (line[0] == ' ' || line[0] == '\t')) {
-            if (i == 0)
+            if (name == NULL)
                 break;          /* a continuation of nothing */
             if (name)
                 vlen = (size_t)(line + l - val);
@@ -361,8 +401,8 @@ formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
                 fn(ctx, name, nlen, val, vlen);
             name = NULL;
             if (i == 0 && env->msg->from_line == NULL && l >= 5 &&
-                memcmp(line, "From ", 5) == 0) {
-                ;               /* the From_ line (weir took it off if it came first) */
+                memcmp(line, "From ", 5) == 0 && formail_field(line, l) == 0) {
+                ;               /* a From_ line (weir takes it off when it comes first) */
             } else if ((f = formail_field(line, l)) != 0) {
                 name = line;
                 nlen = f - 1;
@@ -499,6 +539,342 @@ formail_x(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_res
     return 0;
 }
 
+/* formail -r: the sender fields in getsender()'s order, with the
+ * weights -t gives them (without -t a field weighs its index). */
+static const struct {
+    const char *name;
+    int trusted;
+} fm_sest[] = {
+    { "Reply-To", 8 }, { "From", 7 }, { "Sender", 6 }, { "Resent-Reply-To", 0 },
+    { "Resent-From", 0 }, { "Resent-Sender", 0 }, { "Path", 1 },
+    { "Return-Receipt-To", 2 }, { "Errors-To", 3 }, { "Return-Path", 5 },
+    { "From_", 4 },
+};
+#define FM_NSEST ((int)(sizeof fm_sest / sizeof *fm_sest))
+#define FM_FROM_ (FM_NSEST - 1)
+#define FM_RETURN_PATH (FM_NSEST - 2)
+#define FM_UNIT (FM_NSEST + 1)  /* (maxindex + 2): one step of depreciation */
+
+/* A comment, s at its '(': where its ')' is, or the last byte before
+ * the end of the text (nested comments and quoted bytes skipped). */
+static char *
+fm_skipcomment(char *s)
+{
+    int depth = 1;
+
+    for (;;) {
+        switch (*++s) {
+        case '\0':
+            return s - 1;
+        case ')':
+            if (--depth == 0)
+                return s;
+            break;
+        case '\\':
+            if (s[1] == '\0')
+                return s;
+            s++;
+            break;
+        case '(':
+            depth++;
+            break;
+        }
+    }
+}
+
+/* One RFC 822 word or <...> at start, the way formail reads it: packed in
+ * place (comments and blanks out, quotes and [literals] kept, a group
+ * whole, <...> without its brackets unless a , or ; is inside), ended
+ * with a NUL; returns where reading stopped.  The text must have two NUL
+ * bytes after its end (the bracket put back around a <...> with a comma
+ * may need one more byte). */
+static char *
+fm_skipwords(char *start)
+{
+    int delim = 0, hitspc = 0, machref = 0, group = 1;
+    char *target = start, *oldstart = start;
+
+    if (*start == '<')
+        start++, machref = 1;
+    for (;;) {
+        switch (*start) {
+        case '<':
+            if (!machref)
+                return start;
+            target = oldstart;  /* no nesting: start over */
+            hitspc = 0;
+            start++;
+            continue;
+        case '(':
+            start = fm_skipcomment(start);
+            /* FALLTHROUGH */
+        case ' ': case '\t': case '\n':
+            hitspc |= 1;
+            start++;
+            continue;
+        case ';':
+            if (group == 2)
+                start[1] = '\0';       /* the group ends here */
+            /* FALLTHROUGH */
+        case ',':
+            if (group == 2)
+                goto special;
+            if (machref) {
+                machref = 2;
+                goto special;
+            }
+            *target = '\0';
+            return start;
+        case '\0': case '>':
+            goto end;
+        default:
+            if (!machref && hitspc == 3 && target > oldstart)
+                goto end;       /* a second word */
+            if (*start == '\\') {
+                *target++ = '\\';
+                if (*++start == '\0')
+                    goto end;
+            }
+            hitspc = 2;
+            goto normal;
+        case ':':
+            if (group == 1)
+                group = 2;
+            /* FALLTHROUGH */
+        case '@': case '.':
+            if (group == 1)
+                group = 0;
+        special:
+            hitspc = 0;
+        normal:
+            *target++ = *start++;
+            continue;
+        case '[':
+            delim = ']';
+            break;
+        case '"':
+            *target++ = (char)(delim = '"');
+            if (*++start == '\0')
+                goto end;
+            break;
+        }
+        for (;;) {              /* a quoted string or [literal] */
+            int c = *target++ = *start++;
+            if (c == delim)
+                break;
+            if (c == '\\' && *start)
+                *target++ = *start++;
+            if (*start == '\0')
+                break;
+        }
+        hitspc = 2;
+    }
+end:
+    if (machref == 2) {         /* a , or ; inside: keep the brackets */
+        *target++ = '>';
+        memmove(oldstart + 1, oldstart, (size_t)(target - oldstart));
+        target++;
+        *oldstart = '<';
+    }
+    *target = '\0';
+    return start;
+}
+
+struct fm_r {
+    int trust;                  /* -t */
+    int best;                   /* the weight of addr */
+    char *addr;
+};
+
+/* The address a From_ line's text (after "From ") gives: "<ADDR" when
+ * it has one, or NULL (then its words are read as a field's). */
+static char *
+fm_from_addr(char *tmp)
+{
+    char *saddr = tmp, *chp, *sp, *out, *o;
+    size_t n = strlen(tmp), j;
+
+    if (*saddr == '\n' && (sp = strchr(saddr, ' ')) != NULL)
+        saddr = sp + 1;
+    chp = saddr;
+    while ((sp = strchr(chp, '\n')) != NULL && (sp = strchr(sp, ' ')) != NULL)
+        chp = sp + 1;           /* the last >From line's address */
+    if ((sp = strchr(chp, ' ')) == NULL)
+        return NULL;
+    j = (size_t)(sp - chp);
+    out = xmalloc(n + j + 4);
+    o = out;
+    *o++ = '<';
+    if (memchr(chp, '@', j) == NULL) {
+        /* no domain: the hosts it came through, as a bang path */
+        const char *p = saddr;
+
+        for (;;) {
+            const char *rf = strstr(p, " remote from "), *fb = strstr(p, " forwarded by ");
+            if (rf == NULL && fb == NULL)
+                break;
+            if (rf == NULL || (fb != NULL && fb < rf))
+                p = fb + 14;
+            else
+                p = rf + 13;
+            while (*p != '\0' && *p != '\n')
+                *o++ = *p++;
+            *o++ = '!';
+            if (*p == '\0')
+                break;
+            p++;
+        }
+    }
+    memcpy(o, chp, j);
+    o += j;
+    *o++ = '\0';
+    *o = '\0';
+    return out;
+}
+
+/* One sender field (idx in fm_sest) with its value: formail's
+ * getsender(). */
+static void
+fm_sender(struct fm_r *r, int idx, const char *val, size_t vlen)
+{
+    int nowm = r->trust ? fm_sest[idx].trusted : idx;
+    char *tmp = xmalloc(vlen + 3), *chp, *saddr = NULL;
+
+    memcpy(tmp, val, vlen);
+    tmp[vlen] = tmp[vlen + 1] = tmp[vlen + 2] = '\0';
+    chp = tmp;
+    if (idx == FM_FROM_) {
+        char *a;
+
+        if (memchr(tmp, '\n', vlen) != NULL)
+            nowm -= 2;          /* more than one From_ line */
+        if ((a = fm_from_addr(tmp)) != NULL) {
+            free(tmp);
+            chp = tmp = a;
+        } else {
+            if (*chp == '\n' && strchr(chp, ' '))
+                chp = strchr(chp, ' ') + 1;
+            for (char *sp; (sp = strchr(chp, '\n')) != NULL && (sp = strchr(sp, ' ')) != NULL;)
+                chp = sp + 1;
+        }
+    }
+    for (;;) {
+        while (*chp == ' ' || *chp == '\t')
+            chp++;
+        if (*chp != '\n')
+            break;
+        chp++;
+    }
+    for (;; chp = fm_skipwords(chp)) {
+        if (*chp == '\0')
+            break;
+        if (*chp == '<') {
+            fm_skipwords(saddr = chp);
+            break;
+        }
+        if (saddr == NULL)
+            saddr = chp;
+    }
+    if (saddr != NULL && *saddr != '\0') {
+        if (!strpbrk(saddr, "@!/"))
+            nowm -= FM_UNIT * 4;        /* a bare user */
+        else if (strstr(saddr, ".UUCP"))
+            nowm -= FM_UNIT * 3;
+        else if (strchr(saddr, '@') && !strchr(saddr, '.'))
+            nowm -= FM_UNIT * 2;        /* user@host */
+        else if (strchr(saddr, '!'))
+            nowm -= FM_UNIT;    /* a bang path */
+        if (r->addr == NULL || nowm > r->best) {
+            free(r->addr);
+            r->addr = xstrdup(saddr);
+            r->best = nowm;
+        }
+    } else if (saddr != NULL && idx == FM_RETURN_PATH) {
+        free(r->addr);          /* Return-Path: <>, an answer to nobody */
+        r->addr = xstrdup("<>");
+        r->best = FM_UNIT;
+    }
+    free(tmp);
+}
+
+struct fm_rctx {
+    struct fm_r *r;
+    int zap;
+};
+
+static void
+r_field(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+    struct fm_rctx *c = ctx;
+
+    if (c->zap && (vlen == 0 || (vlen == 1 && (*val == ' ' || *val == '\t'))))
+        return;                 /* -z drops an empty field */
+    for (int i = 0; i < FM_FROM_; i++)
+        if (name_is(name, nlen, fm_sest[i].name, strlen(fm_sest[i].name))) {
+            fm_sender(c->r, i, val, vlen);
+            return;
+        }
+}
+
+/* `reply [trust] [trim]`: what VAR=`formail -r[t][z]xTo:` gives
+ * procmail. */
+static int
+formail_r(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
+{
+    struct fm_r fr = { (call->flags & 1u) != 0, 0, NULL };
+    struct fm_rctx c = { &fr, (call->flags & 2u) != 0 };
+    const char *h = env->hdr ? env->hdr : env->msg->header;
+    struct buf out = BUF_INIT;
+    size_t a = 0, b;
+
+    if (env->msg->from_line != NULL) {
+        const char *f = env->msg->from_line;
+        size_t hn = env->hdr ? env->hdr_len : env->msg->header_len;
+        size_t more = formail_from_more(env, h, h ? hn : 0);
+        struct buf v = BUF_INIT;
+
+        buf_adds(&v, strncmp(f, "From ", 5) == 0 ? f + 5 : f);
+        if (more > 0) {
+            buf_addc(&v, '\n');
+            buf_add(&v, h, h[more - 1] == '\n' ? more - 1 : more);
+        }
+        fm_sender(&fr, FM_FROM_, v.data, v.len);
+        buf_free(&v);
+    } else if (h != NULL && strncmp(h, "From ", 5) == 0) {
+        /* "From  : name <addr>" first: procmail takes it for its From_
+         * line and makes none, formail reads it as the From field */
+        const char *nl = strchr(h, '\n');
+        size_t l = nl ? (size_t)(nl - h) : strlen(h);
+        if (formail_field(h, l) == 0)
+            fm_sender(&fr, FM_FROM_, h + 5, l - 5);
+    } else {
+        /* procmail makes the message a From_ line from the envelope */
+        struct buf f = BUF_INIT;
+        const char *s = env->msg->envelope_from;
+        buf_printf(&f, "%s  Thu Jan  1 00:00:00 1970",
+                   s && *s ? s : "MAILER-DAEMON");
+        fm_sender(&fr, FM_FROM_, f.data, f.len);
+        buf_free(&f);
+    }
+    formail_fields(env, r_field, &c);
+    buf_addc(&out, ' ');
+    buf_adds(&out, fr.addr ? fr.addr : "foo@bar");
+    b = out.len;
+    if (c.zap) {
+        while (a < b && (out.data[a] == ' ' || out.data[a] == '\t'))
+            a++;
+        while (b > a && (out.data[b - 1] == ' ' || out.data[b - 1] == '\t'))
+            b--;
+    }
+    while (b > a && out.data[b - 1] == '\n')
+        b--;
+    rl_bi_export(r, "field", out.data + a, b - a);
+    rl_bi_true(r, 1);
+    buf_free(&out);
+    free(fr.addr);
+    return 0;
+}
+
 static int
 procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
 {
@@ -511,6 +887,8 @@ procmail_eval(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi
         return formail_id(env, r);
     if (call->id == F_FORMAIL_X)
         return formail_x(env, call, r);
+    if (call->id == F_FORMAIL_R)
+        return formail_r(env, call, r);
     v = get_views(env, call->field != AREA_HEADER);
     if (call->id == F_SIZE) {
         double n = call->field == AREA_HEADER ? (double)v->head_bytes :

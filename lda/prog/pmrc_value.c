@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------ */
 /* output and notes                                                    */
@@ -722,6 +723,59 @@ out:
     return ok;
 }
 
+/* VAR=`formail -r[t][z]xTo:` (also -rt -zx To:), the address formail -r
+ * would answer: 1 with -t and -z noted when the value is just that
+ * command. */
+static int
+formail_r_idiom(const struct pm_word *w, int *trust, int *trim)
+{
+    char *words[8];
+    int nw, ok = 0, r = 0, x = 0;
+    const char *name = NULL;
+
+    *trust = *trim = 0;
+    if (w == NULL || w->n != 1 || w->v[0].kind != PM_SEG_CMD || w->v[0].s == NULL)
+        return 0;
+    if ((nw = cmd_words(w->v[0].s, words, (int)(sizeof words / sizeof *words))) < 0)
+        return 0;
+    if (nw < 2 || !(strcmp(words[0], "formail") == 0 || strcmp(words[0], "/usr/bin/formail") == 0 ||
+                    strcmp(words[0], "$FORMAIL") == 0 || strcmp(words[0], "${FORMAIL}") == 0))
+        goto out;
+    for (int i = 1; i < nw; i++) {
+        const char *a = words[i];
+        if (name != NULL)
+            goto out;           /* more after the field name */
+        if (x) {
+            name = a;
+            continue;
+        }
+        if (a[0] != '-' || a[1] == '\0')
+            goto out;
+        for (a++; *a; a++) {
+            if (*a == 'r')
+                r = 1;
+            else if (*a == 't')
+                *trust = 1;
+            else if (*a == 'z')
+                *trim = 1;
+            else if (*a == 'x') {
+                x = 1;
+                if (a[1])
+                    name = a + 1;
+                break;
+            } else
+                goto out;       /* -a, -i, -c, ...: not just the answer */
+        }
+    }
+    /* the reply header formail -r makes has only X-Loop: kept, To:, Subject:,
+     * References: and In-Reply-To: fields: -xTo and -xTo: take its To: */
+    ok = r && name != NULL && (strcasecmp(name, "To:") == 0 || strcasecmp(name, "To") == 0);
+out:
+    for (int i = 0; i < nw; i++)
+        free(words[i]);
+    return ok;
+}
+
 /* HOST unset, or set to a name that is not the host's: procmail stops
  * reading every rcfile at once and exits 0 without delivering (to the MTA
  * the message seems delivered): weir's discard, then stop. */
@@ -781,6 +835,25 @@ em_assign(struct em *e, const struct pm_item *it)
                         "starts with %s, as formail -x gives them (procmail extract)", it->name,
                         fname, fname);
             free(fname);
+            s->assigned = 1;
+            s->used = 1;
+            s->known = 0;
+            s->tainted = 1;
+            em_alts_clear(&s->alts);
+            buf_reset(&s->raw);
+            buf_reset(&s->wstr);
+            return;
+        }
+    }
+    {
+        int trust, trim;
+
+        if (!s->special && formail_r_idiom(&it->value, &trust, &trim)) {
+            em_line(e, "set %s = \"\"", s->wname);
+            em_line(e, "if procmail reply%s%s { set %s = \"${procmail.field}\" }",
+                    trust ? " trust" : "", trim ? " trim" : "", s->wname);
+            em_note(e, PMRC_INFO, it->line, "%s=`formail -r%s%sxTo:`: the address formail -r "
+                    "answers (procmail reply)", it->name, trust ? "t" : "", trim ? "z" : "");
             s->assigned = 1;
             s->used = 1;
             s->known = 0;

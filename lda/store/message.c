@@ -324,6 +324,36 @@ struct intake {
     int pending_cr;         /* a CR ended the previous chunk */
 };
 
+/* Whether the n bytes at p, which start with "From ", are the field
+ * "From" followed by blanks and a colon. */
+static int
+from_field(const char *p, size_t n)
+{
+    size_t k = 4;
+
+    while (k < n && (p[k] == ' ' || p[k] == '\t'))
+        k++;
+    return k < n && p[k] == ':';
+}
+
+/* Whether the first got bytes read (of at most cap) tell whether the
+ * message starts with a From_ line: they do not start with "From ", or
+ * something other than a blank follows "From", or there is no room for
+ * more. */
+static int
+first_line_decided(const char *p, size_t got, size_t cap)
+{
+    size_t k = 4;
+
+    if (got < 5)
+        return 0;
+    if (memcmp(p, "From ", 5) != 0 || got >= cap)
+        return 1;
+    while (k < got && (p[k] == ' ' || p[k] == '\t'))
+        k++;
+    return k < got;
+}
+
 /* Normalise one chunk of input and append it to the spool. */
 static void
 intake_chunk(struct intake *in, const char *p, const char *end)
@@ -397,8 +427,11 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
     buf_init(&s->header);
     status_ok(st);
 
-    /* The first five bytes decide whether there is a From_ line. */
-    while (got < 5 && !eof) {
+    /* The first line decides whether there is a From_ line: "From "
+     * starts one, unless blanks and a colon follow "From" (then it is
+     * the obsolete-syntax field "From  : name <addr>", RFC 5322 4.5.3,
+     * kept in the header: taken for a From_ line it would be lost). */
+    while (!first_line_decided(rbuf, got, READ_CHUNK) && !eof) {
         ssize_t r = read_retry(fd, rbuf + got, READ_CHUNK - got);
 
         if (r < 0) {
@@ -411,7 +444,7 @@ message_read(struct message *m, int fd, const struct intake_limits *lim,
         got += (size_t)r;
     }
     if (!s->failed) {
-        has_from = got >= 5 && memcmp(rbuf, "From ", 5) == 0;
+        has_from = got >= 5 && memcmp(rbuf, "From ", 5) == 0 && !from_field(rbuf, got);
         in.in_from = has_from;
         intake_chunk(&in, rbuf, rbuf + got);
     }

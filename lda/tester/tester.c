@@ -1120,7 +1120,10 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
     t->nmessages++;
 
     /* intake, exactly as a delivery does it (the configured limits),
-     * from an anonymous memfd; then the envelope of saved mail */
+     * from an anonymous memfd, with the From_ line the message was saved
+     * with in front of it, as an MTA hands it over (then the intake takes
+     * that line off, and only that one); then the envelope of saved
+     * mail */
     d->sender_arg = t->opts.sender;
     d->recipient_arg = t->opts.recipient;
     d->env = t->opts.env;
@@ -1128,6 +1131,8 @@ tester_message(struct tester *t, const char *label, const char *data, size_t len
     d->nanswered = t->nanswered;
     d->client_arg = t->opts.client;
     if (ftruncate(t->memfd, 0) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0 ||
+        (from_line != NULL && (write_all(t->memfd, from_line, strlen(from_line)) != 0 ||
+                               write_all(t->memfd, "\n", 1) != 0)) ||
         write_all(t->memfd, data, len) != 0 || lseek(t->memfd, 0, SEEK_SET) != 0) {
         status_errno(&res->error, "4.3.0", errno, "cannot stage the message");
         rv = -1;

@@ -162,15 +162,18 @@ ok $? "as procmail search, the value disarmed at delivery"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "and the rules compile"
 
-# VAR=`formail -xNAME:` (-z, -c): procmail extract; formail -rtzx is not it
-printf 'S=`formail -zxSubject:`\nF="`formail -czx From:`"\nR=`formail -rtzxTo:`\n:0\n* S ?? ^^hi\nhi/\n' \
+# VAR=`formail -xNAME:` (-z, -c): procmail extract; VAR=`formail -r[t][z]xTo:`:
+# procmail reply; -r with another option (-c, -a...) is not translated
+printf 'S=`formail -zxSubject:`\nF="`formail -czx From:`"\nR=`formail -rtzxTo:`\nE=`formail -rzx To:`\nQ=`formail -rtcxTo:`\n:0\n* S ?? ^^hi\nhi/\n' \
     > "$T/x.rc"
 "$WEIR" import procmailrc "$T/x.rc" > "$T/out" 2> "$T/err"
-is $? 1 "formail -x backquotes: translated, formail -rtzx not"
+is $? 1 "formail -x and -r backquotes: translated, formail -rtcx not"
 grep -q '^if procmail extract "Subject:" trim { set S = "${procmail.field}" }$' "$T/out" &&
     grep -q '^if procmail extract "From:" trim join { set F = "${procmail.field}" }$' "$T/out" &&
-    grep -q "^$T/x.rc:3: not translated: R=" "$T/err"
-ok $? "as procmail extract, with trim (-z) and join (-c)"
+    grep -q '^if procmail reply trust trim { set R = "${procmail.field}" }$' "$T/out" &&
+    grep -q '^if procmail reply trim { set E = "${procmail.field}" }$' "$T/out" &&
+    grep -q "^$T/x.rc:5: not translated: Q=" "$T/err"
+ok $? "as procmail extract, with trim (-z) and join (-c), and procmail reply with trust (-t) and trim (-z)"
 "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "and the rules compile"
 

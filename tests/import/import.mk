@@ -7,7 +7,8 @@ tests_import_pmre_probe_SOURCES = tests/import/pmre_probe.c $(PMRC_SOURCES)
 tests_import_pmre_probe_LDADD = $(WEIR_CORE_LIBS)
 tests_import_pm_outcome_SOURCES = tests/import/pm_outcome.c
 tests_import_pm_outcome_LDADD = $(WEIR_CORE_LIBS)
-IMPORT_SH_TESTS = tests/import/cli.sh tests/import/regex.sh tests/import/differential.sh
+IMPORT_SH_TESTS = tests/import/cli.sh tests/import/regex.sh tests/import/formail.sh \
+	tests/import/differential.sh
 TESTS += $(IMPORT_SH_TESTS)
 EXTRA_DIST += $(IMPORT_SH_TESTS) tests/import/lib-import.sh tests/import/stub.sh tests/import/stub-filter.sh \
 	tests/import/report.sh doc/import-report.md
