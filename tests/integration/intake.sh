@@ -66,5 +66,31 @@ edge "NUL bytes kept" "$T/in" "$T/in"
 edge "3 MB line" "$T/in" "$T/in"
 printf 'From a@b Sat Nov 28 00:00:00 2026\r\nSubject: c\r\n\r\nx\r\n' > "$T/in"; printf 'Subject: c\n\nx\n' > "$T/want"
 edge "From_ line and CRLF" "$T/in" "$T/want"
+# "From  : name <addr>" first is the From field in obsolete syntax (RFC
+# 5322 4.5.3), not a From_ line: kept, byte for byte
+printf 'From  : John Doe <jdoe@example.net>\nTo: m@example.org\n\nx\n' > "$T/in"
+edge "first line 'From  : name' (a From field)" "$T/in" "$T/in"
+printf 'From\t:x@example.net\nSubject: t\n\nx\n' > "$T/in"
+edge "first line 'From<TAB>:addr' (a From field)" "$T/in" "$T/in"
+# a From_ line, then another line starting "From ": only the first goes
+printf 'From a@b Sat Nov 28 00:00:00 2026\nFrom b@c\nSubject: two\n\nx\n' > "$T/in"
+printf 'From b@c\nSubject: two\n\nx\n' > "$T/want"
+edge "From_ line, then a second 'From ' line (kept)" "$T/in" "$T/want"
+
+# weir test reads the same message as an mbox: its rules see the header
+# delivery sees (the second "From " line stays in the header there too)
+printf 'if procmail header contains "\\nFrom b@c\\nSubject: two\\n" { file "~/Mail/two/" }\n' > "$T/rules"
+chmod 644 "$T/rules"
+AS=
+[ "$(id -u)" = 0 ] && AS="-d nobody" && chmod 755 "$T" && chmod 644 "$T/in"
+"$WEIR" test $AS -S -r "$T/rules" -q "$T/in" > "$T/tq" 2>&1
+grep -q 'Mail/two/' "$T/tq"
+ok $? "weir test on the same message: the header after the From_ line as delivery reads it" ||
+    sed 's/^/# /' "$T/tq"
+mkdir -p "$HOME/.weir" && cp "$T/rules" "$HOME/.weir/rules"
+rm -rf "$md" "$HOME/Mail"
+"$WEIR" < "$T/in"
+is "$(count_files "$HOME/Mail/two/new")" 1 "delivery with the same rules files it in the same folder"
+rm -f "$HOME/.weir/rules"
 
 done_testing
