@@ -363,11 +363,11 @@ typedef void (*formail_fn)(void *ctx, const char *name, size_t nlen, const char 
  * (">From ..." lines of the hops before) as more of it: the length of
  * those at the start of the header h (hn bytes), line breaks included. */
 static size_t
-formail_from_more(struct rl_bi_env *env, const char *h, size_t hn)
+formail_from_more(int from, const char *h, size_t hn)
 {
     size_t i = 0;
 
-    if (env->msg->from_line == NULL || h == NULL)
+    if (!from || h == NULL)
         return 0;
     while (i < hn && h[i] == '>') {
         const char *nl = memchr(h + i, '\n', hn - i);
@@ -376,17 +376,17 @@ formail_from_more(struct rl_bi_env *env, const char *h, size_t hn)
     return i;
 }
 
+/* The header h (hn bytes) of a message that came with a From_ line
+ * (from) or without. */
 static void
-formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
+formail_header(const char *h, size_t hn, int from, formail_fn fn, void *ctx)
 {
-    const char *h = env->hdr ? env->hdr : env->msg->header;
-    size_t hn = env->hdr ? env->hdr_len : env->msg->header_len;
     const char *name = NULL, *val = NULL;
     size_t nlen = 0, vlen = 0, i;
 
     if (h == NULL)
         hn = 0;
-    i = formail_from_more(env, h, hn);
+    i = formail_from_more(from, h, hn);
     while (i < hn) {
         const char *line = h + i, *nl = memchr(line, '\n', hn - i);
         size_t l = nl ? (size_t)(nl - line) : hn - i, f;
@@ -400,7 +400,7 @@ formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
             if (name)
                 fn(ctx, name, nlen, val, vlen);
             name = NULL;
-            if (i == 0 && env->msg->from_line == NULL && l >= 5 &&
+            if (i == 0 && !from && l >= 5 &&
                 memcmp(line, "From ", 5) == 0 && formail_field(line, l) == 0) {
                 ;               /* a From_ line (weir takes it off when it comes first) */
             } else if ((f = formail_field(line, l)) != 0) {
@@ -418,6 +418,14 @@ formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
     }
     if (name)
         fn(ctx, name, nlen, val, vlen);
+}
+
+static void
+formail_fields(struct rl_bi_env *env, formail_fn fn, void *ctx)
+{
+    formail_header(env->hdr ? env->hdr : env->msg->header,
+                   env->hdr ? env->hdr_len : env->msg->header_len,
+                   env->msg->from_line != NULL, fn, ctx);
 }
 
 static int
@@ -816,62 +824,77 @@ r_field(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
         }
 }
 
+void
+pm_formail_reply(const char *from_line, const char *h, size_t hn, const char *envelope_from,
+                 int trust, int trim, struct buf *out)
+{
+    struct fm_r fr = { trust, 0, NULL };
+    struct fm_rctx c = { &fr, trim };
+    struct buf v = BUF_INIT;
+    size_t a = 0, b;
+
+    if (h == NULL)
+        hn = 0;
+    if (from_line != NULL) {
+        size_t more = formail_from_more(1, h, hn);
+
+        buf_adds(&v, strncmp(from_line, "From ", 5) == 0 ? from_line + 5 : from_line);
+        if (more > 0) {
+            buf_addc(&v, '\n');
+            buf_add(&v, h, h[more - 1] == '\n' ? more - 1 : more);
+        }
+        fm_sender(&fr, FM_FROM_, v.data ? v.data : "", v.len);
+    } else if (hn >= 5 && memcmp(h, "From ", 5) == 0) {
+        /* "From  : name <addr>" first: procmail takes it for its From_
+         * line and makes none, formail reads it as the From field */
+        const char *nl = memchr(h, '\n', hn);
+        size_t l = nl ? (size_t)(nl - h) : hn;
+
+        if (formail_field(h, l) == 0) {
+            buf_add(&v, h + 5, l - 5);
+            fm_sender(&fr, FM_FROM_, v.data ? v.data : "", v.len);
+        }
+    } else {
+        /* procmail makes the message a From_ line from the envelope */
+        buf_printf(&v, "%s  Thu Jan  1 00:00:00 1970",
+                   envelope_from && *envelope_from ? envelope_from : "MAILER-DAEMON");
+        fm_sender(&fr, FM_FROM_, v.data, v.len);
+    }
+    buf_free(&v);
+    formail_header(h, hn, from_line != NULL, r_field, &c);
+    a = out->len;
+    buf_addc(out, ' ');
+    buf_adds(out, fr.addr ? fr.addr : "foo@bar");
+    b = out->len;
+    if (trim) {
+        size_t k = a;
+        while (k < b && (out->data[k] == ' ' || out->data[k] == '\t'))
+            k++;
+        memmove(out->data + a, out->data + k, b - k);
+        b -= k - a;
+        while (b > a && (out->data[b - 1] == ' ' || out->data[b - 1] == '\t'))
+            b--;
+    }
+    while (b > a && out->data[b - 1] == '\n')
+        b--;
+    out->len = b;
+    out->data[b] = '\0';
+    free(fr.addr);
+}
+
 /* `reply [trust] [trim]`: what VAR=`formail -r[t][z]xTo:` gives
  * procmail. */
 static int
 formail_r(struct rl_bi_env *env, const struct rl_bi_call *call, struct rl_bi_result *r)
 {
-    struct fm_r fr = { (call->flags & 1u) != 0, 0, NULL };
-    struct fm_rctx c = { &fr, (call->flags & 2u) != 0 };
-    const char *h = env->hdr ? env->hdr : env->msg->header;
     struct buf out = BUF_INIT;
-    size_t a = 0, b;
 
-    if (env->msg->from_line != NULL) {
-        const char *f = env->msg->from_line;
-        size_t hn = env->hdr ? env->hdr_len : env->msg->header_len;
-        size_t more = formail_from_more(env, h, h ? hn : 0);
-        struct buf v = BUF_INIT;
-
-        buf_adds(&v, strncmp(f, "From ", 5) == 0 ? f + 5 : f);
-        if (more > 0) {
-            buf_addc(&v, '\n');
-            buf_add(&v, h, h[more - 1] == '\n' ? more - 1 : more);
-        }
-        fm_sender(&fr, FM_FROM_, v.data, v.len);
-        buf_free(&v);
-    } else if (h != NULL && strncmp(h, "From ", 5) == 0) {
-        /* "From  : name <addr>" first: procmail takes it for its From_
-         * line and makes none, formail reads it as the From field */
-        const char *nl = strchr(h, '\n');
-        size_t l = nl ? (size_t)(nl - h) : strlen(h);
-        if (formail_field(h, l) == 0)
-            fm_sender(&fr, FM_FROM_, h + 5, l - 5);
-    } else {
-        /* procmail makes the message a From_ line from the envelope */
-        struct buf f = BUF_INIT;
-        const char *s = env->msg->envelope_from;
-        buf_printf(&f, "%s  Thu Jan  1 00:00:00 1970",
-                   s && *s ? s : "MAILER-DAEMON");
-        fm_sender(&fr, FM_FROM_, f.data, f.len);
-        buf_free(&f);
-    }
-    formail_fields(env, r_field, &c);
-    buf_addc(&out, ' ');
-    buf_adds(&out, fr.addr ? fr.addr : "foo@bar");
-    b = out.len;
-    if (c.zap) {
-        while (a < b && (out.data[a] == ' ' || out.data[a] == '\t'))
-            a++;
-        while (b > a && (out.data[b - 1] == ' ' || out.data[b - 1] == '\t'))
-            b--;
-    }
-    while (b > a && out.data[b - 1] == '\n')
-        b--;
-    rl_bi_export(r, "field", out.data + a, b - a);
+    pm_formail_reply(env->msg->from_line, env->hdr ? env->hdr : env->msg->header,
+                     env->hdr ? env->hdr_len : env->msg->header_len, env->msg->envelope_from,
+                     (call->flags & 1u) != 0, (call->flags & 2u) != 0, &out);
+    rl_bi_export(r, "field", out.data ? out.data : "", out.len);
     rl_bi_true(r, 1);
     buf_free(&out);
-    free(fr.addr);
     return 0;
 }
 

@@ -4,6 +4,10 @@
  *   'R'  the rest is one procmail regular expression: pmre_translate()
  *        either rejects it or writes a pattern PCRE2 compiles with weir's
  *        options (anything else aborts);
+ *   'F'  the rest is a message: the next byte's bits say -t (1), -z (2)
+ *        and whether its first line is a From_ line (4); pm_formail_reply()
+ *        must give an answer no longer than the input allows (anything
+ *        else, or a read outside the input, aborts);
  *   else the input is an rcfile: pmrc_translate() must produce rules that
  *        rl_compile() accepts (the translator's promise), whatever the
  *        input; INCLUDERC is served from a tiny in-memory file system that
@@ -58,6 +62,35 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         }
         free(re);
         buf_free(&pat);
+        return 0;
+    }
+    if (size > 1 && data[0] == 'F') {
+        unsigned bits = data[1];
+        size_t n = size - 2;
+        /* a copy of exactly the input's size, so ASan sees any overread */
+        char *m = malloc(n ? n : 1), *from = NULL;
+        const char *h = m;
+        size_t hn = n;
+        struct buf out = BUF_INIT;
+
+        if (m == NULL)
+            return 0;
+        memcpy(m, data + 2, n);
+        if (bits & 4u) {
+            const char *nl = memchr(m, '\n', n);
+            size_t l = nl ? (size_t)(nl - m) : n;
+            from = strndup(m, l);
+            h = m + l + (nl != NULL);
+            hn = n - l - (nl != NULL);
+        }
+        pm_formail_reply(from, h, hn, "env@example.org", bits & 1u, (bits >> 1) & 1u, &out);
+        /* the answer is input text (two brackets and a blank added), the
+         * envelope's From_ line, or formail's foo@bar */
+        if (out.len > n + 64)
+            abort();
+        buf_free(&out);
+        free(from);
+        free(m);
         return 0;
     }
     {

@@ -70,6 +70,14 @@ int pmre_translate(const char *re, size_t len, unsigned flags, struct buf *out,
  * static value compared literally), appended to out. */
 void pmre_literal(const char *s, size_t len, unsigned flags, struct buf *out);
 
+/* What VAR=`formail -r[t][z]xTo:` gives procmail (builtins/bi_procmail.c,
+ * the `procmail reply` test): the address formail -r answers for the
+ * message with header h (hn bytes), its From_ line from_line (no line
+ * break; NULL when it came without one: then procmail's From_ line made
+ * from envelope_from counts), appended to out. */
+void pm_formail_reply(const char *from_line, const char *h, size_t hn, const char *envelope_from,
+                      int trust, int trim, struct buf *out);
+
 /* ------------------------------------------------------------------ */
 /* translation (pmrc_parse.c, pmrc_emit.c)                             */
 /* ------------------------------------------------------------------ */

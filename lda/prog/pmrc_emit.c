@@ -2269,6 +2269,15 @@ include_file(struct em *e, const struct pm_item *it, int is_switch)
     }
     buf_add(&path, v.raw.data, v.raw.len);
     em_val_free(&v);
+    for (size_t i = 0; i < path.len; i++)
+        if ((unsigned char)path.data[i] < 0x20 || path.data[i] == 0x7f) {
+            /* no file a user includes; and it could not sit in a comment */
+            em_note(e, PMRC_UNTRANSLATED, it->line, "%s=...: a file name with a control "
+                    "character in it", is_switch ? "SWITCHRC" : "INCLUDERC");
+            em_line(e, "# weir import: not translated (see the summary)");
+            buf_free(&path);
+            return;
+        }
     for (size_t i = 0; i < e->nincstack; i++)
         if (strcmp(e->incstack[i], path.data) == 0) {
             em_note(e, PMRC_UNTRANSLATED, it->line, "%s includes itself (%s): procmail follows "
