@@ -480,6 +480,16 @@ formail_id(struct rl_bi_env *env, struct rl_bi_result *r)
     return 0;
 }
 
+/* formail -z on a value p[*a, *b): the blanks at either end go. */
+static void
+fm_trim(const char *p, size_t *a, size_t *b)
+{
+    while (*a < *b && (p[*a] == ' ' || p[*a] == '\t'))
+        (*a)++;
+    while (*b > *a && (p[*b - 1] == ' ' || p[*b - 1] == '\t'))
+        (*b)--;
+}
+
 struct fm_x {
     const char *want;
     size_t wlen;
@@ -504,10 +514,7 @@ x_field(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
         buf_addc(&v, x->join && val[k] == '\n' ? ' ' : val[k]);
     b = v.len;
     if (x->trim) {
-        while (a < b && (v.data[a] == ' ' || v.data[a] == '\t'))
-            a++;
-        while (b > a && (v.data[b - 1] == ' ' || v.data[b - 1] == '\t'))
-            b--;
+        fm_trim(v.data, &a, &b);
         if (a == b) {
             buf_free(&v);
             return;
@@ -868,12 +875,9 @@ pm_formail_reply(const char *from_line, const char *h, size_t hn, const char *en
     b = out->len;
     if (trim) {
         size_t k = a;
-        while (k < b && (out->data[k] == ' ' || out->data[k] == '\t'))
-            k++;
+        fm_trim(out->data, &k, &b);
         memmove(out->data + a, out->data + k, b - k);
         b -= k - a;
-        while (b > a && (out->data[b - 1] == ' ' || out->data[b - 1] == '\t'))
-            b--;
     }
     while (b > a && out->data[b - 1] == '\n')
         b--;

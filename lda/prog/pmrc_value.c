@@ -664,17 +664,20 @@ is_one_of(const char *n, const char *const *list)
     return 0;
 }
 
-/* VAR=`formail -xNAME:` (with -z and -c: formail(1)), the usual way to
- * put a header field into a variable: 1 with the field name (a new
- * string) and the options when the value is just that command. */
+/* A value that is just one `formail -...x NAME` command, the options
+ * limited to r, t, z and c: which of them were given, and NAME. */
+struct fm_cmd {
+    int r, t, z, c;
+    char *name;                 /* a new string */
+};
+
 static int
-formail_x_idiom(const struct pm_word *w, char **name, int *trim, int *join)
+formail_cmd(const struct pm_word *w, struct fm_cmd *o)
 {
     char *words[8];
     int nw, ok = 0, x = 0;
 
-    *name = NULL;
-    *trim = *join = 0;
+    memset(o, 0, sizeof *o);
     if (w == NULL || w->n != 1 || w->v[0].kind != PM_SEG_CMD || w->v[0].s == NULL)
         return 0;
     if ((nw = cmd_words(w->v[0].s, words, (int)(sizeof words / sizeof *words))) < 0)
@@ -684,31 +687,35 @@ formail_x_idiom(const struct pm_word *w, char **name, int *trim, int *join)
         goto out;
     for (int i = 1; i < nw; i++) {
         const char *a = words[i];
-        if (*name != NULL)
+        if (o->name != NULL)
             goto out;           /* more after the field name */
         if (x) {
-            *name = xstrdup(a);
+            o->name = xstrdup(a);
             continue;
         }
         if (a[0] != '-' || a[1] == '\0')
             goto out;
         for (a++; *a; a++) {
-            if (*a == 'z')
-                *trim = 1;
+            if (*a == 'r')
+                o->r = 1;
+            else if (*a == 't')
+                o->t = 1;
+            else if (*a == 'z')
+                o->z = 1;
             else if (*a == 'c')
-                *join = 1;
+                o->c = 1;
             else if (*a == 'x') {
                 x = 1;
                 if (a[1])
-                    *name = xstrdup(a + 1);
+                    o->name = xstrdup(a + 1);
                 break;
             } else
-                goto out;       /* -r, -t, ...: another output */
+                goto out;       /* -a, -i, -D ...: not just a value */
         }
     }
-    if (*name == NULL || **name == '\0')
+    if (o->name == NULL || o->name[0] == '\0')
         goto out;
-    for (const char *q = *name; *q; q++)
+    for (const char *q = o->name; *q; q++)
         if (!(isalnum((unsigned char)*q) || *q == '-' || *q == '_' || *q == '.' ||
               (*q == ':' && q[1] == '\0')))
             goto out;
@@ -717,62 +724,52 @@ out:
     for (int i = 0; i < nw; i++)
         free(words[i]);
     if (!ok) {
-        free(*name);
-        *name = NULL;
+        free(o->name);
+        o->name = NULL;
     }
     return ok;
 }
 
+/* VAR=`formail -xNAME:` (with -z and -c: formail(1)), the usual way to
+ * put a header field into a variable: 1 with the field name (a new
+ * string) and the options when the value is just that command. */
+static int
+formail_x_idiom(const struct pm_word *w, char **name, int *trim, int *join)
+{
+    struct fm_cmd o;
+
+    *name = NULL;
+    *trim = *join = 0;
+    if (!formail_cmd(w, &o))
+        return 0;
+    if (o.r || o.t) {           /* -r, -t: another output */
+        free(o.name);
+        return 0;
+    }
+    *name = o.name;
+    *trim = o.z;
+    *join = o.c;
+    return 1;
+}
+
 /* VAR=`formail -r[t][z]xTo:` (also -rt -zx To:), the address formail -r
  * would answer: 1 with -t and -z noted when the value is just that
- * command. */
+ * command.  The reply header formail -r makes has only X-Loop: kept,
+ * To:, Subject:, References: and In-Reply-To: fields: -xTo and -xTo:
+ * take its To:. */
 static int
 formail_r_idiom(const struct pm_word *w, int *trust, int *trim)
 {
-    char *words[8];
-    int nw, ok = 0, r = 0, x = 0;
-    const char *name = NULL;
+    struct fm_cmd o;
+    int ok;
 
     *trust = *trim = 0;
-    if (w == NULL || w->n != 1 || w->v[0].kind != PM_SEG_CMD || w->v[0].s == NULL)
+    if (!formail_cmd(w, &o))
         return 0;
-    if ((nw = cmd_words(w->v[0].s, words, (int)(sizeof words / sizeof *words))) < 0)
-        return 0;
-    if (nw < 2 || !(strcmp(words[0], "formail") == 0 || strcmp(words[0], "/usr/bin/formail") == 0 ||
-                    strcmp(words[0], "$FORMAIL") == 0 || strcmp(words[0], "${FORMAIL}") == 0))
-        goto out;
-    for (int i = 1; i < nw; i++) {
-        const char *a = words[i];
-        if (name != NULL)
-            goto out;           /* more after the field name */
-        if (x) {
-            name = a;
-            continue;
-        }
-        if (a[0] != '-' || a[1] == '\0')
-            goto out;
-        for (a++; *a; a++) {
-            if (*a == 'r')
-                r = 1;
-            else if (*a == 't')
-                *trust = 1;
-            else if (*a == 'z')
-                *trim = 1;
-            else if (*a == 'x') {
-                x = 1;
-                if (a[1])
-                    name = a + 1;
-                break;
-            } else
-                goto out;       /* -a, -i, -c, ...: not just the answer */
-        }
-    }
-    /* the reply header formail -r makes has only X-Loop: kept, To:, Subject:,
-     * References: and In-Reply-To: fields: -xTo and -xTo: take its To: */
-    ok = r && name != NULL && (strcasecmp(name, "To:") == 0 || strcasecmp(name, "To") == 0);
-out:
-    for (int i = 0; i < nw; i++)
-        free(words[i]);
+    ok = o.r && !o.c && (strcasecmp(o.name, "To:") == 0 || strcasecmp(o.name, "To") == 0);
+    *trust = o.t;
+    *trim = o.z;
+    free(o.name);
     return ok;
 }
 
