@@ -201,6 +201,10 @@ snap_merge(struct em *e, struct snap *s)
             y->tainted |= s->tainted[i];
         if (y->known && before_known && buf_eq(br, &y->raw))
             continue;
+        /* first met in between (HOME in an INCLUDERC name) and not
+         * assigned: its first value, before and after */
+        if (i >= s->n && !y->assigned)
+            continue;
         memset(&set, 0, sizeof set);
         if (y->tainted || y->special)
             ok = 0;
@@ -736,6 +740,10 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
                         area = sizearea = 2;
                     else {
                         struct pm_sym *s = em_sym(e, varname);
+                        if (strcmp(varname, "LASTFOLDER") == 0 && !s->assigned) {
+                            why = PM_LASTFOLDER_WHY;
+                            goto out;
+                        }
                         s->used = 1;
                         var = s->wname;
                     }
@@ -1107,7 +1115,8 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     struct pm_words ws = { NULL, 0 };
     int ok = 0, dopt = 0, ropt = 0, haven = 0, havefile = 0;
 
-    char *fixed = NULL;
+    char *fixed = NULL, *lastword = NULL;
+    size_t last;
 
     if (!(e->opt->have & PMRC_HAVE_DUPLICATE))
         return 0;
@@ -1134,9 +1143,21 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
             raw = fixed;
         }
     }
-    if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>~;?*[`$")) {
-        free(fixed);
-        return 0;
+    {
+        /* the cache file (the last word) may name a variable or the home
+         * ($PMDIR/msgid.cache, ~/.msgid.cache): weir keeps its own */
+        size_t len = strlen(raw);
+        while (len && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
+            len--;
+        last = len;
+        while (last && raw[last - 1] != ' ' && raw[last - 1] != '\t')
+            last--;
+        if (pm_has_flag(r, 'f') || strpbrk(raw, "&|<>;?*[`") ||
+            memchr(raw, '$', last) || memchr(raw, '~', last)) {
+            free(fixed);
+            return 0;
+        }
+        lastword = xstrndup(raw + last, len - last);
     }
     pm_read_string(raw, strlen(raw), 0, 0, &ws);
     if (ws.n < 3 || ws.v[0].n != 1 || ws.v[0].v[0].kind != PM_SEG_LIT)
@@ -1146,6 +1167,10 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
         goto out;
     for (size_t i = 1; i < ws.n; i++) {
         const struct pm_seg *g = &ws.v[i].v[0];
+        if (haven && !havefile && i == ws.n - 1) {
+            havefile = 1;       /* the cache file: any word */
+            continue;
+        }
         if (ws.v[i].n != 1 || g->kind != PM_SEG_LIT)
             goto out;
         if (g->s[0] == '-' && !haven) {
@@ -1166,10 +1191,6 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
             haven = 1;
             continue;
         }
-        if (haven && !havefile) {
-            havefile = 1;
-            continue;
-        }
         goto out;
     }
     if (!dopt || !haven || !havefile)
@@ -1187,11 +1208,12 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     em_note(e, PMRC_APPROX, r->line, "formail -D%s becomes weir's duplicate test: weir "
             "remembers %s for 7 days in its own database (formail: the last %s bytes of them "
             "in %s)", ropt ? "r" : "", ropt ? "the envelope senders it saw (formail -r: the "
-            "reply address)" : "Message-IDs", ws.v[ws.n - 2].v[0].s, ws.v[ws.n - 1].v[0].s);
+            "reply address)" : "Message-IDs", ws.v[ws.n - 2].v[0].s, lastword);
     ok = 1;
 out:
     pm_words_free(&ws);
     free(fixed);
+    free(lastword);
     return ok;
 }
 
@@ -1583,8 +1605,18 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             return;
         }
         if (part) {
-            a->why = h ? "filing only the header (h without b)" : "filing only the body (b without h)";
-            return;
+            /* only the header (or body) into /dev/null: as all of it */
+            int null = 1;
+            for (size_t i = 0; i < r->args.n; i++) {
+                const struct pm_word *w = &r->args.v[i];
+                if (w->n != 1 || w->v[0].kind != PM_SEG_LIT || w->v[0].len != 9 ||
+                    memcmp(w->v[0].s, "/dev/null", 9) != 0)
+                    null = 0;
+            }
+            if (!null) {
+                a->why = h ? "filing only the header (h without b)" : "filing only the body (b without h)";
+                return;
+            }
         }
         for (size_t i = 0; i < r->args.n; i++) {
             struct pm_val v;
@@ -1919,14 +1951,16 @@ emit_conds(struct em *e, struct tcond *cs, size_t i, size_t n, const char *guard
 
 /* Weighted conditions (procmailsc(5)): the recipe runs when the sum of
  * the weights of the conditions that matched is positive.  With every
- * exponent 0 (the common "any of these" use) the sum depends only on which
- * conditions matched: each is evaluated once into a flag and the sums are
- * enumerated.  Others are not translated. */
+ * weight and exponent positive or 0 it is positive exactly when a
+ * condition of positive weight matched: an "or" of those.  With a
+ * negative weight and every exponent 0 the sum depends only on which
+ * conditions matched: each is evaluated once into a flag and the subsets
+ * whose sum is positive are listed.  Others are not translated. */
 static const char *
 weighted_expr(struct em *e, struct tcond *cs, size_t n, struct buf *pre, struct buf *expr)
 {
     size_t idx[PM_MAX_WEIGHTED] = { 0 }, k = 0;   /* zeroed: cppcheck cannot follow k */
-    int nonneg = 1;
+    int nonneg = 1, any_pos = 0;
 
     /* With no negative weight or exponent, a condition adds w (first
      * match) + w*x + w*x^2 ... (later matches): more than 0 exactly when
@@ -1943,9 +1977,39 @@ weighted_expr(struct em *e, struct tcond *cs, size_t n, struct buf *pre, struct 
         if (cs[i].x == 1 && !cs[i].neg && !nonneg)
             return "a weighted condition with exponent 1 (procmail adds the weight once per "
                    "match; weir's tests do not count matches)";
+        if (nonneg) {
+            /* no subsets to list: the sum is positive exactly when a
+             * condition with a positive weight matched */
+            if (cs[i].w > 0)
+                buf_printf(expr, "%s(%s%s)", any_pos++ ? " or " : "", cs[i].neg ? "not " : "",
+                           cs[i].expr.data);
+            cs[i].stat = 1;     /* folded into expr */
+            continue;
+        }
         if (k == PM_MAX_WEIGHTED)
-            return "more than 8 weighted conditions in one recipe";
+            return "more than 8 weighted conditions in one recipe, one with a negative weight "
+                   "(the sums of every subset of them would be listed)";
         idx[k++] = i;
+    }
+    if (nonneg) {
+        if (!any_pos)
+            buf_adds(expr, "false");
+        return NULL;
+    }
+    /* the subsets to list, each a test per condition: within weir's
+     * limit on the tests of one condition (1000) */
+    {
+        unsigned long pos = 0;
+        for (unsigned long m = 0; m < (1ul << k); m++) {
+            double sum = 0;
+            for (size_t q = 0; q < k; q++)
+                if (m & (1ul << q))
+                    sum += cs[idx[q]].w;
+            pos += sum > 0;
+        }
+        if (pos * k > 512)
+            return "weighted conditions with a negative weight whose positive sums are too many "
+                   "to list (more than 512 tests)";
     }
     /* each weighted condition's value into pm_wN */
     for (size_t q = 0; q < k; q++) {
@@ -2043,7 +2107,7 @@ emit_recipe(struct em *e, const struct pm_item *r)
               "delivers, and files into the default mailbox when a delivery fails)";
         goto fail;
     }
-    if (pm_has_flag(r, 'a'))
+    if (pm_has_flag(r, 'a') && !prev_test)
         em_note(e, PMRC_APPROX, r->line, "'a' is translated as 'A': weir decides before it "
                 "delivers, so the previous action is taken to have worked");
     cs = xcalloc(n + 1, sizeof *cs);
@@ -2107,7 +2171,10 @@ emit_recipe(struct em *e, const struct pm_item *r)
     }
     if (is_A) {
         snprintf(guardbuf + (guard ? strlen(guardbuf) : 0), sizeof guardbuf - (guard ? strlen(guardbuf) : 0),
-                 "%sstring \"${pm_last}\" is \"1\"", guard ? " and " : "");
+                 "%sstring \"${pm_last}\" is \"1\"%s", guard ? " and " : "",
+                 /* after a test-like action (formail -D): it ran and was
+                  * true (procmailex(5): `:0 Whc` then `:0 a` duplicates) */
+                 pm_has_flag(r, 'a') && prev_test ? " and string \"${pm_fail}\" is \"\"" : "");
         guard = guardbuf;
         known_true = 0;
     }

@@ -13,6 +13,11 @@
  * using it is translated once per value, guarded by a comparison. */
 #define PM_MAX_ALTS 4
 
+/* Why a use of LASTFOLDER (or $-) that the rcfile never assigned is not
+ * translated. */
+#define PM_LASTFOLDER_WHY "LASTFOLDER (the folder procmail last delivered to: weir's rules " \
+    "have no such value)"
+
 struct pm_alts {
     size_t n;                   /* 0: any value */
     struct buf raw[PM_MAX_ALTS];
@@ -56,7 +61,6 @@ struct em {
     int recipe_line;            /* for notes */
     int stopped;                /* the current block ended in stop */
     int have_match;             /* MATCH is referenced */
-    int lastfolder;             /* LASTFOLDER is referenced */
     int prev_test;              /* the previous recipe's action was a test
                                    (formail -D): pm_fail says it failed */
     int fail_used;              /* pm_fail was declared */

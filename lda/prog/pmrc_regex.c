@@ -37,6 +37,7 @@
 #include "pmrc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PMRE_MAX_DEPTH 200      /* nested groups (procmail recurses too) */
@@ -559,6 +560,93 @@ find_split(const unsigned char *s, size_t n)
     return last;
 }
 
+/* A \/ inside parentheses that only group ("^(List-Id: .*<\/[^.]*)":
+ * no | at the group's own level, no * + ? after it) is the same regex
+ * without those parentheses, with the \/ at the top level, where it sets
+ * MATCH.  Writes that regex into out and returns 1; 0 when there is no
+ * such \/ (none nested, several, or a group that alternates or repeats). */
+static int
+unwrap_split(const unsigned char *s, size_t n, struct buf *out)
+{
+    size_t open[PMRE_MAX_DEPTH], split = n, i = 0, *drop = NULL, ndrop = 0;
+    int depth = 0, nsplit = 0, ok = 0;
+
+    while (i < n) {
+        unsigned c = s[i];
+        if (c == '[') {
+            struct rx t = { .s = s, .n = n, .i = i + 1 };
+            parse_class(&t);
+            i = t.i;
+            continue;
+        }
+        if (c == '\\') {
+            if (i + 1 < n && s[i + 1] == '/') {
+                nsplit++;
+                split = i;
+                if (depth > 0 && nsplit == 1) {
+                    drop = xcalloc((size_t)depth * 2, sizeof *drop);
+                    for (int d = 0; d < depth; d++)
+                        drop[ndrop++] = open[d];
+                }
+            }
+            i += 2;
+            continue;
+        }
+        if (c == '(') {
+            if (depth == PMRE_MAX_DEPTH)
+                goto out;
+            open[depth++] = i;
+        } else if (c == ')' && depth > 0) {
+            depth--;
+            /* closing a group around the split: it must not repeat */
+            for (size_t k = 0; drop && k < ndrop; k++) {
+                if (drop[k] == open[depth]) {
+                    if (i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '+' || s[i + 1] == '?'))
+                        goto out;
+                    drop[ndrop + k] = i;     /* its ')' (the second half) */
+                }
+            }
+        }
+        i++;
+    }
+    if (nsplit != 1 || !drop || depth != 0 || split == n)
+        goto out;
+    /* an alternation at the level of a group around the split */
+    for (i = 0; i < n; i++) {
+        unsigned c = s[i];
+        if (c == '[') {
+            struct rx t = { .s = s, .n = n, .i = i + 1 };
+            parse_class(&t);
+            i = t.i - 1;
+        } else if (c == '\\') {
+            i++;
+        } else if (c == '(') {
+            open[depth++] = i;
+        } else if (c == ')' && depth > 0) {
+            depth--;
+        } else if (c == '|' && depth > 0) {
+            for (size_t k = 0; k < ndrop; k++)
+                if (drop[k] == open[depth - 1])
+                    goto out;
+        }
+    }
+    for (size_t k = 0; k < ndrop; k++)
+        if (drop[ndrop + k] == 0)
+            goto out;           /* not closed */
+    for (i = 0; i < n; i++) {
+        size_t k;
+        for (k = 0; k < 2 * ndrop; k++)
+            if (drop[k] == i)
+                break;
+        if (k == 2 * ndrop)
+            buf_addc(out, (char)s[i]);
+    }
+    ok = 1;
+out:
+    free(drop);
+    return ok;
+}
+
 int
 pmre_translate(const char *re, size_t len, unsigned flags, struct buf *out,
                struct pmre_result *res, char *err, size_t errlen)
@@ -566,6 +654,15 @@ pmre_translate(const char *re, size_t len, unsigned flags, struct buf *out,
     struct rx r;
     size_t start = out->len;
 
+    if (!(flags & PMRE_NO_SPLIT) && find_split((const unsigned char *)re, len) == len) {
+        struct buf flat = BUF_INIT;
+        if (unwrap_split((const unsigned char *)re, len, &flat)) {
+            int rc = pmre_translate(flat.data, flat.len, flags, out, res, err, errlen);
+            buf_free(&flat);
+            return rc;
+        }
+        buf_free(&flat);
+    }
     memset(res, 0, sizeof *res);
     memset(&r, 0, sizeof r);
     r.s = (const unsigned char *)re;

@@ -370,8 +370,13 @@ set_abs(struct em *e, struct pm_val *v, const struct pm_seg *g)
         v->abs = g->len > 0 && g->s[0] == '/';
     } else if (g->kind == PM_SEG_VAR && !g->rxquote) {
         struct pm_sym *s = em_sym(e, g->s);
+        size_t nabs = 0;
+        for (size_t k = 0; !s->known && k < s->alts.n; k++)
+            nabs += s->alts.raw[k].len && s->alts.raw[k].data[0] == '/';
         if (s->known && s->raw.len)
             v->abs = s->raw.data[0] == '/';
+        else if (!s->known && s->alts.n && (nabs == 0 || nabs == s->alts.n))
+            v->abs = nabs != 0;     /* one of several values, all alike */
         else {
             v->abs = strcmp(g->s, "DEFAULT") == 0 || strcmp(g->s, "ORGMAIL") == 0 ||
                      strcmp(g->s, "MAILDIR") == 0 || strcmp(g->s, "HOME") == 0;
@@ -422,8 +427,9 @@ em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val 
                 add_known(v, e->file, strlen(e->file));
                 break;
             case '-':
+                if (!em_sym(e, "LASTFOLDER")->assigned)
+                    v->bad = PM_LASTFOLDER_WHY;
                 add_sym_ref(e, v, em_sym(e, "LASTFOLDER"));
-                e->lastfolder = 1;
                 break;
             case '1':
                 em_note(e, PMRC_INFO, line,
@@ -443,6 +449,9 @@ em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val 
             break;
         case PM_SEG_VAR: {
             struct pm_sym *s = em_sym(e, g->s);
+
+            if (strcmp(g->s, "LASTFOLDER") == 0 && !s->assigned)
+                v->bad = PM_LASTFOLDER_WHY;
 
             if (g->rxquote) {
                 s->used = 1;

@@ -226,4 +226,72 @@ printf ':0\n* ^Subject: a\n{\n  :0 c\n  z/\n  :0\n  /dev/null\n}\n:0\n* ^Subject
 is "$(cat "$T/check")" "$T/out: ok" "blocks with A in the file: weir check finds nothing unreachable"
 ! grep -q 'set .* set ' "$T/out" && [ "$(grep -c '^    set pm_last = "1"$' "$T/out")" -ge 2 ]
 ok $? "... the restores after the second block are there, one a line"
+# Shapes from a survey of users' rcfiles (2026-12):
+# procmailex(5)'s `:0 Whc | formail -D` then `:0 a` files a duplicate, not
+# every message: the a recipe needs the test to have been true
+printf ':0 Whc: msgid.lock\n| formail -D 8192 msgid.cache\n\n:0 a:\nduplicates\n' > "$T/da.rc"
+"$WEIR" import procmailrc "$T/da.rc" > "$T/out" 2> "$T/err"
+is $? 0 "formail -D then a: translated"
+grep -q '^if string "${pm_last}" is "1" and string "${pm_fail}" is "" {$' "$T/out" &&
+    ! grep -q "'a' is translated as 'A'" "$T/err"
+ok $? "... the a recipe runs only when formail would have found the Message-ID"
+# the cache file named with a variable or ~: still the duplicate test
+printf 'PMDIR=$HOME/.procmail\n:0 Wh: $PMDIR/msgid.lock\n| formail -D 8192 $PMDIR/msgid.cache\n:0 Wh\n| formail -D 8192 ~/.msgid.cache\n' > "$T/dv.rc"
+"$WEIR" import procmailrc "$T/dv.rc" > "$T/out" 2> "$T/err"
+[ "$(grep -c 'duplicate key "${procmail.id}"' "$T/out")" = 2 ] && ! grep -q '^ *pipe ' "$T/out" &&
+    grep -q 'the last 8192 bytes of them in \$PMDIR/msgid.cache' "$T/err"
+ok $? "formail -D with \$VAR/cache or ~/cache: the duplicate test"
+# "any of these" weights over many conditions: an or, whatever their number
+{ echo ':0'; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "* 1^0 ^X-Tag-$i:"; done
+  echo '* 2^1 ^X-More:'; echo '* 0^0 ^X-Zero:'; echo 'tagged/'; } > "$T/w12.rc"
+"$WEIR" import procmailrc "$T/w12.rc" > "$T/out" 2> "$T/err"
+is $? 0 "13 weighted conditions, none negative: translated"
+[ "$(grep -v "^#" "$T/out" | grep -o " or " | wc -l)" = 12 ] && ! grep -v "^#" "$T/out" | grep -q X-Zero &&
+    "$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "... as an or of the 13 of positive weight (the weight-0 one adds nothing), and it compiles"
+# with a negative weight the subsets are listed, within weir's limits
+{ echo ':0'; for i in 1 2 3 4 5 6 7 8; do echo "* 1^0 ^X-Tag-$i:"; done
+  echo '* -1^0 ^X-Not:'; echo 'tagged/'; } > "$T/w9.rc"
+"$WEIR" import procmailrc "$T/w9.rc" > "$T/out" 2> "$T/err"
+is $? 1 "9 weighted conditions, one negative: reported, not a failed translation"
+grep -q "^$T/w9.rc:1: not translated: more than 8 weighted conditions" "$T/err" &&
+    "$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "... with its line, and the rest compiles"
+{ echo ':0'; for i in 1 2 3 4 5 6 7; do echo "* 1^0 ^X-Tag-$i:"; done
+  echo '* -1^0 ^X-Not:'; echo 'tagged/'; } > "$T/w8.rc"
+"$WEIR" import procmailrc "$T/w8.rc" > "$T/out" 2> "$T/err"
+is $? 1 "8 weighted conditions, one negative: too many sums to list, reported"
+grep -q "not translated: weighted conditions with a negative weight whose positive sums are too many" "$T/err"
+ok $? "... saying why"
+# \/ inside parentheses that only group: MATCH is set
+printf 'MAILDIR=$HOME/Mail\n:0\n* ^((List-Id|X-(Mailing-)?List): .*<\\/[^.]*)\nML/$MATCH/\n' > "$T/pm.rc"
+"$WEIR" import procmailrc "$T/pm.rc" > "$T/out" 2> "$T/err"
+grep -q 'matches /\\n(?:List-Id|X-(?:Mailing-)??List): \.\*?<(\[^\\n\\.\]\*)/i {$' "$T/out" &&
+    grep -q 'set MATCH = "${1}"' "$T/out" && ! grep -q 'MATCH is not set' "$T/err"
+ok $? "\\/ inside grouping parentheses sets MATCH"
+printf ':0\n* ^Subject: (a|b\\/c)\nx/$MATCH\n' > "$T/pm2.rc"
+"$WEIR" import procmailrc "$T/pm2.rc" > "$T/out" 2> "$T/err"
+grep -q 'approximated: \\/ inside parentheses: MATCH is not set' "$T/err"
+ok $? "... but not inside parentheses with alternatives (reported)"
+# LASTFOLDER (and $-): procmail's last folder, which weir has not: reported
+printf ':0 c\nfoo\n:0\n* LASTFOLDER ?? /foo$\nbar\n:0\n$-.x\n' > "$T/lf.rc"
+"$WEIR" import procmailrc "$T/lf.rc" > "$T/out" 2> "$T/err"
+is $? 1 "LASTFOLDER read: not translated"
+grep -q "^$T/lf.rc:3: not translated: LASTFOLDER" "$T/err" && grep -q "^$T/lf.rc:6: not translated: LASTFOLDER" "$T/err"
+ok $? "... for the condition and for \$- in a folder name"
+# an INCLUDERC inside a block, named with $HOME, leaves HOME and MAILDIR
+# known; a variable set on two paths, both under HOME, names a folder as is
+mkdir -p "$T/ih/.procmail"
+printf ':0\n* ^Subject: y\nyfolder\n' > "$T/ih/.procmail/a"
+printf ':0\n* ^Subject: x\n{\nINCLUDERC=$HOME/.procmail/a\n}\nF=$HOME/x\n:0\n* ^Subject: z\n{ F=$HOME/z }\n:0:\n$F\n' > "$T/ib.rc"
+"$WEIR" import procmailrc --home "$T/ih" "$T/ib.rc" > "$T/out" 2> "$T/err"
+is $? 0 "INCLUDERC in a block: translated"
+grep -q '^file "${F}"$' "$T/out" && ! grep -q 'MAILDIR}/' "$T/out"
+ok $? "... a folder from a variable set to \$HOME/x or \$HOME/z is that path, not one under MAILDIR"
+# `:0 h` (or b) into /dev/null: the message is thrown away all the same
+printf ':0 h\n* ^Subject: x\n/dev/null\n:0 b\n* ^Subject: y\n/dev/null\n:0 h\n* ^Subject: z\nheaders\n' > "$T/hn.rc"
+"$WEIR" import procmailrc "$T/hn.rc" > "$T/out" 2> "$T/err"
+[ "$(grep -c '^    discard$' "$T/out")" = 2 ] && grep -q "^$T/hn.rc:7: not translated: filing only the header" "$T/err" &&
+    [ "$(grep -c ': not translated:' "$T/err")" = 1 ]
+ok $? "h or b into /dev/null: discard; only the header into a folder: reported"
 done_testing
