@@ -744,6 +744,7 @@ tr_cond(struct em *e, const struct pm_item *r, const char *text, int line, struc
                             why = PM_LASTFOLDER_WHY;
                             goto out;
                         }
+                        em_untr_use(e, s, line);
                         s->used = 1;
                         var = s->wname;
                     }
@@ -1168,7 +1169,17 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
     for (size_t i = 1; i < ws.n; i++) {
         const struct pm_seg *g = &ws.v[i].v[0];
         if (haven && !havefile && i == ws.n - 1) {
-            havefile = 1;       /* the cache file: any word */
+            /* the cache file: one file whatever the message, i.e. named
+             * with variables known now ($PMDIR), not $MATCH (a cache per
+             * list is not weir's one database) */
+            for (size_t k = 0; k < ws.v[i].n; k++) {
+                const struct pm_seg *q = &ws.v[i].v[k];
+                if (q->kind == PM_SEG_LIT)
+                    continue;
+                if (q->kind != PM_SEG_VAR || q->mod != 0 || q->rxquote || !em_sym(e, q->s)->known)
+                    goto out;
+            }
+            havefile = 1;
             continue;
         }
         if (ws.v[i].n != 1 || g->kind != PM_SEG_LIT)
@@ -1738,6 +1749,7 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         while (*raw == ' ' || *raw == '\t')
             raw++;
         if (r->capvar) {
+            em_untr_set(e, em_sym(e, r->capvar), r->line);
             a->why = "VAR=| command (weir does not capture a program's output into a variable)";
             return;
         }
@@ -2482,6 +2494,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
                 free(e.syms[i]->name);
                 free(e.syms[i]->wname);
                 free(e.syms[i]->init);
+                free(e.syms[i]->untr_file);
                 buf_free(&e.syms[i]->raw);
                 buf_free(&e.syms[i]->wstr);
                 em_alts_clear(&e.syms[i]->alts);
@@ -2518,6 +2531,7 @@ pmrc_translate(const char *path, const char *text, size_t len, const struct pmrc
         free(e.syms[i]->name);
         free(e.syms[i]->wname);
         free(e.syms[i]->init);
+        free(e.syms[i]->untr_file);
         buf_free(&e.syms[i]->raw);
         buf_free(&e.syms[i]->wstr);
         em_alts_clear(&e.syms[i]->alts);

@@ -39,6 +39,8 @@ struct pm_sym {
     struct pm_alts alts;        /* when not known: its possible values */
     char *init;                 /* its procmail default, as a weir string
                                    body (declared with it), or NULL: "" */
+    char *untr_file;            /* set last by a statement not translated: */
+    int untr_line;              /*   where (the value is then empty) */
 };
 
 struct em {
@@ -112,6 +114,9 @@ struct pm_expansion {
 int em_expand_alts(struct em *e, const char *text, int line, struct pm_expansion **out);
 void em_expansions_free(struct pm_expansion *x, int n);
 /* Assignment NAME=value (or unset). */
+void em_untr_use(struct em *e, struct pm_sym *s, int line);
+void em_untr_set(struct em *e, struct pm_sym *s, int line);
+void em_untr_clear(struct pm_sym *s);
 void em_assign(struct em *e, const struct pm_item *it);
 /* The prologue: declarations of the variables used. */
 void em_prologue(struct em *e, struct buf *out);

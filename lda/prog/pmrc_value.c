@@ -452,6 +452,7 @@ em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val 
 
             if (strcmp(g->s, "LASTFOLDER") == 0 && !s->assigned)
                 v->bad = PM_LASTFOLDER_WHY;
+            em_untr_use(e, s, line);
 
             if (g->rxquote) {
                 s->used = 1;
@@ -782,6 +783,37 @@ formail_r_idiom(const struct pm_word *w, int *trust, int *trim)
     return ok;
 }
 
+/* A variable whose last assignment was not translated: its uses see ""
+ * in weir's rules, which the summary says where they are. */
+void
+em_untr_set(struct em *e, struct pm_sym *s, int line)
+{
+    free(s->untr_file);
+    s->untr_file = xstrdup(e->file);
+    s->untr_line = line;
+}
+
+void
+em_untr_clear(struct pm_sym *s)
+{
+    free(s->untr_file);
+    s->untr_file = NULL;
+    s->untr_line = 0;
+}
+
+void
+em_untr_use(struct em *e, struct pm_sym *s, int line)
+{
+    if (s->untr_file == NULL)
+        return;
+    if (strcmp(s->untr_file, e->file) == 0)
+        em_note(e, PMRC_APPROX, line, "%s is set at line %d by a statement not translated: "
+                "here it is empty", s->name, s->untr_line);
+    else
+        em_note(e, PMRC_APPROX, line, "%s is set at %s:%d by a statement not translated: "
+                "here it is empty", s->name, s->untr_file, s->untr_line);
+}
+
 /* HOST unset, or set to a name that is not the host's: procmail stops
  * reading every rcfile at once and exits 0 without delivering (to the MTA
  * the message seems delivered): weir's discard, then stop. */
@@ -817,6 +849,7 @@ em_assign(struct em *e, const struct pm_item *it)
             return;
         }
         em_line(e, "set %s = \"\"", s->wname);
+        em_untr_clear(s);
         s->assigned = 1;
         s->known = 1;
         em_alts_clear(&s->alts);
@@ -841,6 +874,7 @@ em_assign(struct em *e, const struct pm_item *it)
                         "starts with %s, as formail -x gives them (procmail extract)", it->name,
                         fname, fname);
             free(fname);
+            em_untr_clear(s);
             s->assigned = 1;
             s->used = 1;
             s->known = 0;
@@ -860,6 +894,7 @@ em_assign(struct em *e, const struct pm_item *it)
                     trust ? " trust" : "", trim ? " trim" : "", s->wname);
             em_note(e, PMRC_INFO, it->line, "%s=`formail -r%s%sxTo:`: the address formail -r "
                     "answers (procmail reply)", it->name, trust ? "t" : "", trim ? "z" : "");
+            em_untr_clear(s);
             s->assigned = 1;
             s->used = 1;
             s->known = 0;
@@ -874,7 +909,8 @@ em_assign(struct em *e, const struct pm_item *it)
     if (v.bad) {
         em_note(e, PMRC_UNTRANSLATED, it->line, "%s=...: %s", it->name, v.bad);
         em_line(e, "# weir import: not translated (see the summary)");
-        /* from here on its value is unknown */
+        /* from here on its value is unknown (and empty in weir's rules) */
+        em_untr_set(e, s, it->line);
         s->known = 0;
         em_alts_clear(&s->alts);
         s->assigned = 1;
@@ -890,6 +926,7 @@ em_assign(struct em *e, const struct pm_item *it)
         em_val_free(&v);
         return;
     }
+    em_untr_clear(s);
     if (strcmp(it->name, "LOG") == 0) {
         /* LOG=text appends text to the log file */
         struct buf t = BUF_INIT;

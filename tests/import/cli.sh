@@ -294,4 +294,12 @@ printf ':0 h\n* ^Subject: x\n/dev/null\n:0 b\n* ^Subject: y\n/dev/null\n:0 h\n* 
 [ "$(grep -c '^    discard$' "$T/out")" = 2 ] && grep -q "^$T/hn.rc:7: not translated: filing only the header" "$T/err" &&
     [ "$(grep -c ': not translated:' "$T/err")" = 1 ]
 ok $? "h or b into /dev/null: discard; only the header into a folder: reported"
+# a variable set by a statement not translated is empty in weir's rules:
+# each use says so, until a translated assignment
+printf 'X=`uname -n`\n:0\n* X ?? foo\nfoo/\n:0 h\nY=| cat\n:0\n* $ ^Subject: $Y\nbar/\nX=2\n:0\n* X ?? 2\nbaz/\n' > "$T/un.rc"
+"$WEIR" import procmailrc "$T/un.rc" > "$T/out" 2> "$T/err"
+grep -q "^$T/un.rc:3: approximated: X is set at line 1 by a statement not translated: here it is empty" "$T/err" &&
+    grep -q "^$T/un.rc:8: approximated: Y is set at line 5 by a statement not translated" "$T/err" &&
+    ! grep -q "^$T/un.rc:12: .*X is set" "$T/err"
+ok $? "uses of a value a statement not translated set are listed, with that statement's line"
 done_testing
