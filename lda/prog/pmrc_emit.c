@@ -1595,6 +1595,17 @@ out:
     return ok;
 }
 
+/* Whether the next recipe after r (at its level) is an a or e recipe,
+ * which asks how r's action ended. */
+static int
+next_chains(const struct pm_item *r)
+{
+    for (const struct pm_item *it = r->next; it; it = it->next)
+        if (it->kind == PM_RECIPE)
+            return pm_has_flag(it, 'a') || pm_has_flag(it, 'e');
+    return 0;
+}
+
 static void
 tr_action(struct em *e, const struct pm_item *r, struct tact *a)
 {
@@ -1825,7 +1836,17 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         } else {
             buf_add(&full, cmd.data, cmd.len);
         }
-        act_line(a, "%spipe \"%s\"", cp, full.data);
+        if (copy && (pm_has_flag(r, 'w') || pm_has_flag(r, 'W')) && next_chains(r)) {
+            /* `:0 wc | program` and then an a or e recipe: those ask
+             * whether the program exited 0, which weir's program test
+             * says (it runs the program the same way, once) */
+            a->test = xasprintf("program shell \"%s\" with message", full.data);
+            em_note(e, PMRC_INFO, r->line, "a copy into a program with w, followed by an a or e "
+                    "recipe, becomes weir's program test: the next recipe asks for its exit "
+                    "status; weir test runs it only with --run-programs");
+        } else {
+            act_line(a, "%spipe \"%s\"", cp, full.data);
+        }
         buf_free(&cmd);
         buf_free(&full);
         a->delivers = !copy;

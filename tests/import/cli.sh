@@ -302,4 +302,13 @@ grep -q "^$T/un.rc:3: approximated: X is set at line 1 by a statement not transl
     grep -q "^$T/un.rc:8: approximated: Y is set at line 5 by a statement not translated" "$T/err" &&
     ! grep -q "^$T/un.rc:12: .*X is set" "$T/err"
 ok $? "uses of a value a statement not translated set are listed, with that statement's line"
+# `:0 Wc | program` followed by a or e: the program's exit status, as
+# weir's program test; without a next a/e recipe it stays a copy pipe
+printf ':0 Wc\n* ^Subject: x\n| gpg --verify\n:0 a\nverified/\n:0 Wc\n| grep -q y\n:0 e\nnot-y/\n:0 wc\n| record\n:0 A\nz/\n' > "$T/pe.rc"
+"$WEIR" import procmailrc "$T/pe.rc" > "$T/out" 2> "$T/err"
+is $? 0 "w copy into a program, then a or e: translated"
+[ "$(grep -c '^ *if program shell "[^"]*" with message {$' "$T/out")" = 2 ] &&
+    grep -q '^copy pipe "record"$' "$T/out" && grep -q 'string "${pm_fail}" is "1"' "$T/out" &&
+    "$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "... as program tests (a: it exited 0, e: it did not); before A a copy pipe"
 done_testing
