@@ -1595,15 +1595,78 @@ out:
     return ok;
 }
 
+/* Whether a word is only variables ("$FOLDER", "${A}${B}") that may all
+ * be empty at delivery. */
+static int
+only_vars(struct em *e, const struct pm_word *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (w->v[i].kind != PM_SEG_VAR || w->v[i].rxquote)
+            return 0;
+    /* one that cannot be empty (every value it may have is not) */
+    for (size_t i = 0; i < w->n; i++) {
+        const struct pm_sym *s = em_sym(e, w->v[i].s);
+        size_t k;
+        if (w->v[i].mod != 0)
+            continue;
+        if (s->known && s->raw.len)
+            return 0;
+        for (k = 0; !s->known && k < s->alts.n; k++)
+            if (s->alts.raw[k].len == 0)
+                break;
+        if (!s->known && s->alts.n && k == s->alts.n)
+            return 0;
+    }
+    return w->n > 0;
+}
+
+/* The next recipe after r at its level, or NULL. */
+static const struct pm_item *
+next_recipe(const struct pm_item *r)
+{
+    for (const struct pm_item *it = r->next; it; it = it->next)
+        if (it->kind == PM_RECIPE)
+            return it;
+    return NULL;
+}
+
+/* bogofilter's and others' `:0 e` then `{ EXITCODE=75 HOST }` after a
+ * filter: when the filter fails, procmail exits 75 (HOST unset stops it)
+ * and the MTA tries again later -- weir's `filter ... else defer`. */
+static int
+defer_e(const struct pm_item *r)
+{
+    int code = 0, host = 0;
+
+    if (r == NULL || !pm_has_flag(r, 'e') || r->ncond != 0 || r->act != PM_ACT_BLOCK ||
+        r->unclosed)
+        return 0;
+    for (size_t i = 0; r->flags[i]; i++)
+        if (r->flags[i] != 'e')
+            return 0;
+    for (const struct pm_item *it = r->block; it; it = it->next) {
+        if (it->kind == PM_BLANK || it->kind == PM_COMMENT)
+            continue;
+        if (it->kind == PM_ASSIGN && strcmp(it->name, "EXITCODE") == 0 && !code &&
+            it->value.n == 1 && it->value.v[0].kind == PM_SEG_LIT && it->value.v[0].len == 2 &&
+            memcmp(it->value.v[0].s, "75", 2) == 0)
+            code = 1;
+        else if (it->kind == PM_UNSET && strcmp(it->name, "HOST") == 0 && code && !host)
+            host = 1;
+        else
+            return 0;
+    }
+    return code && host;
+}
+
 /* Whether the next recipe after r (at its level) is an a or e recipe,
  * which asks how r's action ended. */
 static int
 next_chains(const struct pm_item *r)
 {
-    for (const struct pm_item *it = r->next; it; it = it->next)
-        if (it->kind == PM_RECIPE)
-            return pm_has_flag(it, 'a') || pm_has_flag(it, 'e');
-    return 0;
+    const struct pm_item *it = next_recipe(r);
+
+    return it && (pm_has_flag(it, 'a') || pm_has_flag(it, 'e'));
 }
 
 static void
@@ -1621,7 +1684,10 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         return;
     case PM_ACT_BLOCK:
         return;                 /* emitted in place */
-    case PM_ACT_FOLDER:
+    case PM_ACT_FOLDER: {
+        size_t empty = 0;
+        int guarded = 0;
+
         if (r->args.n == 0) {
             a->why = "the recipe has no action line";
             return;
@@ -1663,6 +1729,30 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
                 em_val_free(&v);
                 continue;
             }
+            if (v.known && v.raw.len == 0) {
+                /* "$FOLDER" with FOLDER empty: procmail's delivery fails
+                 * ("Error while writing to """) and it goes on */
+                em_note(e, PMRC_APPROX, r->line, "the folder name is empty here: procmail's "
+                        "delivery fails and it goes on, and so does the translation");
+                em_val_free(&v);
+                empty++;
+                continue;
+            }
+            if (!v.known && r->args.n == 1 && only_vars(e, &r->args.v[i])) {
+                /* empty at delivery: the same, decided then (never
+                 * "~/", which would make the home a Maildir) */
+                struct buf t2 = BUF_INIT;
+                folder_target(e, &v, r->line, &t2);
+                act_line(a, "if string \"%s\" is not \"\" {", v.w.data ? v.w.data : "");
+                act_line(a, "    %sfile \"%s\"", copy || e->in_clone ? "copy " : "", t2.data);
+                if (!copy && !e->in_clone)
+                    act_line(a, "    stop");
+                act_line(a, "}");
+                buf_free(&t2);
+                em_val_free(&v);
+                guarded = 1;
+                continue;
+            }
             folder_target(e, &v, r->line, &t);
             if (v.known && e->rd && e->rd->is_dir && v.raw.len && v.raw.data[v.raw.len - 1] != '/' &&
                 !(v.raw.len >= 2 && memcmp(v.raw.data + v.raw.len - 2, "/.", 2) == 0)) {
@@ -1688,8 +1778,9 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         if (r->lockfile)
             em_note(e, PMRC_INFO, r->line, "lockfile %s: weir locks each mbox itself "
                     "(mailbox.lock and fcntl) and takes no other lock", r->lockfile);
-        a->delivers = !copy;
+        a->delivers = !copy && !guarded && empty < r->args.n;
         return;
+    }
     case PM_ACT_FORWARD: {
         struct pm_sym *sm = em_sym(e, "SENDMAIL");
         int custom = sm->assigned && !(sm->known && strcmp(sm->raw.data ? sm->raw.data : "",
@@ -1779,13 +1870,21 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             return;
         }
         if (pm_has_flag(r, 'f')) {
+            const char *defer = "";
+            if ((pm_has_flag(r, 'w') || pm_has_flag(r, 'W')) && defer_e(next_recipe(r))) {
+                defer = " else defer";
+                e->consumed = next_recipe(r);
+                em_note(e, PMRC_INFO, r->line, "the filter and the `e` recipe after it, "
+                        "EXITCODE=75 and HOST unset (the MTA tries again later when the filter "
+                        "fails), become weir's filter ... else defer");
+            }
             if (part) {
                 /* procmail gives the program only the header (fh) or the
                  * body (fb) and puts its output in that place */
                 act_line(a, "filter \"t=\\$(mktemp) && cat > \\\"\\$t\\\" && { %s; rc=\\$?; "
-                         "%s; rm -f \\\"\\$t\\\"; exit \\$rc; }\"",
+                         "%s; rm -f \\\"\\$t\\\"; exit \\$rc; }\"%s",
                          h ? "sed -n '1,/^\\$/p' \\\"\\$t\\\" | (" : "sed -n '1,/^\\$/p' \\\"\\$t\\\"; sed '1,/^\\$/d' \\\"\\$t\\\" | (",
-                         h ? "sed '1,/^\\$/d' \\\"\\$t\\\"" : ":");
+                         h ? "sed '1,/^\\$/d' \\\"\\$t\\\"" : ":", defer);
                 /* the command goes where the parenthesis opened */
                 {
                     struct buf t = BUF_INIT;
@@ -1808,7 +1907,7 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
                 buf_free(&cmd);
                 return;
             }
-            act_line(a, "filter \"%s\"", cmd.data);
+            act_line(a, "filter \"%s\"%s", cmd.data, defer);
             buf_free(&cmd);
             return;             /* not delivering */
         }
@@ -2123,6 +2222,15 @@ emit_recipe(struct em *e, const struct pm_item *r)
     int weighted = 0, prev_test;
 
     e->res->recipes++;
+    if (r == e->consumed) {
+        /* translated with the filter before it */
+        show_src(e, r->line, r->close_line ? r->close_line : r->end_line);
+        em_line(e, "# (translated above: the filter's else defer)");
+        e->consumed = NULL;
+        e->res->translated++;
+        e->prev_test = 0;
+        return;
+    }
     show_src(e, r->line, r->act == PM_ACT_BLOCK ? r->end_line : r->end_line);
     memset(&a, 0, sizeof a);
     buf_init(&a.lines);

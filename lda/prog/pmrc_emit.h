@@ -60,6 +60,8 @@ struct em {
     int flags_used;             /* pm_last/pm_prev were declared */
     int default_assigned;       /* DEFAULT was set: explicit final delivery */
     int in_clone;               /* inside a 'c' block: deliveries copy */
+    const void *consumed;       /* a recipe translated with the one before
+                                   it (the e recipe of `else defer`) */
     int recipe_line;            /* for notes */
     int stopped;                /* the current block ended in stop */
     int have_match;             /* MATCH is referenced */

@@ -311,4 +311,20 @@ is $? 0 "w copy into a program, then a or e: translated"
     grep -q '^copy pipe "record"$' "$T/out" && grep -q 'string "${pm_fail}" is "1"' "$T/out" &&
     "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "... as program tests (a: it exited 0, e: it did not); before A a copy pipe"
+# a folder named by an empty variable: procmail's delivery fails and it
+# goes on; never "~/" (the home made a Maildir)
+printf ':0:\n$FOLDER\n:0\n* ^Subject:.*\\/x\n{ F=$MATCH }\n:0:\n$F\n:0\nlast\n' > "$T/ef.rc"
+"$WEIR" import procmailrc "$T/ef.rc" > "$T/out" 2> "$T/err"
+! grep -q 'file "~/${FOLDER}"' "$T/out" && grep -q '^if string "${F}" is not "" {$' "$T/out" &&
+    grep -q "^$T/ef.rc:1: approximated: the folder name is empty here" "$T/err" &&
+    "$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "an empty folder name is no delivery: known empty, skipped; empty at delivery, guarded"
+# bogofilter's `:0 fw | bogofilter` then `:0 e { EXITCODE=75 HOST }`:
+# filter ... else defer; an e block doing anything else stays reported
+printf ':0 fw\n| bogofilter -u -e -p\n\n:0 e\n{ EXITCODE=75 HOST }\n:0 fw\n| spamc\n:0 e\n{ EXITCODE=75 }\n' > "$T/bf.rc"
+"$WEIR" import procmailrc "$T/bf.rc" > "$T/out" 2> "$T/err"
+grep -q '^filter "bogofilter -u -e -p" else defer$' "$T/out" && grep -q '^filter "spamc"$' "$T/out" &&
+    grep -q "^$T/bf.rc:8: not translated: an 'e' recipe" "$T/err" && ! grep -q "bf.rc:4: not translated" "$T/err" &&
+    "$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "filter then e { EXITCODE=75 HOST }: filter ... else defer; e { EXITCODE=75 } alone: reported"
 done_testing
