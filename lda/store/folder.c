@@ -219,6 +219,19 @@ folder_resolve(const char *target, int tainted, const struct folder_roots *r,
         status_set(st, "5.2.0", "folder path too long");
         goto fail;
     }
+    if (r->home && r->home[0]) {
+        /* "~/" (a rule's "~/${X}" with X empty) would make the home
+         * directory a Maildir: never a folder */
+        char *h = xstrdup(r->home);
+        int same;
+        strip_slashes(h);
+        same = strcmp(f->path, h) == 0;
+        free(h);
+        if (same) {
+            status_set(st, "5.2.0", "the home directory itself is no folder");
+            goto fail;
+        }
+    }
     /* "~/Maildir/.Spam" names an existing Maildir: deliver into it as a
      * Maildir whatever the spelling (as maildrop does), rather than fail
      * to open a directory as an mbox.  The name has passed every check

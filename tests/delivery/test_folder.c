@@ -66,6 +66,11 @@ main(void)
     refuse("~root/mbox", 0, "~user");
     refuse("in\tbox", 0, "tab");
     refuse("", 0, "empty");
+    /* the home itself (a rule's "~/${X}" with X empty) */
+    refuse("~/", 0, "the home as a Maildir");
+    refuse("~/.", 0, "the home as an MH folder");
+    refuse("/h//", 0, "the home, spelt with slashes");
+    refuse("~", 0, "the home as an mbox");
 
     /* Tainted names that stay inside the roots. */
     accept("~/Maildir/.lists.foo/", 1, FOLDER_MAILDIR, "/h/Maildir/.lists.foo", 1);
