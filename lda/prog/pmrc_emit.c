@@ -1850,6 +1850,23 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
 
         while (*raw == ' ' || *raw == '\t')
             raw++;
+        if (r->capvar && !(b && !h)) {
+            /* VAR=| formail -xField: (the header, or all the message:
+             * formail reads the header) as VAR=`formail -xField:` */
+            struct pm_seg g;
+            struct pm_word w;
+
+            memset(&g, 0, sizeof g);
+            g.kind = PM_SEG_CMD;
+            g.s = (char *)raw;
+            g.len = strlen(raw);
+            w.v = &g;
+            w.n = 1;
+            if (em_assign_formail(e, em_sym(e, r->capvar), &w, r->line)) {
+                a->delivers = 0;
+                return;
+            }
+        }
         if (r->capvar) {
             em_untr_set(e, em_sym(e, r->capvar), r->line);
             a->why = "VAR=| command (weir does not capture a program's output into a variable)";

@@ -120,6 +120,7 @@ void em_untr_use(struct em *e, struct pm_sym *s, int line);
 void em_untr_set(struct em *e, struct pm_sym *s, int line);
 void em_untr_clear(struct pm_sym *s);
 void em_assign(struct em *e, const struct pm_item *it);
+int em_assign_formail(struct em *e, struct pm_sym *s, const struct pm_word *value, int line);
 /* The prologue: declarations of the variables used. */
 void em_prologue(struct em *e, struct buf *out);
 

@@ -826,6 +826,62 @@ host_stop(struct em *e, int line, const char *what)
     em_line(e, "stop");
 }
 
+/* VAR=`formail -x...` or `formail -r...xTo:` (also VAR=| formail ...,
+ * value a command segment): procmail extract or procmail reply into the
+ * variable.  1 when value is such a command (the statements written). */
+int
+em_assign_formail(struct em *e, struct pm_sym *s, const struct pm_word *value, int line)
+{
+    {
+        char *fname;
+        int trim, join;
+
+        if (!s->special && formail_x_idiom(value, &fname, &trim, &join)) {
+            em_line(e, "set %s = \"\"", s->wname);
+            em_line(e, "if procmail extract \"%s\"%s%s { set %s = \"${procmail.field}\" }",
+                    fname, trim ? " trim" : "", join ? " join" : "", s->wname);
+            if (strchr(fname, ':'))
+                em_note(e, PMRC_INFO, line, "%s=`formail -x%s`: the %s field as formail -x "
+                        "gives it (procmail extract)", s->name, fname, fname);
+            else
+                em_note(e, PMRC_INFO, line, "%s=`formail -x%s`: every field whose name "
+                        "starts with %s, as formail -x gives them (procmail extract)", s->name,
+                        fname, fname);
+            free(fname);
+            em_untr_clear(s);
+            s->assigned = 1;
+            s->used = 1;
+            s->known = 0;
+            s->tainted = 1;
+            em_alts_clear(&s->alts);
+            buf_reset(&s->raw);
+            buf_reset(&s->wstr);
+            return 1;
+        }
+    }
+    {
+        int trust, trim;
+
+        if (!s->special && formail_r_idiom(value, &trust, &trim)) {
+            em_line(e, "set %s = \"\"", s->wname);
+            em_line(e, "if procmail reply%s%s { set %s = \"${procmail.field}\" }",
+                    trust ? " trust" : "", trim ? " trim" : "", s->wname);
+            em_note(e, PMRC_INFO, line, "%s=`formail -r%s%sxTo:`: the address formail -r "
+                    "answers (procmail reply)", s->name, trust ? "t" : "", trim ? "z" : "");
+            em_untr_clear(s);
+            s->assigned = 1;
+            s->used = 1;
+            s->known = 0;
+            s->tainted = 1;
+            em_alts_clear(&s->alts);
+            buf_reset(&s->raw);
+            buf_reset(&s->wstr);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void
 em_assign(struct em *e, const struct pm_item *it)
 {
@@ -858,53 +914,8 @@ em_assign(struct em *e, const struct pm_item *it)
         s->tainted = 0;
         return;
     }
-    {
-        char *fname;
-        int trim, join;
-
-        if (!s->special && formail_x_idiom(&it->value, &fname, &trim, &join)) {
-            em_line(e, "set %s = \"\"", s->wname);
-            em_line(e, "if procmail extract \"%s\"%s%s { set %s = \"${procmail.field}\" }",
-                    fname, trim ? " trim" : "", join ? " join" : "", s->wname);
-            if (strchr(fname, ':'))
-                em_note(e, PMRC_INFO, it->line, "%s=`formail -x%s`: the %s field as formail -x "
-                        "gives it (procmail extract)", it->name, fname, fname);
-            else
-                em_note(e, PMRC_INFO, it->line, "%s=`formail -x%s`: every field whose name "
-                        "starts with %s, as formail -x gives them (procmail extract)", it->name,
-                        fname, fname);
-            free(fname);
-            em_untr_clear(s);
-            s->assigned = 1;
-            s->used = 1;
-            s->known = 0;
-            s->tainted = 1;
-            em_alts_clear(&s->alts);
-            buf_reset(&s->raw);
-            buf_reset(&s->wstr);
-            return;
-        }
-    }
-    {
-        int trust, trim;
-
-        if (!s->special && formail_r_idiom(&it->value, &trust, &trim)) {
-            em_line(e, "set %s = \"\"", s->wname);
-            em_line(e, "if procmail reply%s%s { set %s = \"${procmail.field}\" }",
-                    trust ? " trust" : "", trim ? " trim" : "", s->wname);
-            em_note(e, PMRC_INFO, it->line, "%s=`formail -r%s%sxTo:`: the address formail -r "
-                    "answers (procmail reply)", it->name, trust ? "t" : "", trim ? "z" : "");
-            em_untr_clear(s);
-            s->assigned = 1;
-            s->used = 1;
-            s->known = 0;
-            s->tainted = 1;
-            em_alts_clear(&s->alts);
-            buf_reset(&s->raw);
-            buf_reset(&s->wstr);
-            return;
-        }
-    }
+    if (em_assign_formail(e, s, &it->value, it->line))
+        return;
     em_value(e, &it->value, 0, it->line, &v);
     if (v.bad) {
         em_note(e, PMRC_UNTRANSLATED, it->line, "%s=...: %s", it->name, v.bad);

@@ -55,7 +55,7 @@ error/
 * ^Subject: hi
 hi/
 :0 h
-KEYS=| formail -xKeywords:
+KEYS=| grep -i "^Keywords:"
 RC
 "$WEIR" import procmailrc "$T/partial.rc" > "$T/out" 2> "$T/err"
 is $? 1 "incomplete translation: exit 1"
@@ -327,4 +327,12 @@ grep -q '^filter "bogofilter -u -e -p" else defer$' "$T/out" && grep -q '^filter
     grep -q "^$T/bf.rc:8: not translated: an 'e' recipe" "$T/err" && ! grep -q "bf.rc:4: not translated" "$T/err" &&
     "$WEIR" check "$T/out" > /dev/null 2>&1
 ok $? "filter then e { EXITCODE=75 HOST }: filter ... else defer; e { EXITCODE=75 } alone: reported"
+# VAR=| formail -x / -r...xTo: in an h recipe: as the backquote forms;
+# with b (formail would read the body as a header) reported
+printf ':0 h\nHC=| formail -xX-Hashcash:\n:0 hc\nR=| formail -rtzxTo:\n:0 b\nB=| formail -xSubject:\n' > "$T/cv.rc"
+"$WEIR" import procmailrc "$T/cv.rc" > "$T/out" 2> "$T/err"
+grep -q '^if procmail extract "X-Hashcash:" { set HC = "${procmail.field}" }$' "$T/out" &&
+    grep -q '^if procmail reply trust trim { set R = "${procmail.field}" }$' "$T/out" &&
+    grep -q "^$T/cv.rc:5: not translated: VAR=| command" "$T/err" && [ "$(grep -c ': not translated:' "$T/err")" = 1 ]
+ok $? "VAR=| formail -x and -rtzxTo: as procmail extract and reply; with b reported"
 done_testing
