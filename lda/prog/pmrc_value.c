@@ -329,6 +329,75 @@ cmd_words(const char *p, char **words, int max)
     return nw;
 }
 
+/* `echo "$VAR" | tr A-Z a-z` (also '[A-Z]' '[a-z]', '[:upper:]'
+ * '[:lower:]', and the other way): 1 with VAR (a new string) and which
+ * case, for weir's ${VAR:lower} / ${VAR:upper} (ASCII letters, as tr's
+ * ranges in the C locale). */
+static int
+case_idiom(const char *cmd, char **var, int *upper)
+{
+    static const char *const lo[] = { "a-z", "[a-z]", "[:lower:]", "'a-z'", "'[a-z]'",
+                                      "'[:lower:]'", "\"a-z\"", "\"[a-z]\"",
+                                      "\"[:lower:]\"", "\\[:lower:\\]", "\\[a-z\\]", NULL };
+    static const char *const up[] = { "A-Z", "[A-Z]", "[:upper:]", "'A-Z'", "'[A-Z]'",
+                                      "'[:upper:]'", "\"A-Z\"", "\"[A-Z]\"",
+                                      "\"[:upper:]\"", "\\[:upper:\\]", "\\[A-Z\\]", NULL };
+    const char *p = cmd, *q;
+    char *words[4];
+    int nw, from = -1, to = -1;
+    size_t n;
+
+    *var = NULL;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (strncmp(p, "echo \"$", 7) != 0)
+        return 0;
+    p += 7;
+    if (*p == '{') {
+        q = strchr(p, '}');
+        if (q == NULL || q[1] != '"')
+            return 0;
+        p++;
+        n = (size_t)(q - p);
+        q += 2;
+    } else {
+        for (q = p; isalnum((unsigned char)*q) || *q == '_'; q++)
+            ;
+        n = (size_t)(q - p);
+        if (*q != '"')
+            return 0;
+        q++;
+    }
+    if (n == 0 || !(isalpha((unsigned char)*p) || *p == '_'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)p[i]) || p[i] == '_'))
+            return 0;
+    while (*q == ' ' || *q == '\t')
+        q++;
+    if (*q != '|')
+        return 0;
+    nw = cmd_words(q + 1, words, 4);
+    if (nw < 0)
+        return 0;
+    if (nw == 3 && strcmp(words[0], "tr") == 0) {
+        /* cmd_words took the quotes off: compare the bare forms */
+        for (int i = 0; lo[i]; i++) {
+            if (strcmp(words[1], up[i]) == 0 && strcmp(words[2], lo[i]) == 0)
+                from = 0, to = 0;
+            if (strcmp(words[1], lo[i]) == 0 && strcmp(words[2], up[i]) == 0)
+                from = 1, to = 1;
+        }
+    }
+    for (int i = 0; i < nw; i++)
+        free(words[i]);
+    if (from < 0 || to < 0)
+        return 0;
+    *upper = to;
+    *var = xstrndup(p, n);
+    return 1;
+}
+
 /* `date`, `date +FORMAT` (also /bin/date, /usr/bin/date): 1 with the
  * strftime format weir's ${date:...} takes (a new string) when the
  * command is just that and the format is one weir accepts; date's own
@@ -404,9 +473,24 @@ em_value(struct em *e, const struct pm_word *w, int sh, int line, struct pm_val 
         case PM_SEG_CMD: {
             char *fmt;
 
+            char *cv;
+            int upper;
+
             if (g->s && date_idiom(g->s, &fmt)) {
                 buf_printf(&v->w, "${date:%s}", fmt);   /* the clock: not tainted */
                 free(fmt);
+            } else if (g->s && case_idiom(g->s, &cv, &upper)) {
+                struct pm_sym *cs = em_sym(e, cv);
+
+                em_untr_use(e, cs, line);
+                cs->used = 1;
+                buf_printf(&v->w, "${%s:%s}", cs->wname, upper ? "upper" : "lower");
+                v->tainted |= cs->tainted;
+                em_note(e, PMRC_APPROX, line, "`echo \"$%s\" | tr ...` becomes ${%s:%s}: weir "
+                        "changes the case of the ASCII letters, as tr does (procmail puts the "
+                        "value into a shell command: $, ` and \\ in it would be the shell's)",
+                        cv, cs->wname, upper ? "upper" : "lower");
+                free(cv);
             } else {
                 v->bad = "a `command` substitution (weir runs no program to compute a value)";
             }

@@ -335,4 +335,11 @@ grep -q '^if procmail extract "X-Hashcash:" { set HC = "${procmail.field}" }$' "
     grep -q '^if procmail reply trust trim { set R = "${procmail.field}" }$' "$T/out" &&
     grep -q "^$T/cv.rc:5: not translated: VAR=| command" "$T/err" && [ "$(grep -c ': not translated:' "$T/err")" = 1 ]
 ok $? "VAR=| formail -x and -rtzxTo: as procmail extract and reply; with b reported"
+# `echo "$VAR" | tr A-Z a-z` (and [:upper:] [:lower:], the other way):
+# ${VAR:lower} / ${VAR:upper}; unquoted echo or other tr sets reported
+printf 'P=X\nA=`echo "$P" | tr [:upper:] [:lower:]`\nB=`echo "${P}" | tr a-z A-Z`\nC=`echo $P | tr A-Z a-z`\nD=`echo "$P" | tr A-Z a-y`\n' > "$T/tl.rc"
+"$WEIR" import procmailrc "$T/tl.rc" > "$T/out" 2> "$T/err"
+grep -q '^set A = "${P:lower}"$' "$T/out" && grep -q '^set B = "${P:upper}"$' "$T/out" &&
+    grep -q "^$T/tl.rc:4: not translated: C=" "$T/err" && grep -q "^$T/tl.rc:5: not translated: D=" "$T/err"
+ok $? "echo \"\$VAR\" | tr: \${VAR:lower} and \${VAR:upper}; other forms reported"
 done_testing
