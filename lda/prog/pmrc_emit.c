@@ -1030,6 +1030,14 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
                 if (g->kind == PM_SEG_LIT) {
                     sh_quote_lit(&w, g->s, g->len);
                     keep = 1;
+                } else if (g->kind == PM_SEG_VAR && g->mod == 0 && !g->rxquote &&
+                           em_sym(e, g->s)->special && !em_sym(e, g->s)->tainted) {
+                    /* $HOME, $LOGNAME: weir's ${home}, ${user} at delivery
+                     * (as the shell-line form and MAILDIR's cd write them) */
+                    struct pm_sym *ss = em_sym(e, g->s);
+                    ss->used = 1;
+                    buf_printf(&w, "\\\"${%s}\\\"", ss->wname);
+                    keep = 1;
                 } else {
                     struct pm_word one = { (struct pm_seg *)g, 1 };
                     struct pm_val v;

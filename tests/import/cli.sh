@@ -342,4 +342,11 @@ printf 'P=X\nA=`echo "$P" | tr [:upper:] [:lower:]`\nB=`echo "${P}" | tr a-z A-Z
 grep -q '^set A = "${P:lower}"$' "$T/out" && grep -q '^set B = "${P:upper}"$' "$T/out" &&
     grep -q "^$T/tl.rc:4: not translated: C=" "$T/err" && grep -q "^$T/tl.rc:5: not translated: D=" "$T/err"
 ok $? "echo \"\$VAR\" | tr: \${VAR:lower} and \${VAR:upper}; other forms reported"
+# $HOME and $LOGNAME in a command are weir's ${home} and ${user} at
+# delivery, as in MAILDIR's cd (not the translating user's values)
+printf 'MAILDIR=$HOME/Maildir\n:0 c\n| /usr/bin/record $LOGNAME x$HOME/y\n' > "$T/hm.rc"
+"$WEIR" import procmailrc --home /home/elsewhere --user other "$T/hm.rc" > "$T/out" 2> "$T/err"
+grep -q '^copy pipe "cd \\"${home}/Maildir\\" && /usr/bin/record \\"${user}\\" x\\"${home}\\"/y"$' "$T/out" &&
+    ! grep -q 'elsewhere' "$T/out"
+ok $? "\$HOME and \$LOGNAME in a command: \${home} and \${user}"
 done_testing
