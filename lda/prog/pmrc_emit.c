@@ -869,13 +869,22 @@ folder_target(struct em *e, const struct pm_val *v, int line, struct buf *out)
     struct pm_sym *md = em_sym(e, "MAILDIR");
 
     if (!v->abs) {
+        int slash = 0;      /* MAILDIR's value ends in '/' (all of them) */
         if (inline_ok(md)) {
             buf_add(&t, md->wstr.data ? md->wstr.data : "", md->wstr.len);
         } else {
             md->used = 1;
             buf_printf(&t, "${%s}", md->wname);
+            if (md->known)
+                slash = md->raw.len && md->raw.data[md->raw.len - 1] == '/';
+            else if (md->alts.n) {
+                slash = 1;
+                for (size_t k = 0; k < md->alts.n; k++)
+                    if (!md->alts.raw[k].len || md->alts.raw[k].data[md->alts.raw[k].len - 1] != '/')
+                        slash = 0;
+            }
         }
-        if (t.len == 0 || t.data[t.len - 1] != '/')
+        if (!slash && (t.len == 0 || t.data[t.len - 1] != '/'))
             buf_addc(&t, '/');      /* MAILDIR=$HOME/Maildir/: no "//" */
     }
     buf_add(&t, v->w.data ? v->w.data : "", v->w.len);
@@ -1111,6 +1120,15 @@ wants_from_line(const char *raw)
     return r && !t;
 }
 
+/* Whether procmail waits for a pipe's program and checks its exit
+ * status: w or W, or a local lockfile (procmail holds the lock until the
+ * program is done, and a failure then counts as one). */
+static int
+waits(const struct pm_item *r)
+{
+    return pm_has_flag(r, 'w') || pm_has_flag(r, 'W') || r->lock;
+}
+
 /* `| formail -D N FILE` with w or W (procmailrc(5), procmailex(5)):
  * formail exits 0 when the message's Message-ID (with -r: the address a
  * reply would go to) is in FILE, its cache of the last N bytes of them,
@@ -1129,7 +1147,7 @@ formail_dup(struct em *e, const struct pm_item *r, const char *raw, struct tact 
 
     if (!(e->opt->have & PMRC_HAVE_DUPLICATE))
         return 0;
-    if (!pm_has_flag(r, 'w') && !pm_has_flag(r, 'W'))
+    if (!waits(r))
         return 0;           /* without w the pipe delivers whatever formail says */
     {
         /* $FORMAIL (FORMAIL=/usr/bin/formail, or procmail-lib's
@@ -1577,6 +1595,17 @@ formail_edits(struct em *e, const struct pm_item *r, const char *raw, struct tac
         }
         while (*val == ' ')
             val++;
+        if (strcasecmp(name, "Content-Length") == 0 && !(opt == 'I' && *val == '\0')) {
+            /* procmail puts the real length into its mbox; weir writes no
+             * Content-Length (its mboxes quote From_ lines instead): the
+             * placeholder ("Content-Length: 0000000000") would be wrong */
+            em_note(e, PMRC_APPROX, r->line, "formail -%c \"Content-Length: ...\": left out "
+                    "(procmail fills in the length when it writes an mbox; weir's mboxes have "
+                    "no Content-Length)", opt);
+            free(name);
+            em_val_free(&v);
+            continue;
+        }
         if (opt == 'I' && *val == '\0')
             buf_printf(&lines, "header remove \"%s\"\n", name);
         else if (opt == 'I')
@@ -1894,9 +1923,19 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
             buf_free(&cmd);
             return;
         }
+        if (pm_has_flag(r, 'f') && wants_from_line(raw) && !(b && !h)) {
+            /* formail -r answers the From_ line procmail feeds filters too */
+            struct buf t = BUF_INIT;
+            buf_printf(&t, "{ echo \\\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\\"; cat; } | (%s)",
+                       cmd.data ? cmd.data : "");
+            buf_free(&cmd);
+            cmd = t;
+            em_note(e, PMRC_INFO, r->line, "formail -r answers the envelope sender: the filter "
+                    "gets a From_ line made from $SENDER, as procmail feeds it one");
+        }
         if (pm_has_flag(r, 'f')) {
             const char *defer = "";
-            if ((pm_has_flag(r, 'w') || pm_has_flag(r, 'W')) && defer_e(next_recipe(r))) {
+            if (waits(r) && defer_e(next_recipe(r))) {
                 defer = " else defer";
                 e->consumed = next_recipe(r);
                 em_note(e, PMRC_INFO, r->line, "the filter and the `e` recipe after it, "
@@ -1960,14 +1999,17 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         } else {
             buf_add(&full, cmd.data, cmd.len);
         }
-        if (copy && (pm_has_flag(r, 'w') || pm_has_flag(r, 'W')) && next_chains(r)) {
-            /* `:0 wc | program` and then an a or e recipe: those ask
-             * whether the program exited 0, which weir's program test
-             * says (it runs the program the same way, once) */
+        if (waits(r) && next_chains(r)) {
+            /* `:0 wc | program` (or w, or a lockfile) and then an a or e
+             * recipe: those ask whether the program exited 0, which
+             * weir's program test says (it runs the program the same way,
+             * once); without c the program took the message */
             a->test = xasprintf("program shell \"%s\" with message", full.data);
-            em_note(e, PMRC_INFO, r->line, "a copy into a program with w, followed by an a or e "
-                    "recipe, becomes weir's program test: the next recipe asks for its exit "
-                    "status; weir test runs it only with --run-programs");
+            if (!copy)
+                act_line(a, "discard");
+            em_note(e, PMRC_INFO, r->line, "a pipe procmail waits for (w, W or a lockfile), "
+                    "followed by an a or e recipe, becomes weir's program test: the next recipe "
+                    "asks for its exit status; weir test runs it only with --run-programs");
         } else {
             act_line(a, "%spipe \"%s\"", cp, full.data);
         }

@@ -349,4 +349,28 @@ printf 'MAILDIR=$HOME/Maildir\n:0 c\n| /usr/bin/record $LOGNAME x$HOME/y\n' > "$
 grep -q '^copy pipe "cd \\"${home}/Maildir\\" && /usr/bin/record \\"${user}\\" x\\"${home}\\"/y"$' "$T/out" &&
     ! grep -q 'elsewhere' "$T/out"
 ok $? "\$HOME and \$LOGNAME in a command: \${home} and \${user}"
+# MAILDIR built from another variable, ending in '/': no "//" before a
+# folder named from the message (weir refuses empty path components)
+printf 'MAILHOME=$HOME\nMAILDIR=$MAILHOME/Maildir/\n:0\n* ^Subject: \\/[a-z]+\n.$MATCH/\n' > "$T/ms.rc"
+"$WEIR" import procmailrc "$T/ms.rc" > "$T/out" 2> "$T/err"
+grep -q '^    file "${MAILDIR}.${MATCH}/"$' "$T/out"
+ok $? "MAILDIR=\$VAR/Maildir/: file \"\${MAILDIR}.\${MATCH}/\", one slash"
+# formail -a "Content-Length: 0000000000": left out (procmail fills it in)
+printf ':0 hfw\n* !^Content-Length:\n| formail -a "Content-Length: 0000000000"\n' > "$T/cl.rc"
+"$WEIR" import procmailrc "$T/cl.rc" > "$T/out" 2> "$T/err"
+! grep -q 'Content-Length' "$T/out" | grep -v '^#' && ! grep -v '^#' "$T/out" | grep -q 'header add' &&
+    grep -q 'approximated: formail -a "Content-Length: ...": left out' "$T/err"
+ok $? "the Content-Length placeholder is left out, with a note"
+# formail -r as a filter gets a From_ line, as procmail feeds one
+printf ':0 fw\n| formail -r\n' > "$T/fr.rc"
+"$WEIR" import procmailrc "$T/fr.rc" > "$T/out" 2> "$T/err"
+grep -q '^filter "{ echo \\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\"; cat; } | (formail -r)"$' "$T/out"
+ok $? "formail -r as a filter: a From_ line from \$SENDER first"
+# a pipe with a lockfile is waited for, like w: then e is a program test
+printf ':0 c: x.lock\n| prog\n:0 e\nefail\n:0: y.lock\n| prog2\n:0 a\nok/\n' > "$T/lk.rc"
+"$WEIR" import procmailrc "$T/lk.rc" > "$T/out" 2> "$T/err"
+is $? 0 "a pipe with a lockfile, then e or a: translated"
+[ "$(grep -c '^if program shell "prog2*" with message {$' "$T/out")" = 2 ] &&
+    grep -q '^    discard$' "$T/out" && "$WEIR" check "$T/out" > /dev/null 2>&1
+ok $? "... as program tests (without c the program took the message: discard)"
 done_testing

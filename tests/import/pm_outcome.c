@@ -19,10 +19,12 @@
  * and the '>' that mbox formats put before "From " (procmail writes
  * mboxo, weir mboxrd: ">*From " lines lose every leading '>').  The
  * sendmail stub's arguments become the recipients alone (procmail runs
- * "sendmail -oi ADDR", weir "sendmail -oi -f SENDER -- ADDR").  Files and
- * directories whose names start with '.', log files (by name, or by
- * content: procmail's LOGFILE wherever an rcfile puts it), lock files and
- * formail -D's caches (by content) are not deliveries.
+ * "sendmail -oi ADDR", weir "sendmail -oi -f SENDER -- ADDR").  weir's
+ * state (~/.weir), the harness's own files (.weir-out, .rec), log files
+ * (by name, or by content: procmail's LOGFILE wherever an rcfile puts
+ * it), lock files and formail -D's caches (by content) are not
+ * deliveries; folders whose names start with '.' (~/.maildir/,
+ * Maildir/.Spam/) are.
  *
  * A message a forward handed to sendmail loses the loop marker weir puts
  * first ("X-Loop: VALUE", lda/prog/commit.h) when -l VALUE says so: weir
@@ -380,8 +382,12 @@ walk(struct lines *l, const char *root, const char *rel)
         char *r, *full;
         struct stat st;
 
-        if (n[0] == '.') {
-            if (strcmp(n, ".rec") == 0 && rel[0] == '\0') {
+        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+            (rel[0] == '\0' && (strcmp(n, ".weir") == 0 || strcmp(n, ".weir-out") == 0))) {
+            continue;           /* weir's state and the harness's log of it */
+        }
+        if (strcmp(n, ".rec") == 0) {
+            if (rel[0] == '\0') {
                 /* the stubs' records */
                 char *rp = xasprintf("%s/.rec", root);
                 DIR *rd = opendir(rp);
