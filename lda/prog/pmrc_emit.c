@@ -1088,6 +1088,10 @@ sh_command(struct em *e, const char *raw, int line, struct buf *out)
     return sh_line(e, raw, 0, out);
 }
 
+/* The From_ line procmail puts before the message it feeds a program,
+ * made from the envelope sender (as a weir string body for sh). */
+#define FROM_LINE_SH "echo \\\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\\""
+
 /* Whether a command runs formail -r without -t: formail then answers the
  * envelope sender, which it reads from the From_ line procmail feeds every
  * program (weir's pipes get the message without it). */
@@ -1926,8 +1930,7 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
         if (pm_has_flag(r, 'f') && wants_from_line(raw) && !(b && !h)) {
             /* formail -r answers the From_ line procmail feeds filters too */
             struct buf t = BUF_INIT;
-            buf_printf(&t, "{ echo \\\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\\"; cat; } | (%s)",
-                       cmd.data ? cmd.data : "");
+            buf_printf(&t, "{ " FROM_LINE_SH "; cat; } | (%s)", cmd.data ? cmd.data : "");
             buf_free(&cmd);
             cmd = t;
             em_note(e, PMRC_INFO, r->line, "formail -r answers the envelope sender: the filter "
@@ -1981,7 +1984,7 @@ tr_action(struct em *e, const struct pm_item *r, struct tact *a)
              * formail -r wants the From_ line procmail puts first */
             int from = wants_from_line(raw) && !(b && !h);
             if (from)
-                buf_adds(&full, "{ echo \\\"From \\${SENDER:-MAILER-DAEMON}  \\$(date)\\\"; ");
+                buf_adds(&full, "{ " FROM_LINE_SH "; ");
             /* procmail feeds the body with a newline after it (the
              * body "\n" of a message without one) */
             if (part)
