@@ -527,35 +527,34 @@ parse_alt(struct rx *r)
     }
 }
 
+/* The index of the token after the one at s[i]: a whole [...] class
+ * (skipped as procmail's parser skips it), a \c pair, or one byte. */
+static size_t
+rx_next(const unsigned char *s, size_t n, size_t i)
+{
+    if (s[i] == '[') {
+        struct rx r = { .s = s, .n = n, .i = i + 1 };
+        parse_class(&r);
+        return r.i;
+    }
+    return s[i] == '\\' ? i + 2 : i + 1;
+}
+
 /* The source index of the last \/ at paren depth 0 (outside classes), or
- * n; found with the parser itself so classes are skipped as procmail
- * skips them. */
+ * n. */
 static size_t
 find_split(const unsigned char *s, size_t n)
 {
-    size_t last = n, i = 0;
+    size_t last = n;
     int depth = 0;
 
-    while (i < n) {
-        unsigned c = s[i];
-
-        if (c == '[') {
-            struct rx r = { .s = s, .n = n, .i = i + 1 };
-            parse_class(&r);
-            i = r.i;
-            continue;
-        }
-        if (c == '\\') {
-            if (i + 1 < n && s[i + 1] == '/' && depth == 0)
-                last = i;
-            i += 2;
-            continue;
-        }
-        if (c == '(')
+    for (size_t i = 0; i < n; i = rx_next(s, n, i)) {
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '/' && depth == 0)
+            last = i;
+        else if (s[i] == '(')
             depth++;
-        else if (c == ')' && depth > 0)
+        else if (s[i] == ')' && depth > 0)
             depth--;
-        i++;
     }
     return last;
 }
@@ -568,83 +567,51 @@ find_split(const unsigned char *s, size_t n)
 static int
 unwrap_split(const unsigned char *s, size_t n, struct buf *out)
 {
-    size_t open[PMRE_MAX_DEPTH], split = n, i = 0, *drop = NULL, ndrop = 0;
-    int depth = 0, nsplit = 0, ok = 0;
+    size_t open[PMRE_MAX_DEPTH], drop[2 * PMRE_MAX_DEPTH], ndrop = 0;
+    int alt[PMRE_MAX_DEPTH], depth = 0, nsplit = 0;
 
-    while (i < n) {
-        unsigned c = s[i];
-        if (c == '[') {
-            struct rx t = { .s = s, .n = n, .i = i + 1 };
-            parse_class(&t);
-            i = t.i;
-            continue;
-        }
-        if (c == '\\') {
-            if (i + 1 < n && s[i + 1] == '/') {
-                nsplit++;
-                split = i;
-                if (depth > 0 && nsplit == 1) {
-                    drop = xcalloc((size_t)depth * 2, sizeof *drop);
-                    for (int d = 0; d < depth; d++)
-                        drop[ndrop++] = open[d];
-                }
-            }
-            i += 2;
-            continue;
-        }
-        if (c == '(') {
-            if (depth == PMRE_MAX_DEPTH)
-                goto out;
-            open[depth++] = i;
-        } else if (c == ')' && depth > 0) {
-            depth--;
-            /* closing a group around the split: it must not repeat */
-            for (size_t k = 0; drop && k < ndrop; k++) {
-                if (drop[k] == open[depth]) {
-                    if (i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '+' || s[i + 1] == '?'))
-                        goto out;
-                    drop[ndrop + k] = i;     /* its ')' (the second half) */
-                }
-            }
-        }
-        i++;
-    }
-    if (nsplit != 1 || !drop || depth != 0 || split == n)
-        goto out;
-    /* an alternation at the level of a group around the split */
-    for (i = 0; i < n; i++) {
-        unsigned c = s[i];
-        if (c == '[') {
-            struct rx t = { .s = s, .n = n, .i = i + 1 };
-            parse_class(&t);
-            i = t.i - 1;
-        } else if (c == '\\') {
-            i++;
-        } else if (c == '(') {
-            open[depth++] = i;
-        } else if (c == ')' && depth > 0) {
-            depth--;
-        } else if (c == '|' && depth > 0) {
+    for (size_t i = 0; i < n; i = rx_next(s, n, i)) {
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '/') {
+            if (++nsplit > 1 || depth == 0)
+                return 0;
+            for (int d = 0; d < depth; d++)
+                drop[ndrop++] = open[d];        /* the groups around it */
             for (size_t k = 0; k < ndrop; k++)
-                if (drop[k] == open[depth - 1])
-                    goto out;
+                drop[ndrop + k] = 0;            /* their ')', found later */
+        } else if (s[i] == '(') {
+            if (depth == PMRE_MAX_DEPTH)
+                return 0;
+            alt[depth] = 0;
+            open[depth++] = i;
+        } else if (s[i] == '|' && depth > 0) {
+            alt[depth - 1] = 1;
+        } else if (s[i] == ')' && depth > 0) {
+            depth--;
+            for (size_t k = 0; k < ndrop; k++) {
+                if (drop[k] != open[depth])
+                    continue;
+                /* a group around the split: it must neither alternate
+                 * nor repeat */
+                if (alt[depth] || (i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '+' ||
+                                                  s[i + 1] == '?')))
+                    return 0;
+                drop[ndrop + k] = i;            /* its ')' */
+            }
         }
     }
+    if (nsplit != 1 || depth != 0)
+        return 0;
     for (size_t k = 0; k < ndrop; k++)
         if (drop[ndrop + k] == 0)
-            goto out;           /* not closed */
-    for (i = 0; i < n; i++) {
-        size_t k;
-        for (k = 0; k < 2 * ndrop; k++)
-            if (drop[k] == i)
-                break;
+            return 0;                           /* not closed */
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < 2 * ndrop && drop[k] != i)
+            k++;
         if (k == 2 * ndrop)
             buf_addc(out, (char)s[i]);
     }
-    ok = 1;
-out:
-    free(drop);
-    return ok;
+    return 1;
 }
 
 int

@@ -910,6 +910,20 @@ host_stop(struct em *e, int line, const char *what)
     em_line(e, "stop");
 }
 
+/* s now holds text from the message, only known at delivery. */
+static void
+set_from_message(struct pm_sym *s)
+{
+    em_untr_clear(s);
+    s->assigned = 1;
+    s->used = 1;
+    s->known = 0;
+    s->tainted = 1;
+    em_alts_clear(&s->alts);
+    buf_reset(&s->raw);
+    buf_reset(&s->wstr);
+}
+
 /* VAR=`formail -x...` or `formail -r...xTo:` (also VAR=| formail ...,
  * value a command segment): procmail extract or procmail reply into the
  * variable.  1 when value is such a command (the statements written). */
@@ -932,14 +946,7 @@ em_assign_formail(struct em *e, struct pm_sym *s, const struct pm_word *value, i
                         "starts with %s, as formail -x gives them (procmail extract)", s->name,
                         fname, fname);
             free(fname);
-            em_untr_clear(s);
-            s->assigned = 1;
-            s->used = 1;
-            s->known = 0;
-            s->tainted = 1;
-            em_alts_clear(&s->alts);
-            buf_reset(&s->raw);
-            buf_reset(&s->wstr);
+            set_from_message(s);
             return 1;
         }
     }
@@ -952,14 +959,7 @@ em_assign_formail(struct em *e, struct pm_sym *s, const struct pm_word *value, i
                     trust ? " trust" : "", trim ? " trim" : "", s->wname);
             em_note(e, PMRC_INFO, line, "%s=`formail -r%s%sxTo:`: the address formail -r "
                     "answers (procmail reply)", s->name, trust ? "t" : "", trim ? "z" : "");
-            em_untr_clear(s);
-            s->assigned = 1;
-            s->used = 1;
-            s->known = 0;
-            s->tainted = 1;
-            em_alts_clear(&s->alts);
-            buf_reset(&s->raw);
-            buf_reset(&s->wstr);
+            set_from_message(s);
             return 1;
         }
     }
